@@ -1,0 +1,46 @@
+"""Noise removal for scraped reports; every rule is one named row in ``NOISE_RULES``."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class NoiseRule(NamedTuple):
+    """A regular expression and what it stands for; matches are replaced by ``repl``."""
+
+    name: str
+    pattern: re.Pattern[str]
+    repl: str = ""
+
+
+# Order matters: whole-line rules first, then inline markers, then layout.
+NOISE_RULES: tuple[NoiseRule, ...] = (
+    NoiseRule("password_line", re.compile(r"(?m)^[ \t\u3000]*本文档编辑密码[:：].*$")),
+    NoiseRule("paid_marker", re.compile(r"##paid(?:begin|end)##")),
+    NoiseRule(
+        "site_watermark",
+        re.compile(r"[“\"]?笔杆儿?网(?:\s*www\.bgzjy\.cn|[，,]\s*om|\.com|\.cn)?[”\"]?"),
+    ),
+    NoiseRule("bare_url", re.compile(r"(?:https?://)?www\.bgzjy\.cn")),
+    # A lone "笔" left at the end of a paragraph is the tail of a cut watermark.
+    NoiseRule("dangling_bi", re.compile(r"(?m)(?<=[。；！？”])[ \t\u3000]*笔[ \t\u3000]*$")),
+    NoiseRule("trailing_space", re.compile(r"(?m)[ \t\u3000]+$")),
+    NoiseRule("blank_runs", re.compile(r"\n{3,}"), "\n\n"),
+)
+
+
+def clean_text(text: str, rules: tuple[NoiseRule, ...] = NOISE_RULES) -> str:
+    """Remove watermarks, paid-content markers and password lines; keep all content."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    for rule in rules:
+        text = rule.pattern.sub(rule.repl, text)
+    return text.strip() + "\n" if text.strip() else ""
+
+
+NOISE_MARKERS: tuple[str, ...] = ("笔杆", "bgzjy", "##paid", "编辑密码")
+
+
+def has_noise(text: str) -> bool:
+    """Tell whether text still carries a known watermark or marker."""
+    return any(marker in text for marker in NOISE_MARKERS)

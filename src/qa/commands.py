@@ -1,0 +1,35 @@
+"""The one command registry: bot handlers, Telegram's command menu, /help and the CLI read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A user command: its name, argument hint and Chinese description."""
+
+    name: str
+    args: str
+    description: str
+    example: str = ""
+    in_cli: bool = True
+
+    @property
+    def usage(self) -> str:
+        """Return "/name 参数" as shown in help texts."""
+        return f"/{self.name} {self.args}".rstrip()
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "", "开始使用，查看简介", in_cli=False),
+    Command("help", "", "查看帮助和示例", in_cli=False),
+    Command("ask", "问题", "提问，例如：今年发展了多少党员？", "/ask 今年发展了多少党员"),
+    Command("problems", "[关键词]", "各报告的存在问题", "/problems 意识形态"),
+    Command("plans", "[关键词]", "各报告的下一步计划", "/plans 理论学习"),
+    Command("highlights", "[关键词]", "各报告的亮点工作", "/highlights"),
+    Command("reports", "", "列出全部报告", "/reports"),
+    Command("report", "编号", "查看某份报告的提纲", "/report 000"),
+)
+
+COMMANDS_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}

@@ -1,0 +1,156 @@
+"""Read report files (any common Chinese encoding) and parse them into Report objects."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clean import clean_text
+from .errors import EmptyCorpusError, ReportReadError
+from .models import Passage, Report, Section
+from .structure import Block, looks_like_title, walk_lines
+
+MANIFEST_NAME = "reports.toml"
+MAX_REPORT_BYTES = 20 * 1024 * 1024
+_TITLE_IN_TEXT = re.compile(r"[\u4e00-\u9fff\d*]{0,14}(?:党建工作|工作)(?:总结|报告)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SUSPECT = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """Metadata from the manifest: the title shown to users, unit and year."""
+
+    title: str = ""
+    unit: str = ""
+    year: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """The reports that loaded, plus (file name, reason) for each file that did not."""
+
+    reports: tuple[Report, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+def _plausible(text: str) -> bool:
+    if not text.strip():
+        return True
+    if len(_SUSPECT.findall(text)) > max(2, len(text) // 1000):
+        return False
+    return len(_CJK.findall(text)) >= 0.2 * len(re.sub(r"\s", "", text))
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM or GB18030/GBK; never guess into mojibake."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif b"\x00" in data:
+        raise ReportReadError(f"{name}: 不是文本文件（含二进制内容）")
+    else:
+        candidates = ("utf-8-sig", "gb18030")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return text
+    raise ReportReadError(f"{name}: 无法识别编码（支持 UTF-8、GBK/GB18030）或不是中文报告")
+
+
+def load_manifest(folder: Path) -> dict[str, ReportMeta]:
+    """Read ``reports.toml`` (``[reports.<stem>] title/unit/year``) if the folder has one."""
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ReportReadError(f"{path.name}: 清单格式错误：{exc}") from exc
+    entries = data.get("reports", {})
+    return {
+        str(stem): ReportMeta(str(e.get("title", "")), str(e.get("unit", "")), str(e.get("year", "")))
+        for stem, e in entries.items()
+        if isinstance(e, dict)
+    }
+
+
+def derive_title(report_id: str, first_line: str, text: str) -> str:
+    """Derive a title: the first line if it is one, else a "…工作总结/报告" phrase, else the id."""
+    if first_line and looks_like_title(first_line):
+        return first_line
+    match = _TITLE_IN_TEXT.search(text[:300])
+    if match and len(match.group(0)) >= 6:
+        return match.group(0).lstrip("就")
+    return report_id
+
+
+def _sections(report_id: str, title: str, blocks: list[Block]) -> tuple[Section, ...]:
+    groups: list[tuple[tuple[str, ...], list[Block]]] = []
+    for block in blocks:
+        top = block.path[:1] if block.kind != "preamble" else ()
+        if not groups or groups[-1][0] != top:
+            groups.append((top, []))
+        groups[-1][1].append(block)
+    sections = []
+    counter = 0
+    for index, (top, members) in enumerate(groups):
+        passages = []
+        for block in members:
+            counter += 1
+            passages.append(
+                Passage(f"{report_id}#{counter}", report_id, title, block.path, block.kind,
+                        block.text, block.label)
+            )
+        kind = members[0].kind if top else "preamble"
+        sections.append(Section(report_id, index, top, kind, tuple(passages)))
+    return tuple(sections)
+
+
+def parse_report(
+    report_id: str, text: str, meta: ReportMeta | None = None, source: Path | None = None
+) -> Report:
+    """Parse a report's text (cleaned here) into sections and passages; pure, no I/O."""
+    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
+    meta = meta or ReportMeta()
+    first = lines[0] if lines else ""
+    title = meta.title or derive_title(report_id, first, "\n".join(lines))
+    if first and looks_like_title(first):
+        lines = lines[1:]
+    sections = _sections(report_id, title, walk_lines(lines))
+    return Report(report_id, title, source, sections, meta.unit, meta.year)
+
+
+def read_report(path: Path, meta: ReportMeta | None = None) -> Report:
+    """Read and parse one report file; raise ReportReadError naming the file."""
+    try:
+        if path.stat().st_size > MAX_REPORT_BYTES:
+            raise ReportReadError(f"{path.name}: 文件过大（上限 20 MB）")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportReadError(f"{path.name}: 无法读取：{exc.strerror or exc}") from exc
+    report = parse_report(path.stem, decode_bytes(data, path.name), meta, path)
+    if not report.passages:
+        raise ReportReadError(f"{path.name}: 文件为空或没有正文")
+    return report
+
+
+def load_reports(folder: Path) -> Corpus:
+    """Load every ``*.txt`` report in a folder; bad files are skipped and named, not fatal."""
+    if not folder.is_dir():
+        raise EmptyCorpusError(f"报告目录不存在：{folder}")
+    manifest = load_manifest(folder)
+    reports: list[Report] = []
+    skipped: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            reports.append(read_report(path, manifest.get(path.stem)))
+        except ReportReadError as exc:
+            skipped.append((path.name, str(exc)))
+    if not reports:
+        raise EmptyCorpusError(f"报告目录中没有可用的 .txt 报告：{folder}")
+    return Corpus(tuple(reports), tuple(skipped))

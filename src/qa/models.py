@@ -1,0 +1,101 @@
+"""Frozen value types that flow through the core: Report → Section → Passage → Hit → Answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
+Intent = Literal["general", "figure", "problems", "plans", "highlights", "causes"]
+
+PATH_SEP = " › "
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One retrievable unit: a paragraph or one enumerated item, with its section path."""
+
+    passage_id: str
+    report_id: str
+    report_title: str
+    section_path: tuple[str, ...]
+    kind: Kind
+    text: str
+    label: str = ""  # item heading such as "一是理论学习常态化", empty for plain paragraphs
+
+    @property
+    def section(self) -> str:
+        """Return the section path joined for display."""
+        return PATH_SEP.join(self.section_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A headed part of a report with the passages under it (sub-headings included)."""
+
+    report_id: str
+    index: int
+    path: tuple[str, ...]
+    kind: Kind
+    passages: tuple[Passage, ...]
+
+    @property
+    def title(self) -> str:
+        """Return the section's own heading."""
+        return self.path[-1] if self.path else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A parsed report: metadata plus its sections in document order."""
+
+    report_id: str
+    title: str
+    source_path: Path | None
+    sections: tuple[Section, ...]
+    unit: str = ""
+    year: str = ""
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """Return every passage of the report in document order."""
+        return tuple(p for s in self.sections for p in s.passages)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A ranked passage with its BM25 score and the query terms it contains."""
+
+    passage: Passage
+    score: float
+    matched_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The sentence(s) an answer quotes from one passage, with spans to highlight."""
+
+    hit: Hit
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+    items: tuple[str, ...] = ()  # for section overviews: the item headings quoted in order
+
+    @property
+    def passage(self) -> Passage:
+        """Return the quoted passage."""
+        return self.hit.passage
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The core's reply to a question; "nothing found" is ``found=False``, not an exception."""
+
+    question: str
+    intent: Intent
+    found: bool
+    quotes: tuple[Quote, ...]
+    hits: tuple[Hit, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    notice: str = ""  # e.g. the question was shortened
+    keyword: str = ""

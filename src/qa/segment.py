@@ -1,0 +1,101 @@
+"""Tokenise documents and questions with one pipeline: normalise → jieba + lexicon → filter."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from functools import cached_property
+from importlib import resources
+
+import jieba
+from zhconv import convert as _zh_convert
+from zhconv.zhconv import getdict as _zh_getdict
+
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}|\d")
+_DATA = resources.files("qa") / "data"
+
+
+def _read_lines(name: str) -> list[str]:
+    text = (_DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _traditional_chars() -> frozenset[str]:
+    table = _zh_getdict("zh-cn")
+    return frozenset(k for k, v in table.items() if len(k) == 1 and v != k)
+
+
+class Segmenter:
+    """Turn text into search tokens; documents and queries must go through the same one."""
+
+    def __init__(
+        self,
+        lexicon: Iterable[str] | None = None,
+        stopwords: Iterable[str] | None = None,
+        synonyms: Iterable[Iterable[str]] | None = None,
+    ) -> None:
+        self.lexicon = tuple(lexicon) if lexicon is not None else tuple(_read_lines("lexicon.txt"))
+        self.stopwords = frozenset(
+            stopwords if stopwords is not None else _read_lines("stopwords.txt")
+        )
+        groups = synonyms if synonyms is not None else (
+            line.split() for line in _read_lines("synonyms.txt")
+        )
+        self.synonyms: dict[str, tuple[str, ...]] = {}
+        for group in groups:
+            members = tuple(self.normalize(term) for term in group)
+            for term in members:
+                self.synonyms[term] = tuple(m for m in members if m != term)
+        self._jieba = jieba.Tokenizer()
+        self._traditional = _traditional_chars()
+
+    @cached_property
+    def version(self) -> str:
+        """Return a short hash of lexicon, stop words and synonyms (a token-cache key)."""
+        digest = hashlib.sha256()
+        for part in (self.lexicon, sorted(self.stopwords), sorted(self.synonyms.items())):
+            digest.update(repr(part).encode("utf-8"))
+        digest.update(jieba.__version__.encode())
+        return digest.hexdigest()[:16]
+
+    def initialize(self) -> None:
+        """Load jieba's dictionary and the domain lexicon now rather than on first use."""
+        if self._jieba.initialized:
+            return
+        self._jieba.initialize()
+        for line in self.lexicon:
+            word, *rest = line.split()
+            freq = int(rest[0]) if rest and rest[0].isdigit() else None
+            self._jieba.add_word(self.normalize(word), freq)
+
+    def normalize(self, text: str) -> str:
+        """Fold width, case and traditional characters so both sides compare equal."""
+        text = unicodedata.normalize("NFKC", text).lower()
+        if not self._traditional_set().isdisjoint(text):
+            text = _zh_convert(text, "zh-cn")
+        return text
+
+    def _traditional_set(self) -> frozenset[str]:
+        # normalize() runs inside __init__ before the attribute exists.
+        return getattr(self, "_traditional", None) or _traditional_chars()
+
+    def is_content(self, token: str) -> bool:
+        """Tell whether a token carries meaning (not a stop word, space or punctuation)."""
+        return token not in self.stopwords and _TOKEN_OK.search(token) is not None
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the content tokens of a text, sub-words of long words included."""
+        self.initialize()
+        words = self._jieba.cut_for_search(self.normalize(text), HMM=False)
+        return [sys.intern(w) for w in words if self.is_content(w)]
+
+    def expand(self, tokens: Iterable[str]) -> list[str]:
+        """Add the synonyms of each token (a query-side step)."""
+        out: list[str] = []
+        for token in tokens:
+            out.append(token)
+            out.extend(s for s in self.synonyms.get(token, ()) if s not in out)
+        return out
