@@ -67,7 +67,8 @@ def heading_level(line: str) -> int:
 
 def split_heading(line: str) -> tuple[str, str]:
     """Split "（一）标题。正文…" into heading and body; a bare heading has an empty body."""
-    match = SENTENCE_END.search(line)
+    numbering = max((p.match(line) for _, p in HEADING_PATTERNS), key=lambda m: m.end() if m else 0)
+    match = SENTENCE_END.search(line, numbering.end() if numbering else 0)
     if match is None:
         return line, ""
     head, body = line[: match.start()], line[match.end() :].strip()

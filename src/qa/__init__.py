@@ -1,0 +1,47 @@
+"""党建报告问答 core: parse reports, rank passages with BM25, compose cited answers.
+
+A pure library: it never imports telegram, never reads the environment and never
+configures logging. Front ends (the ``qa`` CLI, the Telegram bot) render its ``Answer``.
+"""
+
+from __future__ import annotations
+
+from .commands import COMMANDS, COMMANDS_BY_NAME, Command
+from .engine import KIND_NAMES, MAX_QUESTION_CHARS, QAEngine
+from .errors import (
+    BadQuestionError,
+    EmptyCorpusError,
+    QAError,
+    ReportReadError,
+    UnknownReportError,
+)
+from .ingest import Corpus, load_reports, parse_report
+from .models import PATH_SEP, Answer, Hit, Intent, Kind, Passage, Quote, Report, Section
+from .segment import Segmenter
+
+__all__ = [
+    "COMMANDS",
+    "COMMANDS_BY_NAME",
+    "KIND_NAMES",
+    "MAX_QUESTION_CHARS",
+    "PATH_SEP",
+    "Answer",
+    "BadQuestionError",
+    "Command",
+    "Corpus",
+    "EmptyCorpusError",
+    "Hit",
+    "Intent",
+    "Kind",
+    "Passage",
+    "QAEngine",
+    "QAError",
+    "Quote",
+    "Report",
+    "ReportReadError",
+    "Section",
+    "Segmenter",
+    "UnknownReportError",
+    "load_reports",
+    "parse_report",
+]

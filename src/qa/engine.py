@@ -1,0 +1,222 @@
+"""The synchronous façade: reports in, ``Answer`` out. Front ends call only this."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .commands import COMMANDS_BY_NAME
+from .compose import overview_quote, quote_hit, sentence_score, split_sentences
+from .errors import UnknownReportError
+from .index import PassageIndex
+from .ingest import load_reports
+from .intent import SECTION_INTENTS, detect_intent, topic_terms
+from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
+from .segment import Segmenter
+
+MAX_QUESTION_CHARS = 200
+# Share of a question's information (idf mass) the best passage must hold to count as found.
+MIN_COVERAGE = 0.45
+SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
+KIND_NAMES: dict[str, str] = {
+    "preamble": "前言", "work": "工作情况", "highlights": "亮点工作", "rectification": "问题整改",
+    "problems": "存在问题", "causes": "原因分析", "plans": "下步计划",
+}
+
+
+def prepare_question(raw: str) -> tuple[str, str]:
+    """Collapse whitespace and cut an over-long question; return it and a notice (or "")."""
+    text = re.sub(r"\s+", " ", raw or "").strip()
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], f"问题过长，已只取前 {MAX_QUESTION_CHARS} 个字。"
+    return text, ""
+
+
+class QAEngine:
+    """Answer questions over a fixed set of reports."""
+
+    def __init__(
+        self,
+        reports: Sequence[Report],
+        segmenter: Segmenter | None = None,
+        top_k: int = 5,
+        skipped: Sequence[tuple[str, str]] = (),
+        token_lists: Sequence[Sequence[str]] | None = None,
+    ) -> None:
+        self.reports = tuple(reports)
+        self.segmenter = segmenter or Segmenter()
+        self.top_k = top_k
+        self.skipped = tuple(skipped)
+        self.passages: tuple[Passage, ...] = tuple(p for r in self.reports for p in r.passages)
+        self._by_id = {p.passage_id: p for p in self.passages}
+        if token_lists is None:
+            token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
+        self.index = PassageIndex.build(token_lists)
+        self._kinds = np.array([p.kind for p in self.passages], dtype=object)
+
+    @classmethod
+    def from_directory(cls, folder: Path, top_k: int = 5, segmenter: Segmenter | None = None) -> QAEngine:
+        """Load every report in a folder and index it; raise EmptyCorpusError if none loads."""
+        corpus = load_reports(folder)
+        return cls(corpus.reports, segmenter, top_k, corpus.skipped)
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def report(self, ref: str) -> Report:
+        """Return the report whose id is, or starts with, ref (e.g. "000")."""
+        ref = ref.strip()
+        matches = [r for r in self.reports if r.report_id == ref] or [
+            r for r in self.reports if ref and r.report_id.startswith(ref)
+        ]
+        if len(matches) != 1:
+            known = "、".join(r.report_id.split("_")[0] for r in self.reports)
+            why = "有多份报告匹配" if matches else "没有这份报告"
+            raise UnknownReportError(f"{why}：{ref or '（空）'}。可用编号：{known}")
+        return matches[0]
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """Return a passage by id, or None when it no longer exists."""
+        return self._by_id.get(passage_id)
+
+    # -- answering -----------------------------------------------------------------------
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        """Answer a free-text question with cited quotes, or say honestly that nothing was found."""
+        text, notice = prepare_question(question)
+        k = k or self.top_k
+        tokens = self.segmenter.tokens(text) if text else []
+        if not tokens:
+            why = "请输入问题，例如：今年发展了多少党员？" if not text else "问题里没有可检索的词。"
+            return self._not_found(text, "general", why + notice, [])
+        intent = detect_intent(self.segmenter.normalize(text))
+        kind = SECTION_INTENTS.get(intent)
+        if kind is not None:
+            answer = self._section(text, intent, kind, topic_terms(tokens), k, notice)
+            if answer.found or not topic_terms(tokens):
+                return answer
+            intent = "general"
+        return self._search(text, intent, tokens, k, notice)
+
+    def section_answer(self, kind: str, keyword: str = "", k: int | None = None) -> Answer:
+        """List one passage per report from a section kind, optionally narrowed by a keyword."""
+        if kind not in SECTION_KINDS:
+            raise ValueError(f"unknown section kind: {kind}")
+        keyword, notice = prepare_question(keyword)
+        terms = self.segmenter.tokens(keyword) if keyword else []
+        intent: Intent = SECTION_INTENTS_BY_KIND[kind]
+        answer = self._section(keyword or KIND_NAMES[kind], intent, kind, terms, k or len(self.reports), notice)
+        return answer
+
+    def _section(
+        self, question: str, intent: Intent, kind: Kind, topic: list[str], k: int, notice: str
+    ) -> Answer:
+        if not topic:
+            return self._overview(question, intent, kind, notice)
+        terms = self.segmenter.expand(topic)
+        ranked = self.index.search(terms, self.index.size, self._kinds == kind)
+        best: dict[str, Hit] = {}
+        for r in ranked:
+            passage = self.passages[r.position]
+            if passage.report_id not in best:
+                best[passage.report_id] = Hit(passage, r.score, r.matched)
+        hits = tuple(best.values())[:k]
+        if not hits:
+            why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
+            return self._not_found(question, intent, why + notice, topic, kind)
+        quotes = tuple(quote_hit(h, terms, self._weight) for h in hits)
+        return Answer(question, intent, True, quotes, hits, (), notice, "".join(topic))
+
+    def _overview(self, question: str, intent: Intent, kind: Kind, notice: str) -> Answer:
+        hits: list[Hit] = []
+        quotes: list[Quote] = []
+        for report in self.reports:
+            members = [p for p in report.passages if p.kind == kind]
+            if not members:
+                continue
+            items = [p for p in members if len(p.section_path) > 1] or members
+            hit = Hit(items[0], 0.0, ())
+            hits.append(hit)
+            quotes.append(overview_quote(hit, list(dict.fromkeys(section_item(p) for p in items))))
+        if not hits:
+            why = f"报告中没有「{KIND_NAMES[kind]}」部分。"
+            return self._not_found(question, intent, why + notice, [], kind)
+        return Answer(question, intent, True, tuple(quotes), tuple(hits), (), notice)
+
+    def _search(self, question: str, intent: Intent, tokens: list[str], k: int, notice: str) -> Answer:
+        terms = self.segmenter.expand(tokens)
+        ranked = self.index.search(terms, max(k * 6, 30))
+        figure = intent == "figure"
+        if not ranked or self._coverage(tokens, ranked[0].matched) < MIN_COVERAGE:
+            missing = [t for t in dict.fromkeys(tokens) if self.index.doc_freq(t) == 0]
+            why = "报告中没有找到相关内容" + (f"（未出现：{'、'.join(missing)}）" if missing else "") + "。"
+            return self._not_found(question, intent, why + notice, tokens)
+        hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
+        hits = self._rerank(hits, terms, figure)[:k]
+        quotes = tuple(quote_hit(h, terms, self._weight, figure) for h in hits[: min(3, k)])
+        return Answer(question, intent, True, quotes, tuple(hits), (), notice)
+
+    def _rerank(self, hits: list[Hit], terms: list[str], figure: bool) -> list[Hit]:
+        """Order by BM25 plus how well the passage's best sentence answers (figures for 多少)."""
+        def key(item: tuple[int, Hit]) -> tuple[float, int]:
+            i, hit = item
+            text = hit.passage.text
+            best = max(sentence_score(s, terms, self._weight, figure) for s in _sentences(text))
+            total = sum(self._weight(t) for t in set(terms)) or 1.0
+            return (-(hit.score * (1.0 + best / total)), i)
+        return [h for _, h in sorted(enumerate(hits), key=key)]
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _weight(self, term: str) -> float:
+        """Return a term's information weight: unsmoothed idf, high for unseen terms."""
+        n, df = self.index.size, self.index.doc_freq(term)
+        return max(math.log((n - df + 0.5) / (df + 0.5)), 0.05)
+
+    def _coverage(self, tokens: list[str], matched: Sequence[str]) -> float:
+        got = set(matched)
+        distinct = set(tokens)
+        total = sum(self._weight(t) for t in distinct)
+        held = sum(
+            self._weight(t)
+            for t in distinct
+            if t in got or any(s in got for s in self.segmenter.synonyms.get(t, ()))
+        )
+        return held / total if total else 0.0
+
+    def _not_found(
+        self, question: str, intent: Intent, notice: str, tokens: list[str], kind: Kind | None = None
+    ) -> Answer:
+        return Answer(question, intent, False, (), (), self.suggestions(tokens, kind), notice)
+
+    def suggestions(self, tokens: Sequence[str] = (), kind: Kind | None = None) -> tuple[str, ...]:
+        """Suggest what to try: the section commands and the closest section titles."""
+        out = [f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
+               for n in ("problems", "plans", "highlights", "reports")]
+        near = self.index.search(list(tokens), 3, None if kind is None else self._kinds == kind)
+        titles = dict.fromkeys(self.passages[r.position].section for r in near)
+        out.extend(f"相近章节：{t}" for t in list(titles)[:3])
+        return tuple(out)
+
+
+SECTION_INTENTS_BY_KIND: dict[str, Intent] = {v: k for k, v in SECTION_INTENTS.items()}
+
+
+def _sentences(text: str) -> list[str]:
+    return split_sentences(text) or [text]
+
+
+def index_text(passage: Passage) -> str:
+    """Return what is indexed for a passage: its headings (minus its own label) and its text."""
+    headings = passage.section_path[:-1] if passage.label else passage.section_path
+    return " ".join((*headings, passage.text))
+
+
+def section_item(passage: Passage) -> str:
+    """Return the line a section overview shows for a passage: its top item heading."""
+    if len(passage.section_path) > 1:
+        return passage.section_path[1]
+    return passage.label or passage.text[:40]

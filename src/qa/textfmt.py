@@ -1,0 +1,44 @@
+"""Plain-text rendering of an Answer, as the CLI prints it and as ``qa eval`` scores it."""
+
+from __future__ import annotations
+
+from .models import PATH_SEP, Answer, Quote
+
+KIND_TITLES = {
+    "problems": "存在问题",
+    "plans": "下步计划",
+    "highlights": "亮点工作",
+    "causes": "原因分析",
+}
+
+
+def source_line(quote: Quote) -> str:
+    """Return "——《title》› section path" for a quote."""
+    passage = quote.passage
+    return f"——《{passage.report_title}》{PATH_SEP}{passage.section}"
+
+
+def render_quote(quote: Quote) -> str:
+    """Render one quote: the sentence (or item list), then its source."""
+    if quote.items:
+        lines = [f"《{quote.passage.report_title}》{PATH_SEP}{quote.passage.section_path[0]}"]
+        lines.extend(f"  · {item}" for item in quote.items)
+        return "\n".join(lines)
+    return f"{quote.text}\n{source_line(quote)}"
+
+
+def render_text(answer: Answer) -> str:
+    """Render an answer as plain text: quotes first, so the fact leads."""
+    parts: list[str] = []
+    if answer.found:
+        if answer.quotes and answer.quotes[0].items:
+            title = KIND_TITLES.get(answer.intent, "")
+            parts.append(f"【{title}】共 {len(answer.quotes)} 份报告")
+        parts.extend(render_quote(q) for q in answer.quotes)
+        if answer.notice:
+            parts.append(answer.notice)
+    else:
+        parts.append("没找到。" + answer.notice)
+        if answer.suggestions:
+            parts.append("可以试试：\n" + "\n".join(f"  · {s}" for s in answer.suggestions))
+    return "\n\n".join(parts)
