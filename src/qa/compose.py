@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from .models import Hit, Quote
 
@@ -13,7 +14,7 @@ _CLAUSE = re.compile(r"[^，,、：:]+[，,、：:]*")
 FIGURE = re.compile(
     r"\d+(?:\.\d+)?(?:余|多)?(?:[%％]|人次|名|人|个|次|条|项|件|家|场次|场|期|批|篇|册|支|万|余名|余次)?"
 )
-MAX_QUOTE_CHARS = 150
+MAX_QUOTE_CHARS = 160
 
 Weigh = Callable[[str], float]
 
@@ -27,12 +28,39 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def sentence_score(sentence: str, terms: Sequence[str], weigh: Weigh, figure: bool) -> float:
-    """Sum the weights of the distinct query terms a sentence holds; figures add for figure questions."""
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """What sentence choice needs from a question: terms, their order, and figure wishes."""
+
+    terms: tuple[str, ...]
+    order: tuple[str, ...] = ()
+    figure: bool = False
+    unit: str = ""
+
+
+def drop_subterms(terms: Sequence[str]) -> list[str]:
+    """Keep only the longest of nested terms (jieba's search mode yields 主题教育, 主题, 教育)."""
+    kept: list[str] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        if not any(term in longer for longer in kept):
+            kept.append(term)
+    return kept
+
+
+def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
+    """Score a sentence: weights of the query terms it holds, adjacent query words, figures."""
     folded = _fold(sentence)
-    score = sum(weigh(t) for t in set(terms) if t in folded)
-    if figure and score > 0 and FIGURE.search(sentence):
-        score *= 1.5
+    matched = drop_subterms([t for t in query.terms if t in folded])
+    score = sum(weigh(t) for t in matched)
+    for a, b in zip(query.order, query.order[1:], strict=False):
+        if a + b in folded and not any(a + b in m for m in matched):
+            score += 0.5 * (weigh(a) + weigh(b))
+    if query.figure and score > 0:
+        figures = [m.group(0) for m in FIGURE.finditer(sentence)]
+        if figures:
+            score *= 1.5
+            if query.unit and any(f.endswith(query.unit) for f in figures):
+                score *= 1.3
     return score
 
 
@@ -80,13 +108,24 @@ def highlight_spans(text: str, terms: Sequence[str], figure: bool) -> tuple[tupl
     return tuple(merged)
 
 
-def quote_hit(hit: Hit, terms: Sequence[str], weigh: Weigh, figure: bool = False) -> Quote:
-    """Quote the best sentence of a hit's passage (the first one when nothing matches)."""
-    sentences = split_sentences(hit.passage.text) or [hit.passage.text]
-    scores = [sentence_score(s, terms, weigh, figure) for s in sentences]
+def best_sentence(text: str, query: QueryTerms, weigh: Weigh) -> tuple[int, float, list[str]]:
+    """Return the index and score of a passage's best sentence, and all its sentences."""
+    sentences = split_sentences(text) or [text]
+    scores = [sentence_score(s, query, weigh) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    text = trim_sentence(sentences[best], terms)
-    return Quote(hit, text, highlight_spans(text, terms, figure))
+    return best, scores[best], sentences
+
+
+def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh) -> Quote:
+    """Quote the best sentence of a hit's passage, led by the item's own heading sentence."""
+    best, _, sentences = best_sentence(hit.passage.text, query, weigh)
+    lead = ""
+    first = sentences[0]
+    if best > 0 and hit.passage.label and first.startswith(hit.passage.label) and len(first) <= 45:
+        lead = first + ("" if best == 1 else "……")
+    body = trim_sentence(sentences[best], query.terms, MAX_QUOTE_CHARS - len(lead))
+    text = lead + body
+    return Quote(hit, text, highlight_spans(text, query.terms, query.figure))
 
 
 def overview_quote(hit: Hit, items: Sequence[str]) -> Quote:

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from .commands import COMMANDS_BY_NAME
-from .compose import overview_quote, quote_hit, sentence_score, split_sentences
+from .compose import QueryTerms, best_sentence, overview_quote, quote_hit
 from .errors import UnknownReportError
 from .index import PassageIndex
 from .ingest import load_reports
-from .intent import SECTION_INTENTS, detect_intent, topic_terms
+from .intent import SECTION_INTENTS, asked_unit, detect_intent, topic_terms
 from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
 from .segment import Segmenter
 
@@ -127,7 +127,8 @@ class QAEngine:
         if not hits:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
             return self._not_found(question, intent, why + notice, topic, kind)
-        quotes = tuple(quote_hit(h, terms, self._weight) for h in hits)
+        query = QueryTerms(tuple(terms), tuple(topic))
+        quotes = tuple(quote_hit(h, query, self._weight) for h in hits)
         return Answer(question, intent, True, quotes, hits, (), notice, "".join(topic))
 
     def _overview(self, question: str, intent: Intent, kind: Kind, notice: str) -> Answer:
@@ -147,27 +148,35 @@ class QAEngine:
         return Answer(question, intent, True, tuple(quotes), tuple(hits), (), notice)
 
     def _search(self, question: str, intent: Intent, tokens: list[str], k: int, notice: str) -> Answer:
-        terms = self.segmenter.expand(tokens)
+        terms = self.segmenter.expand(self._with_compounds(tokens))
         ranked = self.index.search(terms, max(k * 6, 30))
-        figure = intent == "figure"
         if not ranked or self._coverage(tokens, ranked[0].matched) < MIN_COVERAGE:
             missing = [t for t in dict.fromkeys(tokens) if self.index.doc_freq(t) == 0]
             why = "报告中没有找到相关内容" + (f"（未出现：{'、'.join(missing)}）" if missing else "") + "。"
             return self._not_found(question, intent, why + notice, tokens)
+        figure = intent == "figure"
+        query = QueryTerms(tuple(terms), tuple(tokens), figure, asked_unit(question) if figure else "")
         hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        hits = self._rerank(hits, terms, figure)[:k]
-        quotes = tuple(quote_hit(h, terms, self._weight, figure) for h in hits[: min(3, k)])
+        hits = self._rerank(hits, query)[:k]
+        quotes = tuple(quote_hit(h, query, self._weight) for h in hits[: min(3, k)])
         return Answer(question, intent, True, quotes, tuple(hits), (), notice)
 
-    def _rerank(self, hits: list[Hit], terms: list[str], figure: bool) -> list[Hit]:
-        """Order by BM25 plus how well the passage's best sentence answers (figures for 多少)."""
+    def _rerank(self, hits: list[Hit], query: QueryTerms) -> list[Hit]:
+        """Order by BM25 scaled by how well the passage's best sentence answers."""
+        total = sum(self._weight(t) for t in set(query.terms)) or 1.0
+
         def key(item: tuple[int, Hit]) -> tuple[float, int]:
             i, hit = item
-            text = hit.passage.text
-            best = max(sentence_score(s, terms, self._weight, figure) for s in _sentences(text))
-            total = sum(self._weight(t) for t in set(terms)) or 1.0
+            _, best, _ = best_sentence(hit.passage.text, query, self._weight)
             return (-(hit.score * (1.0 + best / total)), i)
+
         return [h for _, h in sorted(enumerate(hits), key=key)]
+
+    def _with_compounds(self, tokens: list[str]) -> list[str]:
+        """Add adjacent-token compounds the reports use (发展 + 党员 → 发展党员)."""
+        extra = [a + b for a, b in zip(tokens, tokens[1:], strict=False)
+                 if a + b not in tokens and self.index.doc_freq(a + b)]
+        return tokens + extra
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -203,10 +212,6 @@ class QAEngine:
 
 
 SECTION_INTENTS_BY_KIND: dict[str, Intent] = {v: k for k, v in SECTION_INTENTS.items()}
-
-
-def _sentences(text: str) -> list[str]:
-    return split_sentences(text) or [text]
 
 
 def index_text(passage: Passage) -> str:

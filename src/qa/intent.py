@@ -45,6 +45,16 @@ def detect_intent(question: str) -> Intent:
     return "general"
 
 
+_INTENT_RUN = re.compile("|".join(sorted(INTENT_WORDS, key=len, reverse=True)))
+_UNIT = re.compile(r"(?:多少|几)(人次|个|次|名|人|条|项|件|家|场|期|批|篇|支)")
+
+
 def topic_terms(tokens: list[str]) -> list[str]:
-    """Drop the words that only name a section kind, keeping the question's topic."""
-    return [t for t in tokens if t not in INTENT_WORDS]
+    """Drop the words that only name a section kind (下步打算 too), keeping the topic."""
+    return [t for t in tokens if _INTENT_RUN.sub("", t)]
+
+
+def asked_unit(question: str) -> str:
+    """Return the measure word a figure question asks for ("多少人次" → "人次"), or ""."""
+    match = _UNIT.search(question)
+    return match.group(1) if match else ""
