@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .models import Hit, Quote
 
@@ -36,6 +36,11 @@ class QueryTerms:
     order: tuple[str, ...] = ()
     figure: bool = False
     unit: str = ""
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def weight(self, term: str, weigh: Weigh) -> float:
+        """Return a term's information weight scaled by its query weight (synonyms < 1)."""
+        return weigh(term) * self.weights.get(term, 1.0)
 
 
 def drop_subterms(terms: Sequence[str]) -> list[str]:
@@ -51,7 +56,7 @@ def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
     """Score a sentence: weights of the query terms it holds, adjacent query words, figures."""
     folded = _fold(sentence)
     matched = drop_subterms([t for t in query.terms if t in folded])
-    score = sum(weigh(t) for t in matched)
+    score = sum(query.weight(t, weigh) for t in matched)
     for a, b in zip(query.order, query.order[1:], strict=False):
         if a + b in folded and not any(a + b in m for m in matched):
             score += 0.5 * (weigh(a) + weigh(b))

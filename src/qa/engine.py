@@ -21,6 +21,8 @@ from .segment import Segmenter
 MAX_QUESTION_CHARS = 200
 # Share of a question's information (idf mass) the best passage must hold to count as found.
 MIN_COVERAGE = 0.45
+# Expanded synonyms count half: "轮训" should not outrank the asked-for "培训".
+SYNONYM_WEIGHT = 0.5
 SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
 KIND_NAMES: dict[str, str] = {
     "preamble": "前言", "work": "工作情况", "highlights": "亮点工作", "rectification": "问题整改",
@@ -117,7 +119,8 @@ class QAEngine:
         if not topic:
             return self._overview(question, intent, kind, notice)
         terms = self.segmenter.expand(topic)
-        ranked = self.index.search(terms, self.index.size, self._kinds == kind)
+        weights = {t: SYNONYM_WEIGHT for t in terms if t not in topic}
+        ranked = self.index.search(terms, self.index.size, self._kinds == kind, weights)
         best: dict[str, Hit] = {}
         for r in ranked:
             passage = self.passages[r.position]
@@ -127,7 +130,7 @@ class QAEngine:
         if not hits:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
             return self._not_found(question, intent, why + notice, topic, kind)
-        query = QueryTerms(tuple(terms), tuple(topic))
+        query = QueryTerms(tuple(terms), tuple(topic), weights=weights)
         quotes = tuple(quote_hit(h, query, self._weight) for h in hits)
         return Answer(question, intent, True, quotes, hits, (), notice, "".join(topic))
 
@@ -148,14 +151,17 @@ class QAEngine:
         return Answer(question, intent, True, tuple(quotes), tuple(hits), (), notice)
 
     def _search(self, question: str, intent: Intent, tokens: list[str], k: int, notice: str) -> Answer:
-        terms = self.segmenter.expand(self._with_compounds(tokens))
-        ranked = self.index.search(terms, max(k * 6, 30))
+        base = self._with_compounds(tokens)
+        terms = self.segmenter.expand(base)
+        weights = {t: SYNONYM_WEIGHT for t in terms if t not in base}
+        ranked = self.index.search(terms, max(k * 6, 30), None, weights)
         if not ranked or self._coverage(tokens, ranked[0].matched) < MIN_COVERAGE:
             missing = [t for t in dict.fromkeys(tokens) if self.index.doc_freq(t) == 0]
             why = "报告中没有找到相关内容" + (f"（未出现：{'、'.join(missing)}）" if missing else "") + "。"
             return self._not_found(question, intent, why + notice, tokens)
         figure = intent == "figure"
-        query = QueryTerms(tuple(terms), tuple(tokens), figure, asked_unit(question) if figure else "")
+        unit = asked_unit(question) if figure else ""
+        query = QueryTerms(tuple(terms), tuple(tokens), figure, unit, weights)
         hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
         hits = self._rerank(hits, query)[:k]
         quotes = tuple(quote_hit(h, query, self._weight) for h in hits[: min(3, k)])
@@ -163,7 +169,7 @@ class QAEngine:
 
     def _rerank(self, hits: list[Hit], query: QueryTerms) -> list[Hit]:
         """Order by BM25 scaled by how well the passage's best sentence answers."""
-        total = sum(self._weight(t) for t in set(query.terms)) or 1.0
+        total = sum(query.weight(t, self._weight) for t in set(query.terms)) or 1.0
 
         def key(item: tuple[int, Hit]) -> tuple[float, int]:
             i, hit = item

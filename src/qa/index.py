@@ -9,7 +9,7 @@ maps them back to passages (the bm25s habit).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -105,17 +105,25 @@ class PassageIndex:
         t = self.vocabulary.get(term)
         return float(self.idf[t]) if t is not None else 0.0
 
-    def scores(self, query: Sequence[str]) -> FloatArray:
-        """Return every passage's BM25Okapi score; equal to rank-bm25's ``get_scores``."""
+    def scores(self, query: Sequence[str], weights: Mapping[str, float] | None = None) -> FloatArray:
+        """Return every passage's BM25Okapi score; equal to rank-bm25's ``get_scores``.
+
+        ``weights`` scales a term's contribution (query expansion uses < 1); absent means 1.
+        """
         total = np.zeros(self.size, dtype=np.float64)
         for term in query:
             ids, tf = self.postings(term)
             if len(ids):
-                total[ids] += self.term_idf(term) * tf_saturation(tf, self.norm[ids])
+                scale = weights.get(term, 1.0) if weights else 1.0
+                total[ids] += scale * self.term_idf(term) * tf_saturation(tf, self.norm[ids])
         return total
 
     def search(
-        self, query: Sequence[str], k: int, allowed: npt.NDArray[np.bool_] | None = None
+        self,
+        query: Sequence[str],
+        k: int,
+        allowed: npt.NDArray[np.bool_] | None = None,
+        weights: Mapping[str, float] | None = None,
     ) -> list[Ranked]:
         """Return the k best passages that share at least one query term, best first.
 
@@ -128,7 +136,7 @@ class PassageIndex:
         candidates = np.flatnonzero(overlap if allowed is None else overlap * allowed)
         if k <= 0 or not len(candidates):
             return []
-        total = self.scores(query)[candidates]
+        total = self.scores(query, weights)[candidates]
         # Stable order: higher score first, then document order.
         order = np.lexsort((candidates, -total))[:k]
         terms = list(dict.fromkeys(query))

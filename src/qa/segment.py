@@ -14,7 +14,8 @@ import jieba
 from zhconv import convert as _zh_convert
 from zhconv.zhconv import getdict as _zh_getdict
 
-_TOKEN_OK = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}|\d")
+# Single Chinese characters are mostly jieba leftovers (得, 新, 评): too ambiguous to match on.
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fff].|[a-z]{2,}|\d")
 _DATA = resources.files("qa") / "data"
 
 
@@ -94,8 +95,7 @@ class Segmenter:
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """Add the synonyms of each token (a query-side step)."""
-        out: list[str] = []
-        for token in tokens:
-            out.append(token)
+        out = list(dict.fromkeys(tokens))
+        for token in list(out):
             out.extend(s for s in self.synonyms.get(token, ()) if s not in out)
         return out
