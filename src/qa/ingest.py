@@ -15,6 +15,7 @@ from .structure import Block, looks_like_title, walk_lines
 MANIFEST_NAME = "reports.toml"
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 _TITLE_IN_TEXT = re.compile(r"[\u4e00-\u9fff\d*]{0,14}(?:党建工作|工作)(?:总结|报告)")
+_LEADING_VERB = re.compile(r"^(?:现将|现就|现把|特将|就|将|把)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SUSPECT = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -85,7 +86,7 @@ def derive_title(report_id: str, first_line: str, text: str) -> str:
         return first_line
     match = _TITLE_IN_TEXT.search(text[:300])
     if match and len(match.group(0)) >= 6:
-        return match.group(0).lstrip("就")
+        return _LEADING_VERB.sub("", match.group(0))
     return report_id
 
 

@@ -9,10 +9,10 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cached_property
 from importlib import resources
+from pathlib import Path
 
 import jieba
-from zhconv import convert as _zh_convert
-from zhconv.zhconv import getdict as _zh_getdict
+from zhconv import zhconv as _zhconv
 
 # Single Chinese characters are mostly jieba leftovers (得, 新, 评): too ambiguous to match on.
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff].|[a-z]{2,}|\d")
@@ -25,7 +25,9 @@ def _read_lines(name: str) -> list[str]:
 
 
 def _traditional_chars() -> frozenset[str]:
-    table = _zh_getdict("zh-cn")
+    # An explicit path makes zhconv read its table inside ``with open`` (the default leaks it).
+    _zhconv.loaddict(str(Path(_zhconv.__file__).with_name("zhcdict.json")))
+    table = _zhconv.getdict("zh-cn")
     return frozenset(k for k, v in table.items() if len(k) == 1 and v != k)
 
 
@@ -76,7 +78,7 @@ class Segmenter:
         """Fold width, case and traditional characters so both sides compare equal."""
         text = unicodedata.normalize("NFKC", text).lower()
         if not self._traditional_set().isdisjoint(text):
-            text = _zh_convert(text, "zh-cn")
+            text = _zhconv.convert(text, "zh-cn")
         return text
 
     def _traditional_set(self) -> frozenset[str]:
