@@ -1,0 +1,77 @@
+"""``qa-bot`` / ``python -m bot``: configure logging, load the engine, then poll (or webhook)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from collections.abc import Mapping
+
+from telegram.error import InvalidToken
+
+from qa import QAEngine, QAError
+from qa.store import Store
+
+from .app import build_application
+from .config import ConfigError, RedactFilter, Settings, load_env
+
+logger = logging.getLogger("bot")
+
+
+def configure_logging(settings: Settings) -> None:
+    """Set up the only logging configuration of the process, with the token redacted."""
+    logging.basicConfig(
+        format="%(asctime)s - %(name)s - %(levelname)s - %(message)s", level=settings.log_level
+    )
+    redact = RedactFilter(settings.token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)  # on handlers, so records from every logger pass through it
+    # httpx logs every request URL at INFO, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def load_engine(settings: Settings) -> QAEngine:
+    """Load jieba and index the reports now, so the first user never waits for it."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # otherwise it prints "Building prefix dict" to stderr
+    jieba.initialize()
+    return QAEngine.from_directory(settings.reports_dir, top_k=settings.top_k)
+
+
+def main(env: Mapping[str, str] | None = None) -> int:
+    """Run the bot until interrupted; return the process exit code."""
+    try:
+        settings = Settings.from_env(load_env() if env is None else env)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    try:
+        engine = load_engine(settings)
+    except QAError as exc:
+        print(f"无法加载报告：{exc}", file=sys.stderr)
+        return 2
+    logger.info("Loaded %d reports, %d passages", len(engine.reports), len(engine.passages))
+    application = build_application(settings, engine, Store(settings.db_path))
+    try:
+        if settings.webhook_url:
+            application.run_webhook(
+                listen=settings.webhook_listen, port=settings.port, url_path="telegram",
+                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                # Telegram echoes this header, so forged POSTs to the public URL are refused.
+                secret_token=hashlib.sha256(settings.token.encode()).hexdigest()[:32],
+            )
+        else:
+            application.run_polling(allowed_updates=[
+                "message", "edited_message", "callback_query", "inline_query"])
+    except InvalidToken:
+        print("Telegram 拒绝了 TELEGRAM_BOT_TOKEN（401 Unauthorized）：请向 @BotFather 核对令牌。",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

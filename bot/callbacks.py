@@ -1,0 +1,130 @@
+"""Button presses (更多, 原文, 👍/👎, report sections) and inline queries."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    CallbackQuery,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest
+
+from qa import COMMANDS, UnknownReportError
+from qa.store import UnknownQueryError
+
+from . import render
+from .context import BotContext
+from .keyboards import CallbackData, answer_keyboard, parse_callback
+from .routing import Request, run_request
+from .send import with_retries
+
+logger = logging.getLogger(__name__)
+STALE = "这个按钮已失效（答案已过期或机器人已更新），请重新提问。"
+VOTE_REPLIES = {"new": "感谢反馈！", "changed": "已更新您的评价。", "same": "您已评价过了。"}
+MAX_INLINE_RESULTS = 10
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Dispatch a button press; unknown or outdated buttons get a short notice."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = parse_callback(query.data)
+    handler = {"m": show_page, "p": show_passage, "f": vote, "s": show_section}.get(
+        data.kind if data else "")
+    if data is None or handler is None or not isinstance(query.message, Message):
+        await query.answer(STALE)
+        return
+    notice = await handler(query, query.message, data, context)
+    await query.answer(notice)
+
+
+async def show_page(query: CallbackQuery, message: Message, data: CallbackData,
+                    context: BotContext) -> str | None:
+    """Edit the answer in place to show another page (re-asking the logged question)."""
+    record = await context.store.get_query(data.query_id)
+    if record is None:
+        return STALE
+    pages = render.render_answer(run_request(context.engine,
+                                             Request(record.command, record.question)))
+    if not 0 <= data.arg < len(pages):
+        return STALE
+    page = pages[data.arg]
+    try:
+        await with_retries(lambda: message.edit_text(
+            page.text, reply_markup=answer_keyboard(record.query_id, page)))
+    except BadRequest as exc:
+        if "not modified" not in str(exc):  # a double tap on the same page is harmless
+            raise
+    return None
+
+
+async def show_passage(query: CallbackQuery, message: Message, data: CallbackData,
+                       context: BotContext) -> str | None:
+    """Send the full passage behind one quote of an answer."""
+    record = await context.store.get_query(data.query_id)
+    if record is None or not 0 <= data.arg < len(record.passage_ids):
+        return STALE
+    passage = context.engine.passage(record.passage_ids[data.arg])
+    if passage is None:
+        return STALE
+    await with_retries(lambda: message.reply_text(render.render_passage(passage)))
+    return None
+
+
+async def vote(query: CallbackQuery, message: Message, data: CallbackData,
+               context: BotContext) -> str | None:
+    """Record a 👍/👎 vote; pressing the other one changes it."""
+    if data.arg not in (-1, 1):
+        return STALE
+    try:
+        outcome = await context.store.record_feedback(data.query_id, query.from_user.id, data.arg)
+    except UnknownQueryError:
+        return STALE
+    return VOTE_REPLIES[outcome]
+
+
+async def show_section(query: CallbackQuery, message: Message, data: CallbackData,
+                       context: BotContext) -> str | None:
+    """Send one section of a report opened from its outline."""
+    try:
+        report = context.engine.report(data.ref)
+    except UnknownReportError:
+        return STALE
+    sections = {s.index: s for s in report.sections}
+    if data.arg not in sections:
+        return STALE
+    text = render.render_section(report, sections[data.arg])
+    await with_retries(lambda: message.reply_text(text))
+    return None
+
+
+def _article(result_id: str, title: str, description: str, text: str) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=result_id, title=render.clip(title, 100), description=render.clip(description, 200),
+        input_message_content=InputTextMessageContent(text),
+    )
+
+
+async def inline_query(update: Update, context: BotContext) -> None:
+    """Offer up to 10 quoted passages for ``@bot 关键词``; command hints when empty."""
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query.strip()
+    if not text:
+        results = [_article(f"cmd-{c.name}", c.usage, c.description,
+                            f"{render.esc(c.usage)} — {render.esc(c.description)}")
+                   for c in COMMANDS][:MAX_INLINE_RESULTS]
+    else:
+        answer = context.engine.ask(text)
+        results = [
+            _article(f"q{i}", render.render_hit_title(q.hit), q.text, render.render_quote(q))
+            for i, q in enumerate(render.answer_items(answer)[:MAX_INLINE_RESULTS])
+        ] or [_article("none", "没有找到相关内容", answer.notice or "换个关键词试试",
+                       render.render_not_found(answer))]
+    await with_retries(lambda: query.answer(results, cache_time=30))

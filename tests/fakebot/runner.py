@@ -1,0 +1,44 @@
+"""Run a real PTB Application against the fake server inside the current event loop."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import BotApp, build_application
+from bot.config import Settings
+from qa import QAEngine
+from qa.store import Store
+
+from .server import TOKEN, FakeTelegram
+
+
+def make_settings(fake: FakeTelegram, db_path: Path, **overrides: Any) -> Settings:
+    """Return settings pointing the bot at the fake server (rate limiter off unless asked)."""
+    values: dict[str, Any] = {"token": TOKEN, "base_url": fake.base_url, "db_path": db_path,
+                              "rate_limit": False}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, engine: QAEngine) -> AsyncIterator[BotApp]:
+    """Start the Application the way run_polling does (post_init included), then stop it."""
+    app = build_application(settings, engine, Store(settings.db_path))
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=timedelta(seconds=1))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

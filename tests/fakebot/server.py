@@ -1,0 +1,284 @@
+"""A fake Telegram Bot API on 127.0.0.1 that the real PTB Application talks to over HTTP.
+
+It serves queued updates to getUpdates (long polling), records every call, keeps the messages
+of each chat, and answers 400 exactly where the real API rejects a request (see validate.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+from .updates import UpdateFactory
+from .validate import check_inline_results, check_markup, check_text
+
+TOKEN = "123456:TEST-token-for-the-fake-server"
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "党建问答", "username": "djqa_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": True}
+_STRING_PARAMS = {"text", "callback_query_id", "inline_query_id", "parse_mode", "url",
+                  "secret_token", "inline_message_id", "next_offset", "description"}
+
+
+@dataclass
+class Call:
+    """One request the bot made, with the fake's verdict."""
+
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+    error: str = ""
+    at: float = field(default_factory=time.perf_counter)
+    result: Any = None
+
+
+class FakeTelegram(UpdateFactory):
+    """State and behaviour of the fake Bot API; start with ``await start()``."""
+
+    def __init__(self, tokens: tuple[str, ...] = (TOKEN,)) -> None:
+        self.tokens = set(tokens)
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.pushed_at: dict[int, float] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.open_callbacks: set[str] = set()
+        self.open_inline: set[str] = set()
+        self.commands: list[dict[str, Any]] = []
+        self.faults: list[tuple[str, int, str, int | None]] = []
+        self._ids = itertools.count(1)
+        self._msg_ids: dict[int, itertools.count[int]] = {}
+        self._changed = asyncio.Condition()
+        self._server: tornado.httpserver.HTTPServer | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        """Return the value for ApplicationBuilder.base_url."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def rejected(self) -> list[Call]:
+        """Return every call the fake answered with an error."""
+        return [c for c in self.calls if c.status != 200]
+
+    async def start(self) -> None:
+        """Listen on a free port of 127.0.0.1."""
+        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"fake": self})])
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        self.port = sockets[0].getsockname()[1]
+        self._server = tornado.httpserver.HTTPServer(app)
+        self._server.add_sockets(sockets)
+
+    async def stop(self) -> None:
+        """Stop listening and drop open connections."""
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+        async with self._changed:
+            self._changed.notify_all()
+
+    # -- test API --------------------------------------------------------------------------
+
+    def next_message_id(self, chat_id: int) -> int:
+        """Return the next message id of a chat (shared by users and the bot, as in Telegram)."""
+        return next(self._msg_ids.setdefault(chat_id, itertools.count(1)))
+
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue an update for getUpdates and return its update_id."""
+        update_id = next(self._ids)
+        update["update_id"] = update_id
+        self.updates.append(update)
+        self.pushed_at[update_id] = time.perf_counter()
+        asyncio.get_running_loop().create_task(self._notify())
+        return update_id
+
+    def inject(self, method: str, status: int, description: str, retry_after: int | None = None
+               ) -> None:
+        """Make the next call of ``method`` fail once with this status."""
+        self.faults.append((method, status, description, retry_after))
+
+    def mark(self) -> int:
+        """Return a position in the call log, to wait for calls after it."""
+        return len(self.calls)
+
+    def since(self, mark: int, *methods: str) -> list[Call]:
+        """Return the calls after mark, optionally only of the given methods."""
+        return [c for c in self.calls[mark:] if not methods or c.method in methods]
+
+    async def wait_for(self, mark: int, *methods: str, count: int = 1, timeout: float = 5.0
+                       ) -> list[Call]:
+        """Wait until ``count`` calls of the methods arrived after mark; return them."""
+        async def ready() -> list[Call]:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.since(mark, *methods)) >= count)
+            return self.since(mark, *methods)
+        try:
+            return await asyncio.wait_for(ready(), timeout)
+        except TimeoutError:
+            got = [(c.method, c.params.get("text", "")[:40]) for c in self.since(mark)]
+            raise AssertionError(f"no {methods} x{count} within {timeout}s; got {got}") from None
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # -- the API ---------------------------------------------------------------------------
+
+    async def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        """Answer one API call: (HTTP status, response JSON)."""
+        if token not in self.tokens:
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": await self._get_updates(params)}
+        call = Call(method, params)
+        for fault in self.faults:
+            if fault[0] == method:
+                self.faults.remove(fault)
+                call.status, call.error = fault[1], fault[2]
+                body: dict[str, Any] = {"ok": False, "error_code": fault[1],
+                                        "description": fault[2]}
+                if fault[3] is not None:
+                    body["parameters"] = {"retry_after": fault[3]}
+                await self._record(call)
+                return fault[1], body
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            call.status, call.error = 404, "Not Found"
+        else:
+            call.error, call.result = handler(params)
+            call.status = 400 if call.error else 200
+        await self._record(call)
+        if call.status != 200:
+            return call.status, {"ok": False, "error_code": call.status,
+                                 "description": f"Bad Request: {call.error}"}
+        return 200, {"ok": True, "result": call.result}
+
+    async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        await self._notify()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        # Long polling: hold the request until an update arrives, capped so shutdown is quick.
+        wait = min(float(params.get("timeout") or 0), 1.0)
+        if not self.updates and wait > 0:
+            async with self._changed:
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), wait)
+                except TimeoutError:
+                    pass
+        return self.updates[:100]
+
+    def api_getMe(self, params: dict[str, Any]) -> tuple[str, Any]:
+        return "", BOT_USER
+
+    def api_deleteWebhook(self, params: dict[str, Any]) -> tuple[str, Any]:
+        return "", True
+
+    def api_setMyCommands(self, params: dict[str, Any]) -> tuple[str, Any]:
+        self.commands = list(params.get("commands") or [])
+        if not all(1 <= len(c["description"]) <= 256 for c in self.commands):
+            return "BOT_COMMAND_DESCRIPTION_INVALID", None
+        return "", True
+
+    def api_sendChatAction(self, params: dict[str, Any]) -> tuple[str, Any]:
+        return "", True
+
+    def api_sendMessage(self, params: dict[str, Any]) -> tuple[str, Any]:
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id not in self.chats:
+            return "chat not found", None
+        error = check_text(params.get("text"), params.get("parse_mode")) or check_markup(
+            params.get("reply_markup"))
+        if error:
+            return error, None
+        reply = params.get("reply_parameters") or {}
+        reply_id = reply.get("message_id", params.get("reply_to_message_id"))
+        if reply_id is not None and (chat_id, int(reply_id)) not in self.messages:
+            if not reply.get("allow_sending_without_reply"):
+                return "message to be replied not found", None
+        message = self.new_message(self.chats[chat_id], BOT_USER, params["text"])
+        if reply_id is not None and (chat_id, int(reply_id)) in self.messages:
+            message["reply_to_message"] = self.messages[(chat_id, int(reply_id))]
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return "", message
+
+    def api_editMessageText(self, params: dict[str, Any]) -> tuple[str, Any]:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None:
+            return "message to edit not found", None
+        if message["from"]["id"] != BOT_USER["id"]:
+            return "message can't be edited", None
+        error = check_text(params.get("text"), params.get("parse_mode")) or check_markup(
+            params.get("reply_markup"))
+        if error:
+            return error, None
+        markup = params.get("reply_markup")
+        if message["text"] == params["text"] and message.get("reply_markup") == markup:
+            return ("message is not modified: specified new message content and reply markup"
+                    " are exactly the same as a current content and reply markup of the message"
+                    ), None
+        message["text"], message["edit_date"] = params["text"], int(time.time())
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return "", message
+
+    def api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[str, Any]:
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self.open_callbacks:
+            return "query is too old and response timeout expired or query ID is invalid", None
+        if len(str(params.get("text") or "")) > 200:
+            return "MESSAGE_TOO_LONG", None
+        self.open_callbacks.discard(query_id)
+        return "", True
+
+    def api_answerInlineQuery(self, params: dict[str, Any]) -> tuple[str, Any]:
+        query_id = str(params.get("inline_query_id"))
+        if query_id not in self.open_inline:
+            return "query is too old and response timeout expired or query ID is invalid", None
+        error = check_inline_results(params.get("results"))
+        if error:
+            return error, None
+        self.open_inline.discard(query_id)
+        return "", True
+
+
+class _Handler(tornado.web.RequestHandler):
+    def initialize(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+
+    async def post(self, token: str, method: str) -> None:
+        params: dict[str, Any] = {}
+        if self.request.headers.get("Content-Type", "").startswith("application/json"):
+            params = json.loads(self.request.body or b"{}")
+        else:
+            for key, values in self.request.body_arguments.items():
+                raw = values[-1].decode()
+                params[key] = raw if key in _STRING_PARAMS else _maybe_json(raw)
+        status, body = await self.fake.handle(token, method, params)
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body, ensure_ascii=False))
+
+    get = post
+
+
+def _maybe_json(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
