@@ -75,3 +75,6 @@ def small_engine(corpus_dir: Path, segmenter: Segmenter) -> QAEngine:
 def seeds_engine(segmenter: Segmenter) -> QAEngine:
     """Return an engine over the project's seed reports."""
     return QAEngine.from_directory(SEEDS, segmenter=segmenter)
+
+
+from tests.conftest_bot import *  # noqa: F401,F403,E402
