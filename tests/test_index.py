@@ -13,8 +13,10 @@ from qa.index import PassageIndex, idf_okapi
 def test_scores_equal_rank_bm25_get_scores() -> None:
     rng = random.Random(7)
     vocab = [f"词{i}" for i in range(200)]
-    docs = [[rng.choice(vocab[: rng.randint(3, 200)]) for _ in range(rng.randint(1, 30))]
-            for _ in range(500)]
+    docs = [
+        [rng.choice(vocab[: rng.randint(3, 200)]) for _ in range(rng.randint(1, 30))]
+        for _ in range(500)
+    ]
     index, oracle = PassageIndex.build(docs), BM25Okapi(docs)
     for _ in range(40):
         query = [rng.choice(vocab) for _ in range(rng.randint(1, 6))]

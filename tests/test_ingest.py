@@ -64,7 +64,9 @@ def test_broken_manifest_is_a_clear_error(corpus_dir: Path) -> None:
 
 
 def test_heading_with_body_is_split() -> None:
-    head, body = split_heading("（一）淬炼思想“铸魂补钙”，擦亮党员干部底色。一是政治机关建设常态化。")
+    head, body = split_heading(
+        "（一）淬炼思想“铸魂补钙”，擦亮党员干部底色。一是政治机关建设常态化。"
+    )
     assert head == "（一）淬炼思想“铸魂补钙”，擦亮党员干部底色"
     assert body == "一是政治机关建设常态化。"
     assert split_heading("1.支部亮品牌。持续开展。") == ("1.支部亮品牌", "持续开展。")
@@ -127,7 +129,10 @@ def test_seed_outlines() -> None:
         assert [s.kind for s in reports[prefix].sections] == kinds
     # 002's first line is its title, not a passage; its paid-content marker is gone.
     assert reports["002"].passages[0].text.startswith("今年以来")
-    assert reports["002"].sections[1].passages[4].section_path[1] == "（二）“标准化”抓管理，强化责任落实"
+    assert (
+        reports["002"].sections[1].passages[4].section_path[1]
+        == "（二）“标准化”抓管理，强化责任落实"
+    )
     # 004's causes live inside its problems section, after "分析这些现象…".
     causes = [p for p in reports["004"].passages if p.kind == "causes"]
     assert causes[1].label == "一是思维转变还不彻底" and len(causes) == 6

@@ -8,7 +8,17 @@ from qa import Segmenter
 
 
 @pytest.mark.parametrize(
-    "term", ["三会一课", "主题党日", "双报到", "民主生活会", "党建品牌", "四种形态", "清廉机关", "归雁工程"]
+    "term",
+    [
+        "三会一课",
+        "主题党日",
+        "双报到",
+        "民主生活会",
+        "党建品牌",
+        "四种形态",
+        "清廉机关",
+        "归雁工程",
+    ],
 )
 def test_lexicon_terms_stay_whole(segmenter: Segmenter, term: str) -> None:
     assert term in segmenter.tokens(f"认真落实{term}制度")

@@ -59,7 +59,12 @@ def report_json(report: Report, outline: bool = False) -> dict[str, Any]:
     }
     if outline:
         data["sections"] = [
-            {"index": s.index, "title": s.title or "（前言）", "kind": s.kind, "passages": len(s.passages)}
+            {
+                "index": s.index,
+                "title": s.title or "（前言）",
+                "kind": s.kind,
+                "passages": len(s.passages),
+            }
             for s in report.sections
         ]
     return data
@@ -117,7 +122,9 @@ def cmd_report(engine: QAEngine, args: argparse.Namespace) -> int:
 
 def cmd_eval(engine: QAEngine, args: argparse.Namespace) -> int:
     """Score the engine on a gold JSONL file."""
-    result = evaluate(read_gold(Path(args.file)), lambda q: engine.ask(q, args.k), render_text, args.k)
+    result = evaluate(
+        read_gold(Path(args.file)), lambda q: engine.ask(q, args.k), render_text, args.k
+    )
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
         return 0
@@ -130,15 +137,24 @@ def cmd_eval(engine: QAEngine, args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"ask": cmd_ask, "problems": cmd_section, "plans": cmd_section,
-            "highlights": cmd_section, "reports": cmd_reports, "report": cmd_report, "eval": cmd_eval}
+HANDLERS = {
+    "ask": cmd_ask,
+    "problems": cmd_section,
+    "plans": cmd_section,
+    "highlights": cmd_section,
+    "reports": cmd_reports,
+    "report": cmd_report,
+    "eval": cmd_eval,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser from the shared command registry."""
     parser = argparse.ArgumentParser(prog="qa", description="党建工作报告问答（离线命令行）")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help="报告目录（默认 seeds/）")
+    common.add_argument(
+        "--reports", type=Path, default=DEFAULT_REPORTS, help="报告目录（默认 seeds/）"
+    )
     common.add_argument("--json", action="store_true", help="输出 JSON")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for command in (c for c in COMMANDS if c.in_cli):

@@ -25,8 +25,13 @@ MIN_COVERAGE = 0.45
 SYNONYM_WEIGHT = 0.5
 SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
 KIND_NAMES: dict[str, str] = {
-    "preamble": "前言", "work": "工作情况", "highlights": "亮点工作", "rectification": "问题整改",
-    "problems": "存在问题", "causes": "原因分析", "plans": "下步计划",
+    "preamble": "前言",
+    "work": "工作情况",
+    "highlights": "亮点工作",
+    "rectification": "问题整改",
+    "problems": "存在问题",
+    "causes": "原因分析",
+    "plans": "下步计划",
 }
 
 
@@ -61,7 +66,9 @@ class QAEngine:
         self._kinds = np.array([p.kind for p in self.passages], dtype=object)
 
     @classmethod
-    def from_directory(cls, folder: Path, top_k: int = 5, segmenter: Segmenter | None = None) -> QAEngine:
+    def from_directory(
+        cls, folder: Path, top_k: int = 5, segmenter: Segmenter | None = None
+    ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads."""
         corpus = load_reports(folder)
         return cls(corpus.reports, segmenter, top_k, corpus.skipped)
@@ -110,7 +117,9 @@ class QAEngine:
         keyword, notice = prepare_question(keyword)
         terms = self.segmenter.tokens(keyword) if keyword else []
         intent: Intent = SECTION_INTENTS_BY_KIND[kind]
-        answer = self._section(keyword or KIND_NAMES[kind], intent, kind, terms, k or len(self.reports), notice)
+        answer = self._section(
+            keyword or KIND_NAMES[kind], intent, kind, terms, k or len(self.reports), notice
+        )
         return answer
 
     def _section(
@@ -150,14 +159,20 @@ class QAEngine:
             return self._not_found(question, intent, why + notice, [], kind)
         return Answer(question, intent, True, tuple(quotes), tuple(hits), (), notice)
 
-    def _search(self, question: str, intent: Intent, tokens: list[str], k: int, notice: str) -> Answer:
+    def _search(
+        self, question: str, intent: Intent, tokens: list[str], k: int, notice: str
+    ) -> Answer:
         base = self._with_compounds(tokens)
         terms = self.segmenter.expand(base)
         weights = {t: SYNONYM_WEIGHT for t in terms if t not in base}
         ranked = self.index.search(terms, max(k * 6, 30), None, weights)
         if not ranked or self._coverage(tokens, ranked[0].matched) < MIN_COVERAGE:
             missing = [t for t in dict.fromkeys(tokens) if self.index.doc_freq(t) == 0]
-            why = "报告中没有找到相关内容" + (f"（未出现：{'、'.join(missing)}）" if missing else "") + "。"
+            why = (
+                "报告中没有找到相关内容"
+                + (f"（未出现：{'、'.join(missing)}）" if missing else "")
+                + "。"
+            )
             return self._not_found(question, intent, why + notice, tokens)
         figure = intent == "figure"
         unit = asked_unit(question) if figure else ""
@@ -180,8 +195,11 @@ class QAEngine:
 
     def _with_compounds(self, tokens: list[str]) -> list[str]:
         """Add adjacent-token compounds the reports use (发展 + 党员 → 发展党员)."""
-        extra = [a + b for a, b in zip(tokens, tokens[1:], strict=False)
-                 if a + b not in tokens and self.index.doc_freq(a + b)]
+        extra = [
+            a + b
+            for a, b in zip(tokens, tokens[1:], strict=False)
+            if a + b not in tokens and self.index.doc_freq(a + b)
+        ]
         return tokens + extra
 
     # -- helpers -------------------------------------------------------------------------
@@ -203,14 +221,21 @@ class QAEngine:
         return held / total if total else 0.0
 
     def _not_found(
-        self, question: str, intent: Intent, notice: str, tokens: list[str], kind: Kind | None = None
+        self,
+        question: str,
+        intent: Intent,
+        notice: str,
+        tokens: list[str],
+        kind: Kind | None = None,
     ) -> Answer:
         return Answer(question, intent, False, (), (), self.suggestions(tokens, kind), notice)
 
     def suggestions(self, tokens: Sequence[str] = (), kind: Kind | None = None) -> tuple[str, ...]:
         """Suggest what to try: the section commands and the closest section titles."""
-        out = [f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
-               for n in ("problems", "plans", "highlights", "reports")]
+        out = [
+            f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
+            for n in ("problems", "plans", "highlights", "reports")
+        ]
         near = self.index.search(list(tokens), 3, None if kind is None else self._kinds == kind)
         titles = dict.fromkeys(self.passages[r.position].section for r in near)
         out.extend(f"相近章节：{t}" for t in list(titles)[:3])

@@ -1,10 +1,10 @@
 """Errors the core raises; each names the file or input at fault.
 
-    QAError
-    ├── ReportReadError      a report file cannot be read or decoded
-    ├── EmptyCorpusError     the reports folder holds no usable report
-    ├── UnknownReportError   a report id that does not exist
-    └── BadQuestionError     an empty or unusable question
+QAError
+├── ReportReadError      a report file cannot be read or decoded
+├── EmptyCorpusError     the reports folder holds no usable report
+├── UnknownReportError   a report id that does not exist
+└── BadQuestionError     an empty or unusable question
 """
 
 from __future__ import annotations

@@ -71,7 +71,10 @@ def hit_matches(hit: Hit, gold: dict[str, Any]) -> bool:
 
 
 def evaluate(
-    rows: Iterable[dict[str, Any]], ask: Callable[[str], Answer], render: Callable[[Answer], str], k: int
+    rows: Iterable[dict[str, Any]],
+    ask: Callable[[str], Answer],
+    render: Callable[[Answer], str],
+    k: int,
 ) -> EvalReport:
     """Ask every gold question and compute hit@1, hit@3, MRR, recall, abstention, fact@200."""
     n = h1 = h3 = rr = 0.0

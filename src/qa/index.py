@@ -105,7 +105,9 @@ class PassageIndex:
         t = self.vocabulary.get(term)
         return float(self.idf[t]) if t is not None else 0.0
 
-    def scores(self, query: Sequence[str], weights: Mapping[str, float] | None = None) -> FloatArray:
+    def scores(
+        self, query: Sequence[str], weights: Mapping[str, float] | None = None
+    ) -> FloatArray:
         """Return every passage's BM25Okapi score; equal to rank-bm25's ``get_scores``.
 
         ``weights`` scales a term's contribution (query expansion uses < 1); absent means 1.

@@ -46,7 +46,7 @@ def _plausible(text: str) -> bool:
 
 
 def decode_bytes(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM or GB18030/GBK; never guess into mojibake."""
+    """Decode UTF-8 (BOM or not), UTF-16 with BOM or GB18030/GBK; never guess into mojibake."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates: tuple[str, ...] = ("utf-16",)
     elif b"\x00" in data:
@@ -74,7 +74,9 @@ def load_manifest(folder: Path) -> dict[str, ReportMeta]:
         raise ReportReadError(f"{path.name}: 清单格式错误：{exc}") from exc
     entries = data.get("reports", {})
     return {
-        str(stem): ReportMeta(str(e.get("title", "")), str(e.get("unit", "")), str(e.get("year", "")))
+        str(stem): ReportMeta(
+            str(e.get("title", "")), str(e.get("unit", "")), str(e.get("year", ""))
+        )
         for stem, e in entries.items()
         if isinstance(e, dict)
     }
@@ -104,8 +106,15 @@ def _sections(report_id: str, title: str, blocks: list[Block]) -> tuple[Section,
         for block in members:
             counter += 1
             passages.append(
-                Passage(f"{report_id}#{counter}", report_id, title, block.path, block.kind,
-                        block.text, block.label)
+                Passage(
+                    f"{report_id}#{counter}",
+                    report_id,
+                    title,
+                    block.path,
+                    block.kind,
+                    block.text,
+                    block.label,
+                )
             )
         kind = members[0].kind if top else "preamble"
         sections.append(Section(report_id, index, top, kind, tuple(passages)))

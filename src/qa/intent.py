@@ -9,7 +9,10 @@ from .models import Intent, Kind
 # Checked in order; the first match wins ("主题教育查摆了多少问题" is a figure question).
 INTENT_RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("causes", re.compile(r"原因|为什么|为何|根源")),
-    ("figure", re.compile(r"多少|几[个次名项人条家场期批篇天年]|比例|占比|百分之|[率数]是|人数|次数|数量")),
+    (
+        "figure",
+        re.compile(r"多少|几[个次名项人条家场期批篇天年]|比例|占比|百分之|[率数]是|人数|次数|数量"),
+    ),
     (
         "problems",
         re.compile(

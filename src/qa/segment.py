@@ -7,7 +7,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -24,11 +24,20 @@ def _read_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+@cache
 def _traditional_chars() -> frozenset[str]:
     # An explicit path makes zhconv read its table inside ``with open`` (the default leaks it).
     _zhconv.loaddict(str(Path(_zhconv.__file__).with_name("zhcdict.json")))
     table = _zhconv.getdict("zh-cn")
     return frozenset(k for k, v in table.items() if len(k) == 1 and v != k)
+
+
+_TOKENIZERS: dict[tuple[str, ...], jieba.Tokenizer] = {}
+
+
+def _tokenizer_for(lexicon: tuple[str, ...]) -> jieba.Tokenizer:
+    # jieba's dictionary costs ~1 s to load; segmenters with the same lexicon share one.
+    return _TOKENIZERS.setdefault(lexicon, jieba.Tokenizer())
 
 
 class Segmenter:
@@ -44,15 +53,17 @@ class Segmenter:
         self.stopwords = frozenset(
             stopwords if stopwords is not None else _read_lines("stopwords.txt")
         )
-        groups = synonyms if synonyms is not None else (
-            line.split() for line in _read_lines("synonyms.txt")
+        groups = (
+            synonyms
+            if synonyms is not None
+            else (line.split() for line in _read_lines("synonyms.txt"))
         )
         self.synonyms: dict[str, tuple[str, ...]] = {}
         for group in groups:
             members = tuple(self.normalize(term) for term in group)
             for term in members:
                 self.synonyms[term] = tuple(m for m in members if m != term)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = _tokenizer_for(self.lexicon)
         self._traditional = _traditional_chars()
 
     @cached_property

@@ -30,7 +30,10 @@ KIND_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("problems", re.compile(r"问题|不足|差距|短板|薄弱")),
     ("causes", re.compile(r"原因")),
     ("plans", re.compile(r"计划|打算|思路|任务|措施|下步|下一步|展望|安排")),
-    ("work", re.compile(r"工作情况|履职|履行职责|基本情况|开展情况|完成情况|主要工作|主要做法|成效")),
+    (
+        "work",
+        re.compile(r"工作情况|履职|履行职责|基本情况|开展情况|完成情况|主要工作|主要做法|成效"),
+    ),
 )
 # A lead paragraph inside a problems section that turns to the causes of those problems.
 CAUSE_LEAD = re.compile(r"原因|根源|究其|分析(?:这些|上述|以上)")

@@ -1,0 +1,134 @@
+"""The ``qa`` CLI: JSON contract, stdin mode, outlines, eval, and friendly errors."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from qa import COMMANDS
+from qa.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+HIT_KEYS = {"report_id", "report_title", "section", "text", "score", "passage_id"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_contract(capsys: pytest.CaptureFixture[str], corpus_dir: Path) -> None:
+    code, out, _ = run(
+        capsys, "ask", "--json", "--k", "2", "--reports", str(corpus_dir), "志愿服务"
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert {"question", "intent", "found", "answer", "hits"} <= set(data)
+    assert data["found"] is True and data["question"] == "志愿服务"
+    assert 1 <= len(data["hits"]) <= 2 and set(data["hits"][0]) == HIT_KEYS
+    assert data["hits"][0]["report_id"] == "b_report"
+    assert data["answer"].startswith("开展志愿服务活动20次，服务群众500余人次。")
+    assert "——《某中心2023年党建工作报告》 › 一、工作开展情况" in data["answer"]
+
+
+def test_ask_stdin_one_json_line_per_question(
+    capsys: pytest.CaptureFixture[str], corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("志愿服务\n\n食堂几点开饭\n存在哪些问题\n"))
+    code, out, _ = run(capsys, "ask", "--json", "--reports", str(corpus_dir), "-")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [(r["question"], r["found"]) for r in rows] == [
+        ("志愿服务", True),
+        ("食堂几点开饭", False),
+        ("存在哪些问题", True),
+    ]
+    assert rows[1]["hits"] == [] and rows[1]["answer"].startswith("没找到")
+
+
+def test_empty_question_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], corpus_dir: Path
+) -> None:
+    code, out, err = run(capsys, "ask", "--reports", str(corpus_dir), "  ")
+    assert code == 2 and out == "" and "qa ask" in err
+
+
+def test_bad_k_and_missing_folder_are_friendly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(capsys, "ask", "--k", "0", "问题")[0] == 2
+    code, _, err = run(capsys, "reports", "--reports", str(tmp_path / "none"))
+    assert code == 1 and err.startswith("错误：报告目录不存在") and "Traceback" not in err
+
+
+def test_unknown_report_is_friendly(capsys: pytest.CaptureFixture[str], corpus_dir: Path) -> None:
+    code, _, err = run(capsys, "report", "zzz", "--reports", str(corpus_dir))
+    assert code == 1 and "可用编号" in err
+
+
+def test_report_outline_json(capsys: pytest.CaptureFixture[str], corpus_dir: Path) -> None:
+    code, out, _ = run(capsys, "report", "a", "--json", "--reports", str(corpus_dir))
+    data = json.loads(out)
+    assert code == 0 and data["report_id"] == "a_report"
+    assert [(s["kind"], s["passages"]) for s in data["sections"]] == [
+        ("work", 3),
+        ("problems", 2),
+        ("plans", 2),
+    ]
+
+
+def test_section_commands(capsys: pytest.CaptureFixture[str], corpus_dir: Path) -> None:
+    code, out, _ = run(capsys, "problems", "--reports", str(corpus_dir))
+    assert code == 0 and out.startswith("【存在问题】共 3 份报告")
+    code, out, _ = run(capsys, "plans", "--json", "--reports", str(corpus_dir), "品牌")
+    data = json.loads(out)
+    assert {h["report_id"] for h in data["hits"]} == {"b_report", "c_report"}
+
+
+def test_reports_lists_skipped_files(capsys: pytest.CaptureFixture[str], corpus_dir: Path) -> None:
+    (corpus_dir / "x.txt").write_bytes(b"\x00\x00")
+    code, out, err = run(capsys, "reports", "--reports", str(corpus_dir))
+    assert code == 0 and "a_report" in out and "x.txt" in out and "x.txt" in err
+
+
+def test_long_question_is_cut_with_notice(
+    capsys: pytest.CaptureFixture[str], corpus_dir: Path
+) -> None:
+    _, out, _ = run(capsys, "ask", "--json", "--reports", str(corpus_dir), "志愿服务" * 100)
+    assert "只取前" in json.loads(out)["notice"]
+
+
+def test_eval_prints_every_metric(
+    capsys: pytest.CaptureFixture[str], corpus_dir: Path, tmp_path: Path
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"q": "发展了多少党员", "mode": "any", "answers": [{"report": "a", "text": "发展党员5名"}]},
+        {"q": "食堂几点开饭", "mode": "none", "answers": []},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    code, out, _ = run(capsys, "eval", "--json", "--reports", str(corpus_dir), str(gold))
+    data = json.loads(out)
+    assert code == 0
+    assert (data["hit_at_1"], data["fact_at_200"], data["abstention"], data["noise_hits"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
+    gold.write_text("{broken", encoding="utf-8")
+    code, _, err = run(capsys, "eval", "--reports", str(corpus_dir), str(gold))
+    assert code == 1 and "第 1 行" in err
+
+
+def test_every_cli_command_is_documented_in_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        if command.in_cli:
+            assert f"qa {command.name}" in readme, command.name
+        assert f"/{command.name}" in readme, command.name
+    assert "qa eval" in readme
