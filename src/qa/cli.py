@@ -199,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the boundary: a bug is one line, not a traceback
+        print(f"内部错误：{type(exc).__name__}: {exc}（请把这条信息反馈给维护者）", file=sys.stderr)
+        return 1
 
 
 def _quiet_jieba() -> None:

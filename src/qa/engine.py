@@ -23,6 +23,9 @@ MAX_QUESTION_CHARS = 200
 MIN_COVERAGE = 0.45
 # Expanded synonyms count half: "轮训" should not outrank the asked-for "培训".
 SYNONYM_WEIGHT = 0.5
+# How much the best sentence (vs the whole passage's BM25) decides the final order.
+SENTENCE_LEAN = 0.5
+SENTENCE_LEAN_FIGURE = 0.8
 SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
 KIND_NAMES: dict[str, str] = {
     "preamble": "前言",
@@ -60,6 +63,7 @@ class QAEngine:
         self.skipped = tuple(skipped)
         self.passages: tuple[Passage, ...] = tuple(p for r in self.reports for p in r.passages)
         self._by_id = {p.passage_id: p for p in self.passages}
+        self._by_report = {r.report_id: r for r in self.reports}
         if token_lists is None:
             token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
         self.index = PassageIndex.build(token_lists)
@@ -140,24 +144,33 @@ class QAEngine:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
             return self._not_found(question, intent, why + notice, topic, kind)
         query = QueryTerms(tuple(terms), tuple(topic), weights=weights)
-        quotes = tuple(quote_hit(h, query, self._weight) for h in hits)
+        quotes = tuple(self._section_quote(h, query, kind) for h in hits)
+        hits = tuple(q.hit for q in quotes)
         return Answer(question, intent, True, quotes, hits, (), notice, "".join(topic))
 
+    def _section_quote(self, hit: Hit, query: QueryTerms, kind: Kind) -> Quote:
+        """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""
+        text = self.segmenter.normalize(hit.passage.text)
+        if any(term in text for term in hit.matched_terms):
+            return quote_hit(hit, query, self._weight)
+        report = self._by_report[hit.passage.report_id]
+        return self._report_overview(report, kind) or quote_hit(hit, query, self._weight)
+
+    def _report_overview(self, report: Report, kind: Kind) -> Quote | None:
+        """Quote a report's section of one kind as the list of its item headings."""
+        members = [p for p in report.passages if p.kind == kind]
+        if not members:
+            return None
+        items = [p for p in members if len(p.section_path) > 1] or members
+        return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
+
     def _overview(self, question: str, intent: Intent, kind: Kind, notice: str) -> Answer:
-        hits: list[Hit] = []
-        quotes: list[Quote] = []
-        for report in self.reports:
-            members = [p for p in report.passages if p.kind == kind]
-            if not members:
-                continue
-            items = [p for p in members if len(p.section_path) > 1] or members
-            hit = Hit(items[0], 0.0, ())
-            hits.append(hit)
-            quotes.append(overview_quote(hit, list(dict.fromkeys(section_item(p) for p in items))))
-        if not hits:
+        quotes = [q for q in (self._report_overview(r, kind) for r in self.reports) if q]
+        if not quotes:
             why = f"报告中没有「{KIND_NAMES[kind]}」部分。"
             return self._not_found(question, intent, why + notice, [], kind)
-        return Answer(question, intent, True, tuple(quotes), tuple(hits), (), notice)
+        hits = tuple(q.hit for q in quotes)
+        return Answer(question, intent, True, tuple(quotes), hits, (), notice)
 
     def _search(
         self, question: str, intent: Intent, tokens: list[str], k: int, notice: str
@@ -183,13 +196,21 @@ class QAEngine:
         return Answer(question, intent, True, quotes, tuple(hits), (), notice)
 
     def _rerank(self, hits: list[Hit], query: QueryTerms) -> list[Hit]:
-        """Order by BM25 scaled by how well the passage's best sentence answers."""
+        """Blend passage BM25 with how well the passage's best sentence answers.
+
+        Figure questions lean on the sentence: the number sits in one sentence, not spread
+        over a passage.
+        """
+        if not hits:
+            return hits
         total = sum(query.weight(t, self._weight) for t in set(query.terms)) or 1.0
+        top = max(h.score for h in hits) or 1.0
+        lean = SENTENCE_LEAN_FIGURE if query.figure else SENTENCE_LEAN
 
         def key(item: tuple[int, Hit]) -> tuple[float, int]:
             i, hit = item
             _, best, _ = best_sentence(hit.passage.text, query, self._weight)
-            return (-(hit.score * (1.0 + best / total)), i)
+            return (-(lean * best / total + (1 - lean) * hit.score / top), i)
 
         return [h for _, h in sorted(enumerate(hits), key=key)]
 

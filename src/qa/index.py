@@ -1,23 +1,23 @@
 """BM25Okapi (rank-bm25's exact formula) scored from an inverted index with numpy.
 
 rank-bm25 loops over every passage for every query term; here each term touches only the
-passages that contain it. ``tests/test_index.py`` checks the scores against
+passages that contain it. ``tests/test_index_oracle.py`` checks the scores against
 ``rank_bm25.BM25Okapi.get_scores`` as an oracle. The index knows positions only; the caller
 maps them back to passages (the bm25s habit).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
+OffsetArray = npt.NDArray[np.int64]
 
 # rank-bm25 0.2.2 BM25Okapi defaults.
 K1 = 1.5
@@ -43,6 +43,68 @@ def tf_saturation(tf: FloatArray, norm: FloatArray, k1: float = K1) -> FloatArra
     return tf * (k1 + 1) / (tf + norm)
 
 
+def top_k_order(scores: FloatArray, k: int) -> npt.NDArray[np.intp]:
+    """Return the indices of the k highest scores, ties broken by lower index first."""
+    if k < len(scores):
+        # Partition first so only the k best (plus ties at the cut) are fully sorted.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = np.flatnonzero(scores >= kth)
+    else:
+        keep = np.arange(len(scores))
+    return keep[np.lexsort((keep, -scores[keep]))][:k]
+
+
+class TokenTable(Sequence[list[str]]):
+    """Tokenised passages as interned ids: passage i is ``vocab[ids[offsets[i]:offsets[i+1]]]``.
+
+    Flat int32 ids cost 4 bytes a token where ``list[list[str]]`` costs 8 plus list headers,
+    and the index builds from them with numpy sorts instead of a Python loop.
+    """
+
+    __slots__ = ("vocab", "ids", "offsets")
+
+    def __init__(self, vocab: Sequence[str], ids: IntArray, offsets: OffsetArray) -> None:
+        self.vocab = list(vocab)
+        self.ids = ids
+        self.offsets = offsets
+
+    @classmethod
+    def from_lists(cls, token_lists: Iterable[Sequence[str]]) -> TokenTable:
+        """Intern token lists into a table; ids follow first occurrence."""
+        ids: dict[str, int] = {}
+        flat: list[int] = []
+        lengths: list[int] = [0]
+        for tokens in token_lists:
+            flat.extend([ids.setdefault(t, len(ids)) for t in tokens])
+            lengths.append(len(tokens))
+        offsets = np.cumsum(np.array(lengths, dtype=np.int64))
+        return cls(list(ids), np.array(flat, dtype=np.int32), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> list[str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list[str]]: ...
+    def __getitem__(self, i: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        vocab = self.vocab
+        return [vocab[t] for t in self.ids[self.offsets[i] : self.offsets[i + 1]].tolist()]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (self[i] for i in range(len(self)))
+
+    def lengths(self) -> OffsetArray:
+        """Return the number of tokens in each passage."""
+        return np.diff(self.offsets)
+
+
 class Ranked(NamedTuple):
     """A passage position, its BM25 score and the query terms it contains."""
 
@@ -53,12 +115,18 @@ class Ranked(NamedTuple):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PassageIndex:
-    """Postings in CSR form: for term t, ``doc_ids[indptr[t]:indptr[t+1]]`` and their tfs."""
+    """Postings in CSR form: for term t, ``doc_ids[indptr[t]:indptr[t+1]]`` and their tfs.
+
+    ``saturated`` holds each posting's tf, ``tf_saturation(tf, norm[doc])``, computed
+    once at build time with the same float64 operations a query would run, so scores stay
+    bit-identical while a query term costs one gather-free scatter-add.
+    """
 
     vocabulary: dict[str, int]
-    indptr: npt.NDArray[np.int64]
+    indptr: OffsetArray
     doc_ids: IntArray
-    tfs: FloatArray
+    tfs: npt.NDArray[np.float32]
+    saturated: FloatArray
     idf: FloatArray
     norm: FloatArray
     doc_len: FloatArray
@@ -66,39 +134,55 @@ class PassageIndex:
     @classmethod
     def build(cls, token_lists: Sequence[Sequence[str]]) -> PassageIndex:
         """Index tokenised passages; position i in the index is token_lists[i]."""
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        doc_len = np.zeros(len(token_lists), dtype=np.float64)
-        for position, tokens in enumerate(token_lists):
-            doc_len[position] = len(tokens)
-            for term, count in Counter(tokens).items():
-                ids, counts = postings.setdefault(term, ([], []))
-                ids.append(position)
-                counts.append(count)
-        vocabulary = {term: i for i, term in enumerate(postings)}
-        sizes = np.fromiter((len(p[0]) for p in postings.values()), np.int64, len(postings))
-        indptr = np.zeros(len(postings) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
-        doc_ids = np.fromiter((d for p in postings.values() for d in p[0]), np.int32, indptr[-1])
-        tfs = np.fromiter((c for p in postings.values() for c in p[1]), np.float64, indptr[-1])
-        idf = idf_okapi(sizes.astype(np.float64), len(token_lists))
-        return cls(vocabulary, indptr, doc_ids, tfs, idf, length_norm(doc_len), doc_len)
+        if isinstance(token_lists, TokenTable):
+            return cls.from_table(token_lists)
+        return cls.from_table(TokenTable.from_lists(token_lists))
+
+    @classmethod
+    def from_table(cls, table: TokenTable) -> PassageIndex:
+        """Index a token table with numpy: sort (term, passage) keys and count runs."""
+        n = len(table)
+        doc_len = table.lengths().astype(np.float64)
+        # term-major key: sorting it yields postings grouped by term, passages ascending.
+        key = table.ids.astype(np.int64) * max(n, 1)
+        key += np.repeat(np.arange(n, dtype=np.int64), table.lengths())
+        key.sort()
+        starts = np.flatnonzero(np.diff(key, prepend=-1))
+        tfs = np.diff(starts, append=len(key)).astype(np.float32)
+        key = key[starts]
+        terms = key // max(n, 1)
+        doc_ids = (key - terms * max(n, 1)).astype(np.int32)
+        del key
+        df = np.bincount(terms, minlength=len(table.vocab))
+        present = np.flatnonzero(df)
+        indptr = np.zeros(len(present) + 1, dtype=np.int64)
+        np.cumsum(df[present], out=indptr[1:])
+        vocabulary = {table.vocab[t]: i for i, t in enumerate(present.tolist())}
+        norm = length_norm(doc_len)
+        saturated = tf_saturation(tfs.astype(np.float64), norm[doc_ids])
+        idf = idf_okapi(df[present].astype(np.float64), n)
+        return cls(vocabulary, indptr, doc_ids, tfs, saturated, idf, norm, doc_len)
 
     @property
     def size(self) -> int:
         """Return the number of indexed passages."""
         return len(self.doc_len)
 
-    def postings(self, term: str) -> tuple[IntArray, FloatArray]:
-        """Return the positions holding a term and its frequency in each."""
+    def _span(self, term: str) -> slice:
         t = self.vocabulary.get(term)
         if t is None:
-            return np.empty(0, np.int32), np.empty(0, np.float64)
-        start, end = self.indptr[t], self.indptr[t + 1]
-        return self.doc_ids[start:end], self.tfs[start:end]
+            return slice(0, 0)
+        return slice(int(self.indptr[t]), int(self.indptr[t + 1]))
+
+    def postings(self, term: str) -> tuple[IntArray, FloatArray]:
+        """Return the positions holding a term and its frequency in each."""
+        span = self._span(term)
+        return self.doc_ids[span], self.tfs[span].astype(np.float64)
 
     def doc_freq(self, term: str) -> int:
         """Return in how many passages a term occurs."""
-        return len(self.postings(term)[0])
+        span = self._span(term)
+        return int(span.stop) - int(span.start)
 
     def term_idf(self, term: str) -> float:
         """Return a term's idf, 0 for an unknown term (as rank-bm25 does)."""
@@ -114,10 +198,10 @@ class PassageIndex:
         """
         total = np.zeros(self.size, dtype=np.float64)
         for term in query:
-            ids, tf = self.postings(term)
-            if len(ids):
+            span = self._span(term)
+            if span.stop > span.start:
                 scale = weights.get(term, 1.0) if weights else 1.0
-                total[ids] += scale * self.term_idf(term) * tf_saturation(tf, self.norm[ids])
+                total[self.doc_ids[span]] += scale * self.term_idf(term) * self.saturated[span]
         return total
 
     def search(
@@ -132,15 +216,15 @@ class PassageIndex:
         Matching is decided by term overlap, never by score > 0: rank-bm25's idf is 0 or
         floored for terms in half the passages or more.
         """
-        overlap = np.zeros(self.size, dtype=np.int32)
+        overlap = np.zeros(self.size, dtype=np.bool_)
         for term in set(query):
-            overlap[self.postings(term)[0]] += 1
-        candidates = np.flatnonzero(overlap if allowed is None else overlap * allowed)
+            overlap[self.doc_ids[self._span(term)]] = True
+        candidates = np.flatnonzero(overlap if allowed is None else overlap & allowed)
         if k <= 0 or not len(candidates):
             return []
         total = self.scores(query, weights)[candidates]
         # Stable order: higher score first, then document order.
-        order = np.lexsort((candidates, -total))[:k]
+        order = top_k_order(total, k)
         terms = list(dict.fromkeys(query))
         return [
             Ranked(int(candidates[i]), float(total[i]), self._matched(int(candidates[i]), terms))
@@ -150,7 +234,7 @@ class PassageIndex:
     def _matched(self, position: int, terms: list[str]) -> tuple[str, ...]:
         found = []
         for term in terms:
-            ids = self.postings(term)[0]
+            ids = self.doc_ids[self._span(term)]
             i = int(np.searchsorted(ids, position))
             if i < len(ids) and ids[i] == position:
                 found.append(term)

@@ -103,8 +103,23 @@ class Segmenter:
     def tokens(self, text: str) -> list[str]:
         """Return the content tokens of a text, sub-words of long words included."""
         self.initialize()
-        words = self._jieba.cut_for_search(self.normalize(text), HMM=False)
+        words = self._join_single_chars(self._jieba.cut_for_search(self.normalize(text), HMM=False))
         return [sys.intern(w) for w in words if self.is_content(w)]
+
+    def _join_single_chars(self, words: Iterable[str]) -> list[str]:
+        """Glue runs of single characters back together: jieba shreds coinages like 五多四过."""
+        out: list[str] = []
+        run: list[str] = []
+        for word in [*words, ""]:
+            if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
+                run.append(word)
+                continue
+            joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
+            if len(joined) > 1:
+                out.append(joined)
+            run = []
+            out.append(word)
+        return out[:-1]
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """Add the synonyms of each token (a query-side step)."""

@@ -1,0 +1,272 @@
+"""Token cache: a restart with unchanged reports reuses their tokens instead of running jieba.
+
+Each report's entry is keyed by a digest of the exact texts that get indexed plus
+``Segmenter.version``, so an edited report, a parser change or a lexicon change re-tokenises
+only what it affects. The file is one compact binary blob (interned vocabulary + int32 ids)
+written atomically; a missing, truncated or corrupt file is ignored and rebuilt, never fatal.
+
+Layout: ``MAGIC | crc32 (u32) | header length (u64) | header JSON | lengths i32[] | ids i32[]``
+where the header holds the segmenter version, the vocabulary and per-report
+``[report_id, digest, passages, tokens]`` rows in file order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import struct
+import sys
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from .index import IntArray, TokenTable
+from .segment import Segmenter
+
+logger = logging.getLogger(__name__)
+
+MAGIC = b"QATOKv1\n"
+_PREFIX = struct.Struct("<IQ")  # crc32 of everything after the prefix, header length
+DEFAULT_CACHE_NAME = ".qa-tokens.bin"
+# Forking workers costs ~0.1 s each and pickles tokens back; only worth it for big cold builds.
+PARALLEL_MIN_TEXTS = 20_000
+_CHUNK = 2_000
+
+ReportTexts = tuple[str, Sequence[str]]  # (report_id, the indexed text of each passage)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedReport:
+    """One report's tokens in the cache: ids into the cache vocabulary, per-passage lengths."""
+
+    digest: str
+    lengths: IntArray
+    ids: IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class CacheContents:
+    """A decoded cache file."""
+
+    version: str
+    vocab: list[str]
+    reports: dict[str, CachedReport]
+
+
+def default_cache_path(folder: Path) -> Path:
+    """Return where the cache lives when kept beside the reports."""
+    return folder / DEFAULT_CACHE_NAME
+
+
+def report_digest(texts: Sequence[str], version: str) -> str:
+    """Return the cache key of one report: a hash of its indexed texts and the lexicon version."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(version.encode())
+    for text in texts:
+        # Length-prefix each text so passage boundaries are part of the key.
+        encoded = text.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+def read_cache(path: Path) -> CacheContents | None:
+    """Decode a cache file; return None when it is missing or damaged in any way."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return _decode(data)
+    except (ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
+        logger.warning("ignoring damaged token cache %s: %s", path, exc)
+        return None
+
+
+def _decode(data: bytes) -> CacheContents:
+    if not data.startswith(MAGIC):
+        raise ValueError("bad magic")
+    start = len(MAGIC) + _PREFIX.size
+    crc, header_len = _PREFIX.unpack_from(data, len(MAGIC))
+    if zlib.crc32(memoryview(data)[start:]) != crc:
+        raise ValueError("checksum mismatch")
+    header = json.loads(data[start : start + header_len].decode("utf-8"))
+    vocab = [sys.intern(str(t)) for t in header["vocab"]]
+    rows = [(str(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in header["reports"]]
+    n_passages, n_tokens = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    body = start + header_len
+    lengths = np.frombuffer(data, np.int32, n_passages, body)
+    ids = np.frombuffer(data, np.int32, n_tokens, body + 4 * n_passages)
+    if body + 4 * (n_passages + n_tokens) != len(data) or int(lengths.sum()) != n_tokens:
+        raise ValueError("size mismatch")
+    if n_tokens and (int(ids.min()) < 0 or int(ids.max()) >= len(vocab)) or (lengths < 0).any():
+        raise ValueError("id out of range")
+    reports: dict[str, CachedReport] = {}
+    p = t = 0
+    for report_id, digest, passages, tokens in rows:
+        reports[report_id] = CachedReport(
+            digest, lengths[p : p + passages], ids[t : t + tokens]
+        )
+        p, t = p + passages, t + tokens
+    return CacheContents(str(header["version"]), vocab, reports)
+
+
+def write_cache(path: Path, version: str, rows: Sequence[tuple[str, str]], table: TokenTable) -> None:
+    """Write the cache atomically: ``rows`` are (report_id, digest) covering ``table`` in order."""
+    # Keep only the vocabulary still in use, renumbered densely (old reports' words drop out).
+    used, ids = np.unique(table.ids, return_inverse=True)
+    lengths = table.lengths().astype(np.int32)
+    report_rows: list[list[object]] = []
+    p = 0
+    for (report_id, digest), n in zip(rows, _passage_counts(rows, table), strict=True):
+        tokens = int(table.offsets[p + n] - table.offsets[p])
+        report_rows.append([report_id, digest, n, tokens])
+        p += n
+    header = json.dumps(
+        {"version": version, "vocab": [table.vocab[i] for i in used.tolist()],
+         "reports": report_rows},
+        ensure_ascii=False,
+    ).encode("utf-8")
+    payload = header + lengths.tobytes() + ids.astype(np.int32).tobytes()
+    prefix = MAGIC + _PREFIX.pack(zlib.crc32(payload), len(header))
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(prefix + payload)
+        os.replace(tmp, path)
+    except OSError as exc:
+        # A read-only reports folder only costs the next start its speed-up.
+        logger.warning("could not write token cache %s: %s", path, exc)
+        tmp.unlink(missing_ok=True)
+
+
+def _passage_counts(rows: Sequence[tuple[str, str]], table: TokenTable) -> list[int]:
+    counts = getattr(table, "report_sizes", None)
+    if counts is None or len(counts) != len(rows):
+        raise ValueError("table does not carry per-report passage counts")
+    return list(counts)
+
+
+class ReportTable(TokenTable):
+    """A TokenTable that also remembers how many passages each report contributed."""
+
+    __slots__ = ("report_sizes",)
+
+    def __init__(
+        self,
+        vocab: Sequence[str],
+        ids: IntArray,
+        offsets: npt.NDArray[np.int64],
+        report_sizes: Sequence[int],
+    ) -> None:
+        super().__init__(vocab, ids, offsets)
+        self.report_sizes = list(report_sizes)
+
+
+def cached_token_table(
+    reports: Sequence[ReportTexts],
+    segmenter: Segmenter,
+    path: Path,
+    workers: int | None = None,
+) -> ReportTable:
+    """Return the passages' tokens, reusing cached reports and tokenising only the rest.
+
+    The cache file is rewritten when anything changed. ``workers`` > 1 tokenises a large
+    cold build in forked processes (default: the CPU count, above PARALLEL_MIN_TEXTS texts).
+    """
+    version = segmenter.version
+    cache = read_cache(path)
+    if cache is not None and cache.version != version:
+        cache = None
+    digests = [report_digest(texts, version) for _, texts in reports]
+    hits = [
+        entry if entry is not None and entry.digest == d and len(entry.lengths) == len(texts)
+        else None
+        for (report_id, texts), d in zip(reports, digests, strict=True)
+        for entry in [cache.reports.get(report_id) if cache else None]
+    ]
+    missing = [t for (_, texts), hit in zip(reports, hits, strict=True) if hit is None for t in texts]
+    fresh = iter(tokenize_texts(missing, segmenter, workers))
+    table = _assemble(reports, hits, fresh, cache.vocab if cache else [])
+    stale = cache is None or missing or set(cache.reports) != {r for r, _ in reports}
+    if stale:
+        write_cache(path, version, [(r, d) for (r, _), d in zip(reports, digests, strict=True)],
+                    table)
+    return table
+
+
+def _assemble(
+    reports: Sequence[ReportTexts],
+    hits: Sequence[CachedReport | None],
+    fresh: object,
+    base_vocab: list[str],
+) -> ReportTable:
+    """Concatenate cached ids and newly tokenised passages into one table over one vocabulary."""
+    vocab = list(base_vocab)
+    lookup: dict[str, int] | None = None
+    id_parts: list[IntArray] = []
+    length_parts: list[IntArray] = []
+    sizes: list[int] = []
+    assert hasattr(fresh, "__next__")
+    for (_, texts), hit in zip(reports, hits, strict=True):
+        sizes.append(len(texts))
+        if hit is not None:
+            id_parts.append(hit.ids)
+            length_parts.append(hit.lengths)
+            continue
+        if lookup is None:
+            lookup = {t: i for i, t in enumerate(vocab)}
+        flat: list[int] = []
+        lens: list[int] = []
+        for _ in texts:
+            tokens: list[str] = next(fresh)  # type: ignore[call-overload]
+            for token in tokens:
+                i = lookup.get(token)
+                if i is None:
+                    i = lookup[token] = len(vocab)
+                    vocab.append(token)
+                flat.append(i)
+            lens.append(len(tokens))
+        id_parts.append(np.array(flat, dtype=np.int32))
+        length_parts.append(np.array(lens, dtype=np.int32))
+    ids = np.concatenate(id_parts) if id_parts else np.empty(0, np.int32)
+    lengths = np.concatenate(length_parts) if length_parts else np.empty(0, np.int32)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return ReportTable(vocab, ids.astype(np.int32, copy=False), offsets, sizes)
+
+
+_WORKER: Segmenter | None = None
+
+
+def _init_worker(segmenter: Segmenter) -> None:
+    global _WORKER
+    _WORKER = segmenter
+
+
+def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
+    assert _WORKER is not None
+    return [_WORKER.tokens(t) for t in texts]
+
+
+def tokenize_texts(
+    texts: Sequence[str], segmenter: Segmenter, workers: int | None = None
+) -> list[list[str]]:
+    """Tokenise texts in order, in forked worker processes when there are many."""
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers <= 1 or len(texts) < PARALLEL_MIN_TEXTS or os.name != "posix":
+        return [segmenter.tokens(t) for t in texts]
+    # Load jieba once before forking so every worker inherits the dictionary copy-on-write;
+    # with "fork" the segmenter reaches the workers without pickling.
+    segmenter.initialize()
+    chunks = [list(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, _init_worker, (segmenter,)) as pool:
+        return [tokens for chunk in pool.imap(_tokenize_chunk, chunks) for tokens in chunk]
