@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import os
 import sys
 from collections.abc import Mapping
 
+from telegram import Bot
 from telegram.error import InvalidToken
 
 from qa import QAEngine, QAError
@@ -16,6 +19,7 @@ from .app import build_application
 from .config import ConfigError, RedactFilter, Settings, load_env
 
 logger = logging.getLogger("bot")
+BAD_TOKEN = "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（401 Unauthorized）：请向 @BotFather 核对令牌。"
 
 
 def configure_logging(settings: Settings) -> None:
@@ -40,6 +44,13 @@ def load_engine(settings: Settings) -> QAEngine:
     return QAEngine.from_directory(settings.reports_dir, top_k=settings.top_k)
 
 
+async def check_token(settings: Settings) -> None:
+    """Call getMe once; raises InvalidToken on 401 before PTB's retry loop logs a traceback."""
+    bot = Bot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot")
+    async with bot:  # initialize() calls getMe
+        pass
+
+
 def main(env: Mapping[str, str] | None = None) -> int:
     """Run the bot until interrupted; return the process exit code."""
     try:
@@ -48,12 +59,22 @@ def main(env: Mapping[str, str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     configure_logging(settings)
+    # Opt in to timedelta durations now: without it PTB warns on every RetryAfter it builds.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         engine = load_engine(settings)
     except QAError as exc:
         print(f"无法加载报告：{exc}", file=sys.stderr)
         return 2
     logger.info("Loaded %d reports, %d passages", len(engine.reports), len(engine.passages))
+    # One loop for the whole process: run_polling reuses the current loop, so set it here.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(check_token(settings))
+    except InvalidToken:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 2
     application = build_application(settings, engine, Store(settings.db_path))
     try:
         if settings.webhook_url:
@@ -67,8 +88,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
             application.run_polling(allowed_updates=[
                 "message", "edited_message", "callback_query", "inline_query"])
     except InvalidToken:
-        print("Telegram 拒绝了 TELEGRAM_BOT_TOKEN（401 Unauthorized）：请向 @BotFather 核对令牌。",
-              file=sys.stderr)
+        print(BAD_TOKEN, file=sys.stderr)
         return 2
     return 0
 

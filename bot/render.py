@@ -215,8 +215,14 @@ def section_label(section: Section) -> str:
 def render_section(report: Report, section: Section) -> str:
     """Render one section's passages, as many whole passages as fit."""
     lines = [f"📑 《{esc(report.title)}》{esc(PATH_SEP + section_label(section))}"]
-    lines.extend(f"<blockquote>{esc(clip(p.text, QUOTE_MAX_UNITS))}</blockquote>"
-                 for p in section.passages)
+    shown: tuple[str, ...] = ()
+    for passage in section.passages:
+        # Sub-headings (e.g. "1.创新…") print once, above the first passage under them.
+        sub = passage.section_path[len(section.path):]
+        if sub and sub != shown:
+            lines.append("<b>" + esc(PATH_SEP.join(sub)) + "</b>")
+            shown = sub
+        lines.append(f"<blockquote>{esc(clip(passage.text, QUOTE_MAX_UNITS))}</blockquote>")
     return clip_html_lines(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from bot.app import BotApp
 from qa import QAEngine
 from tests.fakebot import FakeTelegram
 from tests.fakebot.runner import make_settings, running_bot
+
+# As in bot/__main__.py: opt in to PTB's timedelta durations, or PTB's own RetryAfter
+# constructor emits a deprecation warning (an error under this project's filterwarnings).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture

@@ -59,6 +59,7 @@ class FakeTelegram(UpdateFactory):
         self._changed = asyncio.Condition()
         self._server: tornado.httpserver.HTTPServer | None = None
         self.port = 0
+        self._stopping = False
 
     @property
     def base_url(self) -> str:
@@ -80,12 +81,14 @@ class FakeTelegram(UpdateFactory):
 
     async def stop(self) -> None:
         """Stop listening and drop open connections."""
+        # Release a long poll the bot abandoned, so it ends cleanly before connections close.
+        self._stopping = True
+        await self._notify()
+        await asyncio.sleep(0.01)
         if self._server is not None:
             self._server.stop()
             await self._server.close_all_connections()
             self._server = None
-        async with self._changed:
-            self._changed.notify_all()
 
     # -- test API --------------------------------------------------------------------------
 
@@ -175,7 +178,8 @@ class FakeTelegram(UpdateFactory):
         if not self.updates and wait > 0:
             async with self._changed:
                 try:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), wait)
+                    await asyncio.wait_for(self._changed.wait_for(
+                        lambda: bool(self.updates) or self._stopping), wait)
                 except TimeoutError:
                     pass
         return self.updates[:100]

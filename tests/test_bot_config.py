@@ -1,0 +1,119 @@
+"""Settings, start-up failures (missing or bad token), token redaction, the command registry."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.app import COMMAND_HANDLERS
+from bot.config import ConfigError, RedactFilter, Settings, load_env
+from bot.render import render_help
+from qa import COMMANDS
+from tests.fakebot import FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_and_parsing() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:abc", "QA_ADMIN_IDS": "1, 2，3",
+                                  "QA_ALLOWED_CHATS": "-100", "PORT": "8080",
+                                  "QA_RATE_LIMIT": "off", "log_level": "x"})
+    assert settings.reports_dir == Path("seeds") and settings.db_path == Path("data/qa.sqlite3")
+    assert settings.admin_ids == {1, 2, 3} and settings.allowed_chats == {-100}
+    assert settings.port == 8080 and settings.rate_limit is False
+    assert "1:abc" not in repr(settings)
+
+
+@pytest.mark.parametrize("env, fragment", [
+    ({}, "@BotFather"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "QA_ADMIN_IDS": "alice"}, "QA_ADMIN_IDS"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "PORT": "http"}, "PORT"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+])
+def test_bad_settings_raise_one_chinese_line(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment) as info:
+        Settings.from_env(env)
+    assert "\n" not in str(info.value)
+
+
+def test_dotenv_is_read_and_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=from-file\nQA_DB_PATH=x.db\n")
+    monkeypatch.setenv("QA_DB_PATH", "env.db")
+    env = load_env(tmp_path / ".env")
+    assert env["TELEGRAM_BOT_TOKEN"] == "from-file" and env["QA_DB_PATH"] == "env.db"
+
+
+def test_missing_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main({}) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "@BotFather" in err and "qa ask" in err
+
+
+async def test_bad_token_exits_2_without_traceback(fake_tg: FakeTelegram, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN="987:wrong-token", TELEGRAM_BASE_URL=fake_tg.base_url,
+               QA_DB_PATH=str(tmp_path / "qa.sqlite3"), QA_REPORTS_DIR=str(ROOT / "seeds"),
+               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = (out + err).decode()
+    assert proc.returncode == 2, text
+    assert "401" in text and "@BotFather" in text
+    assert "Traceback" not in text and "wrong-token" not in text
+
+
+def test_redact_filter_masks_the_token_in_messages_and_tracebacks() -> None:
+    token = "123:SECRET"
+    try:
+        raise ValueError(f"POST https://api.telegram.org/bot{token}/getMe failed")
+    except ValueError:
+        record = logging.LogRecord("httpx", logging.ERROR, __file__, 1, "url %s", (
+            f"https://api.telegram.org/bot{token}/getUpdates",), sys.exc_info())
+    assert RedactFilter(token).filter(record)
+    formatted = logging.Formatter().format(record)
+    assert token not in formatted and "[TOKEN]" in formatted
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_every_command_has_a_handler_and_a_help_line(command: object) -> None:
+    name = command.name  # type: ignore[attr-defined]
+    assert name in COMMAND_HANDLERS
+    assert any(line.startswith(f"/{name}") for line in render_help("djqa_bot").splitlines())
+
+
+def test_no_handler_without_a_registry_entry() -> None:
+    assert set(COMMAND_HANDLERS) == {c.name for c in COMMANDS}
+
+
+async def test_qa_bot_process_answers_and_never_logs_the_token(fake_tg: FakeTelegram,
+                                                               tmp_path: Path) -> None:
+    from tests.fakebot import TOKEN, private_chat, user
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_tg.base_url, LOG_LEVEL="DEBUG",
+               QA_DB_PATH=str(tmp_path / "qa.sqlite3"), QA_REPORTS_DIR=str(ROOT / "seeds"),
+               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    mark = fake_tg.mark()
+    await fake_tg.wait_for(mark, "setMyCommands", timeout=30)
+    person = user(7007)
+    fake_tg.send_text(private_chat(person), person, "发展党员")
+    (call,) = await fake_tg.wait_for(mark, "sendMessage", timeout=10)
+    proc.send_signal(2)  # SIGINT, as Ctrl-C
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    text = (out + err).decode()
+    assert proc.returncode == 0, text
+    assert "<blockquote>" in call.params["text"]
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text
+    assert "Building prefix dict" not in text
