@@ -15,6 +15,7 @@ FIGURE = re.compile(
     r"\d+(?:\.\d+)?(?:余|多)?(?:[%％]|人次|名|人|个|次|条|项|件|家|场次|场|期|批|篇|册|支|万|余名|余次)?"
 )
 MAX_QUOTE_CHARS = 160
+MIN_QUOTE_CHARS = 40
 
 Weigh = Callable[[str], float]
 
@@ -130,6 +131,9 @@ def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh) -> Quote:
         lead = first + ("" if best == 1 else "……")
     body = trim_sentence(sentences[best], query.terms, MAX_QUOTE_CHARS - len(lead))
     text = lead + body
+    if len(text) < MIN_QUOTE_CHARS and best + 1 < len(sentences) and not body.endswith("…"):
+        # A bare heading ("二是夯实理论武装。") says little: add what follows it.
+        text += trim_sentence(sentences[best + 1], query.terms, MAX_QUOTE_CHARS - len(text))
     return Quote(hit, text, highlight_spans(text, query.terms, query.figure))
 
 
