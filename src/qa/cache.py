@@ -20,12 +20,11 @@ import os
 import struct
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from .index import IntArray, TokenTable
 from .segment import Segmenter
@@ -118,22 +117,23 @@ def _decode(data: bytes) -> CacheContents:
     return CacheContents(str(header["version"]), vocab, reports)
 
 
-def write_cache(path: Path, version: str, rows: Sequence[tuple[str, str]], table: TokenTable) -> None:
-    """Write the cache atomically: ``rows`` are (report_id, digest) covering ``table`` in order."""
+def write_cache(
+    path: Path, version: str, rows: Sequence[tuple[str, str, int]], table: TokenTable
+) -> None:
+    """Write the cache atomically; ``rows`` are (report_id, digest, passages) covering ``table``."""
     # Keep only the vocabulary still in use, renumbered densely (old reports' words drop out).
     used, ids = np.unique(table.ids, return_inverse=True)
-    lengths = table.lengths().astype(np.int32)
     report_rows: list[list[object]] = []
     p = 0
-    for (report_id, digest), n in zip(rows, _passage_counts(rows, table), strict=True):
-        tokens = int(table.offsets[p + n] - table.offsets[p])
-        report_rows.append([report_id, digest, n, tokens])
+    for report_id, digest, n in rows:
+        report_rows.append([report_id, digest, n, int(table.offsets[p + n] - table.offsets[p])])
         p += n
     header = json.dumps(
         {"version": version, "vocab": [table.vocab[i] for i in used.tolist()],
          "reports": report_rows},
         ensure_ascii=False,
     ).encode("utf-8")
+    lengths = table.lengths().astype(np.int32)
     payload = header + lengths.tobytes() + ids.astype(np.int32).tobytes()
     prefix = MAGIC + _PREFIX.pack(zlib.crc32(payload), len(header))
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -146,35 +146,12 @@ def write_cache(path: Path, version: str, rows: Sequence[tuple[str, str]], table
         tmp.unlink(missing_ok=True)
 
 
-def _passage_counts(rows: Sequence[tuple[str, str]], table: TokenTable) -> list[int]:
-    counts = getattr(table, "report_sizes", None)
-    if counts is None or len(counts) != len(rows):
-        raise ValueError("table does not carry per-report passage counts")
-    return list(counts)
-
-
-class ReportTable(TokenTable):
-    """A TokenTable that also remembers how many passages each report contributed."""
-
-    __slots__ = ("report_sizes",)
-
-    def __init__(
-        self,
-        vocab: Sequence[str],
-        ids: IntArray,
-        offsets: npt.NDArray[np.int64],
-        report_sizes: Sequence[int],
-    ) -> None:
-        super().__init__(vocab, ids, offsets)
-        self.report_sizes = list(report_sizes)
-
-
 def cached_token_table(
     reports: Sequence[ReportTexts],
     segmenter: Segmenter,
     path: Path,
     workers: int | None = None,
-) -> ReportTable:
+) -> TokenTable:
     """Return the passages' tokens, reusing cached reports and tokenising only the rest.
 
     The cache file is rewritten when anything changed. ``workers`` > 1 tokenises a large
@@ -185,37 +162,39 @@ def cached_token_table(
     if cache is not None and cache.version != version:
         cache = None
     digests = [report_digest(texts, version) for _, texts in reports]
-    hits = [
-        entry if entry is not None and entry.digest == d and len(entry.lengths) == len(texts)
-        else None
-        for (report_id, texts), d in zip(reports, digests, strict=True)
-        for entry in [cache.reports.get(report_id) if cache else None]
-    ]
-    missing = [t for (_, texts), hit in zip(reports, hits, strict=True) if hit is None for t in texts]
+    hits = [_lookup(cache, report_id, digest, len(texts))
+            for (report_id, texts), digest in zip(reports, digests, strict=True)]
+    missing = [t for (_, texts), hit in zip(reports, hits, strict=True) if hit is None
+               for t in texts]
     fresh = iter(tokenize_texts(missing, segmenter, workers))
     table = _assemble(reports, hits, fresh, cache.vocab if cache else [])
-    stale = cache is None or missing or set(cache.reports) != {r for r, _ in reports}
-    if stale:
-        write_cache(path, version, [(r, d) for (r, _), d in zip(reports, digests, strict=True)],
-                    table)
+    if cache is None or missing or set(cache.reports) != {r for r, _ in reports}:
+        rows = [(r, d, len(texts)) for (r, texts), d in zip(reports, digests, strict=True)]
+        write_cache(path, version, rows, table)
     return table
+
+
+def _lookup(
+    cache: CacheContents | None, report_id: str, digest: str, passages: int
+) -> CachedReport | None:
+    entry = cache.reports.get(report_id) if cache else None
+    if entry is None or entry.digest != digest or len(entry.lengths) != passages:
+        return None
+    return entry
 
 
 def _assemble(
     reports: Sequence[ReportTexts],
     hits: Sequence[CachedReport | None],
-    fresh: object,
+    fresh: Iterator[list[str]],
     base_vocab: list[str],
-) -> ReportTable:
+) -> TokenTable:
     """Concatenate cached ids and newly tokenised passages into one table over one vocabulary."""
     vocab = list(base_vocab)
     lookup: dict[str, int] | None = None
     id_parts: list[IntArray] = []
     length_parts: list[IntArray] = []
-    sizes: list[int] = []
-    assert hasattr(fresh, "__next__")
     for (_, texts), hit in zip(reports, hits, strict=True):
-        sizes.append(len(texts))
         if hit is not None:
             id_parts.append(hit.ids)
             length_parts.append(hit.lengths)
@@ -225,21 +204,18 @@ def _assemble(
         flat: list[int] = []
         lens: list[int] = []
         for _ in texts:
-            tokens: list[str] = next(fresh)  # type: ignore[call-overload]
-            for token in tokens:
-                i = lookup.get(token)
-                if i is None:
-                    i = lookup[token] = len(vocab)
-                    vocab.append(token)
-                flat.append(i)
+            tokens = next(fresh)
+            flat.extend([lookup.setdefault(t, len(lookup)) for t in tokens])
             lens.append(len(tokens))
         id_parts.append(np.array(flat, dtype=np.int32))
         length_parts.append(np.array(lens, dtype=np.int32))
+    if lookup is not None:
+        vocab = list(lookup)
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, np.int32)
     lengths = np.concatenate(length_parts) if length_parts else np.empty(0, np.int32)
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    return ReportTable(vocab, ids.astype(np.int32, copy=False), offsets, sizes)
+    return TokenTable(vocab, ids.astype(np.int32, copy=False), offsets)
 
 
 _WORKER: Segmenter | None = None

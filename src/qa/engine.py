@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import cached_token_table
 from .commands import COMMANDS_BY_NAME
 from .compose import QueryTerms, best_sentence, overview_quote, quote_hit
 from .errors import UnknownReportError
@@ -71,11 +72,23 @@ class QAEngine:
 
     @classmethod
     def from_directory(
-        cls, folder: Path, top_k: int = 5, segmenter: Segmenter | None = None
+        cls,
+        folder: Path,
+        top_k: int = 5,
+        segmenter: Segmenter | None = None,
+        cache_path: Path | None = None,
     ) -> QAEngine:
-        """Load every report in a folder and index it; raise EmptyCorpusError if none loads."""
+        """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
+
+        With ``cache_path``, tokens of unchanged reports come from that token cache file.
+        """
         corpus = load_reports(folder)
-        return cls(corpus.reports, segmenter, top_k, corpus.skipped)
+        if cache_path is None:
+            return cls(corpus.reports, segmenter, top_k, corpus.skipped)
+        segmenter = segmenter or Segmenter()
+        texts = [(r.report_id, [index_text(p) for p in r.passages]) for r in corpus.reports]
+        tokens = cached_token_table(texts, segmenter, cache_path)
+        return cls(corpus.reports, segmenter, top_k, corpus.skipped, tokens)
 
     # -- lookups -------------------------------------------------------------------------
 
