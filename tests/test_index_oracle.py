@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from rank_bm25 import BM25Okapi
 
 from qa.index import PassageIndex, TokenTable, top_k_order
 
 N_PASSAGES = 3000
+Corpus = tuple[list[str], list[list[str]], PassageIndex, BM25Okapi]
 
 
 def zipf_corpus(seed: int) -> tuple[list[str], list[list[str]]]:
@@ -24,7 +26,7 @@ def zipf_corpus(seed: int) -> tuple[list[str], list[list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def corpus() -> tuple[list[str], list[list[str]], PassageIndex, BM25Okapi]:
+def corpus() -> Corpus:
     vocab, docs = zipf_corpus(11)
     return vocab, docs, PassageIndex.build(docs), BM25Okapi(docs)
 
@@ -38,27 +40,29 @@ def queries(vocab: list[str]) -> list[list[str]]:
     return out
 
 
-def oracle_top10(scores: np.ndarray, docs: list[list[str]], query: list[str]) -> list[int]:
+def oracle_top10(
+    scores: npt.NDArray[np.float64], docs: list[list[str]], query: list[str]
+) -> list[int]:
     """Return rank-bm25's top 10 among passages sharing a query term, ties by position."""
     order = np.lexsort((np.arange(len(scores)), -scores))
     terms = set(query)
     return [int(i) for i in order if terms.intersection(docs[i])][:10]
 
 
-def test_scores_equal_get_scores(corpus: tuple) -> None:
+def test_scores_equal_get_scores(corpus: Corpus) -> None:
     vocab, docs, index, oracle = corpus
     for query in queries(vocab):
         assert np.allclose(index.scores(query), oracle.get_scores(query), rtol=1e-12, atol=0)
 
 
-def test_top10_identical_to_get_scores(corpus: tuple) -> None:
+def test_top10_identical_to_get_scores(corpus: Corpus) -> None:
     vocab, docs, index, oracle = corpus
     for query in queries(vocab):
         ours = [r.position for r in index.search(query, 10)]
         assert ours == oracle_top10(oracle.get_scores(query), docs, query), query
 
 
-def test_idf_and_average_length_follow_the_model(corpus: tuple) -> None:
+def test_idf_and_average_length_follow_the_model(corpus: Corpus) -> None:
     _, docs, index, oracle = corpus
     assert np.isclose(index.doc_len.mean(), oracle.avgdl)
     for term, t in index.vocabulary.items():
@@ -67,7 +71,8 @@ def test_idf_and_average_length_follow_the_model(corpus: tuple) -> None:
 
 def test_token_table_and_lists_build_the_same_index() -> None:
     _, docs = zipf_corpus(3)
-    from_lists, from_table = PassageIndex.build(docs), PassageIndex.build(TokenTable.from_lists(docs))
+    from_lists = PassageIndex.build(docs)
+    from_table = PassageIndex.build(TokenTable.from_lists(docs))
     assert from_lists.vocabulary.keys() == from_table.vocabulary.keys()
     query = ["词0", "词9", "词300"]
     assert np.array_equal(from_lists.scores(query), from_table.scores(query))
