@@ -1,0 +1,383 @@
+"""Benchmark the index at 10³–10⁵ passages (10⁶ with --million) against plain rank-bm25.
+
+    .venv/bin/python bench/bench_index.py [--sizes 1000,10000,100000] [--million] [--json out.json]
+
+Synthetic report folders are generated deterministically from the seeds' sentences and
+written as real .txt files, so the real ingest path runs. Every measurement of one size runs
+in its own subprocess so peak RSS is per size and per system:
+
+- ``project-cold``: ``QAEngine.from_directory`` with an empty token cache (parse + jieba +
+  cache write + index); ``project-warm``: the same with the cache, plus loading jieba, then
+  ``PassageIndex.search(tokens, 10)`` per query on one thread (and ``QAEngine.ask`` end to end);
+- ``rank-bm25``: ``BM25Okapi(token_lists)`` from the same cached tokens, then ``get_scores``
+  plus an argpartition top-10 per query; ``bm25s`` (if importable): ``retrieve(k=10)``.
+
+Queries are tokenised once by the project's Segmenter; timings exclude tokenising the query.
+Top-10 agreement compares our ranking with ``get_scores`` among passages sharing a query term
+(ties by position, the rule both sides use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+QUERIES = [
+    "存在哪些问题", "今年发展了多少党员", "主题党日活动开展情况", "意识形态工作责任制落实",
+    "基层党组织建设", "三会一课制度落实", "党风廉政建设", "下一步工作计划", "志愿服务活动",
+    "理论学习中心组学习", "党员教育培训", "支部标准化规范化建设", "党建与业务融合",
+    "作风建设", "为民办实事", "换届选举", "党费收缴", "谈心谈话", "警示教育", "网评文章",
+    "组织生活会", "民主评议党员", "学习强国", "清廉机关建设", "党建品牌创建", "主题教育",
+    "问题整改落实情况", "原因分析", "亮点工作有哪些", "党员干部 理论武装 不够深入",
+]
+SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+DIGITS = re.compile(r"\d+")
+BM25_MAX_DEFAULT = 100_000
+
+
+def rss_mb() -> float:
+    """Return this process's peak RSS in MB (Linux reports ru_maxrss in KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """Return the q-th percentile (0–100) by nearest rank."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def timing(samples: list[float]) -> dict[str, float]:
+    """Summarise per-query latencies (seconds) as p50/p99 ms and queries per second."""
+    return {
+        "p50_ms": percentile(samples, 50) * 1e3,
+        "p99_ms": percentile(samples, 99) * 1e3,
+        "qps": len(samples) / sum(samples),
+    }
+
+
+# -- corpus generation -------------------------------------------------------------------
+
+
+def seed_material() -> tuple[list[str], list[list[tuple[tuple[str, ...], str, int]]]]:
+    """Return the seeds' sentences and, per seed report, (section path, label, sentences)."""
+    from qa.ingest import load_reports
+
+    corpus = load_reports(SEEDS)
+    sentences: list[str] = []
+    templates = []
+    for report in corpus.reports:
+        rows = []
+        for p in report.passages:
+            found = [s for s in SENTENCE.findall(p.text) if len(s) > 4]
+            sentences.extend(found)
+            rows.append((p.section_path, p.label, max(1, len(found))))
+        templates.append(rows)
+    return sorted(set(sentences)), templates
+
+
+def make_report(rng: random.Random, number: int, sentences: list[str],
+                template: list[tuple[tuple[str, ...], str, int]]) -> str:
+    """Write one synthetic report: a seed report's outline filled with shuffled sentences."""
+    year = 2015 + number % 10
+    lines = [f"第{number}党支部{year}年党建工作总结"]
+    previous: tuple[str, ...] = ()
+    for path, label, count in template:
+        pairs = enumerate(zip(path, previous, strict=False))
+        shared = next((i for i, (a, b) in pairs if a != b), min(len(path), len(previous)))
+        lines.extend(h for h in path[shared:] if h != label)
+        previous = path
+        body = "".join(rng.choice(sentences) for _ in range(count))
+        # Fresh figures keep passages distinct, as real reports' numbers are.
+        body = DIGITS.sub(lambda _: str(rng.randint(1, 500)), body)
+        lines.append(f"{label}。{body}" if label else body)
+    return "\n".join(lines) + "\n"
+
+
+def generate(folder: Path, passages: int, seed: int = 20240601) -> int:
+    """Write reports into folder until about ``passages`` passages; return the report count."""
+    from qa.ingest import parse_report
+
+    sentences, templates = seed_material()
+    rng = random.Random(seed + passages)
+    folder.mkdir(parents=True, exist_ok=True)
+    total = number = 0
+    while total < passages:
+        template = rng.choice(templates)
+        text = make_report(rng, number, sentences, template)
+        (folder / f"r{number:07d}.txt").write_text(text, encoding="utf-8")
+        # Count what the real parser will find: item markers in the shuffled text add passages.
+        total += len(parse_report("r", text).passages)
+        number += 1
+    return number
+
+
+# -- workers (each runs in its own process) ---------------------------------------------
+
+
+def worker_cold(folder: Path, cache: Path, _: Path) -> dict[str, Any]:
+    """Build from scratch: parse, tokenise (parallel when large), write the cache, index."""
+    from qa.engine import QAEngine
+
+    cache.unlink(missing_ok=True)
+    start = time.perf_counter()
+    engine = QAEngine.from_directory(folder, cache_path=cache)
+    elapsed = time.perf_counter() - start
+    return {"build_s": elapsed, "passages": engine.index.size, "rss_mb": rss_mb(),
+            "vocabulary": len(engine.index.vocabulary), "postings": len(engine.index.doc_ids),
+            "cache_mb": cache.stat().st_size / 2**20}
+
+
+def worker_warm(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Restart with the cache, then time PassageIndex.search and QAEngine.ask per query."""
+    from qa.engine import QAEngine
+
+    start = time.perf_counter()
+    engine = QAEngine.from_directory(folder, cache_path=cache)
+    engine.segmenter.initialize()
+    warm = time.perf_counter() - start
+    tokens = [engine.segmenter.tokens(q) for q in QUERIES]
+    shared.write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+    top10 = [[r.position for r in engine.index.search(t, 10)] for t in tokens]
+    samples = []
+    for _ in range(5):
+        for t in tokens:
+            t0 = time.perf_counter()
+            engine.index.search(t, 10)
+            samples.append(time.perf_counter() - t0)
+    ask = []
+    for q in QUERIES:
+        t0 = time.perf_counter()
+        engine.ask(q)
+        ask.append(time.perf_counter() - t0)
+    index_mb = sum(a.nbytes for a in (engine.index.indptr, engine.index.doc_ids, engine.index.tfs,
+                                      engine.index.saturated, engine.index.norm)) / 2**20
+    return {"warm_s": warm, **timing(samples), "ask": timing(ask), "top10": top10,
+            "index_arrays_mb": index_mb, "rss_mb": rss_mb()}
+
+
+def _token_lists(cache: Path) -> list[list[str]]:
+    from qa.cache import read_cache
+
+    contents = read_cache(cache)
+    assert contents is not None, "run the project workers first"
+    vocab = contents.vocab
+    out: list[list[str]] = []
+    for entry in contents.reports.values():
+        ids = entry.ids.tolist()
+        at = 0
+        for n in entry.lengths.tolist():
+            out.append([vocab[i] for i in ids[at : at + n]])
+            at += n
+    return out
+
+
+def worker_bm25(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Build rank-bm25's BM25Okapi from the cached tokens and time get_scores per query."""
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    docs = _token_lists(cache)
+    queries = json.loads(shared.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    model = BM25Okapi(docs)
+    build = time.perf_counter() - start
+    samples, top10 = [], []
+    for query in queries:
+        t0 = time.perf_counter()
+        scores = model.get_scores(query)
+        best = np.argpartition(-scores, 10)[:10] if len(scores) > 10 else np.arange(len(scores))
+        _ = best[np.argsort(-scores[best], kind="stable")]
+        samples.append(time.perf_counter() - t0)
+        order = np.lexsort((np.arange(len(scores)), -scores))
+        terms = set(query)
+        top10.append([int(i) for i in order if terms.intersection(docs[i])][:10])
+    return {"build_s": build, **timing(samples), "top10": top10, "rss_mb": rss_mb()}
+
+
+def worker_bm25s(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Index with bm25s ("robertson": rank-bm25's idf without the floor); time retrieve."""
+    import bm25s  # type: ignore[import-untyped]
+
+    docs = _token_lists(cache)
+    queries = json.loads(shared.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    model = bm25s.BM25(method="robertson")
+    model.index(docs, show_progress=False)
+    build = time.perf_counter() - start
+    samples, top10 = [], []
+    for query in queries:
+        known = [t for t in query if t in model.vocab_dict] or query[:1]
+        t0 = time.perf_counter()
+        ids, _ = model.retrieve([known], k=min(10, len(docs)), show_progress=False, n_threads=1)
+        samples.append(time.perf_counter() - t0)
+        top10.append([int(i) for i in ids[0]])
+    return {"build_s": build, **timing(samples), "top10": top10, "rss_mb": rss_mb()}
+
+
+WORKERS = {"project-cold": worker_cold, "project-warm": worker_warm,
+           "rank-bm25": worker_bm25, "bm25s": worker_bm25s}
+
+
+def run_worker(name: str, folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return its JSON result."""
+    cmd = [sys.executable, __file__, "--worker", name, str(folder), str(cache), str(shared)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+# -- driver ------------------------------------------------------------------------------
+
+
+def agreement(ours: list[list[int]], theirs: list[list[int]]) -> dict[str, int]:
+    """Count queries whose top-10 lists are identical, and overlapping top-10 members."""
+    same = sum(a == b for a, b in zip(ours, theirs, strict=True))
+    overlap = sum(len(set(a) & set(b)) for a, b in zip(ours, theirs, strict=True))
+    return {"identical": same, "queries": len(ours), "overlap": overlap,
+            "of": sum(len(b) for b in theirs)}
+
+
+def bench_size(size: int, workdir: Path, bm25_max: int, with_bm25s: bool) -> dict[str, Any]:
+    """Generate one corpus and run every system on it."""
+    folder, cache, shared = workdir / f"n{size}", workdir / f"n{size}.tokens", workdir / f"q{size}"
+    start = time.perf_counter()
+    reports = generate(folder, size)
+    row: dict[str, Any] = {"target": size, "reports": reports,
+                           "generate_s": time.perf_counter() - start}
+    row["project_cold"] = run_worker("project-cold", folder, cache, shared)
+    row["project"] = run_worker("project-warm", folder, cache, shared)
+    row["passages"] = row["project_cold"].get("passages")
+    if size > bm25_max:
+        row["rank_bm25"] = {"skipped": f"rank-bm25 skipped above {bm25_max:,} passages "
+                            "(≈1.8 s/query and ≈2.7 GB at 10⁶; raise --bm25-max to run it)"}
+    else:
+        row["rank_bm25"] = run_worker("rank-bm25", folder, cache, shared)
+    if with_bm25s:
+        row["bm25s"] = run_worker("bm25s", folder, cache, shared)
+    ours, ref = row["project"], row["rank_bm25"]
+    if "top10" in ours and "top10" in ref:
+        row["agreement"] = agreement(ours["top10"], ref["top10"])
+        row["speedup_p50"] = ref["p50_ms"] / ours["p50_ms"]
+        row["speedup_p99"] = ref["p99_ms"] / ours["p99_ms"]
+    if "top10" in row.get("bm25s", {}) and "top10" in ref:
+        row["bm25s_agreement"] = agreement(row["bm25s"]["top10"], ref["top10"])
+    shutil.rmtree(folder, ignore_errors=True)
+    return row
+
+
+def fmt(value: Any, spec: str = ".1f") -> str:
+    """Format a number, or show '-' when it is missing."""
+    return format(value, spec) if isinstance(value, int | float) else "-"
+
+
+def table_line(n: str, system: str, m: dict[str, Any], notes: str = "") -> str:
+    """Return one aligned table row; m may hold cold/warm/build s, p50/p99 ms, qps, rss."""
+    cells = [fmt(m.get("cold")), fmt(m.get("warm"), ".2f"), fmt(m.get("build")),
+             fmt(m.get("p50_ms"), ".2f"), fmt(m.get("p99_ms"), ".2f"), fmt(m.get("qps"), ".0f"),
+             fmt(m.get("rss_mb"), ".0f")]
+    widths = [7, 7, 7, 8, 8, 8, 7]
+    joined = " ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+    return f"{n:>9} {system:<13} {joined}  {notes}"
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    """Print one line per (size, system) with the speed ratio and top-10 agreement."""
+    names = ["cold s", "warm s", "build s", "p50 ms", "p99 ms", "q/s", "RSS MB"]
+    head = f"{'passages':>9} {'system':<13} " + " ".join(
+        h.rjust(w) for h, w in zip(names, [7, 7, 7, 8, 8, 8, 7], strict=True)) + "  notes"
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        n = f"{row.get('passages') or row['target']:,}"
+        cold, ours = row["project_cold"], row["project"]
+        notes = ""
+        if "agreement" in row:
+            a = row["agreement"]
+            notes = (f"top-10 identical to get_scores {a['identical']}/{a['queries']}; "
+                     f"{fmt(row['speedup_p50'])}x p50, {fmt(row['speedup_p99'])}x p99")
+        if "error" in cold or "error" in ours:
+            print(f"{n:>9} project       {cold.get('error') or ours.get('error')}")
+            continue
+        print(table_line(n, "project", {**ours, "cold": cold["build_s"], "warm": ours["warm_s"]},
+                         notes))
+        print(table_line("", "  engine.ask", ours["ask"],
+                         f"end to end (rerank + quotes); cold-build RSS {cold['rss_mb']:.0f} MB"))
+        for key, label in (("rank_bm25", "rank-bm25"), ("bm25s", "bm25s")):
+            other = row.get(key)
+            if other is None:
+                continue
+            if "skipped" in other or "error" in other:
+                print(f"{'':>9} {label:<13} {other.get('skipped') or other.get('error')}")
+                continue
+            extra = ""
+            if key == "bm25s" and "bm25s_agreement" in row:
+                a = row["bm25s_agreement"]
+                extra = f"top-10 identical to get_scores {a['identical']}/{a['queries']} (own idf)"
+            print(table_line("", label, {**other, "build": other["build_s"]}, extra))
+
+
+def main() -> int:
+    """Parse options, run the sizes, print the table and write JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="passage counts, comma-separated")
+    parser.add_argument("--million", action="store_true", help="also run 10⁶ passages")
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    parser.add_argument("--bm25-max", type=int, default=BM25_MAX_DEFAULT,
+                        help="largest size to run rank-bm25 on (default 10⁵)")
+    parser.add_argument("--no-bm25s", action="store_true", help="skip bm25s even if installed")
+    parser.add_argument("--workdir", type=Path, help="where to write corpora (default: a temp dir)")
+    parser.add_argument("--worker", nargs=4, metavar=("NAME", "FOLDER", "CACHE", "SHARED"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.worker:
+        name, *paths = args.worker
+        folder, cache, shared = (Path(p) for p in paths)
+        print(json.dumps(WORKERS[name](folder, cache, shared), ensure_ascii=False))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.million and 1_000_000 not in sizes:
+        sizes.append(1_000_000)
+    try:
+        import bm25s  # noqa: F401
+
+        with_bm25s = not args.no_bm25s
+    except ImportError:
+        with_bm25s = False
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qa-bench-"))
+    rows = []
+    print(f"# python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpora in {workdir}",
+          file=sys.stderr)
+    for size in sizes:
+        rows.append(bench_size(size, workdir, args.bm25_max, with_bm25s))
+        print(f"# {size:,} done", file=sys.stderr)
+    print_table(rows)
+    if not with_bm25s:
+        print("bm25s: not installed (optional: pip install bm25s)")
+    result = {"queries": QUERIES, "cpus": os.cpu_count(), "python": sys.version.split()[0],
+              "sizes": rows}
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
