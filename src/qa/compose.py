@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .models import Hit, Quote
 
@@ -22,10 +23,17 @@ Weigh = Callable[[str], float]
 
 def split_sentences(text: str) -> list[str]:
     """Split a passage into sentences, keeping their closing punctuation."""
-    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+    return list(_split_cached(text))
 
 
+@lru_cache(maxsize=16384)
+def _split_cached(text: str) -> tuple[str, ...]:
+    return tuple(s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s)
+
+
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
+    # Cached: the same sentences are folded again for every question that reaches them.
     return unicodedata.normalize("NFKC", text).lower()
 
 
