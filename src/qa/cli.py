@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .cache import default_cache_path
 from .commands import COMMANDS
 from .engine import KIND_NAMES, QAEngine
 from .errors import QAError
@@ -185,7 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _quiet_jieba()
     try:
-        engine = QAEngine.from_directory(args.reports)
+        # Tokens of unchanged reports come from a cache beside them (a restart skips jieba).
+        engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports))
         for name, why in engine.skipped:
             print(f"警告：跳过 {name}：{why}", file=sys.stderr)
         return HANDLERS[args.command](engine, args)

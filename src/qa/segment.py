@@ -11,8 +11,12 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
-import jieba
-from zhconv import zhconv as _zhconv
+from .fastload import load_char_set, load_prefix_dict, without_pkg_resources
+
+# jieba and zhconv import pkg_resources (≈0.1 s) only to open their own data files.
+with without_pkg_resources():
+    import jieba
+    from zhconv import zhconv as _zhconv
 
 # Single Chinese characters are mostly jieba leftovers (得, 新, 评): too ambiguous to match on.
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff].|[a-z]{2,}|\d")
@@ -24,12 +28,25 @@ def _read_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+_ZHCDICT = Path(_zhconv.__file__).with_name("zhcdict.json")
+
+
 @cache
-def _traditional_chars() -> frozenset[str]:
+def _load_zhconv() -> None:
     # An explicit path makes zhconv read its table inside ``with open`` (the default leaks it).
-    _zhconv.loaddict(str(Path(_zhconv.__file__).with_name("zhcdict.json")))
+    _zhconv.loaddict(str(_ZHCDICT))
+
+
+def _compute_traditional_chars() -> frozenset[str]:
+    _load_zhconv()
     table = _zhconv.getdict("zh-cn")
     return frozenset(k for k, v in table.items() if len(k) == 1 and v != k)
+
+
+@cache
+def _traditional_chars() -> frozenset[str]:
+    # Loading zhconv's table costs ≈0.2 s; it is only needed when a text has such characters.
+    return load_char_set(_ZHCDICT, _compute_traditional_chars)
 
 
 _TOKENIZERS: dict[tuple[str, ...], jieba.Tokenizer] = {}
@@ -73,12 +90,16 @@ class Segmenter:
         for part in (self.lexicon, sorted(self.stopwords), sorted(self.synonyms.items())):
             digest.update(repr(part).encode("utf-8"))
         digest.update(jieba.__version__.encode())
+        # This module's code decides the tokens too; a changed pipeline must miss the caches.
+        digest.update(Path(__file__).read_bytes())
         return digest.hexdigest()[:16]
 
     def initialize(self) -> None:
         """Load jieba's dictionary and the domain lexicon now rather than on first use."""
-        if self._jieba.initialized:
-            return
+        if not self._jieba.initialized:
+            load_prefix_dict(self._jieba, self.version, self._build_dictionary)
+
+    def _build_dictionary(self) -> None:
         self._jieba.initialize()
         for line in self.lexicon:
             word, *rest = line.split()
@@ -89,6 +110,7 @@ class Segmenter:
         """Fold width, case and traditional characters so both sides compare equal."""
         text = unicodedata.normalize("NFKC", text).lower()
         if not self._traditional_set().isdisjoint(text):
+            _load_zhconv()
             text = _zhconv.convert(text, "zh-cn")
         return text
 
