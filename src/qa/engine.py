@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from .cache import cached_token_table
 from .commands import COMMANDS_BY_NAME
@@ -24,6 +25,8 @@ MAX_QUESTION_CHARS = 200
 MIN_COVERAGE = 0.45
 # Expanded synonyms count half: "轮训" should not outrank the asked-for "培训".
 SYNONYM_WEIGHT = 0.5
+# /problems and friends list at most this many reports (one passage each).
+MAX_SECTION_REPORTS = 20
 # How much the best sentence (vs the whole passage's BM25) decides the final order.
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
@@ -68,7 +71,15 @@ class QAEngine:
         if token_lists is None:
             token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
         self.index = PassageIndex.build(token_lists)
-        self._kinds = np.array([p.kind for p in self.passages], dtype=object)
+        kinds = np.array([p.kind for p in self.passages], dtype=object)
+        # One boolean mask per kind, built once: comparing object arrays per query is slow.
+        self._kind_masks: dict[str, npt.NDArray[np.bool_]] = {
+            kind: kinds == kind for kind in set(kinds.tolist())
+        }
+        self._report_index = np.array(
+            [i for i, r in enumerate(self.reports) for _ in r.passages], dtype=np.int32
+        )
+        self._overviews: dict[Kind, tuple[Quote, ...]] = {}
 
     @classmethod
     def from_directory(
@@ -135,7 +146,12 @@ class QAEngine:
         terms = self.segmenter.tokens(keyword) if keyword else []
         intent: Intent = SECTION_INTENTS_BY_KIND[kind]
         answer = self._section(
-            keyword or KIND_NAMES[kind], intent, kind, terms, k or len(self.reports), notice
+            keyword or KIND_NAMES[kind],
+            intent,
+            kind,
+            terms,
+            k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS)),
+            notice,
         )
         return answer
 
@@ -143,16 +159,13 @@ class QAEngine:
         self, question: str, intent: Intent, kind: Kind, topic: list[str], k: int, notice: str
     ) -> Answer:
         if not topic:
-            return self._overview(question, intent, kind, notice)
+            return self._overview(question, intent, kind, notice, k)
         terms = self.segmenter.expand(topic)
         weights = {t: SYNONYM_WEIGHT for t in terms if t not in topic}
-        ranked = self.index.search(terms, self.index.size, self._kinds == kind, weights)
-        best: dict[str, Hit] = {}
-        for r in ranked:
-            passage = self.passages[r.position]
-            if passage.report_id not in best:
-                best[passage.report_id] = Hit(passage, r.score, r.matched)
-        hits = tuple(best.values())[:k]
+        ranked = self.index.search_per_group(
+            terms, k, self._report_index, self._kind_mask(kind), weights
+        )
+        hits = tuple(Hit(self.passages[r.position], r.score, r.matched) for r in ranked)
         if not hits:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
             return self._not_found(question, intent, why + notice, topic, kind)
@@ -177,13 +190,16 @@ class QAEngine:
         items = [p for p in members if len(p.section_path) > 1] or members
         return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
 
-    def _overview(self, question: str, intent: Intent, kind: Kind, notice: str) -> Answer:
-        quotes = [q for q in (self._report_overview(r, kind) for r in self.reports) if q]
+    def _overview(self, question: str, intent: Intent, kind: Kind, notice: str, k: int) -> Answer:
+        if kind not in self._overviews:  # the same for every question: build once
+            found = (self._report_overview(r, kind) for r in self.reports)
+            self._overviews[kind] = tuple(q for q in found if q)
+        quotes = self._overviews[kind][:k]
         if not quotes:
             why = f"报告中没有「{KIND_NAMES[kind]}」部分。"
             return self._not_found(question, intent, why + notice, [], kind)
         hits = tuple(q.hit for q in quotes)
-        return Answer(question, intent, True, tuple(quotes), hits, (), notice)
+        return Answer(question, intent, True, quotes, hits, (), notice)
 
     def _search(
         self, question: str, intent: Intent, tokens: list[str], k: int, notice: str
@@ -238,6 +254,11 @@ class QAEngine:
 
     # -- helpers -------------------------------------------------------------------------
 
+    def _kind_mask(self, kind: Kind) -> npt.NDArray[np.bool_]:
+        """Return which passages are of a kind."""
+        mask = self._kind_masks.get(kind)
+        return mask if mask is not None else np.zeros(self.index.size, dtype=np.bool_)
+
     def _weight(self, term: str) -> float:
         """Return a term's information weight: unsmoothed idf, high for unseen terms."""
         n, df = self.index.size, self.index.doc_freq(term)
@@ -270,7 +291,7 @@ class QAEngine:
             f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
             for n in ("problems", "plans", "highlights", "reports")
         ]
-        near = self.index.search(list(tokens), 3, None if kind is None else self._kinds == kind)
+        near = self.index.search(list(tokens), 3, None if kind is None else self._kind_mask(kind))
         titles = dict.fromkeys(self.passages[r.position].section for r in near)
         out.extend(f"相近章节：{t}" for t in list(titles)[:3])
         return tuple(out)

@@ -231,6 +231,36 @@ class PassageIndex:
             for i in order
         ]
 
+    def search_per_group(
+        self,
+        query: Sequence[str],
+        k: int,
+        groups: IntArray,
+        allowed: npt.NDArray[np.bool_] | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[Ranked]:
+        """Return the best matching passage of each group (e.g. report), the k best groups first.
+
+        ``groups[i]`` is passage i's group; passages of a group need not be contiguous.
+        """
+        overlap = np.zeros(self.size, dtype=np.bool_)
+        for term in set(query):
+            overlap[self.doc_ids[self._span(term)]] = True
+        candidates = np.flatnonzero(overlap if allowed is None else overlap & allowed)
+        if k <= 0 or not len(candidates):
+            return []
+        total = self.scores(query, weights)[candidates]
+        # Sort by group, then best score, then position; the first row of each group wins.
+        order = np.lexsort((candidates, -total, groups[candidates]))
+        _, first = np.unique(groups[candidates][order], return_index=True)
+        winners = order[first]
+        best = winners[top_k_order(total[winners], k)]
+        terms = list(dict.fromkeys(query))
+        return [
+            Ranked(int(candidates[i]), float(total[i]), self._matched(int(candidates[i]), terms))
+            for i in best
+        ]
+
     def _matched(self, position: int, terms: list[str]) -> tuple[str, ...]:
         found = []
         for term in terms:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .models import Kind
 
@@ -39,6 +40,7 @@ KIND_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 CAUSE_LEAD = re.compile(r"原因|根源|究其|分析(?:这些|上述|以上)")
 
 
+@lru_cache(maxsize=4096)
 def classify_heading(title: str) -> Kind | None:
     """Return the section kind a heading names, or None when it names none."""
     for kind, pattern in KIND_RULES:
@@ -47,9 +49,12 @@ def classify_heading(title: str) -> Kind | None:
     return None
 
 
+_CN_DIGITS = {c: i + 1 for i, c in enumerate(CN_NUM)}
+
+
 def cn_to_int(numeral: str) -> int:
     """Convert a small Chinese numeral (一 … 九十九) to an int."""
-    digits = {c: i + 1 for i, c in enumerate(CN_NUM)}
+    digits = _CN_DIGITS
     if numeral == "十":
         return 10
     if numeral.startswith("十"):
@@ -87,6 +92,8 @@ def split_items(paragraph: str) -> tuple[str, list[str]]:
 
     Markers must rise (一是, 二是, …); a jump such as 三是 → 五是 is accepted, a restart is not.
     """
+    if "一是" not in paragraph:  # cheap guard: most paragraphs enumerate nothing
+        return paragraph, []
     starts: list[int] = []
     last = 0
     for match in INLINE_ITEM.finditer(paragraph):
