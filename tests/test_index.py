@@ -52,3 +52,18 @@ def test_search_respects_the_allowed_mask_and_reports_matched_terms() -> None:
     hits = index.search(["党费", "收缴"], 5, np.array([False, True, True]))
     assert [(h.position, h.matched) for h in hits] == [(1, ("党费",))]
     assert index.search(["不存在"], 5) == []
+
+
+def test_search_per_group_equals_the_best_hit_of_each_group() -> None:
+    rng = random.Random(3)
+    vocab = [f"词{i}" for i in range(50)]
+    docs = [[rng.choice(vocab) for _ in range(rng.randint(1, 12))] for _ in range(400)]
+    groups = np.array([i // 37 for i in range(len(docs))], dtype=np.int32)
+    index = PassageIndex.build(docs)
+    for _ in range(20):
+        query = [rng.choice(vocab) for _ in range(3)]
+        best: dict[int, int] = {}
+        for hit in index.search(query, len(docs)):
+            best.setdefault(int(groups[hit.position]), hit.position)
+        expected = list(best.values())[:4]
+        assert [h.position for h in index.search_per_group(query, 4, groups)] == expected
