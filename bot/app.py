@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from typing import Any, cast
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -29,8 +31,10 @@ from . import callbacks, handlers
 from .config import Settings
 from .context import ENGINE, GUARD, SETTINGS, STORE, BotContext
 from .guard import FloodGuard
+from .ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
+CONNECTION_POOL_SIZE = 8
 
 # Every command in the registry is served by one handler; a test checks this covers COMMANDS.
 COMMAND_HANDLERS = {
@@ -70,8 +74,19 @@ async def enforce_allowlist(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
+def skip_missing_sniffio() -> None:
+    """Make httpcore's per-request ``import sniffio`` fail fast when sniffio is not installed."""
+    # httpcore imports sniffio inside every request (and response close) to detect trio; a
+    # failed import is not cached and rescans sys.path, ~90 µs each, several per request.
+    # A None entry in sys.modules is Python's "known absent": the import fails at once, and
+    # httpcore falls back to asyncio, which is what PTB runs on. Installing sniffio also fixes it.
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 def build_application(settings: Settings, engine: QAEngine, store: Store) -> BotApp:
     """Wire settings, engine and store into a ready-to-run Application."""
+    skip_missing_sniffio()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -82,6 +97,12 @@ def build_application(settings: Settings, engine: QAEngine, store: Store) -> Bot
             allow_sending_without_reply=True,
         ))
         .context_types(ContextTypes(context=BotContext))
+        # Overlap updates of different chats while they wait on HTTP and SQLite; each chat's
+        # own updates still run one at a time, in order (edits, 更多 pages, votes).
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        # httpcore scans every pooled connection (a select() each) and every queued request
+        # on each request and response: a small pool is cheaper than PTB's default of 256.
+        .connection_pool_size(CONNECTION_POOL_SIZE)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

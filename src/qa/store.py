@@ -124,7 +124,10 @@ class Store:
         """Open (creating if needed) the database and apply pending migrations."""
         if isinstance(self.path, Path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(str(self.path))
+        # Autocommit: every write is one statement, so each commits by itself in one round
+        # trip to aiosqlite's thread instead of two (execute, then commit); migrations
+        # bring their own BEGIN/COMMIT.
+        self._db = await aiosqlite.connect(str(self.path), isolation_level=None)
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA foreign_keys=ON")
         # NORMAL is durable across application crashes in WAL mode and much faster than FULL.
@@ -147,6 +150,15 @@ class Store:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def _write(self, sql: str, params: Sequence[object]) -> int | None:
+        """Run one write statement, committed on return; return the cursor's lastrowid."""
+        cursor = await self.db.execute(sql, params)
+        # Opened by open(), the connection autocommits; one handed in by an older caller
+        # may not, and its write must still be durable.
+        if self.db.in_transaction:
+            await self.db.commit()
+        return cursor.lastrowid
+
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
         if self._db is not None:
@@ -167,15 +179,14 @@ class Store:
         latency_ms: float,
     ) -> int:
         """Record one answered question and return its id."""
-        cursor = await self.db.execute(
+        query_id = await self._write(
             "INSERT INTO queries (created_at, chat_id, chat_type, user_id, command, question,"
             " intent, found, passage_ids, latency_ms) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (_now(), chat_id, chat_type, user_id, command, question, intent, int(found),
              json.dumps(list(passage_ids), ensure_ascii=False), latency_ms),
         )
-        await self.db.commit()
-        assert cursor.lastrowid is not None  # always set after an INSERT into a rowid table
-        return cursor.lastrowid
+        assert query_id is not None  # always set after an INSERT into a rowid table
+        return query_id
 
     async def get_query(self, query_id: int) -> QueryRecord | None:
         """Return the logged query or None."""
@@ -210,13 +221,12 @@ class Store:
         ) as cursor:
             row = await cursor.fetchone()
         now = _now()
-        await self.db.execute(
+        await self._write(
             "INSERT INTO feedback (query_id, user_id, vote, created_at, updated_at)"
             " VALUES (?,?,?,?,?) ON CONFLICT (query_id, user_id)"
             " DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at",
             (query_id, user_id, vote, now, now),
         )
-        await self.db.commit()
         if row is None:
             return "new"
         return "same" if row[0] == vote else "changed"
@@ -241,13 +251,12 @@ class Store:
 
     async def set_chat_setting(self, chat_id: int, key: str, value: str) -> None:
         """Set one per-chat setting."""
-        await self.db.execute(
+        await self._write(
             "INSERT INTO chat_settings (chat_id, key, value, updated_at) VALUES (?,?,?,?)"
             " ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value,"
             " updated_at = excluded.updated_at",
             (chat_id, key, value, _now()),
         )
-        await self.db.commit()
 
     async def get_chat_setting(self, chat_id: int, key: str, default: str = "") -> str:
         """Return one per-chat setting or ``default``."""
@@ -261,12 +270,11 @@ class Store:
         self, chat_id: int, question_message_id: int, answer_message_id: int, query_id: int
     ) -> None:
         """Remember which bot message answers a question message (latest wins)."""
-        await self.db.execute(
+        await self._write(
             "INSERT OR REPLACE INTO answer_links"
             " (chat_id, question_message_id, answer_message_id, query_id) VALUES (?,?,?,?)",
             (chat_id, question_message_id, answer_message_id, query_id),
         )
-        await self.db.commit()
 
     async def find_answer(self, chat_id: int, question_message_id: int) -> AnswerLink | None:
         """Return the answer linked to a question message, or None."""

@@ -6,17 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.app import BotApp, build_application
 from bot.config import Settings
 from qa import QAEngine
 from qa.store import Store
 
-from .server import TOKEN, FakeTelegram
+from .server import TOKEN
 
 
-def make_settings(fake: FakeTelegram, db_path: Path, **overrides: Any) -> Settings:
+class _HasBaseUrl(Protocol):
+    @property
+    def base_url(self) -> str: ...
+
+
+def make_settings(fake: _HasBaseUrl, db_path: Path, **overrides: Any) -> Settings:
     """Return settings pointing the bot at the fake server (rate limiter off unless asked)."""
     values: dict[str, Any] = {"token": TOKEN, "base_url": fake.base_url, "db_path": db_path,
                               "rate_limit": False}
