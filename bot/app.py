@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from typing import Any, cast
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -74,19 +72,8 @@ async def enforce_allowlist(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
-def skip_missing_sniffio() -> None:
-    """Make httpcore's per-request ``import sniffio`` fail fast when sniffio is not installed."""
-    # httpcore imports sniffio inside every request (and response close) to detect trio; a
-    # failed import is not cached and rescans sys.path, ~90 µs each, several per request.
-    # A None entry in sys.modules is Python's "known absent": the import fails at once, and
-    # httpcore falls back to asyncio, which is what PTB runs on. Installing sniffio also fixes it.
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
 def build_application(settings: Settings, engine: QAEngine, store: Store) -> BotApp:
     """Wire settings, engine and store into a ready-to-run Application."""
-    skip_missing_sniffio()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
