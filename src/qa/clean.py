@@ -33,7 +33,6 @@ NOISE_RULES: tuple[NoiseRule, ...] = (
     NoiseRule(
         "dangling_bi", re.compile(r"(?m)(?<=[。；！？”])[ \t\u3000]*笔[ \t\u3000]*$"), "", "笔"
     ),
-    NoiseRule("trailing_space", re.compile(r"(?m)[ \t\u3000]+$")),
     NoiseRule("blank_runs", re.compile(r"\n{3,}"), "\n\n", "\n\n\n"),
 )
 

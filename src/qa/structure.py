@@ -17,7 +17,13 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
 )
+# The same four levels in one pattern: group n matched ⇔ level n (one regex call per line).
+HEADING = re.compile(
+    "|".join(f"({p.pattern[1:]})" for _, p in HEADING_PATTERNS).join(("^(?:", ")"))
+)
 ITEM_LEAD = re.compile(rf"^[{CN_NUM}]{{1,3}}是")
+# A later marker (二是, 三是 …) somewhere in a text: only then can it enumerate siblings.
+LATER_ITEM = re.compile(rf"[{CN_NUM[1:]}]是")
 # An inline "一是/二是…" enumeration marker: at the start or after punctuation.
 INLINE_ITEM = re.compile(rf"(?:(?<=^)|(?<=[。；;：:，,！？”]))([{CN_NUM}]{{1,3}})是")
 SENTENCE_END = re.compile(r"[。！？!?；;]|[.．](?=\S)")
@@ -67,15 +73,13 @@ def cn_to_int(numeral: str) -> int:
 
 def heading_level(line: str) -> int:
     """Return the numbering level (1–4) a line starts with, or 0 for body text."""
-    for level, pattern in HEADING_PATTERNS:
-        if pattern.match(line):
-            return level
-    return 0
+    match = HEADING.match(line)
+    return match.lastindex or 0 if match else 0
 
 
 def split_heading(line: str) -> tuple[str, str]:
     """Split "（一）标题。正文…" into heading and body; a bare heading has an empty body."""
-    numbering = max((p.match(line) for _, p in HEADING_PATTERNS), key=lambda m: m.end() if m else 0)
+    numbering = HEADING.match(line)
     match = SENTENCE_END.search(line, numbering.end() if numbering else 0)
     if match is None:
         return line, ""
@@ -136,19 +140,19 @@ class _Walker:
         self.stack: list[tuple[int, str]] = []
         self.blocks: list[Block] = []
         self.cause_mode = False
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return tuple(title for _, title in self.stack)
+        # Path and kind change only at headings; cached so each passage costs no rescans.
+        self.path: tuple[str, ...] = ()
+        self._kind: Kind = "preamble"
 
     def kind(self) -> Kind:
+        return "causes" if self._kind == "problems" and self.cause_mode else self._kind
+
+    def _heading_kind(self) -> Kind:
         if not self.stack:
             return "preamble"
         for _, title in self.stack:
             found = classify_heading(title)
             if found is not None:
-                if found == "problems" and self.cause_mode:
-                    return "causes"
                 return found
         return "work"
 
@@ -158,6 +162,8 @@ class _Walker:
         if level == 1:
             self.cause_mode = False
         self.stack.append((level, title))
+        self.path = tuple(t for _, t in self.stack)
+        self._kind = self._heading_kind()
 
     def add(self, text: str, label: str = "", prefix: tuple[str, ...] = ()) -> None:
         path = self.path + prefix + ((label,) if label else ())
@@ -178,7 +184,7 @@ class _Walker:
         lead, nested = split_items(rest)
         if not nested:
             # "一是…。二是…。三是…" on one line: siblings, not one item.
-            if split_items(line)[1]:
+            if LATER_ITEM.search(rest) and split_items(line)[1]:
                 self.paragraph(line)
             else:
                 self.add(line, label)
