@@ -34,8 +34,10 @@ import jieba  # noqa: E402
 
 from bot.handlers import APOLOGY  # noqa: E402
 from qa import QAEngine  # noqa: E402
+from tests.fakebot import FakeTelegram  # noqa: E402
 from tests.fakebot.runner import make_settings, running_bot  # noqa: E402
 from tests.fakebot.serve import RemoteFake  # noqa: E402
+from tests.fakebot.server import TOKEN  # noqa: E402
 
 QUESTIONS = ["今年发展了多少党员", "理论学习", "意识形态工作", "三会一课", "清廉机关建设",
              "党员教育管理", "主题教育", "火星探测", "志愿服务", "党建品牌", "存在问题",
@@ -81,6 +83,31 @@ async def measure_throughput(engine: QAEngine, db: Path, n: int) -> float:
     return float(report["answered"] / report["seconds"])
 
 
+async def measure_startup(db: Path) -> float:
+    """Start ``qa-bot`` as a fresh process; return seconds until it is ready to poll.
+
+    Ready = its deleteWebhook call, which run_polling makes right before the first getUpdates
+    (the fake records a long-polling getUpdates only when it returns).
+    """
+    fake = FakeTelegram()
+    await fake.start()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": fake.base_url,
+           "QA_DB_PATH": str(db), "QA_REPORTS_DIR": str(ROOT / "seeds"), "LOG_LEVEL": "WARNING"}
+    mark = fake.mark()
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await fake.wait_for(mark, "deleteWebhook", timeout=30)
+        ready = time.monotonic() - started
+    finally:
+        process.terminate()
+        await process.wait()
+        await fake.stop()
+    return ready
+
+
 async def run(latency_n: int, throughput_n: int) -> None:
     """Load the seeds engine once, then run both measurements."""
     jieba.setLogLevel(logging.WARNING)
@@ -98,6 +125,9 @@ async def run(latency_n: int, throughput_n: int) -> None:
                   f"p95 {percentile(latencies, 95):.1f} ms  max {max(latencies):.1f} ms")
         rate = await measure_throughput(engine, Path(tmp) / "thr.sqlite3", throughput_n)
         print(f"throughput (n={throughput_n}, rate limiter off): {rate:.0f} questions/s")
+        starts = [await measure_startup(Path(tmp) / f"start{i}.sqlite3") for i in range(3)]
+        print("start-up (qa-bot process → ready to poll): "
+              + ", ".join(f"{s:.2f} s" for s in starts))
 
 
 def main() -> None:

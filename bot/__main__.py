@@ -13,6 +13,7 @@ from telegram import Bot
 from telegram.error import InvalidToken
 
 from qa import QAEngine, QAError
+from qa.cache import default_cache_path
 from qa.store import Store
 
 from .app import build_application
@@ -40,8 +41,14 @@ def load_engine(settings: Settings) -> QAEngine:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # otherwise it prints "Building prefix dict" to stderr
-    jieba.initialize()
-    return QAEngine.from_directory(settings.reports_dir, top_k=settings.top_k)
+    # The engine's own tokenizer (not jieba's global one) loads here, with the domain lexicon;
+    # tokens of unchanged reports come from the same cache the qa CLI keeps beside them.
+    folder = settings.reports_dir
+    engine = QAEngine.from_directory(
+        folder, top_k=settings.top_k, cache_path=default_cache_path(folder)
+    )
+    engine.segmenter.initialize()
+    return engine
 
 
 async def check_token(settings: Settings) -> None:
@@ -79,14 +86,17 @@ def main(env: Mapping[str, str] | None = None) -> int:
     try:
         if settings.webhook_url:
             application.run_webhook(
-                listen=settings.webhook_listen, port=settings.port, url_path="telegram",
+                listen=settings.webhook_listen,
+                port=settings.port,
+                url_path="telegram",
                 webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
                 # Telegram echoes this header, so forged POSTs to the public URL are refused.
                 secret_token=hashlib.sha256(settings.token.encode()).hexdigest()[:32],
             )
         else:
-            application.run_polling(allowed_updates=[
-                "message", "edited_message", "callback_query", "inline_query"])
+            application.run_polling(
+                allowed_updates=["message", "edited_message", "callback_query", "inline_query"]
+            )
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return 2
