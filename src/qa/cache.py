@@ -233,16 +233,22 @@ def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
 
 def tokenize_texts(
     texts: Sequence[str], segmenter: Segmenter, workers: int | None = None
-) -> list[list[str]]:
-    """Tokenise texts in order, in forked worker processes when there are many."""
+) -> Iterator[list[str]]:
+    """Yield the texts' tokens in order, from forked worker processes when there are many.
+
+    A generator: the caller interns each chunk as it arrives, so a cold build never holds
+    every passage's token list at once (peak memory).
+    """
     if workers is None:
         workers = os.cpu_count() or 1
     if workers <= 1 or len(texts) < PARALLEL_MIN_TEXTS or os.name != "posix":
-        return [segmenter.tokens(t) for t in texts]
+        yield from (segmenter.tokens(t) for t in texts)
+        return
     # Load jieba once before forking so every worker inherits the dictionary copy-on-write;
     # with "fork" the segmenter reaches the workers without pickling.
     segmenter.initialize()
-    chunks = [list(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    chunks = (list(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK))
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, _init_worker, (segmenter,)) as pool:
-        return [tokens for chunk in pool.imap(_tokenize_chunk, chunks) for tokens in chunk]
+        for chunk in pool.imap(_tokenize_chunk, chunks):
+            yield from chunk
