@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from qa import COMMANDS, PATH_SEP, Answer, Hit, Passage, Quote, Report, Section
+from qa import COMMANDS, KIND_NAMES, PATH_SEP, Answer, Hit, Passage, Quote, Report, Section
 
 MAX_UNITS = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 PER_PAGE = 3
 QUOTE_MAX_UNITS = 1200  # one quote block can never crowd a page past the limit
 QUESTION_MAX_CHARS = 120
-SECTION_TITLES = {"problems": "存在问题", "plans": "下步计划", "highlights": "亮点工作",
-                  "causes": "原因分析"}
 
 
 def utf16_len(text: str) -> int:
@@ -117,7 +115,7 @@ class Page:
 
 def _header(answer: Answer) -> str:
     if answer.quotes and answer.quotes[0].items:
-        title = SECTION_TITLES.get(answer.intent, "")
+        title = KIND_NAMES.get(answer.intent, "")
         return f"📋 <b>{esc(title)}</b> · 共 {len(answer.quotes)} 份报告"
     return f"🔎 <b>{esc(clip(answer.question, QUESTION_MAX_CHARS))}</b>"
 

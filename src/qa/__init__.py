@@ -7,7 +7,7 @@ configures logging. Front ends (the ``qa`` CLI, the Telegram bot) render its ``A
 from __future__ import annotations
 
 from .commands import COMMANDS, COMMANDS_BY_NAME, Command
-from .engine import KIND_NAMES, MAX_QUESTION_CHARS, QAEngine
+from .engine import MAX_QUESTION_CHARS, QAEngine
 from .errors import (
     BadQuestionError,
     EmptyCorpusError,
@@ -16,7 +16,7 @@ from .errors import (
     UnknownReportError,
 )
 from .ingest import Corpus, load_reports, parse_report
-from .models import PATH_SEP, Answer, Hit, Intent, Kind, Passage, Quote, Report, Section
+from .models import KIND_NAMES, PATH_SEP, Answer, Hit, Intent, Kind, Passage, Quote, Report, Section
 from .segment import Segmenter
 
 __all__ = [

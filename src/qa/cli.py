@@ -12,10 +12,10 @@ from typing import Any
 
 from .cache import default_cache_path
 from .commands import COMMANDS
-from .engine import KIND_NAMES, QAEngine
+from .engine import QAEngine
 from .errors import QAError
 from .evaluate import evaluate, read_gold
-from .models import Answer, Report
+from .models import KIND_NAMES, Answer, Report
 from .textfmt import render_text
 
 DEFAULT_REPORTS = Path("seeds")

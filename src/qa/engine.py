@@ -17,7 +17,7 @@ from .errors import UnknownReportError
 from .index import PassageIndex
 from .ingest import load_reports
 from .intent import SECTION_INTENTS, asked_unit, detect_intent, topic_terms
-from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
+from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report
 from .segment import Segmenter
 
 MAX_QUESTION_CHARS = 200
@@ -31,15 +31,6 @@ MAX_SECTION_REPORTS = 20
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
 SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
-KIND_NAMES: dict[str, str] = {
-    "preamble": "前言",
-    "work": "工作情况",
-    "highlights": "亮点工作",
-    "rectification": "问题整改",
-    "problems": "存在问题",
-    "causes": "原因分析",
-    "plans": "下步计划",
-}
 
 
 def prepare_question(raw: str) -> tuple[str, str]:

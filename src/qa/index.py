@@ -216,20 +216,11 @@ class PassageIndex:
         Matching is decided by term overlap, never by score > 0: rank-bm25's idf is 0 or
         floored for terms in half the passages or more.
         """
-        overlap = np.zeros(self.size, dtype=np.bool_)
-        for term in set(query):
-            overlap[self.doc_ids[self._span(term)]] = True
-        candidates = np.flatnonzero(overlap if allowed is None else overlap & allowed)
+        candidates, total = self._candidates(query, allowed, weights)
         if k <= 0 or not len(candidates):
             return []
-        total = self.scores(query, weights)[candidates]
         # Stable order: higher score first, then document order.
-        order = top_k_order(total, k)
-        terms = list(dict.fromkeys(query))
-        return [
-            Ranked(int(candidates[i]), float(total[i]), self._matched(int(candidates[i]), terms))
-            for i in order
-        ]
+        return self._ranked(query, candidates, total, top_k_order(total, k))
 
     def search_per_group(
         self,
@@ -243,22 +234,41 @@ class PassageIndex:
 
         ``groups[i]`` is passage i's group; passages of a group need not be contiguous.
         """
-        overlap = np.zeros(self.size, dtype=np.bool_)
-        for term in set(query):
-            overlap[self.doc_ids[self._span(term)]] = True
-        candidates = np.flatnonzero(overlap if allowed is None else overlap & allowed)
+        candidates, total = self._candidates(query, allowed, weights)
         if k <= 0 or not len(candidates):
             return []
-        total = self.scores(query, weights)[candidates]
         # Sort by group, then best score, then position; the first row of each group wins.
         order = np.lexsort((candidates, -total, groups[candidates]))
         _, first = np.unique(groups[candidates][order], return_index=True)
         winners = order[first]
-        best = winners[top_k_order(total[winners], k)]
+        return self._ranked(query, candidates, total, winners[top_k_order(total[winners], k)])
+
+    def _candidates(
+        self,
+        query: Sequence[str],
+        allowed: npt.NDArray[np.bool_] | None,
+        weights: Mapping[str, float] | None,
+    ) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """Return the positions sharing a query term (within ``allowed``) and their scores."""
+        overlap = np.zeros(self.size, dtype=np.bool_)
+        for term in set(query):
+            overlap[self.doc_ids[self._span(term)]] = True
+        candidates = np.flatnonzero(overlap if allowed is None else overlap & allowed)
+        if not len(candidates):
+            return candidates, np.empty(0, np.float64)
+        return candidates, self.scores(query, weights)[candidates]
+
+    def _ranked(
+        self,
+        query: Sequence[str],
+        candidates: npt.NDArray[np.intp],
+        total: FloatArray,
+        picks: npt.NDArray[np.intp],
+    ) -> list[Ranked]:
         terms = list(dict.fromkeys(query))
         return [
             Ranked(int(candidates[i]), float(total[i]), self._matched(int(candidates[i]), terms))
-            for i in best
+            for i in picks
         ]
 
     def _matched(self, position: int, terms: list[str]) -> tuple[str, ...]:

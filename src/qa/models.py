@@ -10,6 +10,16 @@ Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "c
 Intent = Literal["general", "figure", "problems", "plans", "highlights", "causes"]
 
 PATH_SEP = " › "
+# What users read for each section kind (CLI, bot headers, notices).
+KIND_NAMES: dict[str, str] = {
+    "preamble": "前言",
+    "work": "工作情况",
+    "highlights": "亮点工作",
+    "rectification": "问题整改",
+    "problems": "存在问题",
+    "causes": "原因分析",
+    "plans": "下步计划",
+}
 
 
 @dataclass(frozen=True, slots=True)

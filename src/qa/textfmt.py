@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from .models import PATH_SEP, Answer, Quote
-
-KIND_TITLES = {
-    "problems": "存在问题",
-    "plans": "下步计划",
-    "highlights": "亮点工作",
-    "causes": "原因分析",
-}
+from .models import KIND_NAMES, PATH_SEP, Answer, Quote
 
 
 def source_line(quote: Quote) -> str:
@@ -32,7 +25,7 @@ def render_text(answer: Answer) -> str:
     parts: list[str] = []
     if answer.found:
         if answer.quotes and answer.quotes[0].items:
-            title = KIND_TITLES.get(answer.intent, "")
+            title = KIND_NAMES.get(answer.intent, "")
             parts.append(f"【{title}】共 {len(answer.quotes)} 份报告")
         parts.extend(render_quote(q) for q in answer.quotes)
         if answer.notice:
