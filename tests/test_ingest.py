@@ -139,3 +139,21 @@ def test_seed_outlines() -> None:
     # 004 numbers its plans 一是, 二是, 三是, 五是 and still parses every item.
     plans = [p.label for p in reports["004"].passages if p.kind == "plans" and p.label]
     assert [label[:2] for label in plans] == ["一是", "二是", "三是", "五是"]
+
+
+def test_bare_leaf_headings_are_passages_not_lost() -> None:
+    text = (
+        "一、存在问题\n（一）学习不够。\n（1）个别党员学习不主动。\n（2）学习形式单一。\n"
+        "二、下一步打算\n1.加强学习。\n"
+    )
+    report = parse_report("r", text)
+    assert [(p.kind, p.text) for p in report.passages] == [
+        ("problems", "（1）个别党员学习不主动"),
+        ("problems", "（2）学习形式单一"),
+        ("plans", "1.加强学习"),
+    ]
+    assert report.passages[0].section_path == (
+        "一、存在问题",
+        "（一）学习不够",
+        "（1）个别党员学习不主动",
+    )

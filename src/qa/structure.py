@@ -143,6 +143,9 @@ class _Walker:
         # Path and kind change only at headings; cached so each passage costs no rescans.
         self.path: tuple[str, ...] = ()
         self._kind: Kind = "preamble"
+        # Whether the innermost heading has had no content yet (a bare leaf heading such as
+        # "（1）个别党员学习不主动。" is content itself and must not be lost).
+        self._bare = False
 
     def kind(self) -> Kind:
         return "causes" if self._kind == "problems" and self.cause_mode else self._kind
@@ -158,16 +161,35 @@ class _Walker:
 
     def push_heading(self, level: int, title: str) -> None:
         while self.stack and self.stack[-1][0] >= level:
-            self.stack.pop()
+            self._pop()
         if level == 1:
             self.cause_mode = False
         self.stack.append((level, title))
+        self._bare = True
+        self._restack()
+
+    def finish(self) -> list[Block]:
+        """Close every open heading and return the blocks."""
+        while self.stack:
+            self._pop()
+        return self.blocks
+
+    def _pop(self) -> None:
+        if self._bare:  # a leaf heading with nothing under it: keep it as a passage
+            title = self.stack[-1][1]
+            self.blocks.append(Block(self.path, self.kind(), title, title))
+            self._bare = False
+        self.stack.pop()
+        self._restack()
+
+    def _restack(self) -> None:
         self.path = tuple(t for _, t in self.stack)
         self._kind = self._heading_kind()
 
     def add(self, text: str, label: str = "", prefix: tuple[str, ...] = ()) -> None:
         path = self.path + prefix + ((label,) if label else ())
         self.blocks.append(Block(path, self.kind(), text, label))
+        self._bare = False
 
     def paragraph(self, text: str, prefix: tuple[str, ...] = ()) -> None:
         lead, items = split_items(text)
@@ -209,7 +231,7 @@ def walk_lines(lines: list[str]) -> list[Block]:
             walker.item(line)
         else:
             walker.paragraph(line)
-    return walker.blocks
+    return walker.finish()
 
 
 def looks_like_title(line: str) -> bool:
