@@ -14,7 +14,7 @@ from .cache import cached_token_table
 from .commands import COMMANDS_BY_NAME
 from .compose import QueryTerms, best_sentence, overview_quote, quote_hit
 from .errors import UnknownReportError
-from .index import PassageIndex
+from .index import PassageIndex, TokenTable
 from .ingest import load_reports
 from .intent import SECTION_INTENTS, asked_unit, detect_intent, topic_terms
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report
@@ -88,8 +88,7 @@ class QAEngine:
         if cache_path is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
         segmenter = segmenter or Segmenter()
-        texts = [(r.report_id, [index_text(p) for p in r.passages]) for r in corpus.reports]
-        tokens = cached_token_table(texts, segmenter, cache_path)
+        tokens = _cached_tokens(corpus.reports, segmenter, cache_path)
         return cls(corpus.reports, segmenter, top_k, corpus.skipped, tokens)
 
     # -- lookups -------------------------------------------------------------------------
@@ -289,6 +288,12 @@ class QAEngine:
 
 
 SECTION_INTENTS_BY_KIND: dict[str, Intent] = {v: k for k, v in SECTION_INTENTS.items()}
+
+
+def _cached_tokens(reports: Sequence[Report], segmenter: Segmenter, cache_path: Path) -> TokenTable:
+    # A function of its own so the indexed texts are freed before the index is built (peak RSS).
+    texts = [(r.report_id, [index_text(p) for p in r.passages]) for r in reports]
+    return cached_token_table(texts, segmenter, cache_path)
 
 
 def index_text(passage: Passage) -> str:

@@ -54,6 +54,21 @@ def top_k_order(scores: FloatArray, k: int) -> npt.NDArray[np.intp]:
     return keep[np.lexsort((keep, -scores[keep]))][:k]
 
 
+def _add_passage_numbers(key: npt.NDArray[np.int64], offsets: OffsetArray) -> None:
+    """Add each token's passage number to ``key`` in place, a block of passages at a time.
+
+    One np.repeat over all tokens would allocate another 8 bytes a token at once.
+    """
+    block = 65536
+    n = len(offsets) - 1
+    for first in range(0, n, block):
+        last = min(first + block, n)
+        lengths = np.diff(offsets[first : last + 1])
+        key[offsets[first] : offsets[last]] += np.repeat(
+            np.arange(first, last, dtype=np.int64), lengths
+        )
+
+
 class TokenTable(Sequence[list[str]]):
     """Tokenised passages as interned ids: passage i is ``vocab[ids[offsets[i]:offsets[i+1]]]``.
 
@@ -144,10 +159,16 @@ class PassageIndex:
         n = len(table)
         doc_len = table.lengths().astype(np.float64)
         # term-major key: sorting it yields postings grouped by term, passages ascending.
-        key = table.ids.astype(np.int64) * max(n, 1)
-        key += np.repeat(np.arange(n, dtype=np.int64), table.lengths())
+        key = table.ids.astype(np.int64)
+        key *= max(n, 1)
+        _add_passage_numbers(key, table.offsets)
         key.sort()
-        starts = np.flatnonzero(np.diff(key, prepend=-1))
+        # Run starts via a bool mask: np.diff(prepend=…) would copy the int64 key (peak RSS).
+        first = np.empty(len(key), dtype=np.bool_)
+        first[:1] = True
+        np.not_equal(key[1:], key[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        del first
         tfs = np.diff(starts, append=len(key)).astype(np.float32)
         key = key[starts]
         terms = key // max(n, 1)
