@@ -70,7 +70,6 @@ class QAEngine:
         self._report_index = np.array(
             [i for i, r in enumerate(self.reports) for _ in r.passages], dtype=np.int32
         )
-        self._overviews: dict[Kind, tuple[Quote, ...]] = {}
 
     @classmethod
     def from_directory(
@@ -181,10 +180,10 @@ class QAEngine:
         return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
 
     def _overview(self, question: str, intent: Intent, kind: Kind, notice: str, k: int) -> Answer:
-        if kind not in self._overviews:  # the same for every question: build once
-            found = (self._report_overview(r, kind) for r in self.reports)
-            self._overviews[kind] = tuple(q for q in found if q)
-        quotes = self._overviews[kind][:k]
+        # The first k reports that have such a section, found without walking every passage.
+        having = np.bincount(self._report_index[self._kind_mask(kind)], minlength=len(self.reports))
+        found = (self._report_overview(self.reports[i], kind) for i in np.flatnonzero(having)[:k])
+        quotes = tuple(q for q in found if q)
         if not quotes:
             why = f"报告中没有「{KIND_NAMES[kind]}」部分。"
             return self._not_found(question, intent, why + notice, [], kind)
