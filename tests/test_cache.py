@@ -111,3 +111,16 @@ def test_token_table_matches_direct_tokenising(tmp_path: Path) -> None:
     again = cached_token_table(reports, seg, tmp_path / "t.bin")
     expected = [seg.tokens(t) for _, texts in reports for t in texts]
     assert list(table) == list(again) == expected
+
+
+def test_chain_reads_parts_as_one_sequence() -> None:
+    from qa.cache import _Chain
+
+    parts: list[list[str]] = [["a", "b"], [], ["c"], ["d", "e", "f"]]
+    chain = _Chain(parts)  # type: ignore[arg-type]
+    flat = ["a", "b", "c", "d", "e", "f"]
+    assert len(chain) == 6 and list(chain) == flat
+    assert [chain[i] for i in range(6)] == flat and chain[-1] == "f"
+    for start in range(7):
+        for stop in range(start, 8):
+            assert chain[start:stop] == flat[start:stop]

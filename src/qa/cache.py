@@ -12,6 +12,7 @@ where the header holds the segmenter version, the vocabulary and per-report
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -110,9 +112,7 @@ def _decode(data: bytes) -> CacheContents:
     reports: dict[str, CachedReport] = {}
     p = t = 0
     for report_id, digest, passages, tokens in rows:
-        reports[report_id] = CachedReport(
-            digest, lengths[p : p + passages], ids[t : t + tokens]
-        )
+        reports[report_id] = CachedReport(digest, lengths[p : p + passages], ids[t : t + tokens])
         p, t = p + passages, t + tokens
     return CacheContents(str(header["version"]), vocab, reports)
 
@@ -129,8 +129,11 @@ def write_cache(
         report_rows.append([report_id, digest, n, int(table.offsets[p + n] - table.offsets[p])])
         p += n
     header = json.dumps(
-        {"version": version, "vocab": [table.vocab[i] for i in used.tolist()],
-         "reports": report_rows},
+        {
+            "version": version,
+            "vocab": [table.vocab[i] for i in used.tolist()],
+            "reports": report_rows,
+        },
         ensure_ascii=False,
     ).encode("utf-8")
     lengths = table.lengths().astype(np.int32)
@@ -162,10 +165,11 @@ def cached_token_table(
     if cache is not None and cache.version != version:
         cache = None
     digests = [report_digest(texts, version) for _, texts in reports]
-    hits = [_lookup(cache, report_id, digest, len(texts))
-            for (report_id, texts), digest in zip(reports, digests, strict=True)]
-    missing = [t for (_, texts), hit in zip(reports, hits, strict=True) if hit is None
-               for t in texts]
+    hits = [
+        _lookup(cache, report_id, digest, len(texts))
+        for (report_id, texts), digest in zip(reports, digests, strict=True)
+    ]
+    missing = _Chain([texts for (_, texts), hit in zip(reports, hits, strict=True) if hit is None])
     fresh = iter(tokenize_texts(missing, segmenter, workers))
     table = _assemble(reports, hits, fresh, cache.vocab if cache else [])
     if cache is None or missing or set(cache.reports) != {r for r, _ in reports}:
@@ -216,6 +220,49 @@ def _assemble(
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     return TokenTable(vocab, ids.astype(np.int32, copy=False), offsets)
+
+
+class _Chain(Sequence[str]):
+    """Several text sequences read as one, without copying them into one list (peak RSS).
+
+    The engine passes lazy per-report views; a cold build of 10⁶ passages would otherwise hold
+    every indexed text at once while tokenising.
+    """
+
+    def __init__(self, parts: list[Sequence[str]]) -> None:
+        self.parts = parts
+        self.starts: list[int] = np.cumsum([0, *map(len, parts)]).tolist()
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def __iter__(self) -> Iterator[str]:
+        for part in self.parts:
+            yield from part
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, int):
+            if i < 0:
+                i += len(self)
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            return self[i : i + 1][0]
+        start, stop, step = i.indices(len(self))
+        if step != 1:
+            raise ValueError("only contiguous slices")
+        out: list[str] = []
+        part = bisect.bisect_right(self.starts, start) - 1
+        while start < stop and part < len(self.parts):
+            base = self.starts[part]
+            take = self.parts[part][start - base : min(stop, self.starts[part + 1]) - base]
+            out.extend(take)
+            start = self.starts[part + 1]
+            part += 1
+        return out
 
 
 _WORKER: Segmenter | None = None
