@@ -127,6 +127,11 @@ def add_handlers(application: BotApp) -> None:
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
         handlers.private_text))
+    # A command no handler above took: in a private chat say so (in groups it may be another
+    # bot's command, so stay quiet).
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.COMMAND,
+        handlers.unknown_command))
     # Group text: the handler answers only @mentions and replies to the bot, ignores chatter.
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,

@@ -102,6 +102,12 @@ async def private_text(update: Update, context: BotContext) -> None:
         await answer_request(message, context, Request("ask", message.text.strip()))
 
 
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Tell a private user that a command does not exist and where the list is."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(render.render_unknown_command())
+
+
 async def group_text(update: Update, context: BotContext) -> None:
     """Answer group messages that @mention the bot or reply to it; ignore other chatter."""
     message = update.effective_message

@@ -241,6 +241,11 @@ def render_start(first_name: str, bot_username: str = "") -> str:
     return f"您好，{esc(first_name or '同志')}！\n\n" + render_help(bot_username)
 
 
+def render_unknown_command() -> str:
+    """Say that a command is unknown and point at /help."""
+    return "没有这个命令。发送 /help 查看全部命令，或直接输入问题。"
+
+
 def render_flood_notice(wait_seconds: int) -> str:
     """Render the per-user flood guard notice."""
     return f"⏳ 提问太频繁了，请 {wait_seconds} 秒后再试。"
