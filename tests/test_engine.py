@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import MAX_QUESTION_CHARS, QAEngine
+from qa import MAX_QUESTION_CHARS, QAEngine, Segmenter, UnknownReportError, parse_report
 from qa.intent import asked_unit, detect_intent, topic_terms
 
 
@@ -107,3 +107,11 @@ def test_report_lookup_by_prefix(seeds_engine: QAEngine) -> None:
         seeds_engine.report("999")
     assert seeds_engine.passage("000_bbf0c16ce2b44802#2") is not None
     assert seeds_engine.passage("nope#1") is None
+
+
+def test_unknown_report_message_stays_short_for_many_reports(segmenter: Segmenter) -> None:
+    reports = [parse_report(f"{i:04d}_x", "一、工作情况\n开展学习。\n") for i in range(500)]
+    engine = QAEngine(reports, segmenter)
+    with pytest.raises(UnknownReportError) as caught:
+        engine.report("zzz")
+    assert len(str(caught.value)) < 200 and "等 500 份" in str(caught.value)

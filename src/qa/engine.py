@@ -31,6 +31,8 @@ MAX_SECTION_REPORTS = 20
 # How much the best sentence (vs the whole passage's BM25) decides the final order.
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
+# Report ids named in an "unknown report" message.
+MAX_LISTED_IDS = 10
 SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
 
 
@@ -100,9 +102,15 @@ class QAEngine:
             r for r in self.reports if ref and r.report_id.startswith(ref)
         ]
         if len(matches) != 1:
-            known = "、".join(r.report_id.split("_")[0] for r in self.reports)
+            # A county has thousands of reports: name a few, so the message stays one screen.
+            known = "、".join(r.report_id.split("_")[0] for r in self.reports[:MAX_LISTED_IDS])
+            more = (
+                f" 等 {len(self.reports)} 份（/reports 查看全部）"
+                if len(self.reports) > MAX_LISTED_IDS
+                else ""
+            )
             why = "有多份报告匹配" if matches else "没有这份报告"
-            raise UnknownReportError(f"{why}：{ref or '（空）'}。可用编号：{known}")
+            raise UnknownReportError(f"{why}：{ref or '（空）'}。可用编号：{known}{more}")
         return matches[0]
 
     def passage(self, passage_id: str) -> Passage | None:
@@ -122,8 +130,9 @@ class QAEngine:
         intent = detect_intent(self.segmenter.normalize(text))
         kind = SECTION_INTENTS.get(intent)
         if kind is not None:
-            answer = self._section(text, intent, kind, topic_terms(tokens), k, notice)
-            if answer.found or not topic_terms(tokens):
+            topic = topic_terms(tokens)
+            answer = self._section(text, intent, kind, topic, k, notice)
+            if answer.found or not topic:
                 return answer
             intent = "general"
         return self._search(text, intent, tokens, k, notice)
