@@ -30,6 +30,7 @@ from .config import Settings
 from .context import ENGINE, GUARD, SETTINGS, STORE, BotContext
 from .guard import FloodGuard
 from .ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
+from .request import AiohttpRequest
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 CONNECTION_POOL_SIZE = 8
@@ -87,9 +88,10 @@ def build_application(settings: Settings, engine: QAEngine, store: Store) -> Bot
         # Overlap updates of different chats while they wait on HTTP and SQLite; each chat's
         # own updates still run one at a time, in order (edits, 更多 pages, votes).
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
-        # httpcore scans every pooled connection (a select() each) and every queued request
-        # on each request and response: a small pool is cheaper than PTB's default of 256.
-        .connection_pool_size(CONNECTION_POOL_SIZE)
+        # A lean aiohttp request class instead of PTB's httpx one (see bot/request.py); a
+        # small pool, since loopback or one Telegram host never needs PTB's default of 256.
+        .request(AiohttpRequest(CONNECTION_POOL_SIZE))
+        .get_updates_request(AiohttpRequest(1))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

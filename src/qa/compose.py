@@ -64,7 +64,10 @@ def drop_subterms(terms: Sequence[str]) -> list[str]:
 def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
     """Score a sentence: weights of the query terms it holds, adjacent query words, figures."""
     folded = _fold(sentence)
-    matched = drop_subterms([t for t in query.terms if t in folded])
+    present = [t for t in query.terms if t in folded]
+    if not present:
+        return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
+    matched = drop_subterms(present) if len(present) > 1 else present
     score = sum(query.weight(t, weigh) for t in matched)
     for a, b in zip(query.order, query.order[1:], strict=False):
         if a + b in folded and not any(a + b in m for m in matched):

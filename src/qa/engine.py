@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import overload
 
@@ -13,7 +14,7 @@ import numpy.typing as npt
 
 from .cache import cached_token_table
 from .commands import COMMANDS_BY_NAME
-from .compose import QueryTerms, best_sentence, overview_quote, quote_hit
+from .compose import QueryTerms, Weigh, best_sentence, overview_quote, quote_hit
 from .errors import UnknownReportError
 from .index import PassageIndex, TokenTable
 from .ingest import load_reports
@@ -219,11 +220,12 @@ class QAEngine:
         unit = asked_unit(question) if figure else ""
         query = QueryTerms(tuple(terms), tuple(tokens), figure, unit, weights)
         hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        hits = self._rerank(hits, query)[:k]
-        quotes = tuple(quote_hit(h, query, self._weight) for h in hits[: min(3, k)])
+        weigh = cache(self._weight)  # each term's weight once per question, not per sentence
+        hits = self._rerank(hits, query, weigh)[:k]
+        quotes = tuple(quote_hit(h, query, weigh) for h in hits[: min(3, k)])
         return Answer(question, intent, True, quotes, tuple(hits), (), notice)
 
-    def _rerank(self, hits: list[Hit], query: QueryTerms) -> list[Hit]:
+    def _rerank(self, hits: list[Hit], query: QueryTerms, weigh: Weigh) -> list[Hit]:
         """Blend passage BM25 with how well the passage's best sentence answers.
 
         Figure questions lean on the sentence: the number sits in one sentence, not spread
@@ -231,13 +233,13 @@ class QAEngine:
         """
         if not hits:
             return hits
-        total = sum(query.weight(t, self._weight) for t in set(query.terms)) or 1.0
+        total = sum(query.weight(t, weigh) for t in set(query.terms)) or 1.0
         top = max(h.score for h in hits) or 1.0
         lean = SENTENCE_LEAN_FIGURE if query.figure else SENTENCE_LEAN
 
         def key(item: tuple[int, Hit]) -> tuple[float, int]:
             i, hit = item
-            _, best, _ = best_sentence(hit.passage.text, query, self._weight)
+            _, best, _ = best_sentence(hit.passage.text, query, weigh)
             return (-(lean * best / total + (1 - lean) * hit.score / top), i)
 
         return [h for _, h in sorted(enumerate(hits), key=key)]

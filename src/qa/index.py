@@ -287,16 +287,20 @@ class PassageIndex:
         picks: npt.NDArray[np.intp],
     ) -> list[Ranked]:
         terms = list(dict.fromkeys(query))
+        positions = candidates[picks]
+        # One vectorised lookup per term over all picks, not one per (pick, term).
+        present = [self._contains(term, positions) for term in terms]
         return [
-            Ranked(int(candidates[i]), float(total[i]), self._matched(int(candidates[i]), terms))
-            for i in picks
+            Ranked(int(position), float(total[i]),
+                   tuple(term for term, hits in zip(terms, present, strict=True) if hits[row]))
+            for row, (i, position) in enumerate(zip(picks, positions, strict=True))
         ]
 
-    def _matched(self, position: int, terms: list[str]) -> tuple[str, ...]:
-        found = []
-        for term in terms:
-            ids = self.doc_ids[self._span(term)]
-            i = int(np.searchsorted(ids, position))
-            if i < len(ids) and ids[i] == position:
-                found.append(term)
-        return tuple(found)
+    def _contains(self, term: str, positions: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        """Return, for each position, whether its passage holds the term."""
+        ids = self.doc_ids[self._span(term)]
+        if not len(ids):
+            return np.zeros(len(positions), dtype=np.bool_)
+        at = np.searchsorted(ids, positions)
+        found: npt.NDArray[np.bool_] = ids[np.minimum(at, len(ids) - 1)] == positions
+        return found
