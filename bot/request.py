@@ -4,8 +4,8 @@ PTB's default HTTPXRequest spends more CPU per call than the whole question engi
 checks every pooled socket with getpeername()/poll() on each request, and the body is
 form-encoded (percent-escaping every byte of a Chinese answer). This class keeps PTB's
 contract (``do_request`` returns status and body; PTB maps statuses to its errors) but posts
-JSON bodies over aiohttp's keep-alive pool. Proxies come from HTTPS_PROXY / ALL_PROXY, as with
-httpx.
+JSON bodies over aiohttp's keep-alive pool. An HTTP proxy comes from HTTPS_PROXY (aiohttp reads
+no ALL_PROXY and speaks no SOCKS).
 """
 
 from __future__ import annotations
