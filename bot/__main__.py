@@ -66,7 +66,7 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 async def check_token(settings: Settings) -> None:
     """Call getMe once; raises InvalidToken on 401 before PTB's retry loop logs a traceback."""
     bot = Bot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
-              request=AiohttpRequest(1))
+              request=AiohttpRequest(1, proxy=settings.proxy))
     async with bot:  # initialize() calls getMe
         pass
 

@@ -90,8 +90,8 @@ def build_application(settings: Settings, engine: QAEngine, store: Store) -> Bot
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         # A lean aiohttp request class instead of PTB's httpx one (see bot/request.py); a
         # small pool, since loopback or one Telegram host never needs PTB's default of 256.
-        .request(AiohttpRequest(CONNECTION_POOL_SIZE))
-        .get_updates_request(AiohttpRequest(1))
+        .request(AiohttpRequest(CONNECTION_POOL_SIZE, proxy=settings.proxy))
+        .get_updates_request(AiohttpRequest(1, proxy=settings.proxy))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -54,6 +54,7 @@ class Settings:
     db_path: Path = Path("data/qa.sqlite3")
     base_url: str = ""
     base_file_url: str = ""
+    proxy: str = ""
     admin_ids: frozenset[int] = frozenset()
     allowed_chats: frozenset[int] = frozenset()
     webhook_url: str = ""
@@ -73,12 +74,18 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if not isinstance(logging.getLevelName(level), int):
             raise ConfigError(f"LOG_LEVEL 无效：{level!r}（可用 DEBUG/INFO/WARNING/ERROR）")
+        proxy = (env.get("TELEGRAM_PROXY", "").strip() or env.get("HTTPS_PROXY", "").strip()
+                 or env.get("https_proxy", "").strip())
+        if proxy and not proxy.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"代理地址无效：{proxy!r}（仅支持 http:// 或 https:// 代理，不支持 SOCKS）")
         return cls(
             token=token,
             reports_dir=Path(env.get("QA_REPORTS_DIR", "").strip() or "seeds"),
             db_path=Path(env.get("QA_DB_PATH", "").strip() or "data/qa.sqlite3"),
             base_url=env.get("TELEGRAM_BASE_URL", "").strip(),
             base_file_url=env.get("TELEGRAM_BASE_FILE_URL", "").strip(),
+            proxy=proxy,
             admin_ids=_ids(env, "QA_ADMIN_IDS"),
             allowed_chats=_ids(env, "QA_ALLOWED_CHATS"),
             webhook_url=env.get("QA_WEBHOOK_URL", "").strip(),

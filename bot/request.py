@@ -4,8 +4,8 @@ PTB's default HTTPXRequest spends more CPU per call than the whole question engi
 checks every pooled socket with getpeername()/poll() on each request, and the body is
 form-encoded (percent-escaping every byte of a Chinese answer). This class keeps PTB's
 contract (``do_request`` returns status and body; PTB maps statuses to its errors) but posts
-JSON bodies over aiohttp's keep-alive pool. An HTTP proxy comes from HTTPS_PROXY (aiohttp reads
-no ALL_PROXY and speaks no SOCKS).
+JSON bodies over aiohttp's keep-alive pool, through an HTTP(S) proxy if one is given (aiohttp
+speaks no SOCKS).
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ def form_with_files(request_data: RequestData) -> aiohttp.FormData:
 class AiohttpRequest(BaseRequest):
     """PTB ``BaseRequest`` backed by one ``aiohttp.ClientSession`` per instance."""
 
-    __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session", "_write")
+    __slots__ = ("_connect", "_pool", "_pool_size", "_proxy", "_read", "_session", "_write")
 
     def __init__(self, connection_pool_size: int = 8, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0) -> None:
+                 pool_timeout: float | None = 1.0, proxy: str = "") -> None:
         self._pool_size = connection_pool_size
+        self._proxy = proxy or None
         self._read = read_timeout
         self._write = write_timeout
         self._connect = connect_timeout
@@ -69,9 +70,9 @@ class AiohttpRequest(BaseRequest):
         """Open the session (it must be created inside the running event loop)."""
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
+            # The proxy is explicit (Settings reads it from .env too), not from os.environ.
             self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=True,
-                headers={"User-Agent": self.USER_AGENT})
+                connector=connector, headers={"User-Agent": self.USER_AGENT})
 
     async def shutdown(self) -> None:
         """Close the session and its pooled connections."""
@@ -118,7 +119,7 @@ class AiohttpRequest(BaseRequest):
                                 uploads)
         try:
             async with self._session.request(method, url, data=data, headers=headers,
-                                             timeout=timeout) as response:
+                                             timeout=timeout, proxy=self._proxy) as response:
                 return response.status, await response.read()
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as err:
             raise TimedOut from err

@@ -30,11 +30,20 @@ def test_defaults_and_parsing() -> None:
     assert "1:abc" not in repr(settings)
 
 
+def test_proxy_comes_from_telegram_proxy_then_https_proxy() -> None:
+    base = {"TELEGRAM_BOT_TOKEN": "1:a", "HTTPS_PROXY": "http://10.0.0.1:3128"}
+    assert Settings.from_env(base).proxy == "http://10.0.0.1:3128"
+    both = {**base, "TELEGRAM_PROXY": "http://127.0.0.1:7890"}
+    assert Settings.from_env(both).proxy == "http://127.0.0.1:7890"
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:a"}).proxy == ""
+
+
 @pytest.mark.parametrize("env, fragment", [
     ({}, "@BotFather"),
     ({"TELEGRAM_BOT_TOKEN": "1:a", "QA_ADMIN_IDS": "alice"}, "QA_ADMIN_IDS"),
     ({"TELEGRAM_BOT_TOKEN": "1:a", "PORT": "http"}, "PORT"),
     ({"TELEGRAM_BOT_TOKEN": "1:a", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ({"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_PROXY": "socks5://127.0.0.1:1080"}, "SOCKS"),
 ])
 def test_bad_settings_raise_one_chinese_line(env: dict[str, str], fragment: str) -> None:
     with pytest.raises(ConfigError, match=fragment) as info:

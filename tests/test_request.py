@@ -84,6 +84,14 @@ async def test_files_travel_as_multipart_with_the_other_parameters(echo_server: 
     assert (name, content) == ("report.txt", b"report body")
 
 
+async def test_calls_go_through_the_configured_proxy(echo_server: Any) -> None:
+    base, seen = echo_server
+    proxy = base.split(TOKEN_PATH)[0]  # the echo server plays the HTTP proxy
+    async with AiohttpRequest(proxy=proxy) as request:
+        await request.post(f"http://api.telegram.invalid{TOKEN_PATH}/echo", _data(chat_id=1))
+    assert json.loads(seen[0]["body"]) == {"chat_id": 1}
+
+
 async def test_a_slow_server_is_a_timeout(echo_server: Any) -> None:
     base, _ = echo_server
     async with AiohttpRequest(read_timeout=0.1) as request:
