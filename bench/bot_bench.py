@@ -32,7 +32,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import jieba  # noqa: E402
 
-from bot.__main__ import new_event_loop  # noqa: E402
+from bot.eventloop import new_event_loop  # noqa: E402
 from bot.handlers import APOLOGY  # noqa: E402
 from qa import QAEngine  # noqa: E402
 from tests.fakebot import FakeTelegram  # noqa: E402

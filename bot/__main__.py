@@ -16,9 +16,11 @@ from qa import QAEngine, QAError
 from qa.cache import default_cache_path
 from qa.store import Store
 
-from .app import build_application
+from .app import ALLOWED_UPDATES, build_application
 from .config import ConfigError, RedactFilter, Settings, load_env
+from .eventloop import new_event_loop
 from .request import AiohttpRequest
+from .workers import run_workers
 
 logger = logging.getLogger("bot")
 BAD_TOKEN = "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（401 Unauthorized）：请向 @BotFather 核对令牌。"
@@ -53,16 +55,6 @@ def load_engine(settings: Settings) -> QAEngine:
     return engine
 
 
-def new_event_loop() -> asyncio.AbstractEventLoop:
-    """Return a uvloop loop where uvloop is installed (not on Windows), else asyncio's own."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    # libuv's socket I/O and callbacks in C: ≈ 10 % more questions/s (bench/bot_bench.py).
-    return uvloop.new_event_loop()
-
-
 async def check_token(settings: Settings) -> None:
     """Call getMe once; raises InvalidToken on 401 before PTB's retry loop logs a traceback."""
     bot = Bot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
@@ -95,6 +87,11 @@ def main(env: Mapping[str, str] | None = None) -> int:
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return 2
+    if settings.workers > 1:
+        # Fork from a process without a live loop or SQLite thread (bot/workers.py).
+        loop.close()
+        asyncio.set_event_loop(None)
+        return run_workers(settings, engine)
     application = build_application(settings, engine, Store(settings.db_path))
     try:
         if settings.webhook_url:
@@ -107,9 +104,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
                 secret_token=hashlib.sha256(settings.token.encode()).hexdigest()[:32],
             )
         else:
-            application.run_polling(
-                allowed_updates=["message", "edited_message", "callback_query", "inline_query"]
-            )
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return 2

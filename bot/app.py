@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram.constants import FloodLimit, ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -34,6 +34,8 @@ from .request import AiohttpRequest
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 CONNECTION_POOL_SIZE = 8
+# Everything the handlers below serve; other update kinds are never fetched.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
 # Every command in the registry is served by one handler; a test checks this covers COMMANDS.
 COMMAND_HANDLERS = {
@@ -73,8 +75,12 @@ async def enforce_allowlist(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
-def build_application(settings: Settings, engine: QAEngine, store: Store) -> BotApp:
-    """Wire settings, engine and store into a ready-to-run Application."""
+def build_application(settings: Settings, engine: QAEngine, store: Store,
+                      polling: bool = True) -> BotApp:
+    """Wire settings, engine and store into a ready-to-run Application.
+
+    ``polling=False`` builds a worker without an Updater: bot/workers.py feeds its queue.
+    """
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -99,10 +105,14 @@ def build_application(settings: Settings, engine: QAEngine, store: Store) -> Bot
         builder = builder.base_url(settings.base_url)
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
+    if not polling:
+        builder = builder.updater(None)
     if settings.rate_limit:
         # max_retries: the limiter itself waits out RetryAfter before handlers see it.
+        # Telegram's ≈ 30 messages/s is per bot: worker processes split it between them.
         # The cast only fixes the generic parameter (per-call rate_limit_args, never used here).
-        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(max_retries=2))
+        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(
+            overall_max_rate=FloodLimit.MESSAGES_PER_SECOND / settings.workers, max_retries=2))
         builder = builder.rate_limiter(limiter)
     application: BotApp = builder.build()
     application.bot_data.update({

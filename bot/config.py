@@ -10,6 +10,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+# More bot processes than cores only adds switching; 8 covers any machine this bot needs.
+MAX_WORKERS = 8
 TOKEN_HELP = (
     "未设置 TELEGRAM_BOT_TOKEN：请在 Telegram 中向 @BotFather 申请机器人令牌，"
     "写入环境变量或 .env 文件（参见 .env.example）；不联网也可用 `qa ask 问题` 在命令行提问。"
@@ -64,6 +66,7 @@ class Settings:
     top_k: int = 5
     rate_limit: bool = True
     flood_per_minute: int = 20
+    workers: int = 1  # bot processes behind one poller (bot/workers.py); 1 = one process
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -79,6 +82,13 @@ class Settings:
         if proxy and not proxy.startswith(("http://", "https://")):
             raise ConfigError(
                 f"代理地址无效：{proxy!r}（仅支持 http:// 或 https:// 代理，不支持 SOCKS）")
+        workers = _int(env, "QA_WORKERS", 1)
+        if not 1 <= workers <= MAX_WORKERS:
+            raise ConfigError(f"QA_WORKERS 应为 1 到 {MAX_WORKERS} 之间的整数，当前为 {workers}")
+        if workers > 1 and env.get("QA_WEBHOOK_URL", "").strip():
+            raise ConfigError("QA_WORKERS 大于 1 时只能用轮询模式，请去掉 QA_WEBHOOK_URL")
+        if workers > 1 and not hasattr(os, "fork"):
+            raise ConfigError("QA_WORKERS 大于 1 需要支持 fork 的系统（Linux/macOS）")
         return cls(
             token=token,
             reports_dir=Path(env.get("QA_REPORTS_DIR", "").strip() or "seeds"),
@@ -95,6 +105,7 @@ class Settings:
             top_k=_int(env, "QA_TOP_K", 5),
             rate_limit=_flag(env, "QA_RATE_LIMIT", True),
             flood_per_minute=_int(env, "QA_FLOOD_PER_MINUTE", 20),
+            workers=workers,
         )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import new_event_loop
+from bot.eventloop import new_event_loop
 from qa import QAEngine
 from tests.fakebot import FakeTelegram, private_chat, user
 from tests.fakebot.runner import make_settings, running_bot

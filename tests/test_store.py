@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
@@ -101,6 +102,27 @@ async def test_old_database_is_migrated_forward_keeping_rows(tmp_path: Path) -> 
     assert await store.schema_version() == len(MIGRATIONS)
     assert (await store.get_query(qid)) is not None
     await store.link_answer(1, 2, 3, qid)
+    await store.close()
+
+
+async def test_a_failed_migration_rolls_back_and_releases_the_lock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "qa.sqlite3"
+    store = Store(path)
+    await store.open()
+    qid = await _log(store)
+    broken = "CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);"
+    monkeypatch.setattr("qa.store.MIGRATIONS", (*MIGRATIONS, broken))
+    with pytest.raises(sqlite3.OperationalError):
+        await store.migrate()
+    monkeypatch.undo()
+    assert not store.db.in_transaction
+    assert await store.schema_version() == len(MIGRATIONS)  # the broken step left no trace
+    other = Store(path)  # another process can still write at once
+    await other.open()
+    other_qid = await _log(other)
+    assert other_qid > qid and (await store.get_query(qid)) is not None
+    await other.close()
     await store.close()
 
 

@@ -7,6 +7,7 @@ One file in WAL mode; the schema version lives in ``PRAGMA user_version`` and ev
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -139,9 +140,15 @@ class Store:
         target = len(MIGRATIONS) if target is None else target
         version = await self.schema_version()
         for number in range(version, target):
-            await self.db.executescript(
-                f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
-            )
+            try:
+                await self.db.executescript(
+                    f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                # A failed script leaves its transaction open, holding the write lock.
+                if self.db.in_transaction:
+                    await self.db.execute("ROLLBACK")
+                raise
         return await self.schema_version()
 
     async def schema_version(self) -> int:
