@@ -18,7 +18,6 @@ from qa.store import Store
 
 from .app import ALLOWED_UPDATES, build_application
 from .config import ConfigError, RedactFilter, Settings, load_env
-from .eventloop import new_event_loop
 from .request import AiohttpRequest
 from .workers import run_workers
 
@@ -80,7 +79,11 @@ def main(env: Mapping[str, str] | None = None) -> int:
         return 2
     logger.info("Loaded %d reports, %d passages", len(engine.reports), len(engine.passages))
     # One loop for the whole process: run_polling reuses the current loop, so set it here.
-    loop = new_event_loop()
+    # asyncio's own loop, not uvloop: PTB's stop-signal handler raises SystemExit inside the
+    # loop, and under uvloop a SIGTERM in the first milliseconds of polling left the loop
+    # unable to run the shutdown (1 start in 8 hung). Worker processes, which handle their
+    # own signals, do run on uvloop (bot/workers.py).
+    loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(check_token(settings))

@@ -22,6 +22,7 @@ import multiprocessing
 import signal
 import socket
 from collections.abc import Mapping
+from contextlib import AsyncExitStack
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -248,15 +249,17 @@ def _worker_main(settings: Settings, engine: QAEngine, stream: socket.socket,
 
 async def _serve(settings: Settings, engine: QAEngine, stream: socket.socket) -> None:
     application = build_application(settings, engine, Store(settings.db_path), polling=False)
-    await application.initialize()
-    await application.bot_data[STORE].open()
-    await application.start()
-    reader, writer = await asyncio.open_unix_connection(sock=stream, limit=LINE_LIMIT)
-    try:
+    store: Store = application.bot_data[STORE]
+    # Undone in reverse order whatever fails: a store left open would keep its (non-daemon)
+    # SQLite thread alive and the worker from ever exiting.
+    async with AsyncExitStack() as undo:
+        await application.initialize()
+        undo.push_async_callback(application.shutdown)
+        await store.open()
+        undo.push_async_callback(store.close)
+        await application.start()
+        undo.push_async_callback(application.stop)  # waits for queued and running updates
+        reader, writer = await asyncio.open_unix_connection(sock=stream, limit=LINE_LIMIT)
+        undo.callback(writer.close)
         while line := await reader.readline():
             await application.update_queue.put(Update.de_json(json.loads(line), application.bot))
-    finally:
-        writer.close()
-        await application.stop()  # waits for the updates already queued and running
-        await application.bot_data[STORE].close()
-        await application.shutdown()

@@ -1,4 +1,4 @@
-"""qa-bot's own event loop (uvloop where installed) runs the real Application end to end."""
+"""The worker processes' event loop (uvloop where installed) runs the real Application."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ ALICE = user(1001, "小李")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="uvloop has no Windows build")
-def test_the_production_loop_is_uvloop() -> None:
+def test_the_worker_loop_is_uvloop() -> None:
     loop = new_event_loop()
     try:
         assert type(loop).__module__.startswith("uvloop")
@@ -25,7 +25,7 @@ def test_the_production_loop_is_uvloop() -> None:
         loop.close()
 
 
-def test_a_question_and_a_button_on_the_production_loop(seeds_engine: QAEngine,
+def test_a_question_and_a_button_on_the_worker_loop(seeds_engine: QAEngine,
                                                         tmp_path: Path) -> None:
     async def scenario() -> None:
         fake = FakeTelegram()

@@ -97,3 +97,29 @@ async def test_two_workers_answer_every_chat_in_order_and_stop_cleanly(
     assert fake_tg.updates == []  # the last getUpdates confirmed everything handed out
     with sqlite3.connect(tmp_path / "qa.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM queries").fetchone()[0] == 15
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_a_stop_signal_right_after_start_never_hangs(fake_tg: FakeTelegram, tmp_path: Path,
+                                                           workers: str) -> None:
+    """SIGTERM just as polling begins: the process must still shut down and exit 0."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_tg.base_url,
+               QA_REPORTS_DIR=str(ROOT / "seeds"), QA_WORKERS=workers, LOG_LEVEL="WARNING",
+               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
+    for attempt in range(3):
+        env["QA_DB_PATH"] = str(tmp_path / f"qa{attempt}.sqlite3")
+        mark = fake_tg.mark()
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        await fake_tg.wait_for(mark, "deleteWebhook", timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(), 15)
+        except TimeoutError:
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
+            proc.kill()
+            raise AssertionError(f"qa-bot (QA_WORKERS={workers}) hung after SIGTERM") from None
+        assert proc.returncode == 0, (out + err).decode()

@@ -129,11 +129,16 @@ class Store:
         # trip to aiosqlite's thread instead of two (execute, then commit); migrations
         # bring their own BEGIN/COMMIT.
         self._db = await aiosqlite.connect(str(self.path), isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        # NORMAL is durable across application crashes in WAL mode and much faster than FULL.
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self.migrate()
+        try:
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            # NORMAL is durable across application crashes in WAL mode, much faster than FULL.
+            await self._db.execute("PRAGMA synchronous=NORMAL")
+            await self.migrate()
+        except BaseException:
+            # aiosqlite's thread is not a daemon: left open, it keeps the process from exiting.
+            await self.close()
+            raise
 
     async def migrate(self, target: int | None = None) -> int:
         """Apply migrations up to ``target`` (default: all) and return the schema version."""
