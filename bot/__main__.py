@@ -6,11 +6,12 @@ import asyncio
 import hashlib
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Mapping
 
 from telegram import Bot
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 
 from qa import QAEngine, QAError
 from qa.cache import default_cache_path
@@ -54,6 +55,29 @@ def load_engine(settings: Settings) -> QAEngine:
     return engine
 
 
+async def preflight(settings: Settings) -> tuple[str, int] | None:
+    """Migrate the database and check the token; return (Chinese message, exit code) or None."""
+    try:
+        # Migrations run here, once, before any worker or handler opens the database.
+        await prepare_store(settings)
+    except (QAError, sqlite3.Error, OSError) as exc:
+        return f"无法打开数据库 {settings.db_path}：{exc}（检查 QA_DB_PATH）", 2
+    try:
+        await check_token(settings)
+    except InvalidToken:
+        return BAD_TOKEN, 2
+    except TelegramError as exc:
+        return f"无法连接 Telegram：{exc}。请检查网络，或用 TELEGRAM_PROXY 设置代理。", 1
+    return None
+
+
+async def prepare_store(settings: Settings) -> None:
+    """Create the database if needed and apply pending migrations, then close it."""
+    store = Store(settings.db_path)
+    await store.open()
+    await store.close()
+
+
 async def check_token(settings: Settings) -> None:
     """Call getMe once; raises InvalidToken on 401 before PTB's retry loop logs a traceback."""
     bot = Bot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
@@ -85,15 +109,16 @@ def main(env: Mapping[str, str] | None = None) -> int:
     # own signals, do run on uvloop (bot/workers.py).
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(check_token(settings))
-    except InvalidToken:
-        print(BAD_TOKEN, file=sys.stderr)
-        return 2
-    if settings.workers > 1:
-        # Fork from a process without a live loop or SQLite thread (bot/workers.py).
+    problem = loop.run_until_complete(preflight(settings))
+    if problem is not None or settings.workers > 1:
+        # Workers fork from a process with no live loop or SQLite thread (bot/workers.py).
         loop.close()
         asyncio.set_event_loop(None)
+    if problem is not None:
+        message, code = problem
+        print(message, file=sys.stderr)
+        return code
+    if settings.workers > 1:
         return run_workers(settings, engine)
     application = build_application(settings, engine, Store(settings.db_path))
     try:

@@ -67,14 +67,11 @@ def worker_index(update: Mapping[str, Any], workers: int) -> int:
 
 
 def run_workers(settings: Settings, engine: QAEngine) -> int:
-    """Fork the workers, poll Telegram here until SIGINT/SIGTERM; return the exit code."""
-    # Migrate once, here, before any worker opens the database (none races another's DDL);
-    # the loop and SQLite thread end before forking.
-    setup = new_event_loop()
-    try:
-        setup.run_until_complete(_prepare_store(settings))
-    finally:
-        setup.close()
+    """Fork the workers, poll Telegram here until SIGINT/SIGTERM; return the exit code.
+
+    The database must be migrated already (main does it), so no two workers race on DDL;
+    call this from a process with no running loop and no open store (fork copies neither).
+    """
     context = multiprocessing.get_context("fork")
     streams: list[socket.socket] = []
     processes: list[BaseProcess] = []
@@ -102,12 +99,6 @@ def run_workers(settings: Settings, engine: QAEngine) -> int:
             worker.terminate()
             worker.join()
     return code
-
-
-async def _prepare_store(settings: Settings) -> None:
-    store = Store(settings.db_path)
-    await store.open()  # applies pending migrations
-    await store.close()
 
 
 class Dispatcher:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -63,6 +64,29 @@ def test_missing_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[str])
     assert main({}) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "@BotFather" in err and "qa ask" in err
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("problem", ["database", "network"])
+def test_start_up_problems_are_one_chinese_line(problem: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("x")
+    env = {"TELEGRAM_BOT_TOKEN": "1:abc", "QA_REPORTS_DIR": str(ROOT / "seeds"),
+           "TELEGRAM_BASE_URL": f"http://127.0.0.1:{_closed_port()}/bot",
+           "QA_DB_PATH": str(tmp_path / ("a-file/qa.sqlite3" if problem == "database"
+                                          else "qa.sqlite3"))}
+    code = main(env)
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    if problem == "database":
+        assert code == 2 and "无法打开数据库" in err and "QA_DB_PATH" in err
+    else:
+        assert code == 1 and "无法连接 Telegram" in err and "TELEGRAM_PROXY" in err
 
 
 async def test_bad_token_exits_2_without_traceback(fake_tg: FakeTelegram, tmp_path: Path) -> None:
