@@ -37,9 +37,8 @@ import jieba  # noqa: E402
 from bot.handlers import APOLOGY  # noqa: E402
 from qa import QAEngine  # noqa: E402
 from tests.fakebot import FakeTelegram  # noqa: E402
-from tests.fakebot.runner import make_settings, running_bot  # noqa: E402
+from tests.fakebot.runner import make_settings, qa_bot_env, running_bot, start_qa_bot  # noqa: E402
 from tests.fakebot.serve import RemoteFake  # noqa: E402
-from tests.fakebot.server import TOKEN  # noqa: E402
 
 QUESTIONS = ["今年发展了多少党员", "理论学习", "意识形态工作", "三会一课", "清廉机关建设",
              "党员教育管理", "主题教育", "火星探测", "志愿服务", "党建品牌", "存在问题",
@@ -82,12 +81,9 @@ async def measure_throughput(db: Path, n: int, workers: int) -> float:
     n questions from many users are queued at once.
     """
     async with RemoteFake() as fake:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": fake.base_url,
-               "QA_DB_PATH": str(db), "QA_REPORTS_DIR": str(ROOT / "seeds"),
-               "QA_WORKERS": str(workers), "QA_RATE_LIMIT": "off", "LOG_LEVEL": "WARNING"}
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        env = qa_bot_env(fake.base_url, db, QA_WORKERS=str(workers), QA_RATE_LIMIT="off",
+                         LOG_LEVEL="WARNING")
+        process = await start_qa_bot(env, ROOT, pipe=False)
         try:
             warm = await fake.run("throughput", n=200, first_user=70_000, users=200,
                                   questions=QUESTIONS, not_answers=NOT_ANSWERS, timeout=60)
@@ -112,13 +108,10 @@ async def measure_startup(db: Path) -> float:
     """
     fake = FakeTelegram()
     await fake.start()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": fake.base_url,
-           "QA_DB_PATH": str(db), "QA_REPORTS_DIR": str(ROOT / "seeds"), "LOG_LEVEL": "WARNING"}
+    env = qa_bot_env(fake.base_url, db, LOG_LEVEL="WARNING")
     mark = fake.mark()
     started = time.monotonic()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    process = await start_qa_bot(env, ROOT, pipe=False)
     try:
         await fake.wait_for(mark, "deleteWebhook", timeout=30)
         ready = time.monotonic() - started

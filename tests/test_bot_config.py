@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from bot.config import ConfigError, RedactFilter, Settings, load_env
 from bot.render import render_help
 from qa import COMMANDS
 from tests.fakebot import FakeTelegram
+from tests.fakebot.runner import qa_bot_env, start_qa_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,13 +90,9 @@ def test_start_up_problems_are_one_chinese_line(problem: str, tmp_path: Path,
 
 
 async def test_bad_token_exits_2_without_traceback(fake_tg: FakeTelegram, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN="987:wrong-token", TELEGRAM_BASE_URL=fake_tg.base_url,
-               QA_DB_PATH=str(tmp_path / "qa.sqlite3"), QA_REPORTS_DIR=str(ROOT / "seeds"),
-               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    env = qa_bot_env(fake_tg.base_url, tmp_path / "qa.sqlite3",
+                     TELEGRAM_BOT_TOKEN="987:wrong-token")
+    proc = await start_qa_bot(env, tmp_path)
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     text = (out + err).decode()
     assert proc.returncode == 2, text
@@ -131,13 +127,8 @@ async def test_qa_bot_process_answers_and_never_logs_the_token(fake_tg: FakeTele
                                                                tmp_path: Path) -> None:
     from tests.fakebot import TOKEN, private_chat, user
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_tg.base_url, LOG_LEVEL="DEBUG",
-               QA_DB_PATH=str(tmp_path / "qa.sqlite3"), QA_REPORTS_DIR=str(ROOT / "seeds"),
-               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    env = qa_bot_env(fake_tg.base_url, tmp_path / "qa.sqlite3", LOG_LEVEL="DEBUG")
+    proc = await start_qa_bot(env, tmp_path)
     mark = fake_tg.mark()
     await fake_tg.wait_for(mark, "setMyCommands", timeout=30)
     person = user(7007)

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from bot.config import ConfigError, Settings
 from bot.workers import route_key, worker_index
 from tests.fakebot import TOKEN, FakeTelegram, group_chat, private_chat, user
+from tests.fakebot.runner import qa_bot_env, start_qa_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,15 +57,10 @@ def _answered(fake: FakeTelegram, mark: int) -> list[Any]:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 async def test_two_workers_answer_every_chat_in_order_and_stop_cleanly(
         fake_tg: FakeTelegram, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_tg.base_url, LOG_LEVEL="INFO",
-               QA_DB_PATH=str(tmp_path / "qa.sqlite3"), QA_REPORTS_DIR=str(ROOT / "seeds"),
-               QA_WORKERS="2", QA_RATE_LIMIT="off",
-               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
+    env = qa_bot_env(fake_tg.base_url, tmp_path / "qa.sqlite3", LOG_LEVEL="INFO",
+                     QA_WORKERS="2", QA_RATE_LIMIT="off")
     mark = fake_tg.mark()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await start_qa_bot(env, tmp_path)
     try:
         await fake_tg.wait_for(mark, "setMyCommands", timeout=30)
         assert len(psutil.Process(proc.pid).children()) == 2
@@ -103,16 +98,11 @@ async def test_two_workers_answer_every_chat_in_order_and_stop_cleanly(
 async def test_a_stop_signal_right_after_start_never_hangs(fake_tg: FakeTelegram, tmp_path: Path,
                                                            workers: str) -> None:
     """SIGTERM just as polling begins: the process must still shut down and exit 0."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake_tg.base_url,
-               QA_REPORTS_DIR=str(ROOT / "seeds"), QA_WORKERS=workers, LOG_LEVEL="WARNING",
-               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
     for attempt in range(3):
-        env["QA_DB_PATH"] = str(tmp_path / f"qa{attempt}.sqlite3")
+        env = qa_bot_env(fake_tg.base_url, tmp_path / f"qa{attempt}.sqlite3",
+                         QA_WORKERS=workers, LOG_LEVEL="WARNING")
         mark = fake_tg.mark()
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        proc = await start_qa_bot(env, tmp_path)
         await fake_tg.wait_for(mark, "deleteWebhook", timeout=30)
         proc.send_signal(signal.SIGTERM)
         try:

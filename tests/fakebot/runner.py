@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -14,6 +17,8 @@ from qa import QAEngine
 from qa.store import Store
 
 from .server import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _HasBaseUrl(Protocol):
@@ -47,3 +52,24 @@ async def running_bot(settings: Settings, engine: QAEngine) -> AsyncIterator[Bot
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+def qa_bot_env(base_url: str, db_path: Path, **settings: str) -> dict[str, str]:
+    """Return the environment for a ``python -m bot`` process against a fake server.
+
+    The caller's QA_* / TELEGRAM_* variables are dropped so only ``settings`` apply.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=base_url, QA_DB_PATH=str(db_path),
+               QA_REPORTS_DIR=str(ROOT / "seeds"),
+               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'src'}")
+    env.update(settings)
+    return env
+
+
+async def start_qa_bot(env: dict[str, str], cwd: Path, pipe: bool = True
+                       ) -> asyncio.subprocess.Process:
+    """Start ``python -m bot`` (qa-bot) with this environment; output piped or discarded."""
+    stream = asyncio.subprocess.PIPE if pipe else asyncio.subprocess.DEVNULL
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=cwd, env=env,
+                                                stdout=stream, stderr=stream)
