@@ -19,6 +19,7 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+MEDIA_WRITE_TIMEOUT = 20.0  # PTB's default for calls that upload files
 _TOKEN_IN_TEXT = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 # PTB passes DEFAULT_NONE for "use the default"; it is a DefaultValue instance.
 _DefaultValue = type(BaseRequest.DEFAULT_NONE)
@@ -83,7 +84,7 @@ class AiohttpRequest(BaseRequest):
                  uploads: bool) -> aiohttp.ClientTimeout:
         """Map PTB's four timeouts onto aiohttp's (which has no separate write timeout)."""
         read = self._read if isinstance(read, _DefaultValue) else read
-        write = (self._write if not uploads else 20.0) if isinstance(
+        write = (self._write if not uploads else MEDIA_WRITE_TIMEOUT) if isinstance(
             write, _DefaultValue) else write
         connect = self._connect if isinstance(connect, _DefaultValue) else connect
         pool = self._pool if isinstance(pool, _DefaultValue) else pool
