@@ -71,8 +71,9 @@ class QAEngine:
         self._kind_masks: dict[str, npt.NDArray[np.bool_]] = {
             kind: kinds == kind for kind in set(kinds.tolist())
         }
-        self._report_index = np.array(
-            [i for i, r in enumerate(self.reports) for _ in r.passages], dtype=np.int32
+        self._report_index = np.repeat(
+            np.arange(len(self.reports), dtype=np.int32),
+            [len(r.passages) for r in self.reports],
         )
 
     @classmethod

@@ -58,6 +58,7 @@ def classify_heading(title: str) -> Kind | None:
 _CN_DIGITS = {c: i + 1 for i, c in enumerate(CN_NUM)}
 
 
+@lru_cache(maxsize=256)
 def cn_to_int(numeral: str) -> int:
     """Convert a small Chinese numeral (一 … 九十九) to an int."""
     digits = _CN_DIGITS
