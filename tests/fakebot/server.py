@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,7 @@ class FakeTelegram(UpdateFactory):
         self.open_callbacks: set[str] = set()
         self.open_inline: set[str] = set()
         self.commands: list[dict[str, Any]] = []
+        self.webhook: dict[str, Any] = {}  # setWebhook parameters; empty = polling
         self.faults: list[tuple[str, int, str, int | None]] = []
         self._ids = itertools.count(1)
         self._msg_ids: dict[int, itertools.count[int]] = {}
@@ -188,6 +190,15 @@ class FakeTelegram(UpdateFactory):
         return "", BOT_USER
 
     def api_deleteWebhook(self, params: dict[str, Any]) -> tuple[str, Any]:
+        self.webhook = {}
+        return "", True
+
+    def api_setWebhook(self, params: dict[str, Any]) -> tuple[str, Any]:
+        # Telegram's rule for secret_token: 1–256 characters of A-Z a-z 0-9 _ -.
+        secret = str(params.get("secret_token", ""))
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            return "secret token contains unallowed characters", None
+        self.webhook = dict(params)
         return "", True
 
     def api_setMyCommands(self, params: dict[str, Any]) -> tuple[str, Any]:
