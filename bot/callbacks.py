@@ -72,7 +72,7 @@ async def show_passage(query: CallbackQuery, message: Message, data: CallbackDat
     passage = context.engine.passage(record.passage_ids[data.arg])
     if passage is None:
         return STALE
-    await with_retries(lambda: message.reply_text(render.render_passage(passage)))
+    await with_retries(lambda: message.reply_text(render.render_passage(passage)), once=True)
     return None
 
 
@@ -99,7 +99,7 @@ async def show_section(query: CallbackQuery, message: Message, data: CallbackDat
     if data.arg not in sections:
         return STALE
     text = render.render_section(report, sections[data.arg])
-    await with_retries(lambda: message.reply_text(text))
+    await with_retries(lambda: message.reply_text(text), once=True)
     return None
 
 

@@ -13,6 +13,7 @@ from qa import UnknownReportError
 from . import render
 from .context import BotContext
 from .keyboards import answer_keyboard, outline_keyboard
+from .request import MaybeSent
 from .routing import Request, is_addressed, parse_request, run_request
 from .send import with_retries
 
@@ -44,11 +45,13 @@ async def answer_request(message: Message, context: BotContext, request: Request
     if not verdict.allowed:
         if verdict.notify:
             await with_retries(lambda: message.reply_text(
-                render.render_flood_notice(verdict.wait_seconds)))
+                render.render_flood_notice(verdict.wait_seconds)), once=True)
         return
     query_id, pages = await ask_and_log(message, context, request)
     keyboard = answer_keyboard(query_id, pages[0])
-    sent = await with_retries(lambda: message.reply_text(pages[0].text, reply_markup=keyboard))
+    # At most once: a reply Telegram may already have shown is not sent again.
+    sent = await with_retries(lambda: message.reply_text(pages[0].text, reply_markup=keyboard),
+                              once=True)
     await context.store.link_answer(message.chat_id, message.message_id, sent.message_id, query_id)
 
 
@@ -145,8 +148,8 @@ async def error_handler(update: object, context: BotContext) -> None:
     """Log the error with its traceback, then apologise briefly to the user."""
     # Log before anything else, so the error is visible even if replying fails too.
     logger.error("Exception while handling an update", exc_info=context.error)
-    if not isinstance(update, Update):
-        return
+    if not isinstance(update, Update) or isinstance(context.error, MaybeSent):
+        return  # a reply that may have arrived gets no apology after it (nor a second copy)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(APOLOGY)

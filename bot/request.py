@@ -46,6 +46,21 @@ def form_with_files(request_data: RequestData) -> aiohttp.FormData:
     return form
 
 
+class MaybeSent:
+    """Marks a failure after the call went out: Telegram may have carried it out anyway.
+
+    Sending such a call again (a new message) may show it twice; see bot/send.py.
+    """
+
+
+class SentTimedOut(MaybeSent, TimedOut):
+    """The call was sent, but no reply came in time."""
+
+
+class SentNetworkError(MaybeSent, NetworkError):
+    """The connection broke after the call was sent."""
+
+
 class AiohttpRequest(BaseRequest):
     """PTB ``BaseRequest`` backed by one ``aiohttp.ClientSession`` per instance."""
 
@@ -122,7 +137,15 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(method, url, data=data, headers=headers,
                                              timeout=timeout, proxy=self._proxy) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as err:  # no connection: the call never left
+            raise TimedOut("Timed out connecting to Telegram") from err
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as err:
-            raise TimedOut from err
+            raise SentTimedOut("Timed out waiting for Telegram's reply") from err
+        except aiohttp.ClientConnectorError as err:
+            raise NetworkError(_describe(err)) from err
         except aiohttp.ClientError as err:
-            raise NetworkError(redact(f"aiohttp.{type(err).__name__}: {err}")) from err
+            raise SentNetworkError(_describe(err)) from err
+
+
+def _describe(err: Exception) -> str:
+    return redact(f"aiohttp.{type(err).__name__}: {err}")

@@ -12,6 +12,8 @@ from typing import TypeVar
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
+from .request import MaybeSent
+
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -27,8 +29,13 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def with_retries(send: Callable[[], Awaitable[T]], attempts: int = MAX_ATTEMPTS) -> T:
-    """Await send(), retrying after RetryAfter, TimedOut and NetworkError (not BadRequest)."""
+async def with_retries(send: Callable[[], Awaitable[T]], attempts: int = MAX_ATTEMPTS,
+                       once: bool = False) -> T:
+    """Await send(), retrying after RetryAfter, TimedOut and NetworkError (not BadRequest).
+
+    ``once=True`` is for calls that must not happen twice (a new message): a failure after
+    the call went out (MaybeSent: Telegram may have delivered it) is raised, not retried.
+    """
     for attempt in range(1, attempts + 1):
         try:
             return await send()
@@ -39,7 +46,7 @@ async def with_retries(send: Callable[[], Awaitable[T]], attempts: int = MAX_ATT
         except BadRequest:
             raise  # our request is wrong; sending it again cannot help
         except (TimedOut, NetworkError) as exc:
-            if attempt == attempts:
+            if attempt == attempts or (once and isinstance(exc, MaybeSent)):
                 raise
             wait = 0.2 * 2**attempt
             logger.warning("Send failed (%s), retry %d in %.1fs", exc, attempt, wait)

@@ -15,7 +15,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.request import AiohttpRequest, redact
+from bot.request import AiohttpRequest, MaybeSent, SentTimedOut, redact
+from bot.send import with_retries
 
 TOKEN_PATH = "/bot123456:ABC-def_ghi"
 
@@ -95,8 +96,9 @@ async def test_calls_go_through_the_configured_proxy(echo_server: Any) -> None:
 async def test_a_slow_server_is_a_timeout(echo_server: Any) -> None:
     base, _ = echo_server
     async with AiohttpRequest(read_timeout=0.1) as request:
-        with pytest.raises(TimedOut):
+        with pytest.raises(TimedOut) as caught:
             await request.post(base + "/slow")
+        assert isinstance(caught.value, MaybeSent)  # it went out: resending may duplicate
         # A per-call timeout overrides the default (PTB does this for getUpdates).
         assert await request.post(base + "/slow", read_timeout=5) is True
 
@@ -109,6 +111,7 @@ async def test_a_refused_connection_is_a_network_error_without_the_token() -> No
         with pytest.raises(NetworkError) as caught:
             await request.post(f"http://127.0.0.1:{port}{TOKEN_PATH}/getMe")
     assert "ABC-def_ghi" not in str(caught.value)
+    assert not isinstance(caught.value, MaybeSent)  # never connected: safe to send again
 
 
 async def test_a_request_after_shutdown_fails_clearly() -> None:
@@ -122,3 +125,34 @@ async def test_a_request_after_shutdown_fails_clearly() -> None:
 def test_redact_hides_a_token_inside_any_text() -> None:
     assert redact("POST https://api.telegram.org/bot123:AA-b_c/sendMessage failed") == (
         "POST https://api.telegram.org/bot<token>/sendMessage failed")
+
+
+class _Flaky:
+    """A send that fails with the given errors first, then returns "ok"."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return "ok"
+
+
+async def test_a_message_that_may_have_arrived_is_not_sent_twice() -> None:
+    send = _Flaky(SentTimedOut("no reply"))
+    with pytest.raises(SentTimedOut):
+        await with_retries(send, once=True)
+    assert send.calls == 1
+
+
+async def test_a_message_that_never_left_is_retried_even_once_only() -> None:
+    send = _Flaky(TimedOut("no connection"))
+    assert await with_retries(send, once=True) == "ok" and send.calls == 2
+
+
+async def test_idempotent_calls_are_retried_after_any_timeout() -> None:
+    send = _Flaky(SentTimedOut("no reply"))
+    assert await with_retries(send) == "ok" and send.calls == 2
