@@ -6,8 +6,9 @@ Synthetic report folders are generated deterministically from the seeds' sentenc
 written as real .txt files, so the real ingest path runs. Every measurement of one size runs
 in its own subprocess so peak RSS is per size and per system:
 
-- ``project-cold``: ``QAEngine.from_directory`` with an empty token cache (parse + jieba +
-  cache write + index); ``project-warm``: the same with the cache, plus loading jieba, then
+- ``project-cold``: ``QAEngine.from_directory`` with empty caches (parse + jieba + cache
+  writes + index); ``project-warm``: the same with the token and parsed-report caches, plus
+  loading jieba, then
   ``PassageIndex.search(tokens, 10)`` per query on one thread (and ``QAEngine.ask`` end to end);
 - ``rank-bm25``: ``BM25Okapi(token_lists)`` from the same cached tokens, then ``get_scores``
   plus an argpartition top-10 per query; ``bm25s`` (if importable): ``retrieve(k=10)``.
@@ -128,10 +129,12 @@ def generate(folder: Path, passages: int, seed: int = 20240601) -> int:
 
 
 def worker_cold(folder: Path, cache: Path, _: Path) -> dict[str, Any]:
-    """Build from scratch: parse, tokenise (parallel when large), write the cache, index."""
+    """Build from scratch: parse, tokenise (parallel when large), write the caches, index."""
+    from qa.cache import parsed_cache_path
     from qa.engine import QAEngine
 
     cache.unlink(missing_ok=True)
+    parsed_cache_path(cache).unlink(missing_ok=True)
     start = time.perf_counter()
     engine = QAEngine.from_directory(folder, cache_path=cache)
     elapsed = time.perf_counter() - start

@@ -66,6 +66,11 @@ def default_cache_path(folder: Path) -> Path:
     return folder / DEFAULT_CACHE_NAME
 
 
+def parsed_cache_path(token_cache: Path) -> Path:
+    """Return where the parsed-report cache lives: beside the token cache, ``.reports``."""
+    return token_cache.with_suffix(".reports")
+
+
 def report_digest(texts: Sequence[str], version: str) -> str:
     """Return the cache key of one report: a hash of its indexed texts and the lexicon version."""
     digest = hashlib.blake2b(digest_size=16)

@@ -12,7 +12,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from .cache import cached_token_table
+from .cache import cached_token_table, parsed_cache_path
 from .commands import COMMANDS_BY_NAME
 from .compose import QueryTerms, Weigh, best_sentence, overview_quote, quote_hit
 from .errors import UnknownReportError
@@ -86,9 +86,10 @@ class QAEngine:
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
-        With ``cache_path``, tokens of unchanged reports come from that token cache file.
+        With ``cache_path``, tokens of unchanged reports come from that token cache file, and
+        their parsed structure from the file beside it (``parsed_cache_path``).
         """
-        corpus = load_reports(folder)
+        corpus = load_reports(folder, parsed_cache_path(cache_path) if cache_path else None)
         if cache_path is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
         segmenter = segmenter or Segmenter()

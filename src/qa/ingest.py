@@ -10,6 +10,7 @@ from pathlib import Path
 from .clean import clean_text
 from .errors import EmptyCorpusError, ReportReadError
 from .models import Passage, Report, Section
+from .parsecache import Packed, entry_key, pack, read_entries, unpack, write_entries
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -143,30 +144,69 @@ def parse_report(
 
 def read_report(path: Path, meta: ReportMeta | None = None) -> Report:
     """Read and parse one report file; raise ReportReadError naming the file."""
+    return _parse_file(path, _read_bytes(path), meta)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_REPORT_BYTES:
             raise ReportReadError(f"{path.name}: 文件过大（上限 20 MB）")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ReportReadError(f"{path.name}: 无法读取：{exc.strerror or exc}") from exc
+
+
+def _parse_file(path: Path, data: bytes, meta: ReportMeta | None) -> Report:
     report = parse_report(path.stem, decode_bytes(data, path.name), meta, path)
     if not report.passages:
         raise ReportReadError(f"{path.name}: 文件为空或没有正文")
     return report
 
 
-def load_reports(folder: Path) -> Corpus:
-    """Load every ``*.txt`` report in a folder; bad files are skipped and named, not fatal."""
+def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
+    """Load every ``*.txt`` report in a folder; bad files are skipped and named, not fatal.
+
+    With ``cache_path``, unchanged files come from that parsed-report cache (qa/parsecache.py),
+    which is rewritten when any file changed.
+    """
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
     manifest = load_manifest(folder)
+    stored = read_entries(cache_path) if cache_path else {}
+    fresh: dict[str, Packed] = {}
+    dirty = False  # an entry was added or replaced
     reports: list[Report] = []
     skipped: list[tuple[str, str]] = []
     for path in sorted(folder.glob("*.txt")):
+        meta = manifest.get(path.stem)
         try:
-            reports.append(read_report(path, manifest.get(path.stem)))
+            data = _read_bytes(path)
+            if cache_path is None:
+                reports.append(_parse_file(path, data, meta))
+                continue
+            m = meta or ReportMeta()
+            key = entry_key(path.name, data, (m.title, m.unit, m.year))
+            packed = stored.get(key)
+            report = _cached(packed, path)
+            if report is None or packed is None:
+                report = _parse_file(path, data, meta)
+                packed = pack(report)
+                dirty = True
+            fresh[key] = packed
+            reports.append(report)
         except ReportReadError as exc:
             skipped.append((path.name, str(exc)))
     if not reports:
         raise EmptyCorpusError(f"报告目录中没有可用的 .txt 报告：{folder}")
+    if cache_path is not None and (dirty or fresh.keys() != stored.keys()):
+        write_entries(cache_path, fresh)
     return Corpus(tuple(reports), tuple(skipped))
+
+
+def _cached(packed: Packed | None, path: Path) -> Report | None:
+    if packed is None:
+        return None
+    try:
+        return unpack(packed, path)
+    except (ValueError, TypeError, KeyError):
+        return None  # a damaged entry: parse the file again
