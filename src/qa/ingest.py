@@ -10,7 +10,7 @@ from pathlib import Path
 from .clean import clean_text
 from .errors import EmptyCorpusError, ReportReadError
 from .models import Passage, Report, Section
-from .parsecache import Packed, entry_key, pack, read_entries, unpack, write_entries
+from .parsecache import ParsedCache, entry_key, pack, write_entries
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -172,41 +172,34 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
     manifest = load_manifest(folder)
-    stored = read_entries(cache_path) if cache_path else {}
-    fresh: dict[str, Packed] = {}
-    dirty = False  # an entry was added or replaced
+    cache = ParsedCache(cache_path) if cache_path is not None else None
+    keys: list[str] = []  # one per loaded report, when caching
+    dirty = False  # a report was parsed, so the cache needs writing
     reports: list[Report] = []
     skipped: list[tuple[str, str]] = []
-    for path in sorted(folder.glob("*.txt")):
-        meta = manifest.get(path.stem)
-        try:
-            data = _read_bytes(path)
-            if cache_path is None:
-                reports.append(_parse_file(path, data, meta))
-                continue
-            m = meta or ReportMeta()
-            key = entry_key(path.name, data, (m.title, m.unit, m.year))
-            packed = stored.get(key)
-            report = _cached(packed, path)
-            if report is None or packed is None:
-                report = _parse_file(path, data, meta)
-                packed = pack(report)
-                dirty = True
-            fresh[key] = packed
-            reports.append(report)
-        except ReportReadError as exc:
-            skipped.append((path.name, str(exc)))
+    try:
+        for path in sorted(folder.glob("*.txt")):
+            meta = manifest.get(path.stem)
+            try:
+                data = _read_bytes(path)
+                report = None
+                if cache is not None:
+                    m = meta or ReportMeta()
+                    keys.append(entry_key(path.name, data, (m.title, m.unit, m.year)))
+                    report = cache.get(keys[-1], path)
+                if report is None:
+                    report = _parse_file(path, data, meta)
+                    dirty = True
+                reports.append(report)
+            except ReportReadError as exc:
+                del keys[len(reports):]
+                skipped.append((path.name, str(exc)))
+        stale = cache is not None and (dirty or cache.keys() != set(keys))
+    finally:
+        if cache is not None:
+            cache.close()
     if not reports:
         raise EmptyCorpusError(f"报告目录中没有可用的 .txt 报告：{folder}")
-    if cache_path is not None and (dirty or fresh.keys() != stored.keys()):
-        write_entries(cache_path, fresh)
+    if stale and cache_path is not None:
+        write_entries(cache_path, ((k, pack(r)) for k, r in zip(keys, reports, strict=True)))
     return Corpus(tuple(reports), tuple(skipped))
-
-
-def _cached(packed: Packed | None, path: Path) -> Report | None:
-    if packed is None:
-        return None
-    try:
-        return unpack(packed, path)
-    except (ValueError, TypeError, KeyError):
-        return None  # a damaged entry: parse the file again

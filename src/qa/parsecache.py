@@ -3,8 +3,8 @@
 Parsing is most of a warm start at scale (≈ 2.7 s of ≈ 4 s for 10⁵ passages); rebuilding the
 same Report objects from JSON takes about a third of that. An entry is keyed by the file's
 name, bytes and manifest metadata plus the parser's own source, so editing a report, its
-reports.toml entry or the parser invalidates exactly what it should. The file is JSON (safe
-to read whatever wrote it); a missing, stale or unreadable cache only means parsing again.
+reports.toml entry or the parser invalidates exactly what it should. Entries are JSON (safe to
+read whatever wrote them); a missing, stale or unreadable cache only means parsing again.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 from .models import Kind, Passage, Report, Section
 
-FORMAT = 1
+FORMAT = 2
 _PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py")
 
 Packed = list[Any]
@@ -66,25 +66,64 @@ def unpack(packed: Packed, source: Path | None) -> Report:
     return Report(report_id, title, source, tuple(built), unit, year)
 
 
-def read_entries(path: Path) -> dict[str, Packed]:
-    """Return the stored entries, or none if the file is missing, stale or unreadable."""
-    try:
-        stored = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("parser") != parser_version():
-        return {}
-    entries = stored.get("reports")
-    return entries if isinstance(entries, dict) else {}
+class ParsedCache:
+    """An open cache file: entries are indexed by key and read only when asked for.
+
+    One line per report (``key<TAB>json``) after a JSON header line, so neither the whole file
+    nor every entry is ever in memory at once (10⁶ passages are ≈ 0.5 GB of text).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._spans: dict[str, tuple[int, int]] = {}
+        self._file: BinaryIO | None = None
+        try:
+            self._file = path.open("rb")
+            header = json.loads(self._file.readline() or b"null")
+            if not isinstance(header, dict) or header.get("parser") != parser_version():
+                self.close()  # stale or not ours: as if there were no cache
+                return
+            at = self._file.tell()
+            for line in self._file:
+                key, tab, _ = line.partition(b"\t")
+                if tab:
+                    self._spans[key.decode("ascii", "replace")] = (at + len(key) + 1,
+                                                                    len(line) - len(key) - 1)
+                at += len(line)
+        except (OSError, ValueError):
+            self.close()
+
+    def keys(self) -> set[str]:
+        """Return the keys of the stored entries."""
+        return set(self._spans)
+
+    def get(self, key: str, source: Path | None) -> Report | None:
+        """Return the stored report for a key, or None if absent or damaged."""
+        span = self._spans.get(key)
+        if span is None or self._file is None:
+            return None
+        try:
+            self._file.seek(span[0])
+            return unpack(json.loads(self._file.read(span[1])), source)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # a damaged entry: the caller parses the file again
+
+    def close(self) -> None:
+        """Close the file; the cache then answers nothing."""
+        self._spans = {}
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
-def write_entries(path: Path, entries: Mapping[str, Packed]) -> None:
-    """Write the entries atomically; a cache that cannot be written is silently skipped."""
-    body = json.dumps({"parser": parser_version(), "reports": entries}, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+def write_entries(path: Path, entries: Iterable[tuple[str, Packed]]) -> None:
+    """Write the entries line by line, atomically; a cache that cannot be written is skipped."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(body)
+        with temporary.open("wb") as out:
+            out.write(json.dumps({"parser": parser_version()}).encode() + b"\n")
+            for key, packed in entries:
+                body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+                out.write(f"{key}\t{body}\n".encode())
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
