@@ -138,7 +138,10 @@ class Dispatcher:
             self.stop.set()
         try:
             await self._poll(writers)
-            await self._confirm()
+            if self.exit_code == 0:
+                # After a failure (a worker died with updates in its stream) nothing is
+                # confirmed: Telegram delivers them again to the restarted bot.
+                await self._confirm()
         finally:
             for process in self.processes:
                 loop.remove_reader(process.sentinel)

@@ -113,3 +113,18 @@ async def test_a_stop_signal_right_after_start_never_hangs(fake_tg: FakeTelegram
             proc.kill()
             raise AssertionError(f"qa-bot (QA_WORKERS={workers}) hung after SIGTERM") from None
         assert proc.returncode == 0, (out + err).decode()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+async def test_a_dead_worker_stops_the_bot_with_exit_1(fake_tg: FakeTelegram,
+                                                       tmp_path: Path) -> None:
+    env = qa_bot_env(fake_tg.base_url, tmp_path / "qa.sqlite3", QA_WORKERS="2",
+                     LOG_LEVEL="WARNING")
+    mark = fake_tg.mark()
+    proc = await start_qa_bot(env, tmp_path)
+    await fake_tg.wait_for(mark, "setMyCommands", timeout=30)
+    psutil.Process(proc.pid).children()[0].kill()
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    text = (out + err).decode()
+    assert proc.returncode == 1, text
+    assert "exited unexpectedly" in text and "Traceback" not in text
