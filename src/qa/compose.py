@@ -152,3 +152,40 @@ def overview_quote(hit: Hit, items: Sequence[str]) -> Quote:
     """Quote a section by listing its item headings (for "存在哪些问题" style questions)."""
     text = items[0] if items else trim_sentence(split_sentences(hit.passage.text)[0], [])
     return Quote(hit, text, (), tuple(items))
+
+
+_CN_DIGIT = "零一二两三四五六七八九十百千万"
+# A count: digits or Chinese numerals, an optional 余/多, then a measure word.
+COUNT = re.compile(
+    rf"(?<![\d{_CN_DIGIT}第])(\d+(?:\.\d+)?|[{_CN_DIGIT}]+)(余|多)?"
+    r"(人次|场次|%|％|名|人|个|次|条|项|件|家|场|期|批|篇|册|支|张|届|所|位|种|类|天|元|万元|轮|本|部|户)"
+)
+# Measure words that answer one another ("几个" is answered by "3家" or "四张").
+_FITS: dict[str, frozenset[str]] = {
+    "名": frozenset("名人位"),
+    "人": frozenset("名人位"),
+    "位": frozenset("名人位"),
+    "次": frozenset({"次", "场次", "场", "期", "轮"}),
+    "场": frozenset({"次", "场次", "场"}),
+    "场次": frozenset({"次", "场次", "场"}),
+    "个": frozenset("个家支项张所条件种类本部户届"),
+    "家": frozenset("个家所户"),
+    "项": frozenset("个项件条"),
+    "件": frozenset("个项件条"),
+    "钱": frozenset({"元", "万元"}),
+}
+
+
+def counts_in(sentence: str) -> list[tuple[str, str]]:
+    """Return the (number, measure word) counts a sentence states; years and ordinals excluded."""
+    return [(m.group(1), m.group(3)) for m in COUNT.finditer(sentence) if m.group(1) != "一" or
+            m.group(3) not in ("个", "次", "批")]
+
+
+def has_fitting_count(sentence: str, unit: str) -> bool:
+    """Tell whether a sentence states a count in the measure word asked for (any, if none)."""
+    found = counts_in(sentence)
+    if not unit:
+        return bool(found) or bool(re.search(r"\d+(?:\.\d+)?\s*[%％]|“\d{3,}”", sentence))
+    fits = _FITS.get(unit, frozenset({unit}))
+    return any(measure in fits for _, measure in found)

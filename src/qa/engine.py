@@ -1,40 +1,38 @@
-"""The synchronous façade: reports in, ``Answer`` out. Front ends call only this."""
+"""The synchronous façade: reports in, ``Answer`` out. Front ends call only this.
+
+The engine orchestrates: ``understand`` turns a question into a ``Query``, the ``Retriever``
+finds and orders passages, ``answers`` composes what the user reads. Policy lives there.
+"""
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import re
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import overload
 
-import numpy as np
-import numpy.typing as npt
-
+from . import answers
 from .cache import cached_token_table, parsed_cache_path
-from .commands import COMMANDS_BY_NAME
-from .compose import QueryTerms, Weigh, best_sentence, overview_quote, quote_hit
 from .errors import UnknownReportError
 from .index import PassageIndex, TokenTable
 from .ingest import load_reports
-from .intent import SECTION_INTENTS, asked_unit, detect_intent, topic_terms
+from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report
+from .retrieve import MIN_COVERAGE, Retriever, Scored
 from .segment import Segmenter
+from .understand import SECTION_KINDS, Query, understand
+from .weights import Background
 
 MAX_QUESTION_CHARS = 200
-# Share of a question's information (idf mass) the best passage must hold to count as found.
-MIN_COVERAGE = 0.45
-# Expanded synonyms count half: "轮训" should not outrank the asked-for "培训".
-SYNONYM_WEIGHT = 0.5
 # /problems and friends list at most this many reports (one passage each).
 MAX_SECTION_REPORTS = 20
-# How much the best sentence (vs the whole passage's BM25) decides the final order.
-SENTENCE_LEAN = 0.5
-SENTENCE_LEAN_FIGURE = 0.8
 # Report ids named in an "unknown report" message.
 MAX_LISTED_IDS = 10
-SECTION_KINDS: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
+SECTION_KIND_LIST: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
+SECTION_INTENT_OF: dict[str, Intent] = {"problems": "problems", "plans": "plans",
+                                        "highlights": "highlights", "causes": "causes",
+                                        "rectification": "rectification"}
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -60,21 +58,20 @@ class QAEngine:
         self.segmenter = segmenter or Segmenter()
         self.top_k = top_k
         self.skipped = tuple(skipped)
+        self.language = load_language()
         self.passages: tuple[Passage, ...] = tuple(p for r in self.reports for p in r.passages)
         self._by_id = {p.passage_id: p for p in self.passages}
         self._by_report = {r.report_id: r for r in self.reports}
         if token_lists is None:
             token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
         self.index = PassageIndex.build(token_lists)
-        kinds = np.array([p.kind for p in self.passages], dtype=object)
-        # One boolean mask per kind, built once: comparing object arrays per query is slow.
-        self._kind_masks: dict[str, npt.NDArray[np.bool_]] = {
-            kind: kinds == kind for kind in set(kinds.tolist())
-        }
-        self._report_index = np.repeat(
-            np.arange(len(self.reports), dtype=np.int32),
-            [len(r.passages) for r in self.reports],
+        self.background = Background(
+            self.segmenter.word_frequencies,
+            self.index.doc_freq,
+            frozenset(self.language.fillers),
+            self.segmenter.dictionary_path,
         )
+        self.retriever = Retriever(self.index, self.passages, self.reports, self.background)
 
     @classmethod
     def from_directory(
@@ -113,194 +110,160 @@ class QAEngine:
                 else ""
             )
             why = "有多份报告匹配" if matches else "没有这份报告"
-            raise UnknownReportError(f"{why}：{ref or '（空）'}。可用编号：{known}{more}")
+            shown = ref[:20] + ("…" if len(ref) > 20 else "")
+            raise UnknownReportError(f"{why}：{shown or '（空）'}。可用编号：{known}{more}")
         return matches[0]
 
     def passage(self, passage_id: str) -> Passage | None:
         """Return a passage by id, or None when it no longer exists."""
         return self._by_id.get(passage_id)
 
+    def understand(self, question: str) -> Query:
+        """Return how the engine reads a question (intent, scope, weighted terms)."""
+        return understand(question, self.segmenter, self.reports, self.index.doc_freq,
+                          self.language)
+
     # -- answering -----------------------------------------------------------------------
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        """Answer a free-text question with cited quotes, or say honestly that nothing was found."""
+    def ask(self, question: str, k: int | None = None, context: str | None = None) -> Answer:
+        """Answer a question with cited quotes, or say honestly that nothing was found.
+
+        ``context`` is the previous question of the same conversation: "那002呢" asks it again
+        for report 002, "具体怎么做的" / "原文" / "还有呢" expand its answer.
+        """
         text, notice = prepare_question(question)
         k = k or self.top_k
-        tokens = self.segmenter.tokens(text) if text else []
-        if not tokens:
-            why = "请输入问题，例如：今年发展了多少党员？" if not text else "问题里没有可检索的词。"
-            return self._not_found(text, "general", why + notice, [])
-        intent = detect_intent(self.segmenter.normalize(text))
-        kind = SECTION_INTENTS.get(intent)
-        if kind is not None:
-            topic = topic_terms(tokens)
-            answer = self._section(text, intent, kind, topic, k, notice)
-            if answer.found or not topic:
+        if not text:
+            return answers.not_found(text, "general", "请输入问题，例如：今年发展了多少党员？",
+                                     self.suggestions())
+        query = self.understand(text)
+        expand = False
+        if context:
+            query, expand = self._follow_up(query, context)
+        if query.smalltalk:
+            return answers.smalltalk(text, query.smalltalk)
+        if query.scope.named and not query.scope.report_ids:
+            why = f"没有{query.scope.label}的报告（/reports 查看全部报告）。"
+            return answers.not_found(text, query.intent, why + notice, self.suggestions())
+        if expand:
+            return self._expanded(query, k, notice)
+        if query.kind is not None:
+            answer = self._section(query, k, notice)
+            if answer.found or not self._topic(query):
                 return answer
-            intent = "general"
-        return self._search(text, intent, tokens, k, notice)
+            query = dataclasses.replace(query, intent="general" if query.intent != "causes"
+                                        else "causes")
+        if query.which:
+            return self._compare(query, notice)
+        return self._search(query, k, notice)
+
+    def _follow_up(self, query: Query, context: str) -> tuple[Query, bool]:
+        """Read a follow-up against the previous question: a new scope, or "tell me more"."""
+        compact = query.text.replace(" ", "")
+        if compact and compact in self.language.more_phrases:
+            return self.understand(context), True
+        if query.scope.named and not self._topic(query) and query.kind is None:
+            previous = self.understand(context)
+            return dataclasses.replace(previous, scope=query.scope, question=query.question), False
+        return query, False
 
     def section_answer(self, kind: str, keyword: str = "", k: int | None = None) -> Answer:
         """List one passage per report from a section kind, optionally narrowed by a keyword."""
         if kind not in SECTION_KINDS:
             raise ValueError(f"unknown section kind: {kind}")
         keyword, notice = prepare_question(keyword)
-        terms = self.segmenter.tokens(keyword) if keyword else []
-        intent: Intent = SECTION_INTENTS_BY_KIND[kind]
-        answer = self._section(
-            keyword or KIND_NAMES[kind],
-            intent,
-            kind,
-            terms,
-            k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS)),
-            notice,
-        )
-        return answer
+        base = self.understand(keyword) if keyword else Query(keyword, "", "general")
+        query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
+                                    intent=SECTION_INTENT_OF[kind], which=False)
+        limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
+        return self._section(query, limit, notice)
 
-    def _section(
-        self, question: str, intent: Intent, kind: Kind, topic: list[str], k: int, notice: str
-    ) -> Answer:
+    def _topic(self, query: Query) -> list[str]:
+        """Return the topic words that say something (not ordinary language left over)."""
+        return [t for t in query.terms if self.background.is_topic(t)]
+
+    def _section(self, query: Query, k: int, notice: str) -> Answer:
+        kind = query.kind
+        assert kind is not None
+        topic = self._topic(query)
         if not topic:
-            return self._overview(question, intent, kind, notice, k)
-        terms = self.segmenter.expand(topic)
-        weights = {t: SYNONYM_WEIGHT for t in terms if t not in topic}
-        ranked = self.index.search_per_group(
-            terms, k, self._report_index, self._kind_mask(kind), weights
-        )
-        hits = tuple(Hit(self.passages[r.position], r.score, r.matched) for r in ranked)
-        if not hits:
+            return self._overview(query, kind, notice)
+        narrowed = dataclasses.replace(query, terms=tuple(topic))
+        rows = [s for s in self.retriever.search(narrowed, k, kind, per_report=True)
+                if s.coverage >= MIN_COVERAGE]
+        if not rows:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
-            return self._not_found(question, intent, why + notice, topic, kind)
-        query = QueryTerms(tuple(terms), tuple(topic), weights=weights)
-        quotes = tuple(self._section_quote(h, query, kind) for h in hits)
-        hits = tuple(q.hit for q in quotes)
-        return Answer(question, intent, True, quotes, hits, (), notice, "".join(topic))
+            return answers.not_found(query.question, query.intent, why + notice,
+                                     self.suggestions(topic, kind))
+        quotes = tuple(self._section_quote(s, kind) for s in rows)
+        return answers.found(query, quotes, tuple(s.hit for s in rows), notice,
+                             keyword="".join(topic))
 
-    def _section_quote(self, hit: Hit, query: QueryTerms, kind: Kind) -> Quote:
+    def _section_quote(self, scored: Scored, kind: Kind) -> Quote:
         """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""
-        text = self.segmenter.normalize(hit.passage.text)
-        if any(term in text for term in hit.matched_terms):
-            return quote_hit(hit, query, self._weight)
-        report = self._by_report[hit.passage.report_id]
-        return self._report_overview(report, kind) or quote_hit(hit, query, self._weight)
+        text = self.segmenter.normalize(scored.hit.passage.text)
+        if any(term in text for term in scored.hit.matched_terms):
+            return scored.quote
+        report = self._by_report[scored.hit.passage.report_id]
+        return answers.report_overview(report, kind) or scored.quote
 
-    def _report_overview(self, report: Report, kind: Kind) -> Quote | None:
-        """Quote a report's section of one kind as the list of its item headings."""
-        members = [p for p in report.passages if p.kind == kind]
-        if not members:
-            return None
-        items = [p for p in members if len(p.section_path) > 1] or members
-        return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
-
-    def _overview(self, question: str, intent: Intent, kind: Kind, notice: str, k: int) -> Answer:
-        # The first k reports that have such a section, found without walking every passage.
-        having = np.bincount(self._report_index[self._kind_mask(kind)], minlength=len(self.reports))
-        found = (self._report_overview(self.reports[i], kind) for i in np.flatnonzero(having)[:k])
-        quotes = tuple(q for q in found if q)
+    def _overview(self, query: Query, kind: Kind, notice: str) -> Answer:
+        wanted = set(query.scope.report_ids)
+        reports = [r for r in self.reports if not wanted or r.report_id in wanted]
+        found = (answers.report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
+        quotes = tuple(q for q in found if q)[:MAX_SECTION_REPORTS]
         if not quotes:
-            why = f"报告中没有「{KIND_NAMES[kind]}」部分。"
-            return self._not_found(question, intent, why + notice, [], kind)
-        hits = tuple(q.hit for q in quotes)
-        return Answer(question, intent, True, quotes, hits, (), notice)
+            where = f"{query.scope.label}的报告" if query.scope.named else "报告"
+            why = f"{where}中没有「{KIND_NAMES[kind]}」部分。"
+            return answers.not_found(query.question, query.intent, why + notice,
+                                     self.suggestions([], kind))
+        return answers.found(query, quotes, tuple(q.hit for q in quotes), notice)
 
-    def _search(
-        self, question: str, intent: Intent, tokens: list[str], k: int, notice: str
-    ) -> Answer:
-        base = self._with_compounds(tokens)
-        terms = self.segmenter.expand(base)
-        weights = {t: SYNONYM_WEIGHT for t in terms if t not in base}
-        ranked = self.index.search(terms, max(k * 6, 30), None, weights)
-        if not ranked or self._coverage(tokens, ranked[0].matched) < MIN_COVERAGE:
-            missing = [t for t in dict.fromkeys(tokens) if self.index.doc_freq(t) == 0]
-            why = (
-                "报告中没有找到相关内容"
-                + (f"（未出现：{'、'.join(missing)}）" if missing else "")
-                + "。"
-            )
-            return self._not_found(question, intent, why + notice, tokens)
-        figure = intent == "figure"
-        unit = asked_unit(question) if figure else ""
-        query = QueryTerms(tuple(terms), tuple(tokens), figure, unit, weights)
-        hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        weigh = cache(self._weight)  # each term's weight once per question, not per sentence
-        hits = self._rerank(hits, query, weigh)[:k]
-        quotes = tuple(quote_hit(h, query, weigh) for h in hits[: min(3, k)])
-        return Answer(question, intent, True, quotes, tuple(hits), (), notice)
+    def _compare(self, query: Query, notice: str) -> Answer:
+        """One line per report: "哪个单位…最多", "各单位…分别", "哪些单位…"."""
+        rows = [s for s in self.retriever.search(query, len(self.reports), per_report=True)
+                if s.coverage >= MIN_COVERAGE]
+        if not rows:
+            return self._nothing(query, notice)
+        if query.intent == "figure":
+            rows = answers.sort_by_count(rows, query.unit) or rows
+        return answers.compared(query, rows, self._by_report, notice)
 
-    def _rerank(self, hits: list[Hit], query: QueryTerms, weigh: Weigh) -> list[Hit]:
-        """Blend passage BM25 with how well the passage's best sentence answers.
+    def _search(self, query: Query, k: int, notice: str) -> Answer:
+        scored = self.retriever.search(query, k)
+        if not scored or scored[0].coverage < MIN_COVERAGE:
+            return self._nothing(query, notice)
+        kept = [scored[0], *(s for s in scored[1:] if s.coverage >= MIN_COVERAGE)]
+        if query.intent == "figure":
+            with_count = [s for s in kept if answers.states_count(s, query.unit)]
+            if not with_count:
+                return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
+            kept = with_count + [s for s in kept if s not in with_count]
+        return answers.searched(query, kept, k, self._by_report, notice)
 
-        Figure questions lean on the sentence: the number sits in one sentence, not spread
-        over a passage.
-        """
-        if not hits:
-            return hits
-        total = sum(query.weight(t, weigh) for t in set(query.terms)) or 1.0
-        top = max(h.score for h in hits) or 1.0
-        lean = SENTENCE_LEAN_FIGURE if query.figure else SENTENCE_LEAN
+    def _expanded(self, query: Query, k: int, notice: str) -> Answer:
+        """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""
+        scored = self.retriever.search(query, k)
+        kept = [s for s in scored if s.coverage >= MIN_COVERAGE]
+        if not kept:
+            return self._nothing(query, notice)
+        return answers.expanded(query, kept, notice)
 
-        def key(item: tuple[int, Hit]) -> tuple[float, int]:
-            i, hit = item
-            _, best, _ = best_sentence(hit.passage.text, query, weigh)
-            return (-(lean * best / total + (1 - lean) * hit.score / top), i)
+    def _nothing(self, query: Query, notice: str) -> Answer:
+        missing = [t for t in query.terms
+                   if self.index.doc_freq(t) == 0 and self.background.is_topic(t)]
+        return answers.nothing(query, missing, self._scope_titles(query), notice,
+                               self.suggestions(query.terms))
 
-        return [h for _, h in sorted(enumerate(hits), key=key)]
-
-    def _with_compounds(self, tokens: list[str]) -> list[str]:
-        """Add adjacent-token compounds the reports use (发展 + 党员 → 发展党员)."""
-        extra = [
-            a + b
-            for a, b in zip(tokens, tokens[1:], strict=False)
-            if a + b not in tokens and self.index.doc_freq(a + b)
-        ]
-        return tokens + extra
-
-    # -- helpers -------------------------------------------------------------------------
-
-    def _kind_mask(self, kind: Kind) -> npt.NDArray[np.bool_]:
-        """Return which passages are of a kind."""
-        mask = self._kind_masks.get(kind)
-        return mask if mask is not None else np.zeros(self.index.size, dtype=np.bool_)
-
-    def _weight(self, term: str) -> float:
-        """Return a term's information weight: unsmoothed idf, high for unseen terms."""
-        n, df = self.index.size, self.index.doc_freq(term)
-        return max(math.log((n - df + 0.5) / (df + 0.5)), 0.05)
-
-    def _coverage(self, tokens: list[str], matched: Sequence[str]) -> float:
-        got = set(matched)
-        distinct = set(tokens)
-        total = sum(self._weight(t) for t in distinct)
-        held = sum(
-            self._weight(t)
-            for t in distinct
-            if t in got or any(s in got for s in self.segmenter.synonyms.get(t, ()))
-        )
-        return held / total if total else 0.0
-
-    def _not_found(
-        self,
-        question: str,
-        intent: Intent,
-        notice: str,
-        tokens: list[str],
-        kind: Kind | None = None,
-    ) -> Answer:
-        return Answer(question, intent, False, (), (), self.suggestions(tokens, kind), notice)
+    def _scope_titles(self, query: Query) -> list[str]:
+        return [self._by_report[r].title for r in query.scope.report_ids if r in self._by_report]
 
     def suggestions(self, tokens: Sequence[str] = (), kind: Kind | None = None) -> tuple[str, ...]:
         """Suggest what to try: the section commands and the closest section titles."""
-        out = [
-            f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
-            for n in ("problems", "plans", "highlights", "reports")
-        ]
-        near = self.index.search(list(tokens), 3, None if kind is None else self._kind_mask(kind))
-        titles = dict.fromkeys(self.passages[r.position].section for r in near)
-        out.extend(f"相近章节：{t}" for t in list(titles)[:3])
-        return tuple(out)
-
-
-SECTION_INTENTS_BY_KIND: dict[str, Intent] = {v: k for k, v in SECTION_INTENTS.items()}
+        mask = None if kind is None else self.retriever.kind_masks.get(kind)
+        near = self.index.search(list(tokens), 3, mask) if tokens else []
+        titles = list(dict.fromkeys(self.passages[r.position].section for r in near))[:3]
+        return answers.suggestions(titles)
 
 
 def _cached_tokens(reports: Sequence[Report], segmenter: Segmenter, cache_path: Path) -> TokenTable:
@@ -335,6 +298,7 @@ def index_text(passage: Passage) -> str:
 
 def section_item(passage: Passage) -> str:
     """Return the line a section overview shows for a passage: its top item heading."""
-    if len(passage.section_path) > 1:
-        return passage.section_path[1]
-    return passage.label or passage.text[:40]
+    return answers.section_item(passage)
+
+
+__all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_question"]

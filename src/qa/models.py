@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Literal
 
 Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
-Intent = Literal["general", "figure", "problems", "plans", "highlights", "causes"]
+Intent = Literal[
+    "general", "figure", "problems", "plans", "highlights", "causes", "rectification"
+]
 
 PATH_SEP = " › "
 # What users read for each section kind (CLI, bot headers, notices).
@@ -109,3 +111,6 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     notice: str = ""  # e.g. the question was shortened
     keyword: str = ""
+    lead: str = ""  # the fact in one line, shown before the quotes
+    smalltalk: str = ""  # "greeting" / "thanks": a friendly reply, no search, no buttons
+    scope: str = ""  # the reports the question named ("党组", "2022年"), for messages

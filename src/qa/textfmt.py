@@ -23,6 +23,10 @@ def render_quote(quote: Quote) -> str:
 def render_text(answer: Answer) -> str:
     """Render an answer as plain text: quotes first, so the fact leads."""
     parts: list[str] = []
+    if answer.smalltalk:
+        return answer.notice
+    if answer.lead:
+        parts.append(answer.lead)
     if answer.found:
         if answer.quotes and answer.quotes[0].items:
             title = KIND_NAMES.get(answer.intent, "")
@@ -30,6 +34,9 @@ def render_text(answer: Answer) -> str:
         parts.extend(render_quote(q) for q in answer.quotes)
         if answer.notice:
             parts.append(answer.notice)
+    elif answer.quotes:  # the topic is there, the asked fact is not (e.g. a hidden figure)
+        parts.append("没找到。" + answer.notice + "提到的地方：")
+        parts.extend(render_quote(q) for q in answer.quotes)
     else:
         parts.append("没找到。" + answer.notice)
         if answer.suggestions:

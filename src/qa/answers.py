@@ -1,0 +1,180 @@
+"""Answer composition: the fact first, then cited quotes; "not found" as an honest value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .commands import COMMANDS_BY_NAME
+from .compose import counts_in, has_fitting_count, highlight_spans, overview_quote
+from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
+from .structure import cn_to_int
+from .retrieve import Scored
+from .understand import Query
+
+MAX_QUOTES = 3
+EXPANDED_CHARS = 600
+SMALLTALK_REPLIES = {
+    "greeting": "您好！我可以回答党建工作报告里的问题，例如：今年发展了多少党员？（/help 查看用法）",
+    "thanks": "不客气！还有问题随时问我。",
+}
+
+
+def report_name(report: Report) -> str:
+    """Return how a lead line names a report: its unit and number ("党组（002）")."""
+    short = report.report_id.split("_")[0]
+    return f"{report.unit or report.title}（{short}）"
+
+
+def suggestions(titles: Sequence[str]) -> tuple[str, ...]:
+    """Return what to try instead: the section commands and the closest section titles."""
+    out = [
+        f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
+        for n in ("problems", "plans", "highlights", "reports")
+    ]
+    out.extend(f"相近章节：{t}" for t in titles)
+    return tuple(out)
+
+
+def smalltalk(question: str, kind: str) -> Answer:
+    """Reply to a greeting or thanks: friendly, short, no search."""
+    return Answer(question, "general", False, (), notice=SMALLTALK_REPLIES[kind], smalltalk=kind)
+
+
+def not_found(question: str, intent: Intent, why: str, hints: tuple[str, ...]) -> Answer:
+    """Return an honest "nothing found" with the reason and what to try."""
+    return Answer(question, intent, False, (), (), hints, why)
+
+
+def nothing(
+    query: Query, missing: Sequence[str], scope_titles: Sequence[str], notice: str,
+    hints: tuple[str, ...],
+) -> Answer:
+    """Say that the reports (or the named ones) are silent on the question."""
+    topic = "、".join(dict.fromkeys(query.terms)) or query.text
+    if query.scope.named and scope_titles:
+        where = "、".join(f"《{t}》" for t in scope_titles[:3])
+        why = f"{where}中没有提到「{topic[:30]}」。"
+    else:
+        why = "报告中没有找到相关内容" + (f"（未出现：{'、'.join(missing[:5])}）" if missing else "")
+        why += "。"
+    return Answer(query.question, query.intent, False, (), (), hints, why + notice,
+                  scope=query.scope.label)
+
+
+def found(
+    query: Query, quotes: tuple[Quote, ...], hits: tuple[Hit, ...], notice: str,
+    lead: str = "", keyword: str = "",
+) -> Answer:
+    """Return a found answer."""
+    return Answer(query.question or query.text, query.intent, True, quotes, hits, (), notice,
+                  keyword, lead, scope=query.scope.label)
+
+
+def section_item(passage: Passage) -> str:
+    """Return the line a section overview shows for a passage: its top item heading."""
+    if len(passage.section_path) > 1:
+        return passage.section_path[1]
+    return passage.label or passage.text[:40]
+
+
+def report_overview(report: Report, kind: Kind) -> Quote | None:
+    """Quote a report's section of one kind as the list of its item headings."""
+    members = [p for p in report.passages if p.kind == kind]
+    if not members:
+        return None
+    items = [p for p in members if len(p.section_path) > 1] or members
+    return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
+
+
+def count_value(number: str) -> float:
+    """Return a count's value: digits, or Chinese numerals up to 99 (两 = 2)."""
+    if number.replace(".", "", 1).isdigit():
+        return float(number)
+    try:
+        return float(cn_to_int(number.replace("两", "二")))
+    except (KeyError, ValueError):
+        return 0.0
+
+
+def fitting_counts(text: str, unit: str) -> list[str]:
+    """Return the counts in a text that answer the asked measure word ("87名", "20余次")."""
+    out = []
+    for number, measure in counts_in(text):
+        phrase = number + measure
+        if has_fitting_count(phrase, unit):
+            out.append(phrase)
+    return out
+
+
+def states_count(scored: Scored, unit: str) -> bool:
+    """Tell whether a scored hit's quote states a count in the asked measure word."""
+    return has_fitting_count(scored.quote.text, unit)
+
+
+def sort_by_count(rows: Sequence[Scored], unit: str) -> list[Scored]:
+    """Keep the rows whose quote states a fitting count, largest first."""
+    valued = []
+    for row in rows:
+        counts = [c for c in counts_in(row.quote.text)
+                  if has_fitting_count(c[0] + c[1], unit)]
+        if counts:
+            valued.append((max(count_value(n) for n, _ in counts), row))
+    valued.sort(key=lambda pair: -pair[0])
+    return [row for _, row in valued]
+
+
+def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report],
+             notice: str) -> Answer:
+    """One line per report, the extreme first: "县直机关工委（003）最多：87名"."""
+    parts = []
+    for i, row in enumerate(rows):
+        hit, quote = row.hit, row.quote
+        name = report_name(reports[hit.passage.report_id])
+        if query.intent == "figure":
+            counts = "、".join(fitting_counts(quote.text, query.unit)) or "未给出数字"
+            parts.append(f"{name}{'最多' if i == 0 and len(rows) > 1 else ''}：{counts}")
+        else:
+            parts.append(name)
+    lead = ("；".join(parts) if query.intent == "figure" else "提到的单位：" + "、".join(parts))
+    quotes = tuple(row.quote for row in rows)
+    hits = tuple(row.hit for row in rows)
+    return found(query, quotes, hits, notice, lead)
+
+
+def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str, Report],
+             notice: str) -> Answer:
+    """Quote the best passages; a figure question leads with the counts it found."""
+    top = list(rows)[:MAX_QUOTES]
+    lead = ""
+    if query.intent == "figure":
+        parts = []
+        for row in top:
+            counts = fitting_counts(row.quote.text, query.unit)
+            if counts:
+                hit = row.hit
+                parts.append(f"{report_name(reports[hit.passage.report_id])} {'、'.join(counts)}")
+        lead = "；".join(dict.fromkeys(parts))
+    quotes = tuple(row.quote for row in top)
+    hits = tuple(row.hit for row in list(rows)[:k])
+    return found(query, quotes, hits, notice, lead)
+
+
+def no_figure(query: Query, rows: Sequence[Scored], notice: str,
+              hints: tuple[str, ...]) -> Answer:
+    """Say the reports give no figure, and show where the topic is mentioned."""
+    quotes = tuple(row.quote for row in list(rows)[:2])
+    why = "报告提到了这件事，但没有给出具体数字（或数字已隐去）。"
+    return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
+                  scope=query.scope.label)
+
+
+def expanded(query: Query, rows: Sequence[Scored], notice: str) -> Answer:
+    """Answer with whole passages, for "具体怎么做的" / "原文" after an answer."""
+    quotes = []
+    for row in list(rows)[:MAX_QUOTES]:
+        hit = row.hit
+        text = hit.passage.text
+        if len(text) > EXPANDED_CHARS:
+            text = text[:EXPANDED_CHARS] + "…"
+        quotes.append(Quote(hit, text, highlight_spans(text, query.terms, False)))
+    return found(query, tuple(quotes), tuple(q.hit for q in quotes), notice)

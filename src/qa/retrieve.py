@@ -1,0 +1,160 @@
+"""Retrieval policy: candidates from the index, coverage of the question, sentence rerank.
+
+Small pure functions over a ``Query``; the engine only orchestrates. Coverage decides "found":
+the share of the question's information (``qa.weights``) that a passage holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from .compose import QueryTerms, Weigh, best_sentence, drop_subterms, quote_hit
+from .index import PassageIndex
+from .models import Hit, Kind, Passage, Quote, Report
+from .understand import Query
+from .weights import Background
+
+# Share of a question's information the best passage must hold to count as found.
+MIN_COVERAGE = 0.5
+# Credit for a word matched only through what it stands for.
+THESAURUS_CREDIT = 0.9
+PART_CREDIT = 0.8
+SUBWORD_CREDIT = 0.6
+# How much the best sentence (vs the whole passage's BM25) decides the final order.
+SENTENCE_LEAN = 0.5
+SENTENCE_LEAN_FIGURE = 0.8
+# A cause word inside a topic question boosts causes sections instead of restricting to them.
+CAUSES_BOOST = 1.3
+CANDIDATES = 30
+
+
+def word_credit(word: str, query: Query, matched: set[str]) -> float:
+    """Return how much of one question word a passage holds (1 = the word itself)."""
+    if word in matched:
+        return 1.0
+    expansions = query.expansions.get(word, ())
+    subwords = [w for w in expansions if w in word]
+    if any(w in matched for w in expansions if w not in subwords):
+        return THESAURUS_CREDIT
+    parts = [t for t in query.terms if t != word and t in word]
+    if parts:
+        share = sum(1 for p in parts if p in matched) / len(parts)
+        if share:
+            return PART_CREDIT * share
+    if subwords:
+        return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
+    return 0.0
+
+
+def coverage(query: Query, matched: Sequence[str], weigh: Weigh) -> float:
+    """Return the share of the question's information weight that the matched words hold."""
+    words = drop_subterms(query.terms)
+    total = sum(weigh(w) for w in words)
+    if not total:
+        return 0.0
+    got = set(matched)
+    return sum(weigh(w) * word_credit(w, query, got) for w in words) / total
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A hit with its coverage of the question and its best quote."""
+
+    hit: Hit
+    coverage: float
+    quote: Quote
+
+
+class Retriever:
+    """Find and order the passages that answer a ``Query``."""
+
+    def __init__(
+        self,
+        index: PassageIndex,
+        passages: Sequence[Passage],
+        reports: Sequence[Report],
+        background: Background,
+    ) -> None:
+        self.index = index
+        self.passages = passages
+        self.background = background
+        self.report_of = np.repeat(
+            np.arange(len(reports), dtype=np.int32), [len(r.passages) for r in reports]
+        )
+        self._report_pos = {r.report_id: i for i, r in enumerate(reports)}
+        kinds = np.array([p.kind for p in passages], dtype=object)
+        # One boolean mask per kind, built once: comparing object arrays per query is slow.
+        self.kind_masks: dict[str, npt.NDArray[np.bool_]] = {
+            kind: kinds == kind for kind in set(kinds.tolist())
+        }
+
+    def allowed(self, query: Query, kind: Kind | None = None) -> npt.NDArray[np.bool_] | None:
+        """Return the passages a query may reach (its scope and section kind), None for all."""
+        mask: npt.NDArray[np.bool_] | None = None
+        if query.scope.report_ids:
+            wanted = [self._report_pos[r] for r in query.scope.report_ids if r in self._report_pos]
+            mask = np.isin(self.report_of, wanted)
+        if kind is not None:
+            by_kind = self.kind_masks.get(kind)
+            if by_kind is None:
+                by_kind = np.zeros(self.index.size, dtype=np.bool_)
+            mask = by_kind if mask is None else mask & by_kind
+        return mask
+
+    def query_terms(self, query: Query) -> QueryTerms:
+        """Return what sentence scoring needs from a query."""
+        figure = query.intent == "figure"
+        return QueryTerms(
+            query.search_terms, query.terms, figure, query.unit, query.term_weights()
+        )
+
+    def search(
+        self, query: Query, k: int, kind: Kind | None = None, per_report: bool = False
+    ) -> list[Scored]:
+        """Return up to k passages, best first, each with coverage and quote.
+
+        ``per_report`` keeps only each report's best passage (section questions, "各单位").
+        """
+        terms = list(query.search_terms)
+        if not terms:
+            return []
+        weights = query.term_weights()
+        allowed = self.allowed(query, kind)
+        many = max(k * 6, CANDIDATES)
+        if per_report:
+            ranked = self.index.search_per_group(terms, many, self.report_of, allowed, weights)
+        else:
+            ranked = self.index.search(terms, many, allowed, weights)
+        hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
+        if query.intent == "causes" and kind is None:
+            hits = [Hit(h.passage, h.score * CAUSES_BOOST, h.matched_terms)
+                    if h.passage.kind == "causes" else h for h in hits]
+        return self.rerank(query, hits)[:k]
+
+    def rerank(self, query: Query, hits: list[Hit]) -> list[Scored]:
+        """Blend passage BM25 with how well the passage's best sentence answers.
+
+        Figure questions lean on the sentence: the number sits in one sentence, not spread
+        over a passage.
+        """
+        if not hits:
+            return []
+        weigh: Weigh = cache(self.background.weight)
+        terms = self.query_terms(query)
+        total = sum(terms.weight(t, weigh) for t in set(terms.terms)) or 1.0
+        top = max(h.score for h in hits) or 1.0
+        lean = SENTENCE_LEAN_FIGURE if terms.figure else SENTENCE_LEAN
+        keyed = []
+        for i, hit in enumerate(hits):
+            _, best, _ = best_sentence(hit.passage.text, terms, weigh)
+            keyed.append((-(lean * best / total + (1 - lean) * hit.score / top), i, hit))
+        keyed.sort(key=lambda row: (row[0], row[1]))
+        return [
+            Scored(hit, coverage(query, hit.matched_terms, weigh), quote_hit(hit, terms, weigh))
+            for _, _, hit in keyed
+        ]

@@ -1,0 +1,123 @@
+"""How much information a question word carries: the one weight formula of the engine.
+
+A word the reports never use is not "missing content" when it is ordinary language (麻烦, 东西,
+哪里): its weight comes from a background model of general Chinese, the word frequencies and
+part-of-speech tags jieba ships in its dictionary. A rare content word (比特币, 公积金, 国足)
+weighs a lot, so a question about it is honestly not found. Words the reports do use never
+weigh less than ``REPORT_FLOOR``; listed fillers weigh ``FILLER_WEIGHT``, below every report word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+
+# Self-information (nats) of a word in general Chinese: at or below LOW it is everyday
+# language, at or above LOW + SPAN it is as specific as words get.
+LOW_INFO = 7.0
+INFO_SPAN = 8.0
+MIN_SPECIFICITY = 0.05
+REPORT_FLOOR = 0.35
+FILLER_WEIGHT = 0.02
+# Part of speech scales specificity: a rare adverb still says little about the topic.
+FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f l k h x zg".split())
+PREDICATE_TAGS = frozenset("v vd vg a ad an ag z b i".split())
+FUNCTION_FACTOR = 0.25
+PREDICATE_FACTOR = 0.6
+# Below these a word left over from a section question is ordinary language, not a topic.
+TOPIC_MIN = 0.3
+TOPIC_MIN_REPORT = 0.12
+
+
+def specificity(freq: int, total: int) -> float:
+    """Return how specific a word is in general Chinese, 0.05 (everyday) to 1 (rare)."""
+    info = math.log(total / (freq + 1)) if total > 0 else LOW_INFO + INFO_SPAN
+    return min(1.0, max(MIN_SPECIFICITY, (info - LOW_INFO) / INFO_SPAN))
+
+
+def tag_factor(tag: str | None) -> float:
+    """Return how much a part of speech can carry a topic (nouns 1, verbs 0.6, particles 0.25)."""
+    if tag in FUNCTION_TAGS:
+        return FUNCTION_FACTOR
+    if tag in PREDICATE_TAGS:
+        return PREDICATE_FACTOR
+    return 1.0
+
+
+def information_weight(
+    freq: int, total: int, tag: str | None, in_reports: bool, filler: bool = False
+) -> float:
+    """Return a question word's weight: background specificity × part of speech, floored."""
+    if filler:
+        return FILLER_WEIGHT
+    weight = specificity(freq, total) * tag_factor(tag)
+    return max(weight, REPORT_FLOOR) if in_reports else weight
+
+
+@cache
+def _dictionary_tags(path: Path) -> dict[str, str]:
+    """Read each word's part-of-speech tag from jieba's dictionary (once, on first question)."""
+    tags: dict[str, str] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+class Background:
+    """A word weigher: jieba's word frequencies and tags plus the reports' own vocabulary."""
+
+    def __init__(
+        self,
+        frequencies: Callable[[], tuple[Mapping[str, int], int]],
+        doc_freq: Callable[[str], int],
+        fillers: frozenset[str] = frozenset(),
+        dictionary: Path | None = None,
+    ) -> None:
+        # Read lazily: jieba's dictionary is loaded on first use, not when the engine is built.
+        self._frequencies = frequencies
+        self.doc_freq = doc_freq
+        self.fillers = fillers
+        self.dictionary = dictionary
+        self._cache: dict[str, float] = {}
+
+    def tag(self, word: str) -> str | None:
+        """Return jieba's part-of-speech tag for a word, None when unknown."""
+        if self.dictionary is None:
+            return None
+        return _dictionary_tags(self.dictionary).get(word)
+
+    def weight(self, word: str) -> float:
+        """Return the information weight of a question word (cached per engine)."""
+        cached = self._cache.get(word)
+        if cached is None:
+            freq, total = self._frequencies()
+            cached = information_weight(
+                int(freq.get(word, 0)),
+                total,
+                self.tag(word),
+                self.doc_freq(word) > 0,
+                word in self.fillers,
+            )
+            if len(self._cache) < 100_000:
+                self._cache[word] = cached
+        return cached
+
+    def is_topic(self, word: str) -> bool:
+        """Tell whether a word can be the topic of a question (not ordinary language).
+
+        A report word counts unless it is a function word; any other word must be specific
+        in general Chinese ("准备", "出现" left over from a section question are not topics).
+        """
+        if word in self.fillers:
+            return False
+        freq, total = self._frequencies()
+        tag = self.tag(word)
+        general = specificity(int(freq.get(word, 0)), total) * tag_factor(tag)
+        if self.doc_freq(word) > 0:
+            return general >= TOPIC_MIN_REPORT
+        return general >= TOPIC_MIN
