@@ -57,6 +57,17 @@ def _tokenizer_for(lexicon: tuple[str, ...]) -> jieba.Tokenizer:
     return _TOKENIZERS.setdefault(lexicon, jieba.Tokenizer())
 
 
+def default_lexicon() -> tuple[str, ...]:
+    """Return the domain lexicon plus every thesaurus phrase, so jieba keeps them whole."""
+    from .language import load_language  # language reads data only; no cycle at import time
+
+    words = _read_lines("lexicon.txt")
+    known = {line.split()[0] for line in words}
+    thesaurus = load_language().thesaurus
+    extra = {w for source, targets in thesaurus.expansions.items() for w in (source, *targets)}
+    return tuple(words + sorted(w for w in extra if w not in known and len(w) >= 2))
+
+
 class Segmenter:
     """Turn text into search tokens; documents and queries must go through the same one."""
 
@@ -66,7 +77,7 @@ class Segmenter:
         stopwords: Iterable[str] | None = None,
         synonyms: Iterable[Iterable[str]] | None = None,
     ) -> None:
-        self.lexicon = tuple(lexicon) if lexicon is not None else tuple(_read_lines("lexicon.txt"))
+        self.lexicon = tuple(lexicon) if lexicon is not None else default_lexicon()
         self.stopwords = frozenset(
             stopwords if stopwords is not None else _read_lines("stopwords.txt")
         )
@@ -113,8 +124,11 @@ class Segmenter:
         self._jieba.initialize()
         for line in self.lexicon:
             word, *rest = line.split()
+            word = self.normalize(word)
             freq = int(rest[0]) if rest and rest[0].isdigit() else None
-            self._jieba.add_word(self.normalize(word), freq)
+            if freq is None and word in self._jieba.FREQ:
+                continue  # a thesaurus phrase jieba already knows keeps its own frequency
+            self._jieba.add_word(word, freq)
 
     def normalize(self, text: str) -> str:
         """Fold width, case and traditional characters so both sides compare equal."""

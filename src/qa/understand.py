@@ -185,11 +185,23 @@ def understand(
     scope, rest = find_scope(normal.text, reports, language, intent)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
+    unit = asked_unit(rest) if intent == "figure" else ""
+    # The words that named the intent are not the topic ("接下来打算" must not search 接下).
+    rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
-    unit = asked_unit(rest) if intent == "figure" else ""
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
     return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit)
+
+
+def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
+    return next((phrases for name, phrases in language.intents if name == intent), ())
+
+
+def _strip(text: str, phrases: Sequence[str]) -> str:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        text = text.replace(phrase, " ")
+    return text
 
 
 def _with_compounds(tokens: list[str], doc_freq: Callable[[str], int]) -> list[str]:
