@@ -66,10 +66,7 @@ class QAEngine:
             token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
         self.index = PassageIndex.build(token_lists)
         self.background = Background(
-            self.segmenter.word_frequencies,
-            self.index.doc_freq,
-            frozenset(self.language.fillers),
-            self.segmenter.dictionary_path,
+            self.segmenter.dictionary_path, self.index.doc_freq, frozenset(self.language.fillers)
         )
         self.retriever = Retriever(self.index, self.passages, self.reports, self.background)
 

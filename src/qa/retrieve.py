@@ -152,9 +152,9 @@ class Retriever:
         keyed = []
         for i, hit in enumerate(hits):
             _, best, _ = best_sentence(hit.passage.text, terms, weigh)
-            keyed.append((-(lean * best / total + (1 - lean) * hit.score / top), i, hit))
+            covered = coverage(query, hit.matched_terms, weigh)
+            # A passage holding less of the question ranks lower whatever its BM25.
+            blend = (lean * best / total + (1 - lean) * hit.score / top) * covered
+            keyed.append((-blend, i, hit, covered))
         keyed.sort(key=lambda row: (row[0], row[1]))
-        return [
-            Scored(hit, coverage(query, hit.matched_terms, weigh), quote_hit(hit, terms, weigh))
-            for _, _, hit in keyed
-        ]
+        return [Scored(hit, covered, quote_hit(hit, terms, weigh)) for _, _, hit, covered in keyed]

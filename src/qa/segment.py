@@ -110,11 +110,6 @@ class Segmenter:
         if not self._jieba.initialized:
             load_prefix_dict(self._jieba, self.version, self._build_dictionary)
 
-    def word_frequencies(self) -> tuple[dict[str, int], int]:
-        """Return jieba's word frequencies and their total: a model of general Chinese."""
-        self.initialize()
-        return self._jieba.FREQ, self._jieba.total
-
     @property
     def dictionary_path(self) -> Path:
         """Return the path of jieba's main dictionary (words, frequencies, tags)."""

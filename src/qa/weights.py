@@ -57,15 +57,21 @@ def information_weight(
 
 
 @cache
-def _dictionary_tags(path: Path) -> dict[str, str]:
-    """Read each word's part-of-speech tag from jieba's dictionary (once, on first question)."""
-    tags: dict[str, str] = {}
+def read_dictionary(path: Path) -> tuple[dict[str, tuple[int, str]], int]:
+    """Read jieba's own dictionary: each word's frequency and tag, and the frequency total.
+
+    The tokenizer's live table is not used: the domain lexicon adds words with made-up
+    frequencies, which say nothing about general Chinese.
+    """
+    words: dict[str, tuple[int, str]] = {}
+    total = 0
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             parts = line.split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
+            if len(parts) == 3 and parts[1].isdigit():
+                words[parts[0]] = (int(parts[1]), parts[2])
+                total += int(parts[1])
+    return words, total
 
 
 class Background:
@@ -73,33 +79,35 @@ class Background:
 
     def __init__(
         self,
-        frequencies: Callable[[], tuple[Mapping[str, int], int]],
+        dictionary: Path | Callable[[], tuple[Mapping[str, tuple[int, str]], int]],
         doc_freq: Callable[[str], int],
         fillers: frozenset[str] = frozenset(),
-        dictionary: Path | None = None,
     ) -> None:
-        # Read lazily: jieba's dictionary is loaded on first use, not when the engine is built.
-        self._frequencies = frequencies
+        # Read lazily: the dictionary is read on the first question, not when the engine is built.
+        self._source = dictionary
         self.doc_freq = doc_freq
         self.fillers = fillers
-        self.dictionary = dictionary
         self._cache: dict[str, float] = {}
 
-    def tag(self, word: str) -> str | None:
-        """Return jieba's part-of-speech tag for a word, None when unknown."""
-        if self.dictionary is None:
-            return None
-        return _dictionary_tags(self.dictionary).get(word)
+    def _table(self) -> tuple[Mapping[str, tuple[int, str]], int]:
+        if isinstance(self._source, Path):
+            return read_dictionary(self._source)
+        return self._source()
+
+    def frequency(self, word: str) -> tuple[int, str | None]:
+        """Return a word's frequency in general Chinese and its tag (0, None when unknown)."""
+        entry = self._table()[0].get(word)
+        return entry if entry is not None else (0, None)
 
     def weight(self, word: str) -> float:
         """Return the information weight of a question word (cached per engine)."""
         cached = self._cache.get(word)
         if cached is None:
-            freq, total = self._frequencies()
+            freq, tag = self.frequency(word)
             cached = information_weight(
-                int(freq.get(word, 0)),
-                total,
-                self.tag(word),
+                freq,
+                self._table()[1],
+                tag,
                 self.doc_freq(word) > 0,
                 word in self.fillers,
             )
@@ -115,9 +123,8 @@ class Background:
         """
         if word in self.fillers:
             return False
-        freq, total = self._frequencies()
-        tag = self.tag(word)
-        general = specificity(int(freq.get(word, 0)), total) * tag_factor(tag)
+        freq, tag = self.frequency(word)
+        general = specificity(freq, self._table()[1]) * tag_factor(tag)
         if self.doc_freq(word) > 0:
             return general >= TOPIC_MIN_REPORT
         return general >= TOPIC_MIN
