@@ -78,7 +78,20 @@ def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
             score *= 1.5
             if query.unit and any(f.endswith(query.unit) for f in figures):
                 score *= 1.3
+            if _count_follows_term(folded, matched):
+                score *= 1.2  # "查摆问题67个": the count belongs to the asked thing
     return score
+
+
+def _count_follows_term(folded: str, terms: Sequence[str]) -> bool:
+    """Tell whether a number follows a query term within a few characters."""
+    for term in terms:
+        at = folded.find(term)
+        while at >= 0:
+            if re.match(r".{0,4}?\d", folded[at + len(term) :]):
+                return True
+            at = folded.find(term, at + 1)
+    return False
 
 
 def trim_sentence(sentence: str, terms: Sequence[str], limit: int = MAX_QUOTE_CHARS) -> str:
@@ -172,7 +185,7 @@ _FITS: dict[str, frozenset[str]] = {
     "家": frozenset("个家所户"),
     "项": frozenset("个项件条"),
     "件": frozenset("个项件条"),
-    "钱": frozenset({"元", "万元"}),
+    "元": frozenset({"元", "万元"}),
 }
 
 

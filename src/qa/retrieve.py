@@ -41,11 +41,14 @@ def word_credit(word: str, query: Query, matched: set[str]) -> float:
     subwords = [w for w in expansions if w in word]
     if any(w in matched for w in expansions if w not in subwords):
         return THESAURUS_CREDIT
-    parts = [t for t in query.terms if t != word and t in word]
+    parts = [t for t in query.terms if t != word and t in word and t in matched]
     if parts:
-        share = sum(1 for p in parts if p in matched) / len(parts)
-        if share:
-            return PART_CREDIT * share
+        # The share of the word's characters its matched parts cover (发展+党员 of 新发展党员).
+        covered = set()
+        for part in parts:
+            start = word.find(part)
+            covered.update(range(start, start + len(part)))
+        return PART_CREDIT * len(covered) / len(word)
     if subwords:
         return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
     return 0.0

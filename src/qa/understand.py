@@ -26,7 +26,7 @@ SECTION_KINDS: dict[str, Kind] = {
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
 _REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
 _UNIT_ASKED = re.compile(
-    r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元|钱)"
+    r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
 )
 
 
@@ -187,7 +187,8 @@ def understand(
     which = any(p in compact for p in language.which_phrases)
     unit = asked_unit(rest) if intent == "figure" else ""
     # The words that named the intent are not the topic ("接下来打算" must not search 接下).
-    rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases])
+    long_topic = [w for w in language.topic_words if len(w) >= 3]
+    rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
