@@ -112,13 +112,12 @@ def states_count(scored: Scored, unit: str) -> bool:
 
 
 def sort_by_count(rows: Sequence[Scored], unit: str) -> list[Scored]:
-    """Keep the rows whose quote states a fitting count, largest first."""
+    """Order rows by the count their quote states, largest first; rows without one last."""
     valued = []
     for row in rows:
         counts = [c for c in counts_in(row.quote.text)
                   if has_fitting_count(c[0] + c[1], unit)]
-        if counts:
-            valued.append((max(count_value(n) for n, _ in counts), row))
+        valued.append((max((count_value(n) for n, _ in counts), default=-1.0), row))
     valued.sort(key=lambda pair: -pair[0])
     return [row for _, row in valued]
 
@@ -131,8 +130,10 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
         hit, quote = row.hit, row.quote
         name = report_name(reports[hit.passage.report_id])
         if query.intent == "figure":
-            counts = "、".join(fitting_counts(quote.text, query.unit)) or "未给出数字"
-            parts.append(f"{name}{'最多' if i == 0 and len(rows) > 1 else ''}：{counts}")
+            found_counts = fitting_counts(quote.text, query.unit)
+            counts = "、".join(found_counts) or "未给出数字"
+            top = i == 0 and len(rows) > 1 and found_counts
+            parts.append(f"{name}{'最多' if top else ''}：{counts}")
         else:
             parts.append(name)
     lead = ("；".join(parts) if query.intent == "figure" else "提到的单位：" + "、".join(parts))

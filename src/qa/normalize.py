@@ -49,8 +49,11 @@ def _replace_words(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
             if old.isascii():
                 # English fillers only as whole words: "ok" must not eat "book".
                 text = re.sub(rf"(?<![a-z]){re.escape(old)}(?![a-z])", f" {new} ", text)
+            elif new:
+                # Chinese for Chinese in place: "唠唠嗑" → "唠嗑" must stay one word.
+                text = text.replace(old, new if not new.isascii() else f" {new} ")
             else:
-                text = text.replace(old, f" {new} " if new else " ")
+                text = text.replace(old, " ")
     return text
 
 

@@ -26,6 +26,8 @@ FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f l k h x zg".s
 PREDICATE_TAGS = frozenset("v vd vg a ad an ag z b i".split())
 FUNCTION_FACTOR = 0.25
 PREDICATE_FACTOR = 0.6
+# A word jieba does not know counts as this many times rarer than its most common character.
+OOV_DAMPING = 50
 # Below these a word left over from a section question is ordinary language, not a topic.
 TOPIC_MIN = 0.3
 TOPIC_MIN_REPORT = 0.12
@@ -95,9 +97,17 @@ class Background:
         return self._source()
 
     def frequency(self, word: str) -> tuple[int, str | None]:
-        """Return a word's frequency in general Chinese and its tag (0, None when unknown)."""
-        entry = self._table()[0].get(word)
-        return entry if entry is not None else (0, None)
+        """Return a word's frequency in general Chinese and its tag.
+
+        A word jieba does not know is mostly a run of single characters it could not join
+        ("不把抓", "叫啥"): it counts as common as its most common character, tagged unknown.
+        """
+        table = self._table()[0]
+        entry = table.get(word)
+        if entry is not None:
+            return entry
+        chars = [table.get(c, (0, "x"))[0] for c in word]
+        return (max(chars) // OOV_DAMPING if chars else 0), None
 
     def weight(self, word: str) -> float:
         """Return the information weight of a question word (cached per engine)."""
