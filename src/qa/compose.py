@@ -181,7 +181,7 @@ _FITS: dict[str, frozenset[str]] = {
     "次": frozenset({"次", "场次", "场", "期", "轮"}),
     "场": frozenset({"次", "场次", "场"}),
     "场次": frozenset({"次", "场次", "场"}),
-    "个": frozenset("个家支项张所条件种类本部户届"),
+    "个": frozenset("个家支项张所条件种类本部户届名人位"),
     "家": frozenset("个家所户"),
     "项": frozenset("个项件条"),
     "件": frozenset("个项件条"),
