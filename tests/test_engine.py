@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa import MAX_QUESTION_CHARS, QAEngine, Segmenter, UnknownReportError, parse_report
-from qa.intent import asked_unit, detect_intent, topic_terms
+from qa.language import load_language
+from qa.understand import asked_unit, detect_intent, topic_terms
 
 
 @pytest.mark.parametrize(
@@ -27,8 +28,9 @@ def test_detect_intent(question: str, intent: str) -> None:
 
 
 def test_topic_terms_drop_intent_words_even_inside_compounds() -> None:
-    assert topic_terms(["下步打算", "下步", "打算"]) == []
-    assert topic_terms(["意识形态", "工作", "不足"]) == ["意识形态"]
+    language = load_language()
+    assert topic_terms(["下步打算", "下步", "打算"], language) == []
+    assert topic_terms(["意识形态", "工作", "不足"], language) == ["意识形态"]
     assert asked_unit("培训党员多少人次") == "人次" and asked_unit("党费收缴") == ""
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .commands import COMMANDS_BY_NAME
-from .compose import counts_in, has_fitting_count, highlight_spans, overview_quote
+from .compose import (
+    counts_after_terms,
+    counts_in,
+    has_fitting_count,
+    has_redacted_count,
+    highlight_spans,
+    overview_quote,
+)
 from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
 from .structure import cn_to_int
 from .retrieve import Scored
@@ -96,10 +103,13 @@ def count_value(number: str) -> float:
         return 0.0
 
 
-def fitting_counts(text: str, unit: str) -> list[str]:
-    """Return the counts in a text that answer the asked measure word ("87名", "20余次")."""
+def fitting_counts(text: str, unit: str, terms: Sequence[str] = ()) -> list[str]:
+    """Return the counts in a text that answer the asked measure word ("87名", "20余次").
+
+    Counts right after a question word come first and alone when there are any.
+    """
     out = []
-    for number, measure in counts_in(text):
+    for number, measure in counts_after_terms(text, terms) or counts_in(text):
         phrase = number + measure
         if has_fitting_count(phrase, unit):
             out.append(phrase)
@@ -111,11 +121,16 @@ def states_count(scored: Scored, unit: str) -> bool:
     return has_fitting_count(scored.quote.text, unit)
 
 
-def sort_by_count(rows: Sequence[Scored], unit: str) -> list[Scored]:
+def hides_count(scored: Scored, unit: str) -> bool:
+    """Tell whether a scored hit's quote hides the asked count ("x次", "**名")."""
+    return has_redacted_count(scored.quote.text, unit)
+
+
+def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str]) -> list[Scored]:
     """Order rows by the count their quote states, largest first; rows without one last."""
     valued = []
     for row in rows:
-        counts = [c for c in counts_in(row.quote.text)
+        counts = [c for c in counts_after_terms(row.quote.text, terms) or counts_in(row.quote.text)
                   if has_fitting_count(c[0] + c[1], unit)]
         valued.append((max((count_value(n) for n, _ in counts), default=-1.0), row))
     valued.sort(key=lambda pair: -pair[0])
@@ -130,7 +145,7 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
         hit, quote = row.hit, row.quote
         name = report_name(reports[hit.passage.report_id])
         if query.intent == "figure":
-            found_counts = fitting_counts(quote.text, query.unit)
+            found_counts = fitting_counts(quote.text, query.unit, query.search_terms)
             counts = "、".join(found_counts) or "未给出数字"
             top = i == 0 and len(rows) > 1 and found_counts
             parts.append(f"{name}{'最多' if top else ''}：{counts}")
@@ -150,7 +165,7 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
     if query.intent == "figure":
         parts = []
         for row in top:
-            counts = fitting_counts(row.quote.text, query.unit)
+            counts = fitting_counts(row.quote.text, query.unit, query.search_terms)
             if counts:
                 hit = row.hit
                 parts.append(f"{report_name(reports[hit.passage.report_id])} {'、'.join(counts)}")

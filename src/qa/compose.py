@@ -202,3 +202,32 @@ def has_fitting_count(sentence: str, unit: str) -> bool:
         return bool(found) or bool(re.search(r"\d+(?:\.\d+)?\s*[%％]|“\d{3,}”", sentence))
     fits = _FITS.get(unit, frozenset({unit}))
     return any(measure in fits for _, measure in found)
+
+
+# A count the report hides: "x次", "**名", "X余册".
+REDACTED = re.compile(
+    r"(?<![A-Za-z])(?:[xX×]{1,3}|[*＊]{1,3})(余|多)?"
+    r"(人次|场次|名|人|个|次|条|项|件|家|场|期|批|篇|册|支|张|届|所|位|种|类|天|元|万元)"
+)
+
+
+def has_redacted_count(sentence: str, unit: str) -> bool:
+    """Tell whether a sentence hides the count asked for ("开展了x次集中学习培训")."""
+    fits = _FITS.get(unit, frozenset({unit})) if unit else None
+    return any(fits is None or m.group(2) in fits for m in REDACTED.finditer(sentence))
+
+
+def counts_after_terms(sentence: str, terms: Sequence[str]) -> list[tuple[str, str]]:
+    """Return the counts that follow a query term within a few characters, in order."""
+    folded = _fold(sentence)
+    if len(folded) != len(sentence):
+        folded = sentence
+    starts = [m.start() for m in COUNT.finditer(sentence)]
+    near = set()
+    for term in terms:
+        at = folded.find(term)
+        while at >= 0:
+            end = at + len(term)
+            near.update(s for s in starts if 0 <= s - end <= 6)
+            at = folded.find(term, at + 1)
+    return [(m.group(1), m.group(3)) for m in COUNT.finditer(sentence) if m.start() in near]

@@ -29,6 +29,8 @@ MAX_QUESTION_CHARS = 200
 MAX_SECTION_REPORTS = 20
 # Report ids named in an "unknown report" message.
 MAX_LISTED_IDS = 10
+# A figure may come from a passage whose coverage is this much below the best one's.
+FIGURE_SLACK = 0.1
 SECTION_KIND_LIST: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
 SECTION_INTENT_OF: dict[str, Intent] = {"problems": "problems", "plans": "plans",
                                         "highlights": "highlights", "causes": "causes",
@@ -223,7 +225,7 @@ class QAEngine:
         if not rows:
             return self._nothing(query, notice)
         if query.intent == "figure":
-            rows = answers.sort_by_count(rows, query.unit) or rows
+            rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
         return answers.compared(query, rows, self._by_report, notice)
 
     def _search(self, query: Query, k: int, notice: str) -> Answer:
@@ -232,7 +234,11 @@ class QAEngine:
             return self._nothing(query, notice)
         kept = [scored[0], *(s for s in scored[1:] if s.coverage >= MIN_COVERAGE)]
         if query.intent == "figure":
-            with_count = [s for s in kept if answers.states_count(s, query.unit)]
+            # Only passages about as close to the question as the best may lend their number.
+            if answers.hides_count(scored[0], query.unit):
+                return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
+            near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
+            with_count = [s for s in near if answers.states_count(s, query.unit)]
             if not with_count:
                 return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
             kept = with_count + [s for s in kept if s not in with_count]
