@@ -22,8 +22,8 @@ MIN_SPECIFICITY = 0.05
 REPORT_FLOOR = 0.35
 FILLER_WEIGHT = 0.02
 # Part of speech scales specificity: a rare adverb still says little about the topic.
-FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f l k h x zg".split())
-PREDICATE_TAGS = frozenset("v vd vg a ad an ag z b i".split())
+FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f k h x zg".split())
+PREDICATE_TAGS = frozenset("v vd vg a ad an ag z b i l".split())
 FUNCTION_FACTOR = 0.25
 PREDICATE_FACTOR = 0.6
 # A word jieba does not know counts as this many times rarer than its most common character.
@@ -99,13 +99,18 @@ class Background:
     def frequency(self, word: str) -> tuple[int, str | None]:
         """Return a word's frequency in general Chinese and its tag.
 
-        A word jieba does not know is mostly a run of single characters it could not join
-        ("不把抓", "叫啥"): it counts as common as its most common character, tagged unknown.
+        A word jieba does not know is as specific as its rarest known part (发展党员 as 党员);
+        with no known part it is a run of single characters jieba could not join ("不把抓",
+        "叫啥") and counts as common as its commonest character, damped.
         """
         table = self._table()[0]
         entry = table.get(word)
         if entry is not None:
             return entry
+        parts = [table[word[i:j]][0] for i in range(len(word))
+                 for j in range(i + 2, len(word) + 1) if word[i:j] in table and j - i < len(word)]
+        if parts:
+            return min(parts), None
         chars = [table.get(c, (0, "x"))[0] for c in word]
         return (max(chars) // OOV_DAMPING if chars else 0), None
 
