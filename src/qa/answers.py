@@ -9,6 +9,7 @@ from .compose import (
     counts_after_terms,
     counts_in,
     has_fitting_count,
+    has_hidden_name,
     has_redacted_count,
     highlight_spans,
     overview_quote,
@@ -180,6 +181,19 @@ def no_figure(query: Query, rows: Sequence[Scored], notice: str,
     """Say the reports give no figure, and show where the topic is mentioned."""
     quotes = tuple(row.quote for row in list(rows)[:2])
     why = "报告提到了这件事，但没有给出具体数字（或数字已隐去）。"
+    return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
+                  scope=query.scope.label)
+
+
+def hides_name(scored: Scored) -> bool:
+    """Tell whether a scored hit's quote mentions a person without the name ("*同志")."""
+    return has_hidden_name(scored.quote.text)
+
+
+def no_name(query: Query, rows: Sequence[Scored], notice: str, hints: tuple[str, ...]) -> Answer:
+    """Say the reports do not name the person, and show where the matter is mentioned."""
+    quotes = tuple(row.quote for row in list(rows)[:1])
+    why = "报告提到了这件事，但没有写出姓名（已隐去）。"
     return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
                   scope=query.scope.label)
 

@@ -231,3 +231,12 @@ def counts_after_terms(sentence: str, terms: Sequence[str]) -> list[tuple[str, s
             near.update(s for s in starts if 0 <= s - end <= 6)
             at = folded.find(term, at + 1)
     return [(m.group(1), m.group(3)) for m in COUNT.finditer(sentence) if m.start() in near]
+
+
+# A person the report does not name: "*同志", "X同志", "某某".
+HIDDEN_NAME = re.compile(r"(?:[*＊xX×]{1,3}|某{1,2})(?:同志|书记|局长|主任|部长|领导)|某某")
+
+
+def has_hidden_name(sentence: str) -> bool:
+    """Tell whether a sentence mentions a person whose name the report hides."""
+    return HIDDEN_NAME.search(sentence) is not None

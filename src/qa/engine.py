@@ -233,6 +233,8 @@ class QAEngine:
         if not scored or scored[0].coverage < MIN_COVERAGE:
             return self._nothing(query, notice)
         kept = [scored[0], *(s for s in scored[1:] if s.coverage >= MIN_COVERAGE)]
+        if query.intent == "name" and answers.hides_name(scored[0]):
+            return answers.no_name(query, kept, notice, self.suggestions(query.terms))
         if query.intent == "figure":
             # Only passages about as close to the question as the best may lend their number.
             if answers.hides_count(scored[0], query.unit):

@@ -8,7 +8,7 @@ from typing import Literal
 
 Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
 Intent = Literal[
-    "general", "figure", "problems", "plans", "highlights", "causes", "rectification"
+    "general", "figure", "name", "problems", "plans", "highlights", "causes", "rectification"
 ]
 
 PATH_SEP = " › "

@@ -20,7 +20,7 @@ from .understand import Query
 from .weights import Background
 
 # Share of a question's information the best passage must hold to count as found.
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.45
 # Credit for a word matched only through what it stands for.
 THESAURUS_CREDIT = 0.9
 PART_CREDIT = 0.8
