@@ -132,3 +132,27 @@ def test_every_cli_command_is_documented_in_readme() -> None:
             assert f"qa {command.name}" in readme, command.name
         assert f"/{command.name}" in readme, command.name
     assert "qa eval" in readme
+
+
+def test_ask_after_re_asks_for_another_report(capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = str(ROOT / "seeds")
+    code, out, _ = run(
+        capsys, "ask", "--json", "--reports", seeds, "--after", "今年发展了多少党员", "那003呢"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["found"] and data["hits"][0]["report_id"].startswith("003")
+    assert "87名" in data["lead"]
+
+
+def test_ask_after_expands_the_previous_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = str(ROOT / "seeds")
+    _, plain, _ = run(capsys, "ask", "--reports", seeds, "双报到报到率是多少")
+    code, more, _ = run(
+        capsys, "ask", "--reports", seeds, "--after", "双报到报到率是多少", "还有呢"
+    )
+    assert code == 0 and len(more) > len(plain) and "报到率" in more
+
+
+def test_thanks_gets_a_short_reply(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--reports", str(ROOT / "seeds"), "谢谢！")
+    assert code == 0 and out.strip() == "不客气！还有问题随时问我。"

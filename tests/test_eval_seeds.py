@@ -33,3 +33,15 @@ def test_held_out_questions_stay_good(seeds_engine: QAEngine) -> None:
     result = score(seeds_engine, HOLDOUT)
     assert result.hit_at_1 >= 0.9 and result.fact_at_200 >= 0.9, result.failures
     assert result.abstention == 1.0 and result.noise_hits == 0
+
+
+DEV2 = ROOT.parent / "shared" / "eval" / "dev2.jsonl"
+
+
+@pytest.mark.skipif(not DEV2.is_file(), reason="../shared/eval/dev2.jsonl is not beside the repo")
+def test_questions_typed_like_staff_type_keep_their_scores(seeds_engine: QAEngine) -> None:
+    # Guards the issue-8 level reached (see README); a drop means a method change hurt.
+    result = score(seeds_engine, DEV2)
+    assert result.hit_at_1 >= 0.85 and result.fact_at_200 >= 0.8, result.failures
+    assert result.recall_all >= 0.95 and result.abstention >= 0.9, result.failures
+    assert result.noise_hits == 0

@@ -46,6 +46,9 @@ def answer_json(answer: Answer, k: int) -> dict[str, Any]:
         ],
         "suggestions": list(answer.suggestions),
         "notice": answer.notice,
+        "lead": answer.lead,
+        "smalltalk": answer.smalltalk,
+        "scope": answer.scope,
     }
 
 
@@ -81,13 +84,13 @@ def cmd_ask(engine: QAEngine, args: argparse.Namespace) -> int:
     if args.question == ["-"]:
         for line in sys.stdin:
             if line.strip():
-                answer = engine.ask(line.strip(), k)
+                answer = engine.ask(line.strip(), k, context=args.after)
                 _emit(answer_json(answer, k), args.json, render_text(answer))
         return 0
     question = " ".join(args.question).strip()
     if not question:
         raise UsageError("请给出问题，例如：qa ask 今年发展了多少党员")
-    answer = engine.ask(question, k)
+    answer = engine.ask(question, k, context=args.after)
     _emit(answer_json(answer, k), args.json, render_text(answer))
     return 0
 
@@ -135,6 +138,9 @@ def cmd_eval(engine: QAEngine, args: argparse.Namespace) -> int:
     print(f"hit@1 {result.hit_at_1:.3f}  hit@3 {result.hit_at_3:.3f}  MRR {result.mrr:.3f}")
     print(f"recall(all) {result.recall_all:.3f}  abstention {result.abstention:.3f}")
     print(f"fact@200 {result.fact_at_200:.3f}  noise hits {result.noise_hits}")
+    if result.by_category:
+        print("by category (fully right): " + "  ".join(
+            f"{cat} {value:.2f} ({n})" for cat, value, n in result.by_category))
     return 0
 
 
@@ -163,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
         if command.name == "ask":
             p.add_argument("--k", type=int, default=None, help="返回条数（默认 5）")
             p.add_argument("question", nargs="*", help="问题；用 - 从标准输入逐行读取")
+            p.add_argument(
+                "--after", default=None, metavar="上一问",
+                help="把问题当作这句之后的追问（如：--after 今年发展了多少党员 那003呢）",
+            )
         elif command.name in ("problems", "plans", "highlights"):
             p.add_argument("keyword", nargs="*", help="关键词（可选）")
         elif command.name == "report":

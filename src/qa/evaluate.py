@@ -28,6 +28,9 @@ class EvalReport:
     fact_at_200: float
     noise_hits: int
     failures: tuple[str, ...]
+    # Per `cat` of the gold file: the share of its questions fully right (abstained for
+    # "none", every answer found for "all", first hit and fact in the window for "any").
+    by_category: tuple[tuple[str, float, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Return the metrics as a JSON-ready dict."""
@@ -83,7 +86,9 @@ def evaluate(
     facts: list[bool] = []
     noise = 0
     failures: list[str] = []
+    passed: dict[str, list[bool]] = {}
     for row in rows:
+        before = len(failures)
         answer = ask(row["q"])
         hits = list(answer.hits[:k])
         noise += sum(1 for h in hits if has_noise(h.passage.text) or has_noise(h.passage.section))
@@ -93,6 +98,7 @@ def evaluate(
             abstain.append(not answer.found)
             if answer.found:
                 failures.append(f"{row.get('id', row['q'])}: 应答“没找到”却给出了答案")
+            passed.setdefault(str(row.get("cat", mode)), []).append(not answer.found)
             continue
         n += 1
         ranks = [i for i, h in enumerate(hits) if any(hit_matches(h, g) for g in golds)]
@@ -113,6 +119,7 @@ def evaluate(
                 failures.append(f"{row.get('id')}: 前 {FACT_WINDOW} 字无答案")
         if first != 1:
             failures.append(f"{row.get('id')}: 首条未命中（rank={first or '-'}）")
+        passed.setdefault(str(row.get("cat", mode)), []).append(len(failures) == before)
 
     def share(values: list[bool] | list[float]) -> float:
         return round(sum(values) / len(values), 3) if values else 1.0
@@ -127,4 +134,5 @@ def evaluate(
         share(facts),
         noise,
         tuple(failures),
+        tuple((cat, share(ok), len(ok)) for cat, ok in passed.items()),
     )
