@@ -145,7 +145,24 @@ class Segmenter:
         """Return the content tokens of a text, sub-words of long words included."""
         self.initialize()
         words = self._join_single_chars(self._jieba.cut_for_search(self.normalize(text), HMM=False))
-        return [sys.intern(w) for w in words if self.is_content(w)]
+        return [sys.intern(w) for w in self._with_long_subwords(words) if self.is_content(w)]
+
+    def _with_long_subwords(self, words: list[str]) -> list[str]:
+        """Add the 4+ character dictionary words inside longer words (理论学习 in 理论学习中心组).
+
+        jieba's search mode yields only 2- and 3-character sub-words.
+        """
+        freq = self._jieba.FREQ
+        out: list[str] = []
+        for word in words:
+            out.append(word)
+            for size in range(4, len(word)):
+                out.extend(
+                    word[i : i + size]
+                    for i in range(len(word) - size + 1)
+                    if freq.get(word[i : i + size])
+                )
+        return out
 
     def _join_single_chars(self, words: Iterable[str]) -> list[str]:
         """Glue runs of single characters back together: jieba shreds coinages like 五多四过."""

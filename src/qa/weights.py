@@ -22,7 +22,7 @@ MIN_SPECIFICITY = 0.05
 REPORT_FLOOR = 0.35
 FILLER_WEIGHT = 0.02
 # Part of speech scales specificity: a rare adverb still says little about the topic.
-FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f k h x zg".split())
+FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f k h x zg t tg".split())
 PREDICATE_TAGS = frozenset("v vd vg a ad an ag z b i l".split())
 FUNCTION_FACTOR = 0.25
 PREDICATE_FACTOR = 0.6
@@ -140,6 +140,7 @@ class Background:
             return False
         freq, tag = self.frequency(word)
         general = specificity(freq, self._table()[1]) * tag_factor(tag)
-        if self.doc_freq(word) > 0:
+        # A report noun may be common ("党费"); a common verb or adjective never is a topic.
+        if self.doc_freq(word) > 0 and tag_factor(tag) == 1.0:
             return general >= TOPIC_MIN_REPORT
         return general >= TOPIC_MIN
