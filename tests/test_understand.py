@@ -89,7 +89,8 @@ def test_scope_restricts_to_the_named_reports(
 
 def test_a_silent_named_report_says_so(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("党组那份总结里，今年吸收了几个新同志入党")
-    assert not answer.found and "《党组2023年党建工作总结及下一步工作计划》中没有提到" in answer.notice
+    title = "《党组2023年党建工作总结及下一步工作计划》"
+    assert not answer.found and f"{title}中没有提到" in answer.notice
 
 
 def test_a_year_no_report_covers_is_not_found(seeds_engine: QAEngine) -> None:

@@ -15,14 +15,16 @@ from .compose import (
     overview_quote,
 )
 from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
-from .structure import cn_to_int
 from .retrieve import Scored
+from .structure import cn_to_int
 from .understand import Query
 
 MAX_QUOTES = 3
 EXPANDED_CHARS = 600
 SMALLTALK_REPLIES = {
-    "greeting": "您好！我可以回答党建工作报告里的问题，例如：今年发展了多少党员？（/help 查看用法）",
+    "greeting": (
+        "您好！我可以回答党建工作报告里的问题，例如：今年发展了多少党员？（/help 查看用法）"
+    ),
     "thanks": "不客气！还有问题随时问我。",
 }
 
@@ -63,8 +65,8 @@ def nothing(
         where = "、".join(f"《{t}》" for t in scope_titles[:3])
         why = f"{where}中没有提到「{topic[:30]}」。"
     else:
-        why = "报告中没有找到相关内容" + (f"（未出现：{'、'.join(missing[:5])}）" if missing else "")
-        why += "。"
+        absent = f"（未出现：{'、'.join(missing[:5])}）" if missing else ""
+        why = f"报告中没有找到相关内容{absent}。"
     return Answer(query.question, query.intent, False, (), (), hints, why + notice,
                   scope=query.scope.label)
 

@@ -223,7 +223,7 @@ def counts_after_terms(sentence: str, terms: Sequence[str]) -> list[tuple[str, s
     if len(folded) != len(sentence):
         folded = sentence
     starts = [m.start() for m in COUNT.finditer(sentence)]
-    near = set()
+    near: set[int] = set()
     for term in terms:
         at = folded.find(term)
         while at >= 0:

@@ -31,6 +31,8 @@ SENTENCE_LEAN_FIGURE = 0.8
 # A cause word inside a topic question boosts causes sections instead of restricting to them.
 CAUSES_BOOST = 1.3
 CANDIDATES = 30
+# How strongly coverage orders the candidates (1: a plain factor).
+COVERAGE_POWER = 2
 
 
 def word_credit(word: str, query: Query, matched: set[str]) -> float:
@@ -44,11 +46,11 @@ def word_credit(word: str, query: Query, matched: set[str]) -> float:
     parts = [t for t in query.terms if t != word and t in word and t in matched]
     if parts:
         # The share of the word's characters its matched parts cover (发展+党员 of 新发展党员).
-        covered = set()
+        covered: set[int] = set()
         for part in parts:
             start = word.find(part)
             covered.update(range(start, start + len(part)))
-        return PART_CREDIT * len(covered) / len(word)
+        return float(PART_CREDIT * len(covered) / len(word))
     if subwords:
         return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
     return 0.0
@@ -157,7 +159,7 @@ class Retriever:
             _, best, _ = best_sentence(hit.passage.text, terms, weigh)
             covered = coverage(query, hit.matched_terms, weigh)
             # A passage holding less of the question ranks lower whatever its BM25.
-            blend = (lean * best / total + (1 - lean) * hit.score / top) * covered
+            blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             keyed.append((-blend, i, hit, covered))
         keyed.sort(key=lambda row: (row[0], row[1]))
         return [Scored(hit, covered, quote_hit(hit, terms, weigh)) for _, _, hit, covered in keyed]
