@@ -12,7 +12,19 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-from qa import COMMANDS, KIND_NAMES, PATH_SEP, Answer, Hit, Passage, Quote, Report, Section
+from qa import (
+    COMMANDS,
+    COMMANDS_BY_NAME,
+    KIND_NAMES,
+    PATH_SEP,
+    Answer,
+    Hit,
+    Passage,
+    Quote,
+    Report,
+    Section,
+    Suggestion,
+)
 
 MAX_UNITS = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 PER_PAGE = 3
@@ -146,12 +158,20 @@ def paginate_answer(answer: Answer) -> list[Page]:
     return pages
 
 
+def render_suggestion(suggestion: Suggestion) -> str:
+    """Render a suggestion the bot way: "/problems [关键词]：…" or a section title."""
+    if suggestion.kind == "command":
+        command = COMMANDS_BY_NAME[suggestion.value]
+        return f"{command.usage}：{command.description}"
+    return f"相近章节：{suggestion.value}"
+
+
 def render_not_found(answer: Answer) -> str:
     """Render an honest "not found" with the notice and the core's suggestions."""
     lines = [f"🤔 {esc(answer.notice or '报告中没有找到相关内容。')}"]
     if answer.suggestions:
         lines.append("\n可以试试：")
-        lines.extend("• " + esc(s) for s in answer.suggestions)
+        lines.extend("• " + esc(render_suggestion(s)) for s in answer.suggestions)
     return clip_html_lines(lines)
 
 

@@ -15,7 +15,7 @@ from bot.render import (
     render_section,
     utf16_len,
 )
-from qa import Answer, Hit, Passage, QAEngine, Quote
+from qa import Answer, Hit, Passage, QAEngine, Quote, Suggestion
 from tests.fakebot.validate import check_markup, parse_html
 
 
@@ -65,11 +65,12 @@ def test_pages_hold_whole_quotes_and_fit(size: int) -> None:
 
 
 def test_not_found_shows_notice_and_suggestions() -> None:
-    suggestions = ("/problems [关键词]：存在问题",)
+    suggestions = (Suggestion("command", "problems"), Suggestion("section", "三、存在问题<b>"))
     answer = Answer("火星", "general", False, (), (), suggestions, "没找到<火星>")
     (page,) = render_answer(answer)
     _valid(page.text)
     assert "没找到&lt;火星&gt;" in page.text and "/problems [关键词]" in page.text
+    assert "相近章节：三、存在问题&lt;b&gt;" in page.text
     assert page.items == ()
 
 

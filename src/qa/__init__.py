@@ -16,7 +16,19 @@ from .errors import (
     UnknownReportError,
 )
 from .ingest import Corpus, load_reports, parse_report
-from .models import KIND_NAMES, PATH_SEP, Answer, Hit, Intent, Kind, Passage, Quote, Report, Section
+from .models import (
+    KIND_NAMES,
+    PATH_SEP,
+    Answer,
+    Hit,
+    Intent,
+    Kind,
+    Passage,
+    Quote,
+    Report,
+    Section,
+    Suggestion,
+)
 from .segment import Segmenter
 
 __all__ = [
@@ -41,6 +53,7 @@ __all__ = [
     "ReportReadError",
     "Section",
     "Segmenter",
+    "Suggestion",
     "UnknownReportError",
     "load_reports",
     "parse_report",

@@ -14,7 +14,7 @@ from .compose import (
     highlight_spans,
     overview_quote,
 )
-from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report
+from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 from .retrieve import Scored
 from .structure import cn_to_int
 from .understand import Query
@@ -35,13 +35,13 @@ def report_name(report: Report) -> str:
     return f"{report.unit or report.title}（{short}）"
 
 
-def suggestions(titles: Sequence[str]) -> tuple[str, ...]:
+SUGGESTED_COMMANDS = ("problems", "plans", "highlights", "reports")
+
+
+def suggestions(titles: Sequence[str]) -> tuple[Suggestion, ...]:
     """Return what to try instead: the section commands and the closest section titles."""
-    out = [
-        f"{COMMANDS_BY_NAME[n].usage}：{COMMANDS_BY_NAME[n].description}"
-        for n in ("problems", "plans", "highlights", "reports")
-    ]
-    out.extend(f"相近章节：{t}" for t in titles)
+    out = [Suggestion("command", n) for n in SUGGESTED_COMMANDS if n in COMMANDS_BY_NAME]
+    out.extend(Suggestion("section", t) for t in titles)
     return tuple(out)
 
 
@@ -50,14 +50,14 @@ def smalltalk(question: str, kind: str) -> Answer:
     return Answer(question, "general", False, (), notice=SMALLTALK_REPLIES[kind], smalltalk=kind)
 
 
-def not_found(question: str, intent: Intent, why: str, hints: tuple[str, ...]) -> Answer:
+def not_found(question: str, intent: Intent, why: str, hints: tuple[Suggestion, ...]) -> Answer:
     """Return an honest "nothing found" with the reason and what to try."""
     return Answer(question, intent, False, (), (), hints, why)
 
 
 def nothing(
     query: Query, missing: Sequence[str], scope_titles: Sequence[str], notice: str,
-    hints: tuple[str, ...],
+    hints: tuple[Suggestion, ...],
 ) -> Answer:
     """Say that the reports (or the named ones) are silent on the question."""
     topic = "、".join(dict.fromkeys(query.terms)) or query.text
@@ -179,7 +179,7 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
 
 
 def no_figure(query: Query, rows: Sequence[Scored], notice: str,
-              hints: tuple[str, ...]) -> Answer:
+              hints: tuple[Suggestion, ...]) -> Answer:
     """Say the reports give no figure, and show where the topic is mentioned."""
     quotes = tuple(row.quote for row in list(rows)[:2])
     why = "报告提到了这件事，但没有给出具体数字（或数字已隐去）。"
@@ -192,7 +192,9 @@ def hides_name(scored: Scored) -> bool:
     return has_hidden_name(scored.quote.text)
 
 
-def no_name(query: Query, rows: Sequence[Scored], notice: str, hints: tuple[str, ...]) -> Answer:
+def no_name(
+    query: Query, rows: Sequence[Scored], notice: str, hints: tuple[Suggestion, ...]
+) -> Answer:
     """Say the reports do not name the person, and show where the matter is mentioned."""
     quotes = tuple(row.quote for row in list(rows)[:1])
     why = "报告提到了这件事，但没有写出姓名（已隐去）。"

@@ -16,7 +16,7 @@ from .engine import QAEngine
 from .errors import QAError
 from .evaluate import evaluate, read_gold
 from .models import KIND_NAMES, Answer, Report
-from .textfmt import render_text
+from .textfmt import render_suggestion, render_text
 
 DEFAULT_REPORTS = Path("seeds")
 EXIT_USAGE = 2
@@ -44,7 +44,7 @@ def answer_json(answer: Answer, k: int) -> dict[str, Any]:
             }
             for h in answer.hits[:k]
         ],
-        "suggestions": list(answer.suggestions),
+        "suggestions": [render_suggestion(s) for s in answer.suggestions],
         "notice": answer.notice,
         "lead": answer.lead,
         "smalltalk": answer.smalltalk,

@@ -18,7 +18,7 @@ from .errors import UnknownReportError
 from .index import PassageIndex, TokenTable
 from .ingest import load_reports
 from .language import load_language
-from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report
+from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 from .retrieve import MIN_COVERAGE, Retriever, Scored
 from .segment import Segmenter
 from .understand import SECTION_KINDS, Query, understand
@@ -263,7 +263,9 @@ class QAEngine:
     def _scope_titles(self, query: Query) -> list[str]:
         return [self._by_report[r].title for r in query.scope.report_ids if r in self._by_report]
 
-    def suggestions(self, tokens: Sequence[str] = (), kind: Kind | None = None) -> tuple[str, ...]:
+    def suggestions(
+        self, tokens: Sequence[str] = (), kind: Kind | None = None
+    ) -> tuple[Suggestion, ...]:
         """Suggest what to try: the section commands and the closest section titles."""
         mask = None if kind is None else self.retriever.kind_masks.get(kind)
         near = self.index.search(list(tokens), 3, mask) if tokens else []

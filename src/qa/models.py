@@ -100,6 +100,17 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Something to try after "not found": a command (by registry name) or a section title.
+
+    Front ends render it their own way: the bot as "/problems …", the CLI as "qa problems …".
+    """
+
+    kind: Literal["command", "section"]
+    value: str  # the command name ("problems") or the section path
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The core's reply to a question; "nothing found" is ``found=False``, not an exception."""
 
@@ -108,7 +119,7 @@ class Answer:
     found: bool
     quotes: tuple[Quote, ...]
     hits: tuple[Hit, ...] = ()
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
     notice: str = ""  # e.g. the question was shortened
     keyword: str = ""
     lead: str = ""  # the fact in one line, shown before the quotes

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from .models import KIND_NAMES, PATH_SEP, Answer, Quote
+from .commands import COMMANDS_BY_NAME
+from .models import KIND_NAMES, PATH_SEP, Answer, Quote, Suggestion
+
+
+def render_suggestion(suggestion: Suggestion) -> str:
+    """Render a suggestion the CLI way: "qa problems [关键词]：…" or a section title."""
+    if suggestion.kind == "command":
+        command = COMMANDS_BY_NAME[suggestion.value]
+        return f"qa {command.name} {command.args}".rstrip() + f"：{command.description}"
+    return f"相近章节：{suggestion.value}"
 
 
 def source_line(quote: Quote) -> str:
@@ -40,5 +49,6 @@ def render_text(answer: Answer) -> str:
     else:
         parts.append("没找到。" + answer.notice)
         if answer.suggestions:
-            parts.append("可以试试：\n" + "\n".join(f"  · {s}" for s in answer.suggestions))
+            tips = "\n".join(f"  · {render_suggestion(s)}" for s in answer.suggestions)
+            parts.append("可以试试：\n" + tips)
     return "\n\n".join(parts)
