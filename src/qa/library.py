@@ -99,12 +99,17 @@ class Library:
             if path.stem not in hidden
         )
 
-    def entry(self, report_id: str) -> LibraryEntry:
-        """Return one stored report's entry; raise UnknownReportError if there is none."""
-        for found in self.entries():
-            if found.report_id == report_id:
-                return found
-        raise UnknownReportError(f"没有这份报告：{report_id}")
+    def entry(self, ref: str) -> LibraryEntry:
+        """Return the stored report whose id is, or uniquely starts with, ref (e.g. "005")."""
+        ref = ref.strip()
+        stored = self.entries()
+        found = [e for e in stored if e.report_id == ref] or [
+            e for e in stored if ref and e.report_id.startswith(ref)
+        ]
+        if len(found) != 1:
+            why = "有多份报告匹配" if found else "没有这份报告"
+            raise UnknownReportError(f"{why}：{ref or '（空）'}")
+        return found[0]
 
     def find_same(self, unit: str, year: str) -> tuple[LibraryEntry, ...]:
         """Return the stored reports of the same unit and year (candidates to replace)."""
