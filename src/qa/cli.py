@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import default_cache_path
+from .cli_library import LIBRARY_HANDLERS, add_parsers
 from .commands import COMMANDS
 from .engine import QAEngine
 from .errors import QAError
@@ -181,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSONL 标注文件")
     p.add_argument("--k", type=int, default=5, help="取前 k 条（默认 5）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出未命中的问题")
+    # Not in the shared registry: the bot's upload flow is wired separately (issue 10).
+    add_parsers(sub, common)
     return parser
 
 
@@ -196,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _quiet_jieba()
     try:
+        if args.command in LIBRARY_HANDLERS:  # these work on files, not on a loaded engine
+            return LIBRARY_HANDLERS[args.command](args)
         # Tokens of unchanged reports come from a cache beside them (a restart skips jieba).
         engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports))
         for name, why in engine.skipped:

@@ -24,11 +24,16 @@ _SUSPECT = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 @dataclass(frozen=True, slots=True)
 class ReportMeta:
-    """Metadata from the manifest: the title shown to users, unit and year."""
+    """Metadata from the manifest: the title shown to users, unit and year.
+
+    ``replaces``: the id of a report this one supersedes; while both files exist only this
+    one loads, so a replacement is one rename (qa/library.py), never two reports at once.
+    """
 
     title: str = ""
     unit: str = ""
     year: str = ""
+    replaces: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +87,10 @@ def load_manifest(folder: Path) -> dict[str, ReportMeta]:
     entries = data.get("reports", {})
     return {
         str(stem): ReportMeta(
-            str(e.get("title", "")), str(e.get("unit", "")), str(e.get("year", ""))
+            str(e.get("title", "")),
+            str(e.get("unit", "")),
+            str(e.get("year", "")),
+            str(e.get("replaces", "")),
         )
         for stem, e in entries.items()
         if isinstance(e, dict)
@@ -163,6 +171,15 @@ def _parse_file(path: Path, data: bytes, meta: ReportMeta | None) -> Report:
     return report
 
 
+def superseded_ids(folder: Path, manifest: dict[str, ReportMeta]) -> set[str]:
+    """Return ids that a present report replaces (a replacement caught half-way)."""
+    return {
+        meta.replaces
+        for stem, meta in manifest.items()
+        if meta.replaces and (folder / f"{stem}.txt").is_file()
+    }
+
+
 def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     """Load every ``*.txt`` report in a folder; bad files are skipped and named, not fatal.
 
@@ -172,6 +189,7 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
     manifest = load_manifest(folder)
+    superseded = superseded_ids(folder, manifest)
     cache = ParsedCache(cache_path) if cache_path is not None else None
     keys: list[str] = []  # one per loaded report, when caching
     dirty = False  # a report was parsed, so the cache needs writing
@@ -179,6 +197,8 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     skipped: list[tuple[str, str]] = []
     try:
         for path in sorted(folder.glob("*.txt")):
+            if path.stem in superseded:
+                continue
             meta = manifest.get(path.stem)
             try:
                 data = _read_bytes(path)

@@ -1,0 +1,87 @@
+"""Live re-index: a new engine from the current one plus or minus reports, without a restart.
+
+Only the added reports are tokenised. The kept reports' tokens are read back from the current
+engine's inverted index (BM25 needs each passage's term counts, not their order), so no file
+is read and jieba never sees them again. The caller keeps answering with the old engine while
+this runs (in a thread) and then swaps its reference in one assignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .engine import QAEngine, index_text
+from .errors import EmptyCorpusError
+from .index import IntArray, OffsetArray, PassageIndex, TokenTable
+from .models import Report
+
+
+def index_token_table(index: PassageIndex) -> TokenTable:
+    """Rebuild each passage's tokens (as counts, grouped by term) from an inverted index."""
+    vocab = list(index.vocabulary)  # insertion order is the term id order
+    per_term = np.diff(index.indptr)
+    term_of_posting = np.repeat(np.arange(len(vocab), dtype=np.int32), per_term)
+    counts = index.tfs.astype(np.int64)
+    ids = np.repeat(term_of_posting, counts)
+    docs = np.repeat(index.doc_ids, counts)
+    order = np.argsort(docs, kind="stable")
+    offsets = np.zeros(index.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(docs, minlength=index.size), out=offsets[1:])
+    return TokenTable(vocab, ids[order].astype(np.int32), offsets)
+
+
+def _spans(engine: QAEngine) -> dict[str, tuple[int, int]]:
+    """Return each report's passage range in the engine's index."""
+    spans: dict[str, tuple[int, int]] = {}
+    start = 0
+    for report in engine.reports:
+        spans[report.report_id] = (start, start + len(report.passages))
+        start += len(report.passages)
+    return spans
+
+
+def _tokenise(
+    engine: QAEngine, report: Report, lookup: dict[str, int]
+) -> tuple[IntArray, OffsetArray]:
+    """Tokenise one new report's passages into ids of ``lookup`` (extended in place)."""
+    tokens = [engine.segmenter.tokens(index_text(p)) for p in report.passages]
+    ids = [lookup.setdefault(t, len(lookup)) for passage in tokens for t in passage]
+    return np.array(ids, dtype=np.int32), np.array([len(t) for t in tokens], dtype=np.int64)
+
+
+def engine_with(
+    engine: QAEngine, add: Sequence[Report] = (), remove: Collection[str] = ()
+) -> QAEngine:
+    """Return a new engine: the current reports minus ``remove`` (and re-added ids), plus ``add``.
+
+    The current engine is not changed and can keep answering until the caller swaps.
+    """
+    gone = set(remove) | {r.report_id for r in add}
+    kept = [r for r in engine.reports if r.report_id not in gone]
+    if not kept and not add:
+        raise EmptyCorpusError("没有可用的报告了（至少要保留一份）")
+    table = index_token_table(engine.index)
+    spans = _spans(engine)
+    lookup = {t: i for i, t in enumerate(table.vocab)}
+    id_parts: list[IntArray] = []
+    length_parts: list[OffsetArray] = []
+    for report in kept:
+        first, last = spans[report.report_id]
+        id_parts.append(table.ids[table.offsets[first] : table.offsets[last]])
+        length_parts.append(np.diff(table.offsets[first : last + 1]))
+    for report in add:
+        ids, lengths = _tokenise(engine, report, lookup)
+        id_parts.append(ids)
+        length_parts.append(lengths)
+    offsets = np.zeros(sum(len(p) for p in length_parts) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate(length_parts), out=offsets[1:])
+    merged = TokenTable(list(lookup), np.concatenate(id_parts).astype(np.int32), offsets)
+    return QAEngine([*kept, *add], engine.segmenter, engine.top_k, engine.skipped, merged)
+
+
+def reload_engine(engine: QAEngine, folder: Path, cache_path: Path | None = None) -> QAEngine:
+    """Return a new engine over the folder as it is now (files dropped in by hand included)."""
+    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter, cache_path)
