@@ -132,6 +132,9 @@ def test_every_cli_command_is_documented_in_readme() -> None:
             assert f"qa {command.name}" in readme, command.name
         assert f"/{command.name}" in readme, command.name
     assert "qa eval" in readme
+    # CLI-only commands (not in COMMANDS, which is also the bot's menu).
+    for name in ("figures", "compare", "check", "add", "remove"):
+        assert f"qa {name}" in readme, name
 
 
 def test_ask_after_re_asks_for_another_report(capsys: pytest.CaptureFixture[str]) -> None:
@@ -156,3 +159,128 @@ def test_ask_after_expands_the_previous_answer(capsys: pytest.CaptureFixture[str
 def test_thanks_gets_a_short_reply(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "--reports", str(ROOT / "seeds"), "谢谢！")
     assert code == 0 and out.strip() == "不客气！还有问题随时问我。"
+
+
+FIGURE_KEYS = {
+    "report_id",
+    "unit",
+    "year",
+    "section",
+    "metric",
+    "metric_raw",
+    "value",
+    "measure",
+    "approx",
+    "redacted",
+    "text",
+    "sentence",
+    "passage_id",
+}
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return a copy of the seeds, so the CLI's caches never land in the repository's seeds/."""
+    import shutil
+
+    target = tmp_path_factory.mktemp("seeds") / "seeds"
+    shutil.copytree(ROOT / "seeds", target, ignore=shutil.ignore_patterns(".qa-*"))
+    return str(target)
+
+
+def test_figures_json_contract(capsys: pytest.CaptureFixture[str], seeds: str) -> None:
+    code, out, _ = run(capsys, "figures", "--json", "--report", "003", "--reports", seeds)
+    rows = json.loads(out)
+    assert code == 0 and all(set(r) == FIGURE_KEYS for r in rows)
+    assert {r["report_id"][:3] for r in rows} == {"003"}
+    joined = [r for r in rows if r["metric"] == "发展党员"]
+    assert [(r["value"], r["measure"], r["metric_raw"]) for r in joined] == [
+        (87, "名", "新发展党员")
+    ]
+    assert joined[0]["sentence"].endswith("新发展党员87名。")
+
+
+def test_figures_redacted_are_null_in_json(capsys: pytest.CaptureFixture[str], seeds: str) -> None:
+    code, out, _ = run(capsys, "figures", "--json", "--report", "004", "--reports", seeds)
+    redacted = [r for r in json.loads(out) if r["redacted"]]
+    assert code == 0 and len(redacted) == 4 and all(r["value"] is None for r in redacted)
+
+
+def test_figures_csv_parses_with_chinese_headers(
+    capsys: pytest.CaptureFixture[str], seeds: str
+) -> None:
+    import csv
+
+    code, out, _ = run(capsys, "figures", "--csv", "--reports", seeds)
+    assert code == 0 and out.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert len(rows) == 77 and rows[0]["报告编号"].startswith("000")
+    assert {r["数字已隐去"] for r in rows} == {"", "是"}
+
+
+def test_figures_csv_and_json_together_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], seeds: str
+) -> None:
+    code, out, err = run(capsys, "figures", "--csv", "--json", "--reports", seeds)
+    assert code == 2 and out == "" and err.startswith("用法：")
+
+
+def test_compare_json_contract(capsys: pytest.CaptureFixture[str], seeds: str) -> None:
+    code, out, _ = run(capsys, "compare", "新发展党员", "--json", "--reports", seeds)
+    data = json.loads(out)
+    assert code == 0 and data["found"] is True
+    assert (data["query"], data["metric"], data["measure"]) == ("新发展党员", "发展党员", "人")
+    rows = [(r["report_id"][:3], r["rank"], r["status"]) for r in data["rows"]]
+    assert rows == [
+        ("003", 1, "value"),
+        ("000", 2, "value"),
+        ("001", 3, "value"),
+        ("002", None, "missing"),
+        ("004", None, "missing"),
+    ]
+    assert data["rows"][0]["figure"]["value"] == 87 and data["rows"][3]["figure"] is None
+    assert set(data["rows"][0]["figure"]) == FIGURE_KEYS
+
+
+def test_compare_text_cites_and_marks(capsys: pytest.CaptureFixture[str], seeds: str) -> None:
+    code, out, _ = run(capsys, "compare", "宣讲", "--reports", seeds)
+    lines = out.splitlines()
+    assert code == 0 and lines[1] == "1. 机关党委（001，2023年） 100余次（约数）"
+    assert "——《机关党委2023年党建工作报告》 › 一、履职情况" in lines[2]
+    assert lines[-1] == "未提及：党组（002，2023年）、党委（004，2022年）"
+
+
+def test_compare_without_metric_lists_shared_metrics(
+    capsys: pytest.CaptureFixture[str], seeds: str
+) -> None:
+    code, out, _ = run(capsys, "compare", "--json", "--reports", seeds)
+    metrics = json.loads(out)["metrics"]
+    assert code == 0 and metrics[0] == "发展党员" and "中心组学习" in metrics
+
+
+def test_compare_chart_writes_a_png(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds: str
+) -> None:
+    target = tmp_path / "chart.png"
+    code, _, err = run(capsys, "compare", "发展党员", "--chart", str(target), "--reports", seeds)
+    assert code == 0 and target.read_bytes().startswith(b"\x89PNG") and "图表已保存" in err
+    single = tmp_path / "one.png"
+    code, _, err = run(capsys, "compare", "网评", "--chart", str(single), "--reports", seeds)
+    assert code == 0 and not single.exists() and "数值不足两个" in err
+
+
+def test_compare_chart_errors_are_friendly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds: str
+) -> None:
+    bad = tmp_path / "no" / "such" / "dir" / "c.png"
+    code, _, err = run(capsys, "compare", "发展党员", "--chart", str(bad), "--reports", seeds)
+    assert code == 1 and err.startswith("错误：无法写入图表文件") and "Traceback" not in err
+    code, _, err = run(capsys, "compare", "--chart", str(tmp_path / "x.png"), "--reports", seeds)
+    assert code == 2 and err.startswith("用法：")
+
+
+def test_compare_unknown_metric_is_not_found(
+    capsys: pytest.CaptureFixture[str], seeds: str
+) -> None:
+    code, out, _ = run(capsys, "compare", "食堂开饭", "--reports", seeds)
+    assert code == 0 and out.startswith("没有报告提到「食堂开饭」")

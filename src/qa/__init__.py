@@ -15,6 +15,8 @@ from .errors import (
     ReportReadError,
     UnknownReportError,
 )
+from .figtable import Comparison, ComparisonRow, FigureTable, ReportInfo
+from .figures import Figure, extract_figures
 from .ingest import Corpus, load_reports, parse_report
 from .models import (
     KIND_NAMES,
@@ -40,8 +42,12 @@ __all__ = [
     "Answer",
     "BadQuestionError",
     "Command",
+    "Comparison",
+    "ComparisonRow",
     "Corpus",
     "EmptyCorpusError",
+    "Figure",
+    "FigureTable",
     "Hit",
     "Intent",
     "Kind",
@@ -50,11 +56,13 @@ __all__ = [
     "QAError",
     "Quote",
     "Report",
+    "ReportInfo",
     "ReportReadError",
     "Section",
     "Segmenter",
     "Suggestion",
     "UnknownReportError",
+    "extract_figures",
     "load_reports",
     "parse_report",
 ]

@@ -11,11 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from .cache import default_cache_path
+from .chart import can_chart, render_comparison_png
 from .cli_library import LIBRARY_HANDLERS, add_parsers
 from .commands import COMMANDS
 from .engine import QAEngine
 from .errors import QAError
 from .evaluate import evaluate, read_gold
+from .figformat import (
+    comparison_json,
+    figure_json,
+    figures_csv,
+    render_comparison,
+    render_figures,
+    render_metrics,
+)
+from .figtable import Comparison, FigureTable
 from .models import KIND_NAMES, Answer, Report
 from .textfmt import render_suggestion, render_text
 
@@ -145,6 +155,50 @@ def cmd_eval(engine: QAEngine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(engine: QAEngine, args: argparse.Namespace) -> int:
+    """List the figures of every report, or of one (--report); text, CSV or JSON."""
+    if args.csv and args.json:
+        raise UsageError("--csv 与 --json 只能选一个")
+    reports = [engine.report(args.report)] if args.report else list(engine.reports)
+    table = FigureTable.from_reports(reports)
+    if args.csv:
+        # A byte-order mark, or Excel (the staff's tool) reads UTF-8 as the local code page.
+        sys.stdout.write("\ufeff" + figures_csv(table.figures))
+        return 0
+    rows = [figure_json(f) for f in table.figures]
+    _emit(rows, args.json, render_figures(table.figures, table.reports))
+    return 0
+
+
+def cmd_compare(engine: QAEngine, args: argparse.Namespace) -> int:
+    """Compare a metric across reports (the extreme first); without one, list the metrics."""
+    table = FigureTable.from_reports(engine.reports)
+    phrase = " ".join(args.metric).strip()
+    if not phrase:
+        if args.chart:
+            raise UsageError("画图需要指标，例如：qa compare 发展党员 --chart 发展党员.png")
+        metrics = table.metrics(min_reports=2)
+        _emit({"metrics": list(metrics)}, args.json, render_metrics(metrics))
+        return 0
+    comparison = table.compare(phrase)
+    _emit(comparison_json(comparison), args.json, render_comparison(comparison))
+    if args.chart:
+        _write_chart(comparison, args.chart)
+    return 0
+
+
+def _write_chart(comparison: Comparison, path: Path) -> None:
+    # The library returns bytes; only the front end decides where they go.
+    if not can_chart(comparison):
+        print("提示：数值不足两个，未生成图表", file=sys.stderr)
+        return
+    try:
+        path.write_bytes(render_comparison_png(comparison))
+    except OSError as exc:
+        raise QAError(f"无法写入图表文件 {path}：{exc.strerror or exc}") from exc
+    print(f"图表已保存：{path}", file=sys.stderr)
+
+
 HANDLERS = {
     "ask": cmd_ask,
     "problems": cmd_section,
@@ -153,6 +207,8 @@ HANDLERS = {
     "reports": cmd_reports,
     "report": cmd_report,
     "eval": cmd_eval,
+    "figures": cmd_figures,
+    "compare": cmd_compare,
 }
 
 
@@ -184,7 +240,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="列出未命中的问题")
     # Not in the shared registry: the bot's upload flow is wired separately (issue 10).
     add_parsers(sub, common)
+    _add_figure_parsers(sub, common)
     return parser
+
+
+def _add_figure_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    # CLI-only for now: COMMANDS is also the bot's menu, and each entry there needs a bot handler.
+    p = sub.add_parser("figures", parents=[common], help="列出报告中的数字（可导出 CSV/JSON）")
+    p.add_argument("--report", help="只看某份报告，编号或其前缀，如 000")
+    p.add_argument("--csv", action="store_true", help="输出 CSV（中文表头）")
+    p = sub.add_parser("compare", parents=[common], help="比较各报告的同一指标，如 发展党员")
+    p.add_argument("metric", nargs="*", help="指标；省略时列出可比较的指标")
+    p.add_argument("--chart", type=Path, help="另存柱状图 PNG 到此文件")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
