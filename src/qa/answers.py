@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
-from .commands import COMMANDS_BY_NAME
-from .compose import (
-    counts_after_terms,
-    counts_in,
+from .asked import (
+    fitting_counts,
     has_fitting_count,
     has_hidden_name,
     has_redacted_count,
-    highlight_spans,
-    overview_quote,
 )
+from .commands import COMMANDS_BY_NAME
+from .compose import highlight_spans, overview_quote
+from .figures import parse_chinese_number
 from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 from .retrieve import Scored
-from .structure import cn_to_int
 from .understand import Query
 
 MAX_QUOTES = 3
@@ -96,27 +95,13 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
     return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
 
 
-def count_value(number: str) -> float:
-    """Return a count's value: digits, or Chinese numerals up to 99 (两 = 2)."""
-    if number.replace(".", "", 1).isdigit():
-        return float(number)
-    try:
-        return float(cn_to_int(number.replace("两", "二")))
-    except (KeyError, ValueError):
+def count_value(count: str) -> float:
+    """Return the value of a count as written ("87名" → 87, "两支" → 2, "20余次" → 20)."""
+    number = re.match(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+", count)
+    if number is None:
         return 0.0
-
-
-def fitting_counts(text: str, unit: str, terms: Sequence[str] = ()) -> list[str]:
-    """Return the counts in a text that answer the asked measure word ("87名", "20余次").
-
-    Counts right after a question word come first and alone when there are any.
-    """
-    out = []
-    for number, measure in counts_after_terms(text, terms) or counts_in(text):
-        phrase = number + measure
-        if has_fitting_count(phrase, unit):
-            out.append(phrase)
-    return out
+    text = number.group(0)
+    return float(text) if text[0].isdigit() else float(parse_chinese_number(text))
 
 
 def states_count(scored: Scored, unit: str) -> bool:
@@ -133,9 +118,8 @@ def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str]) -> li
     """Order rows by the count their quote states, largest first; rows without one last."""
     valued = []
     for row in rows:
-        counts = [c for c in counts_after_terms(row.quote.text, terms) or counts_in(row.quote.text)
-                  if has_fitting_count(c[0] + c[1], unit)]
-        valued.append((max((count_value(n) for n, _ in counts), default=-1.0), row))
+        counts = fitting_counts(row.quote.text, unit, terms)
+        valued.append((max((count_value(c) for c in counts), default=-1.0), row))
     valued.sort(key=lambda pair: -pair[0])
     return [row for _, row in valued]
 

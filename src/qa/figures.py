@@ -25,7 +25,7 @@ from .metricnames import canonical_metric
 from .models import Passage, Report
 
 MEASURES = (
-    "个百分点|人次|场次|名|人|位|次|个|项|条|件|家|场|期|批|篇|册|支|种|户|%|％"
+    "个百分点|人次|场次|名|人|位|次|个|项|条|件|家|场|期|批|篇|册|支|种|户|张|届|%|％"
 )
 _FIGURE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+|\*+|＊+|[xX×]{1,2})"
@@ -126,12 +126,16 @@ def passage_figures(passage: Passage, unit: str = "", year: str = "") -> Iterato
             )
 
 
-def find_figures(sentence: str) -> Iterator[_Match]:
-    """Yield the counts in one sentence, skipping years, ordinals, slogans and quoted names."""
+def find_figures(sentence: str, names: bool = False) -> Iterator[_Match]:
+    """Yield the counts in one sentence, skipping years, ordinals, slogans and quoted names.
+
+    With ``names`` the numbers inside names and slogans count too (“六个一”, 两支队伍): a
+    question may ask for them ("几个一活动"), though they are no statistics for the table.
+    """
     for m in _FIGURE.finditer(sentence):
         num, start = m.group("num"), m.start()
         before = sentence[:start]
-        if _skip(sentence, m, before):
+        if _skip(sentence, m, before, names):
             continue
         value = _value(num)
         if value is not None and (m.group("wan") or m.group("wan2")):
@@ -141,10 +145,14 @@ def find_figures(sentence: str) -> Iterator[_Match]:
         yield _Match(start, m.end(), value, measure, approx, m.group(0))
 
 
-def _skip(sentence: str, m: re.Match[str], before: str) -> bool:
+def _skip(sentence: str, m: re.Match[str], before: str, names: bool = False) -> bool:
     num, end = m.group("num"), m.end("measure")
     redacted = num[0] in "*＊xX×"
-    if before.endswith("第") or _in_quotes(before) or before.endswith(_SELF_REFERENCE):
+    if before.endswith("第") or (_in_quotes(before) and not names):
+        return True
+    if m.group("measure") == "届" and not names:
+        return True  # 六届四次全会 names a session; only a question may ask for it
+    if before.endswith(_SELF_REFERENCE) and not names:
         return True
     if any(sentence.startswith(c, end - len(m.group("measure"))) for c in _COMPOUNDS):
         return True
@@ -153,7 +161,7 @@ def _skip(sentence: str, m: re.Match[str], before: str) -> bool:
         return bool(before) and (before[-1].isascii() and before[-1].isalnum())
     if num[0].isdigit():
         return bool(before) and before[-1] in ".．-－—~～"  # 2.1.3, ranges: not counts
-    return not (any(u in num for u in _CN_UNITS) or before.endswith(_COUNT_VERBS))
+    return not (names or any(u in num for u in _CN_UNITS) or before.endswith(_COUNT_VERBS))
 
 
 def _in_quotes(before: str) -> bool:
