@@ -26,6 +26,8 @@ def fold(text: str) -> str:
         ("主题活动搞了多少回", "主题活动开展了多少次"),  # colloquial verbs and measure words
         ("找党员唠唠嗑", "找党员唠嗑"),  # reduplicated verbs
         ("next step 党建", "下一步 党建"),
+        ("基层支部战斗力弱不弱", "基层支部战斗力弱"),  # an A-not-A question asks about A
+        ("开会有没有记录", "开会有记录"),
     ],
 )
 def test_normalisation_rules(raw: str, text: str) -> None:

@@ -19,7 +19,8 @@ _SPACES = re.compile(r"\s+")
 # Runs of the same punctuation ("？？", "。。。", "!!!") collapse to one mark.
 _REPEATED_PUNCT = re.compile(r"([?!.,;:~。，、；：…·\-—_])\1+")
 _EDGE_PUNCT = " ?!.,;:~。，、；：…·-—_\"'“”‘’()（）[]【】《》<>"
-_ASCII_WORD = re.compile(r"[a-z][a-z']*(?: [a-z][a-z']*)*")
+# "弱不弱", "有没有", "够不够": an A-not-A question asks about A.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ def normalize_question(
     smalltalk = _smalltalk(text, language)
     if smalltalk:
         return Normalized(raw, "", smalltalk)
+    text = _A_NOT_A.sub(r"\1", text)
     fillers = tuple((f, "") for f in language.fillers)
     # Fillers before rewrites ("报告里咋说的" is one filler) and after ("咋" → "怎么").
     text = _replace_words(_replace_words(text, fillers), language.rewrites)
