@@ -27,7 +27,7 @@ def fold(text: str) -> str:
         ("找党员唠唠嗑", "找党员唠嗑"),  # reduplicated verbs
         ("next step 党建", "下一步 党建"),
         ("基层支部战斗力弱不弱", "基层支部战斗力弱"),  # an A-not-A question asks about A
-        ("开会有没有记录", "开会有记录"),
+        ("整改到不到位", "整改到位"),
     ],
 )
 def test_normalisation_rules(raw: str, text: str) -> None:

@@ -90,10 +90,10 @@ def normalize_question(
     smalltalk = _smalltalk(text, language)
     if smalltalk:
         return Normalized(raw, "", smalltalk)
-    text = _A_NOT_A.sub(r"\1", text)
     fillers = tuple((f, "") for f in language.fillers)
     # Fillers before rewrites ("报告里咋说的" is one filler) and after ("咋" → "怎么").
     text = _replace_words(_replace_words(text, fillers), language.rewrites)
-    text = _replace_words(text, fillers)
+    # After the fillers: "有没有" and "是不是" alone are fillers, "弱不弱" asks about 弱.
+    text = _A_NOT_A.sub(r"\1", _replace_words(text, fillers))
     text = _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
     return Normalized(raw, text)
