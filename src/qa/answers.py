@@ -12,7 +12,7 @@ from .asked import (
     has_redacted_count,
 )
 from .commands import COMMANDS_BY_NAME
-from .compose import highlight_spans, overview_quote
+from .compose import drop_subterms, highlight_spans, overview_quote
 from .figures import parse_chinese_number
 from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 from .retrieve import Scored
@@ -59,7 +59,7 @@ def nothing(
     hints: tuple[Suggestion, ...],
 ) -> Answer:
     """Say that the reports (or the named ones) are silent on the question."""
-    topic = "、".join(dict.fromkeys(query.terms)) or query.text
+    topic = "、".join(drop_subterms(query.terms)) or query.text
     if query.scope.named and scope_titles:
         where = "、".join(f"《{t}》" for t in scope_titles[:3])
         why = f"{where}中没有提到「{topic[:30]}」。"
@@ -118,7 +118,7 @@ def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str]) -> li
     """Order rows by the count their quote states, largest first; rows without one last."""
     valued = []
     for row in rows:
-        counts = fitting_counts(row.quote.text, unit, terms)
+        counts = fitting_counts(row.quote.text, unit, drop_subterms(terms))
         valued.append((max((count_value(c) for c in counts), default=-1.0), row))
     valued.sort(key=lambda pair: -pair[0])
     return [row for _, row in valued]
@@ -132,7 +132,7 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
         hit, quote = row.hit, row.quote
         name = report_name(reports[hit.passage.report_id])
         if query.intent == "figure":
-            found_counts = fitting_counts(quote.text, query.unit, query.search_terms)
+            found_counts = fitting_counts(quote.text, query.unit, drop_subterms(query.search_terms))
             counts = "、".join(found_counts) or "未给出数字"
             top = i == 0 and len(rows) > 1 and found_counts
             parts.append(f"{name}{'最多' if top else ''}：{counts}")
@@ -152,7 +152,7 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
     if query.intent == "figure":
         parts = []
         for row in top:
-            counts = fitting_counts(row.quote.text, query.unit, query.search_terms)
+            counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
             if counts:
                 hit = row.hit
                 parts.append(f"{report_name(reports[hit.passage.report_id])} {'、'.join(counts)}")

@@ -21,7 +21,7 @@ from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 from .retrieve import MIN_COVERAGE, Retriever, Scored
 from .segment import Segmenter
-from .understand import SECTION_KINDS, Query, understand
+from .understand import SECTION_KINDS, Query, Scope, understand
 from .weights import Background
 
 MAX_QUESTION_CHARS = 200
@@ -31,6 +31,8 @@ MAX_SECTION_REPORTS = 20
 MAX_LISTED_IDS = 10
 # A figure may come from a passage whose coverage is this much below the best one's.
 FIGURE_SLACK = 0.1
+# A comparison lists at most this many reports (one line each).
+MAX_COMPARE_ROWS = 20
 SECTION_KIND_LIST: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
 SECTION_INTENT_OF: dict[str, Intent] = {"problems": "problems", "plans": "plans",
                                         "highlights": "highlights", "causes": "causes",
@@ -146,6 +148,8 @@ class QAEngine:
             return answers.not_found(text, query.intent, why + notice, self.suggestions())
         if expand:
             return self._expanded(query, k, notice)
+        if query.scope.named and not query.terms and query.kind is None:
+            return self._what_about(query, notice)
         if query.kind is not None:
             answer = self._section(query, k, notice)
             if answer.found or not self._topic(query):
@@ -220,13 +224,26 @@ class QAEngine:
 
     def _compare(self, query: Query, notice: str) -> Answer:
         """One line per report: "哪个单位…最多", "各单位…分别", "哪些单位…"."""
-        rows = [s for s in self.retriever.search(query, len(self.reports), per_report=True)
+        rows = [s for s in self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True)
                 if s.coverage >= MIN_COVERAGE]
         if not rows:
             return self._nothing(query, notice)
         if query.intent == "figure":
+            rows = [self._counted_row(query, row) for row in rows]
             rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
         return answers.compared(query, rows, self._by_report, notice)
+
+    def _counted_row(self, query: Query, row: Scored) -> Scored:
+        """Return the report's best passage that states the asked count, else its best one."""
+        if answers.states_count(row, query.unit):
+            return row
+        report_id = row.hit.passage.report_id
+        alone = dataclasses.replace(query, scope=Scope((report_id,), report_id, True))
+        for other in self.retriever.search(alone, self.top_k):
+            near = other.coverage >= max(MIN_COVERAGE, row.coverage - FIGURE_SLACK)
+            if near and answers.states_count(other, query.unit):
+                return other
+        return row
 
     def _search(self, query: Query, k: int, notice: str) -> Answer:
         scored = self.retriever.search(query, k)
@@ -253,6 +270,15 @@ class QAEngine:
         if not kept:
             return self._nothing(query, notice)
         return answers.expanded(query, kept, notice)
+
+    def _what_about(self, query: Query, notice: str) -> Answer:
+        """A report named with nothing to ask about it: say how to ask."""
+        titles = "、".join(f"《{t}》" for t in self._scope_titles(query)[:3])
+        label = query.scope.label
+        why = (f"想问{titles}的什么？例如：{label}存在哪些问题；"
+               f"或先提一个问题，再用「那{label}呢」追问。")
+        return answers.not_found(query.question, query.intent, why + notice,
+                                 self.suggestions())
 
     def _nothing(self, query: Query, notice: str) -> Answer:
         missing = [t for t in query.terms
