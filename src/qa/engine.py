@@ -10,12 +10,12 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import overload
 
 from . import answers
-from .cache import cached_token_table, parsed_cache_path
+from .cache import parsed_cache_path
 from .errors import UnknownReportError
-from .index import PassageIndex, TokenTable
+from .index import PassageIndex
+from .indextext import cached_tokens, index_text
 from .ingest import load_reports
 from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
@@ -91,7 +91,7 @@ class QAEngine:
         if cache_path is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
         segmenter = segmenter or Segmenter()
-        tokens = _cached_tokens(corpus.reports, segmenter, cache_path)
+        tokens = cached_tokens(corpus.reports, segmenter, cache_path)
         return cls(corpus.reports, segmenter, top_k, corpus.skipped, tokens)
 
     # -- lookups -------------------------------------------------------------------------
@@ -297,41 +297,6 @@ class QAEngine:
         near = self.index.search(list(tokens), 3, mask) if tokens else []
         titles = list(dict.fromkeys(self.passages[r.position].section for r in near))[:3]
         return answers.suggestions(titles)
-
-
-def _cached_tokens(reports: Sequence[Report], segmenter: Segmenter, cache_path: Path) -> TokenTable:
-    texts = [(r.report_id, IndexTexts(r.passages)) for r in reports]
-    return cached_token_table(texts, segmenter, cache_path)
-
-
-class IndexTexts(Sequence[str]):
-    """A report's indexed texts, built on demand: 10⁶ joined strings at once cost ~0.3 GB."""
-
-    def __init__(self, passages: Sequence[Passage]) -> None:
-        self.passages = passages
-
-    def __len__(self) -> int:
-        return len(self.passages)
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [index_text(p) for p in self.passages[i]]
-        return index_text(self.passages[i])
-
-
-def index_text(passage: Passage) -> str:
-    """Return what is indexed for a passage: its headings (minus its own label) and its text."""
-    headings = passage.section_path[:-1] if passage.label else passage.section_path
-    return " ".join((*headings, passage.text))
-
-
-def section_item(passage: Passage) -> str:
-    """Return the line a section overview shows for a passage: its top item heading."""
-    return answers.section_item(passage)
 
 
 __all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_question"]
