@@ -19,6 +19,7 @@ from .retrieve import Scored
 from .understand import Query
 
 MAX_QUOTES = 3
+LEAD_SLACK = 0.1
 EXPANDED_CHARS = 600
 SMALLTALK_REPLIES = {
     "greeting": (
@@ -151,7 +152,8 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
     lead = ""
     if query.intent == "figure":
         parts = []
-        for row in top:
+        # Only quotes about as close to the question as the first lend a figure to the lead.
+        for row in (r for r in top if r.coverage >= top[0].coverage - LEAD_SLACK):
             counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
             if counts:
                 hit = row.hit

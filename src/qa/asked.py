@@ -25,6 +25,7 @@ FITS: dict[str, frozenset[str]] = {
     "项": frozenset("个项件条"),
     "件": frozenset("个项件条"),
     "元": frozenset({"元", "万元"}),
+    "%": frozenset({"%", "个百分点"}),
 }
 # Counts whose "one" is an article, not an answer ("一批党建品牌", "一个").
 _ARTICLE = frozenset({"个", "次", "批"})

@@ -152,7 +152,8 @@ class QAEngine:
             return self._what_about(query, notice)
         if query.kind is not None:
             answer = self._section(query, k, notice)
-            if answer.found or not self._topic(query):
+            # A named report without such a section ("党组的特色活动") is searched as a topic.
+            if answer.found or not (self._topic(query) or query.scope.named and query.terms):
                 return answer
             query = dataclasses.replace(query, intent="general" if query.intent != "causes"
                                         else "causes")

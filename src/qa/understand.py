@@ -72,6 +72,8 @@ class Query:
         weights.update(dict.fromkeys(self.terms, 1.0))
         return weights
 
+_RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
+
 
 def detect_intent(text: str, language: Language | None = None) -> Intent:
     """Return the first intent whose phrase occurs in a normalised question, else "general"."""
@@ -85,8 +87,12 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
 
 def asked_unit(text: str) -> str:
     """Return the measure word a figure question asks for ("多少人次" → "人次"), or ""."""
-    match = _UNIT_ASKED.search(text.replace(" ", ""))
-    return match.group(1) if match else ""
+    compact = text.replace(" ", "")
+    match = _UNIT_ASKED.search(compact)
+    if match:
+        return match.group(1)
+    # A rate or a share is answered by a percentage ("报到率是多少", "满意度有多高").
+    return "%" if _RATE_ASKED.search(compact) else ""
 
 
 def find_scope(
