@@ -120,6 +120,8 @@ def test_a_figure_question_leads_with_the_figure(seeds_engine: QAEngine) -> None
 def test_follow_up_with_another_report_re_asks_the_question(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("那003呢", context="今年发展了多少党员")
     assert answer.found and answer.hits[0].passage.report_id.startswith("003")
+    assert answer.follows == "今年发展了多少党员"
+    assert not seeds_engine.ask("党费收缴", context="今年发展了多少党员").follows
     assert "87名" in answer.quotes[0].text
 
 

@@ -138,9 +138,15 @@ class QAEngine:
             return answers.not_found(text, "general", "请输入问题，例如：今年发展了多少党员？",
                                      self.suggestions())
         query = self.understand(text)
-        expand = False
-        if context:
-            query, expand = self._follow_up(query, context)
+        if not context:
+            return self._answer(query, k, notice)
+        followed, expand = self._follow_up(query, context)
+        answer = self._answer(followed, k, notice, expand)
+        # Tell the front end which question the conversation is about now.
+        return dataclasses.replace(answer, follows=context) if followed is not query else answer
+
+    def _answer(self, query: Query, k: int, notice: str, expand: bool = False) -> Answer:
+        text = query.question
         if query.smalltalk:
             return answers.smalltalk(text, query.smalltalk)
         if query.scope.named and not query.scope.report_ids:

@@ -125,3 +125,4 @@ class Answer:
     lead: str = ""  # the fact in one line, shown before the quotes
     smalltalk: str = ""  # "greeting" / "thanks": a friendly reply, no search, no buttons
     scope: str = ""  # the reports the question named ("党组", "2022年"), for messages
+    follows: str = ""  # the earlier question this one re-asked or expanded ("那002呢")
