@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import overload
 
 from . import answers
-from .cache import cached_token_table, parsed_cache_path
+from .cache import cached_token_table, parsed_cache_path, report_digest, tokenize_texts
+from .diskindex import open_index
 from .errors import UnknownReportError
-from .index import PassageIndex, TokenTable
+from .index import PassageIndex, SearchIndex, TokenTable
 from .ingest import load_reports
 from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
@@ -55,6 +56,7 @@ class QAEngine:
         top_k: int = 5,
         skipped: Sequence[tuple[str, str]] = (),
         token_lists: Sequence[Sequence[str]] | None = None,
+        index: SearchIndex | None = None,
     ) -> None:
         self.reports = tuple(reports)
         self.segmenter = segmenter or Segmenter()
@@ -64,9 +66,11 @@ class QAEngine:
         self.passages: tuple[Passage, ...] = tuple(p for r in self.reports for p in r.passages)
         self._by_id = {p.passage_id: p for p in self.passages}
         self._by_report = {r.report_id: r for r in self.reports}
-        if token_lists is None:
-            token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
-        self.index = PassageIndex.build(token_lists)
+        if index is None:
+            if token_lists is None:
+                token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
+            index = PassageIndex.build(token_lists)
+        self.index: SearchIndex = index
         self.background = Background(
             self.segmenter.dictionary_path, self.index.doc_freq, frozenset(self.language.fillers)
         )
@@ -79,13 +83,20 @@ class QAEngine:
         top_k: int = 5,
         segmenter: Segmenter | None = None,
         cache_path: Path | None = None,
+        index_dir: Path | None = None,
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
         With ``cache_path``, tokens of unchanged reports come from that token cache file, and
-        their parsed structure from the file beside it (``parsed_cache_path``).
+        their parsed structure from the file beside it (``parsed_cache_path``). With
+        ``index_dir``, the index lives there as memory-mapped segments (``qa.diskindex``)
+        and the token cache is not used.
         """
         corpus = load_reports(folder, parsed_cache_path(cache_path) if cache_path else None)
+        if index_dir is not None:
+            segmenter = segmenter or Segmenter()
+            index = segment_index(corpus.reports, segmenter, index_dir)
+            return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
         if cache_path is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
         segmenter = segmenter or Segmenter()
@@ -271,6 +282,19 @@ class QAEngine:
         near = self.index.search(list(tokens), 3, mask) if tokens else []
         titles = list(dict.fromkeys(self.passages[r.position].section for r in near))[:3]
         return answers.suggestions(titles)
+
+
+def segment_index(reports: Sequence[Report], segmenter: Segmenter, folder: Path) -> SearchIndex:
+    """Open the segment index in ``folder`` for these reports, tokenising only what it lacks."""
+    texts = [IndexTexts(r.passages) for r in reports]
+    wanted = [(r.report_id, report_digest(t, segmenter.version), len(t))
+              for r, t in zip(reports, texts, strict=True)]
+
+    def tokenize(which: Sequence[int]) -> TokenTable:
+        chosen = [text for i in which for text in texts[i]]
+        return TokenTable.from_lists(tokenize_texts(chosen, segmenter))
+
+    return open_index(folder, wanted, tokenize, segmenter.version)
 
 
 def _cached_tokens(reports: Sequence[Report], segmenter: Segmenter, cache_path: Path) -> TokenTable:
