@@ -128,62 +128,89 @@ def generate(folder: Path, passages: int, seed: int = 20240601) -> int:
 # -- workers (each runs in its own process) ---------------------------------------------
 
 
+def _index_dir(cache: Path) -> Path:
+    return cache.with_name(cache.name + ".index")
+
+
 def worker_cold(folder: Path, cache: Path, _: Path) -> dict[str, Any]:
-    """Build from scratch: parse, tokenise (parallel when large), write the caches, index."""
+    """Build from scratch: parse, tokenise (parallel when large), write segments, index."""
     from qa.cache import parsed_cache_path
     from qa.engine import QAEngine
 
-    cache.unlink(missing_ok=True)
+    shutil.rmtree(_index_dir(cache), ignore_errors=True)
     parsed_cache_path(cache).unlink(missing_ok=True)
     start = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=cache)
+    engine = QAEngine.from_directory(folder, cache_path=cache, index_dir=_index_dir(cache))
     elapsed = time.perf_counter() - start
+    stored = sum(f.stat().st_size for f in _index_dir(cache).rglob("*") if f.is_file())
     return {"build_s": elapsed, "passages": engine.index.size, "rss_mb": rss_mb(),
-            "vocabulary": len(engine.index.vocabulary), "postings": len(engine.index.doc_ids),
-            "cache_mb": cache.stat().st_size / 2**20}
+            "vocabulary": len(engine.index.vocabulary), "index_mb": stored / 2**20}
 
 
-def worker_warm(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
-    """Restart with the cache, then time PassageIndex.search and QAEngine.ask per query."""
-    from qa.engine import QAEngine
-
-    start = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=cache)
-    engine.segmenter.initialize()
-    warm = time.perf_counter() - start
-    tokens = [engine.segmenter.tokens(q) for q in QUERIES]
-    shared.write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
-    top10 = [[r.position for r in engine.index.search(t, 10)] for t in tokens]
+def _timed_queries(index: Any, tokens: list[list[str]]) -> tuple[list[list[int]], list[float]]:
+    top10 = [[r.position for r in index.search(t, 10)] for t in tokens]
     samples = []
     for _ in range(5):
         for t in tokens:
             t0 = time.perf_counter()
-            engine.index.search(t, 10)
+            index.search(t, 10)
             samples.append(time.perf_counter() - t0)
+    return top10, samples
+
+
+def worker_warm(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Restart with the caches, then time index.search and QAEngine.ask per query."""
+    from qa.engine import QAEngine
+
+    start = time.perf_counter()
+    engine = QAEngine.from_directory(folder, cache_path=cache, index_dir=_index_dir(cache))
+    engine.segmenter.initialize()
+    warm = time.perf_counter() - start
+    tokens = [engine.segmenter.tokens(q) for q in QUERIES]
+    shared.write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+    top10, samples = _timed_queries(engine.index, tokens)
     ask = []
     for q in QUERIES:
         t0 = time.perf_counter()
         engine.ask(q)
         ask.append(time.perf_counter() - t0)
-    index_mb = sum(a.nbytes for a in (engine.index.indptr, engine.index.doc_ids, engine.index.tfs,
-                                      engine.index.saturated, engine.index.norm)) / 2**20
     return {"warm_s": warm, **timing(samples), "ask": timing(ask), "top10": top10,
-            "index_arrays_mb": index_mb, "rss_mb": rss_mb()}
+            "rss_mb": rss_mb()}
+
+
+def _open_store(cache: Path) -> tuple[Any, list[Any], list[Any]]:
+    from qa.diskindex import _open_entries, read_manifest
+    from qa.segment import Segmenter
+
+    where = _index_dir(cache)
+    entries = read_manifest(where, Segmenter().version)
+    segments = _open_entries(where, entries)
+    assert segments, "run the project workers first"
+    return where, entries, segments
+
+
+def worker_serve(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Open only the segment index (mmap + global statistics) and time queries: serving RSS."""
+    from qa.diskindex import _assemble
+
+    start = time.perf_counter()
+    where, entries, segments = _open_store(cache)
+    order = [r.report_id for e in entries for r in e.reports if r.report_id not in e.dead]
+    index = _assemble(where, entries, segments, order)
+    opened = time.perf_counter() - start
+    tokens = json.loads(shared.read_text(encoding="utf-8"))
+    top10, samples = _timed_queries(index, tokens)
+    return {"warm_s": opened, **timing(samples), "top10": top10, "rss_mb": rss_mb()}
 
 
 def _token_lists(cache: Path) -> list[list[str]]:
-    from qa.cache import read_cache
+    """Return every passage's tokens (grouped by term: BM25 ignores order) from the segments."""
+    from qa.segments import segment_tokens
 
-    contents = read_cache(cache)
-    assert contents is not None, "run the project workers first"
-    vocab = contents.vocab
+    _, _, segments = _open_store(cache)
     out: list[list[str]] = []
-    for entry in contents.reports.values():
-        ids = entry.ids.tolist()
-        at = 0
-        for n in entry.lengths.tolist():
-            out.append([vocab[i] for i in ids[at : at + n]])
-            at += n
+    for segment in segments:
+        out.extend(segment_tokens(segment, [(0, segment.size)]))
     return out
 
 
@@ -230,8 +257,42 @@ def worker_bm25s(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
     return {"build_s": build, **timing(samples), "top10": top10, "rss_mb": rss_mb()}
 
 
+def worker_tantivy(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
+    """Index the same tokens in tantivy (in RAM, whitespace tokenizer); time a top-10 OR query."""
+    import tantivy  # type: ignore[import-not-found]
+
+    docs = _token_lists(cache)
+    queries = json.loads(shared.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body", stored=False, tokenizer_name="whitespace")
+    builder.add_unsigned_field("pos", stored=True)
+    index = tantivy.Index(builder.build())
+    writer = index.writer(heap_size=200_000_000, num_threads=1)
+    for i, tokens in enumerate(docs):
+        writer.add_document(tantivy.Document(body=" ".join(tokens), pos=i))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+    build = time.perf_counter() - start
+    parsed = [index.parse_query(" ".join(f'"{t}"' for t in q), ["body"]) for q in queries]
+    samples, top10 = [], []
+    for _ in range(5):
+        for query in parsed:
+            t0 = time.perf_counter()
+            searcher.search(query, 10)
+            samples.append(time.perf_counter() - t0)
+    for query in parsed:
+        hits = searcher.search(query, 10).hits
+        top10.append([int(searcher.doc(a)["pos"][0]) for _, a in hits])
+    return {"build_s": build, **timing(samples), "top10": top10, "rss_mb": rss_mb()}
+
+
 WORKERS = {"project-cold": worker_cold, "project-warm": worker_warm,
-           "rank-bm25": worker_bm25, "bm25s": worker_bm25s}
+           "project-serve": worker_serve, "rank-bm25": worker_bm25, "bm25s": worker_bm25s,
+           "tantivy": worker_tantivy}
+
 
 
 def run_worker(name: str, folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
@@ -264,6 +325,7 @@ def bench_size(size: int, workdir: Path, bm25_max: int, with_bm25s: bool) -> dic
                            "generate_s": time.perf_counter() - start}
     row["project_cold"] = run_worker("project-cold", folder, cache, shared)
     row["project"] = run_worker("project-warm", folder, cache, shared)
+    row["serve"] = run_worker("project-serve", folder, cache, shared)
     row["passages"] = row["project_cold"].get("passages")
     if size > bm25_max:
         row["rank_bm25"] = {"skipped": f"rank-bm25 skipped above {bm25_max:,} passages "
@@ -272,11 +334,14 @@ def bench_size(size: int, workdir: Path, bm25_max: int, with_bm25s: bool) -> dic
         row["rank_bm25"] = run_worker("rank-bm25", folder, cache, shared)
     if with_bm25s:
         row["bm25s"] = run_worker("bm25s", folder, cache, shared)
+    row["tantivy"] = run_worker("tantivy", folder, cache, shared)
     ours, ref = row["project"], row["rank_bm25"]
     if "top10" in ours and "top10" in ref:
         row["agreement"] = agreement(ours["top10"], ref["top10"])
         row["speedup_p50"] = ref["p50_ms"] / ours["p50_ms"]
         row["speedup_p99"] = ref["p99_ms"] / ours["p99_ms"]
+    if "top10" in row["serve"] and "top10" in ref:
+        row["serve_agreement"] = agreement(row["serve"]["top10"], ref["top10"])
     if "top10" in row.get("bm25s", {}) and "top10" in ref:
         row["bm25s_agreement"] = agreement(row["bm25s"]["top10"], ref["top10"])
     shutil.rmtree(folder, ignore_errors=True)
@@ -320,7 +385,15 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                          notes))
         print(table_line("", "  engine.ask", ours["ask"],
                          f"end to end (rerank + quotes); cold-build RSS {cold['rss_mb']:.0f} MB"))
-        for key, label in (("rank_bm25", "rank-bm25"), ("bm25s", "bm25s")):
+        serve = row["serve"]
+        if "error" in serve:
+            print(f"{'':>9} {'index only':<13} {serve['error']}")
+        else:
+            same = row.get("serve_agreement", {})
+            print(table_line("", "index only", {**serve, "warm": serve["warm_s"]},
+                             f"open segments (mmap) + queries; top-10 identical to get_scores "
+                             f"{same.get('identical', '-')}/{same.get('queries', '-')}"))
+        for key, label in (("rank_bm25", "rank-bm25"), ("bm25s", "bm25s"), ("tantivy", "tantivy")):
             other = row.get(key)
             if other is None:
                 continue
@@ -331,6 +404,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             if key == "bm25s" and "bm25s_agreement" in row:
                 a = row["bm25s_agreement"]
                 extra = f"top-10 identical to get_scores {a['identical']}/{a['queries']} (own idf)"
+            if key == "tantivy":
+                extra = "same tokens, in RAM, Lucene BM25 (own idf): ranking not comparable"
             print(table_line("", label, {**other, "build": other["build_s"]}, extra))
 
 

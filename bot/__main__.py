@@ -15,6 +15,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from qa import QAEngine, QAError
 from qa.cache import default_cache_path
+from qa.diskindex import default_index_dir
 from qa.store import Store
 
 from .app import ALLOWED_UPDATES, build_application
@@ -49,7 +50,8 @@ def load_engine(settings: Settings) -> QAEngine:
     # tokens of unchanged reports come from the same cache the qa CLI keeps beside them.
     folder = settings.reports_dir
     engine = QAEngine.from_directory(
-        folder, top_k=settings.top_k, cache_path=default_cache_path(folder)
+        folder, top_k=settings.top_k, cache_path=default_cache_path(folder),
+        index_dir=default_index_dir(folder),
     )
     engine.segmenter.initialize()
     return engine

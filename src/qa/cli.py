@@ -14,6 +14,7 @@ from .cache import default_cache_path
 from .chart import can_chart, render_comparison_png
 from .cli_library import LIBRARY_HANDLERS, add_parsers
 from .commands import COMMANDS
+from .diskindex import default_index_dir
 from .engine import QAEngine
 from .errors import QAError
 from .evaluate import evaluate, read_gold
@@ -269,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in LIBRARY_HANDLERS:  # these work on files, not on a loaded engine
             return LIBRARY_HANDLERS[args.command](args)
         # Tokens of unchanged reports come from a cache beside them (a restart skips jieba).
-        engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports))
+        engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports),
+                                         index_dir=default_index_dir(args.reports))
         for name, why in engine.skipped:
             print(f"警告：跳过 {name}：{why}", file=sys.stderr)
         return HANDLERS[args.command](engine, args)

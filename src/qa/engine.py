@@ -14,8 +14,8 @@ from pathlib import Path
 from . import answers
 from .cache import parsed_cache_path
 from .errors import UnknownReportError
-from .index import PassageIndex
-from .indextext import cached_tokens, index_text
+from .index import PassageIndex, SearchIndex
+from .indextext import cached_tokens, index_text, segment_index
 from .ingest import load_reports
 from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
@@ -57,6 +57,7 @@ class QAEngine:
         top_k: int = 5,
         skipped: Sequence[tuple[str, str]] = (),
         token_lists: Sequence[Sequence[str]] | None = None,
+        index: SearchIndex | None = None,
     ) -> None:
         self.reports = tuple(reports)
         self.segmenter = segmenter or Segmenter()
@@ -66,9 +67,11 @@ class QAEngine:
         self.passages: tuple[Passage, ...] = tuple(p for r in self.reports for p in r.passages)
         self._by_id = {p.passage_id: p for p in self.passages}
         self._by_report = {r.report_id: r for r in self.reports}
-        if token_lists is None:
-            token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
-        self.index = PassageIndex.build(token_lists)
+        if index is None:
+            if token_lists is None:
+                token_lists = [self.segmenter.tokens(index_text(p)) for p in self.passages]
+            index = PassageIndex.build(token_lists)
+        self.index: SearchIndex = index
         self.background = Background(
             self.segmenter.dictionary_path, self.index.doc_freq, frozenset(self.language.fillers)
         )
@@ -81,13 +84,20 @@ class QAEngine:
         top_k: int = 5,
         segmenter: Segmenter | None = None,
         cache_path: Path | None = None,
+        index_dir: Path | None = None,
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
         With ``cache_path``, tokens of unchanged reports come from that token cache file, and
-        their parsed structure from the file beside it (``parsed_cache_path``).
+        their parsed structure from the file beside it (``parsed_cache_path``). With
+        ``index_dir``, the index lives there as memory-mapped segments (``qa.diskindex``)
+        and the token cache is not used.
         """
         corpus = load_reports(folder, parsed_cache_path(cache_path) if cache_path else None)
+        if index_dir is not None:
+            segmenter = segmenter or Segmenter()
+            index = segment_index(corpus.reports, segmenter, index_dir)
+            return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
         if cache_path is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
         segmenter = segmenter or Segmenter()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, overload
+from typing import NamedTuple, Protocol, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -32,9 +32,15 @@ def idf_okapi(df: FloatArray, n_docs: int, epsilon: float = EPSILON) -> FloatArr
     return np.where(idf < 0, floor, idf)
 
 
-def length_norm(doc_len: FloatArray, k1: float = K1, b: float = B) -> FloatArray:
-    """Return k1·(1 − b + b·|d|/avgdl), the per-passage part of the BM25 denominator."""
-    avgdl = float(doc_len.mean()) if len(doc_len) else 1.0
+def length_norm(
+    doc_len: FloatArray, k1: float = K1, b: float = B, avgdl: float | None = None
+) -> FloatArray:
+    """Return k1·(1 − b + b·|d|/avgdl), the per-passage part of the BM25 denominator.
+
+    ``avgdl`` defaults to the mean of ``doc_len``; segments pass the corpus-wide one.
+    """
+    if avgdl is None:
+        avgdl = float(doc_len.mean()) if len(doc_len) else 1.0
     return k1 * (1 - b + b * doc_len / avgdl)
 
 
@@ -118,6 +124,28 @@ class TokenTable(Sequence[list[str]]):
     def lengths(self) -> OffsetArray:
         """Return the number of tokens in each passage."""
         return np.diff(self.offsets)
+
+
+class SearchIndex(Protocol):
+    """What retrieval needs from an index: ``PassageIndex`` and ``qa.segindex.SegmentIndex``."""
+
+    @property
+    def vocabulary(self) -> dict[str, int]: ...
+    @property
+    def size(self) -> int: ...
+    def doc_freq(self, term: str) -> int: ...
+    def scores(
+        self, query: Sequence[str], weights: Mapping[str, float] | None = None
+    ) -> FloatArray: ...
+    def search(
+        self, query: Sequence[str], k: int, allowed: npt.NDArray[np.bool_] | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[Ranked]: ...
+    def search_per_group(
+        self, query: Sequence[str], k: int, groups: IntArray,
+        allowed: npt.NDArray[np.bool_] | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[Ranked]: ...
 
 
 class Ranked(NamedTuple):

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import overload
 
-from .cache import cached_token_table
-from .index import TokenTable
+from .cache import cached_token_table, report_digest, tokenize_texts
+from .diskindex import open_index
+from .index import SearchIndex, TokenTable
 from .models import Passage, Report
 from .segment import Segmenter
 
@@ -43,3 +44,16 @@ def index_text(passage: Passage) -> str:
     return " ".join((*headings, passage.text))
 
 
+
+
+def segment_index(reports: Sequence[Report], segmenter: Segmenter, folder: Path) -> SearchIndex:
+    """Open the segment index in ``folder`` for these reports, tokenising only what it lacks."""
+    texts = [IndexTexts(r.passages) for r in reports]
+    wanted = [(r.report_id, report_digest(t, segmenter.version), len(t))
+              for r, t in zip(reports, texts, strict=True)]
+
+    def tokenize(which: Sequence[int]) -> TokenTable:
+        chosen = [text for i in which for text in texts[i]]
+        return TokenTable.from_lists(tokenize_texts(chosen, segmenter))
+
+    return open_index(folder, wanted, tokenize, segmenter.version)

@@ -13,10 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import QAEngine, index_text
+from .cache import report_digest
+from .diskindex import add_reports
+from .engine import QAEngine
 from .errors import EmptyCorpusError
 from .index import IntArray, OffsetArray, PassageIndex, TokenTable
+from .indextext import IndexTexts, index_text
 from .models import Report
+from .segindex import SegmentIndex
+from .segments import SegmentReport
 
 
 def index_token_table(index: PassageIndex) -> TokenTable:
@@ -63,6 +68,9 @@ def engine_with(
     kept = [r for r in engine.reports if r.report_id not in gone]
     if not kept and not add:
         raise EmptyCorpusError("没有可用的报告了（至少要保留一份）")
+    if isinstance(engine.index, SegmentIndex):
+        return _with_segment(engine, engine.index, kept, add)
+    assert isinstance(engine.index, PassageIndex)
     table = index_token_table(engine.index)
     spans = _spans(engine)
     lookup = {t: i for i, t in enumerate(table.vocab)}
@@ -82,6 +90,22 @@ def engine_with(
     return QAEngine([*kept, *add], engine.segmenter, engine.top_k, engine.skipped, merged)
 
 
+def _with_segment(
+    engine: QAEngine, index: SegmentIndex, kept: list[Report], add: Sequence[Report]
+) -> QAEngine:
+    """Add a segment for the new reports and mark the others dead: nothing kept is re-read."""
+    version = engine.segmenter.version
+    texts = [IndexTexts(r.passages) for r in add]
+    added = [SegmentReport(r.report_id, report_digest(t, version), len(t))
+             for r, t in zip(add, texts, strict=True)]
+    table = TokenTable.from_lists(engine.segmenter.tokens(x) for t in texts for x in t)
+    order = [r.report_id for r in (*kept, *add)]
+    new_index = add_reports(index, version, added, table if add else None, order)
+    return QAEngine([*kept, *add], engine.segmenter, engine.top_k, engine.skipped,
+                    index=new_index)
+
+
 def reload_engine(engine: QAEngine, folder: Path, cache_path: Path | None = None) -> QAEngine:
     """Return a new engine over the folder as it is now (files dropped in by hand included)."""
-    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter, cache_path)
+    index_dir = engine.index.folder if isinstance(engine.index, SegmentIndex) else None
+    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter, cache_path, index_dir)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .compose import QueryTerms, Weigh, best_sentence, drop_subterms, quote_hit
-from .index import PassageIndex
+from .index import SearchIndex
 from .models import Hit, Kind, Passage, Quote, Report
 from .understand import Query
 from .weights import Background
@@ -80,7 +80,7 @@ class Retriever:
 
     def __init__(
         self,
-        index: PassageIndex,
+        index: SearchIndex,
         passages: Sequence[Passage],
         reports: Sequence[Report],
         background: Background,
