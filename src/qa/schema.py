@@ -58,6 +58,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX inbox_pending ON inbox(seq) WHERE done_at IS NULL;
     ALTER TABLE queries ADD COLUMN answer_message_id INTEGER;
+    ALTER TABLE queries ADD COLUMN question_message_id INTEGER;
+    ALTER TABLE queries ADD COLUMN update_id INTEGER;
+    -- Logging a sent answer is one INSERT: the link and the inbox mark come with it,
+    -- atomically, in one round trip (the shorter that is, the rarer a duplicate after a crash).
+    CREATE TRIGGER queries_answered AFTER INSERT ON queries
+    WHEN NEW.answer_message_id IS NOT NULL AND NEW.question_message_id IS NOT NULL
+    BEGIN
+        INSERT OR REPLACE INTO answer_links
+            (chat_id, question_message_id, answer_message_id, query_id)
+            VALUES (NEW.chat_id, NEW.question_message_id, NEW.answer_message_id, NEW.id);
+        UPDATE inbox SET done_at = NEW.created_at
+            WHERE update_id = NEW.update_id AND done_at IS NULL;
+    END;
     CREATE TABLE secrets (
         name        TEXT PRIMARY KEY,
         value       TEXT NOT NULL,

@@ -124,8 +124,10 @@ class Store:
             await self._db
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA foreign_keys=ON")
-            # FULL: a commit (an inbox row, a logged answer) survives a power cut too.
-            await self._db.execute("PRAGMA synchronous=FULL")
+            # NORMAL: in WAL mode a commit survives a crash of the process (kill -9, OOM);
+            # only the inbox write, which Telegram's receipt depends on, also waits for the
+            # disk (receive_updates), so a power cut costs at most a repeated answer.
+            await self._db.execute("PRAGMA synchronous=NORMAL")
             await self.migrate()
         except BaseException:
             await self.close()
@@ -178,18 +180,27 @@ class Store:
             return cursor.lastrowid
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run several statements as one transaction (committed, or rolled back on error)."""
+    async def _transaction(self, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """Run several statements as one transaction (committed, or rolled back on error).
+
+        ``durable=True`` commits with ``synchronous=FULL``: on disk before this returns.
+        """
         async with self._write_lock:
             db = self.db
-            await db.execute("BEGIN IMMEDIATE")
+            if durable:
+                await db.execute("PRAGMA synchronous=FULL")
             try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    await db.rollback()
-                raise
-            await db.execute("COMMIT")
+                await db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    if db.in_transaction:
+                        await db.rollback()
+                    raise
+                await db.execute("COMMIT")
+            finally:
+                if durable:
+                    await db.execute("PRAGMA synchronous=NORMAL")
 
     # -- query log -----------------------------------------------------------------------
 
@@ -200,23 +211,15 @@ class Store:
         entry = QueryEntry(chat_id, chat_type, user_id, command, question, intent, found,
                            tuple(passage_ids), latency_ms)
         query_id = new_query_id()
-        async with self._transaction() as db:
-            await _insert_query(db, query_id, entry, None)
+        await self._write(*_insert_query(query_id, entry, None, None, None))
         return query_id
 
     async def log_answer(self, query_id: int, entry: QueryEntry, question_message_id: int,
                          answer_message_id: int, update_id: int | None = None) -> None:
         """Log an answer that was sent, link it to its question, mark its update done."""
-        async with self._transaction() as db:
-            # IGNORE: a retried write (the same query id) is harmless; REPLACE would cascade.
-            await _insert_query(db, query_id, entry, answer_message_id)
-            await db.execute(
-                "INSERT OR REPLACE INTO answer_links (chat_id, question_message_id,"
-                " answer_message_id, query_id) VALUES (?,?,?,?)",
-                (entry.chat_id, question_message_id, answer_message_id, query_id))
-            if update_id is not None:
-                await db.execute("UPDATE inbox SET done_at = ? WHERE update_id = ?"
-                                 " AND done_at IS NULL", (_now(), update_id))
+        # One statement: the schema's trigger writes the link and the inbox mark with it.
+        await self._write(*_insert_query(query_id, entry, answer_message_id,
+                                         question_message_id, update_id))
 
     async def get_query(self, query_id: int) -> QueryRecord | None:
         """Return the logged query or None."""
@@ -309,7 +312,7 @@ class Store:
     async def receive_updates(self, updates: Sequence[tuple[int, str]]) -> list[int]:
         """Persist (update_id, JSON) pairs; return the ids not seen before, in order."""
         ids = [update_id for update_id, _ in updates]
-        async with self._transaction() as db:
+        async with self._transaction(durable=True) as db:
             marks = ",".join("?" * len(ids))
             async with db.execute(
                 f"SELECT update_id FROM inbox WHERE update_id IN ({marks})", ids) as cursor:
@@ -342,13 +345,15 @@ class Store:
         return str(await self._scalar("SELECT value FROM secrets WHERE name = ?", (name,)))
 
 
-async def _insert_query(db: aiosqlite.Connection, query_id: int, entry: QueryEntry,
-                        answer_message_id: int | None) -> None:
-    await db.execute(
+def _insert_query(query_id: int, entry: QueryEntry, answer_message_id: int | None,
+                  question_message_id: int | None, update_id: int | None
+                  ) -> tuple[str, tuple[object, ...]]:
+    # IGNORE: a retried write (the same query id) is harmless; REPLACE would cascade.
+    return (
         "INSERT OR IGNORE INTO queries (id, created_at, chat_id, chat_type, user_id, command,"
-        " question, intent, found, passage_ids, latency_ms, answer_message_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " question, intent, found, passage_ids, latency_ms, answer_message_id,"
+        " question_message_id, update_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (query_id, _now(), entry.chat_id, entry.chat_type, entry.user_id, entry.command,
          entry.question, entry.intent, int(entry.found),
          json.dumps(list(entry.passage_ids), ensure_ascii=False), entry.latency_ms,
-         answer_message_id))
+         answer_message_id, question_message_id, update_id))
