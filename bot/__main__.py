@@ -14,7 +14,8 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
 from qa import QAEngine, QAError
-from qa.cache import default_cache_path
+from qa.cache import default_cache_dir, default_cache_path
+from qa.fastload import use_cache_dir
 from qa.store import Store
 
 from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application
@@ -50,6 +51,8 @@ def load_engine(settings: Settings) -> QAEngine:
     # The engine's own tokenizer (not jieba's global one) loads here, with the domain lexicon;
     # tokens of unchanged reports come from the same cache the qa CLI keeps beside them.
     folder = settings.reports_dir
+    # Every cache (tokens, parsed reports, jieba's dictionary) in one folder beside the reports.
+    use_cache_dir(default_cache_dir(folder))
     engine = QAEngine.from_directory(
         folder, top_k=settings.top_k, cache_path=default_cache_path(folder)
     )
