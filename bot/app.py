@@ -21,19 +21,37 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from qa import COMMANDS, QAEngine
 from qa.store import Store
 
 from . import callbacks, handlers
 from .config import Settings
-from .context import ENGINE, GUARD, SETTINGS, STORE, BotContext
+from .context import (
+    ENGINE,
+    GUARD,
+    INBOX,
+    JOURNAL,
+    OUTAGE,
+    PAGES,
+    SETTINGS,
+    STORE,
+    BotContext,
+    ShownPages,
+)
 from .guard import FloodGuard
+from .inbox import Inbox, InboxBot
+from .journal import Journal
 from .ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
-from .request import AiohttpRequest
+from .outage import PollingOutage
+from .send import with_retries
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
-CONNECTION_POOL_SIZE = 8
+# One Telegram host: a small pool, but never smaller than the updates handled at once.
+CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 # Everything the handlers below serve; other update kinds are never fetched.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
@@ -51,72 +69,91 @@ COMMAND_HANDLERS = {
 
 
 async def post_init(application: BotApp) -> None:
-    """Open the store and publish the command menu (Chinese descriptions) to Telegram."""
+    """Open the store, queue unfinished updates first, publish the command menu."""
     await application.bot_data[STORE].open()
-    await application.bot.set_my_commands(
-        [BotCommand(c.name, c.description) for c in COMMANDS]
-    )
+    # Closed by post_shutdown, which PTB runs whatever fails from here on.
+    inbox: Inbox = application.bot_data[INBOX]
+    for update in await inbox.recover(application.bot):
+        application.update_queue.put_nowait(update)
+    commands = [BotCommand(c.name, c.description) for c in COMMANDS]
+    await with_retries(lambda: application.bot.set_my_commands(commands))
 
 
 async def post_shutdown(application: BotApp) -> None:
-    """Close the store."""
-    await application.bot_data[STORE].close()
+    """Save what the journal still holds, then close the store."""
+    try:
+        await application.bot_data[JOURNAL].close()
+    finally:
+        await application.bot_data[STORE].close()
 
 
 async def enforce_allowlist(update: object, context: BotContext) -> None:
-    """Stop handling updates from chats (or inline users) outside QA_ALLOWED_CHATS."""
+    """Turn away updates from chats (or inline users) outside QA_ALLOWED_CHATS."""
     allowed = context.settings.allowed_chats
     if not allowed or not isinstance(update, Update):
         return
     chat = update.effective_chat
     place = chat.id if chat is not None else (
         update.effective_user.id if update.effective_user else None)
-    if place not in allowed:
-        raise ApplicationHandlerStop
+    if place in allowed:
+        return
+    # A button or an inline query left unanswered shows a spinner; say why instead.
+    await callbacks.refuse(update)
+    raise ApplicationHandlerStop
+
+
+def make_bot(settings: Settings, inbox: Inbox) -> InboxBot:
+    """Return the bot: PTB's HTTPXRequest, HTML defaults, the rate limiter if enabled."""
+    limiter = None
+    if settings.rate_limit:
+        # Spacing only (max_retries=0): bot/send.py is the one place that retries.
+        # The cast only fixes the generic parameter (per-call rate_limit_args, never used).
+        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(
+            overall_max_rate=FloodLimit.MESSAGES_PER_SECOND, max_retries=0))
+    proxy = settings.proxy or None
+    return InboxBot(
+        inbox,
+        token=settings.token,
+        base_url=settings.base_url or DEFAULT_BASE_URL,
+        base_file_url=settings.base_file_url or DEFAULT_BASE_FILE_URL,
+        request=HTTPXRequest(CONNECTION_POOL_SIZE, proxy=proxy, pool_timeout=5.0),
+        get_updates_request=HTTPXRequest(1, proxy=proxy),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            # A question deleted before its answer arrives must not turn the answer into a 400.
+            allow_sending_without_reply=True,
+        ),
+        rate_limiter=limiter,
+    )
 
 
 def build_application(settings: Settings, engine: QAEngine, store: Store,
                       polling: bool = True) -> BotApp:
     """Wire settings, engine and store into a ready-to-run Application.
 
-    ``polling=False`` builds a worker without an Updater: bot/workers.py feeds its queue.
+    ``polling=False`` builds it without an Updater, for webhook mode (bot/webhook.py).
     """
+    journal = Journal()
+    inbox = Inbox(store, journal)
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .defaults(Defaults(
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            # A question deleted before its answer arrives must not turn the answer into a 400.
-            allow_sending_without_reply=True,
-        ))
+        .bot(make_bot(settings, inbox))
         .context_types(ContextTypes(context=BotContext))
         # Overlap updates of different chats while they wait on HTTP and SQLite; each chat's
         # own updates still run one at a time, in order (edits, 更多 pages, votes).
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
-        # A lean aiohttp request class instead of PTB's httpx one (see bot/request.py); a
-        # small pool, since loopback or one Telegram host never needs PTB's default of 256.
-        .request(AiohttpRequest(CONNECTION_POOL_SIZE, proxy=settings.proxy))
-        .get_updates_request(AiohttpRequest(1, proxy=settings.proxy))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, inbox))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if settings.base_url:
-        builder = builder.base_url(settings.base_url)
-    if settings.base_file_url:
-        builder = builder.base_file_url(settings.base_file_url)
     if not polling:
         builder = builder.updater(None)
-    if settings.rate_limit:
-        # max_retries: the limiter itself waits out RetryAfter before handlers see it.
-        # Telegram's ≈ 30 messages/s is per bot: worker processes split it between them.
-        # The cast only fixes the generic parameter (per-call rate_limit_args, never used here).
-        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(
-            overall_max_rate=FloodLimit.MESSAGES_PER_SECOND / settings.workers, max_retries=2))
-        builder = builder.rate_limiter(limiter)
     application: BotApp = builder.build()
+    outage = PollingOutage()
+    inbox.on_fetched.append(outage.clear)
     application.bot_data.update({
-        ENGINE: engine, STORE: store, SETTINGS: settings,
+        ENGINE: engine, STORE: store, SETTINGS: settings, INBOX: inbox, JOURNAL: journal,
+        PAGES: ShownPages(), OUTAGE: outage,
         GUARD: FloodGuard(settings.flood_per_minute, 60.0, exempt=settings.admin_ids),
     })
     add_handlers(application)
@@ -125,7 +162,7 @@ def build_application(settings: Settings, engine: QAEngine, store: Store,
 
 def add_handlers(application: BotApp) -> None:
     """Register every handler; the comments explain why the order matters."""
-    # Group -1 runs first for every update: drop chats outside the allowlist before any reply.
+    # Group -1 runs first for every update: turn away chats outside the allowlist.
     application.add_handler(TypeHandler(Update, enforce_allowlist), group=-1)
     # Commands before plain text, so "/ask …" is never also treated as a private question.
     # CommandHandler accepts /cmd@this_bot and ignores /cmd@other_bot in groups.
@@ -136,14 +173,16 @@ def add_handlers(application: BotApp) -> None:
     # Edits are routed before new text: an edited question edits its answer, never re-sends.
     application.add_handler(MessageHandler(
         filters.UpdateType.EDITED_MESSAGE & filters.TEXT, handlers.edited_question))
+    private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(
-        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-        handlers.private_text))
+        private & filters.TEXT & ~filters.COMMAND, handlers.private_text))
     # A command no handler above took: in a private chat say so (in groups it may be another
     # bot's command, so stay quiet).
-    application.add_handler(MessageHandler(
-        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.COMMAND,
-        handlers.unknown_command))
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    # Files, photos, stickers, voice … in private: a one-line notice instead of silence.
+    media = (filters.Document.ALL | filters.PHOTO | filters.Sticker.ALL | filters.VOICE
+             | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION)
+    application.add_handler(MessageHandler(private & media, handlers.unsupported_message))
     # Group text: the handler answers only @mentions and replies to the bot, ignores chatter.
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,

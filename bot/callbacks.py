@@ -7,6 +7,7 @@ import logging
 from telegram import (
     CallbackQuery,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Message,
     Update,
@@ -14,7 +15,7 @@ from telegram import (
 from telegram.error import BadRequest
 
 from qa import COMMANDS, UnknownReportError
-from qa.store import UnknownQueryError
+from qa.store import QueryRecord, UnknownQueryError
 
 from . import render
 from .context import BotContext
@@ -23,13 +24,24 @@ from .routing import Request, run_request
 from .send import with_retries
 
 logger = logging.getLogger(__name__)
-STALE = "这个按钮已失效（答案已过期或机器人已更新），请重新提问。"
+STALE = "按钮已失效（答案已过期或不属于这条消息），请重新提问。"
 VOTE_REPLIES = {"new": "感谢反馈！", "changed": "已更新您的评价。", "same": "您已评价过了。"}
 MAX_INLINE_RESULTS = 10
 
 
+async def refuse(update: Update) -> None:
+    """Answer a button press or inline query from outside the allowlist: not available here."""
+    if update.callback_query is not None:
+        await with_retries(lambda: update.callback_query.answer(  # type: ignore[union-attr]
+            render.NOT_AVAILABLE))
+    elif update.inline_query is not None:
+        button = InlineQueryResultsButton(text=render.NOT_AVAILABLE, start_parameter="na")
+        await with_retries(lambda: update.inline_query.answer(  # type: ignore[union-attr]
+            [], cache_time=60, is_personal=True, button=button))
+
+
 async def on_button(update: Update, context: BotContext) -> None:
-    """Dispatch a button press; unknown or outdated buttons get a short notice."""
+    """Dispatch a button press; unknown, forged or outdated buttons get a short notice."""
     query = update.callback_query
     if query is None:
         return
@@ -43,12 +55,25 @@ async def on_button(update: Update, context: BotContext) -> None:
     await query.answer(notice)
 
 
+async def bound_query(message: Message, data: CallbackData,
+                      context: BotContext) -> QueryRecord | None:
+    """Return the logged query behind an answer button, only under the message it was sent with."""
+    record = await context.store.get_query(data.query_id)
+    if record is None or record.chat_id != message.chat_id:
+        return None  # another database's button, or a forged id from another chat
+    if record.answer_message_id != message.message_id:
+        return None
+    return record
+
+
 async def show_page(query: CallbackQuery, message: Message, data: CallbackData,
                     context: BotContext) -> str | None:
     """Edit the answer in place to show another page (re-asking the logged question)."""
-    record = await context.store.get_query(data.query_id)
+    record = await bound_query(message, data, context)
     if record is None:
         return STALE
+    if context.pages.get(message.chat_id, message.message_id) == data.arg:
+        return None  # a double tap: the page is already shown, an edit would change nothing
     pages = render.render_answer(run_request(context.engine,
                                              Request(record.command, record.question)))
     if not 0 <= data.arg < len(pages):
@@ -58,15 +83,16 @@ async def show_page(query: CallbackQuery, message: Message, data: CallbackData,
         await with_retries(lambda: message.edit_text(
             page.text, reply_markup=answer_keyboard(record.query_id, page)))
     except BadRequest as exc:
-        if "not modified" not in str(exc):  # a double tap on the same page is harmless
+        if "not modified" not in str(exc):  # shown already by a process that forgot it
             raise
+    context.pages.set(message.chat_id, message.message_id, data.arg)
     return None
 
 
 async def show_passage(query: CallbackQuery, message: Message, data: CallbackData,
                        context: BotContext) -> str | None:
     """Send the full passage behind one quote of an answer."""
-    record = await context.store.get_query(data.query_id)
+    record = await bound_query(message, data, context)
     if record is None or not 0 <= data.arg < len(record.passage_ids):
         return STALE
     passage = context.engine.passage(record.passage_ids[data.arg])
@@ -78,11 +104,13 @@ async def show_passage(query: CallbackQuery, message: Message, data: CallbackDat
 
 async def vote(query: CallbackQuery, message: Message, data: CallbackData,
                context: BotContext) -> str | None:
-    """Record a 👍/👎 vote; pressing the other one changes it."""
-    if data.arg not in (-1, 1):
+    """Record a 👍/👎 vote, once per user and query; pressing the other one changes it."""
+    record = await bound_query(message, data, context)
+    if record is None or data.arg not in (-1, 1):
         return STALE
     try:
-        outcome = await context.store.record_feedback(data.query_id, query.from_user.id, data.arg)
+        outcome = await context.store.record_feedback(record.query_id, query.from_user.id,
+                                                      data.arg)
     except UnknownQueryError:
         return STALE
     return VOTE_REPLIES[outcome]
@@ -121,7 +149,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
                             f"{render.esc(c.usage)} — {render.esc(c.description)}")
                    for c in COMMANDS][:MAX_INLINE_RESULTS]
     else:
-        answer = context.engine.ask(text)
+        answer = run_request(context.engine, Request("ask", text))
         results = [
             _article(f"q{i}", render.render_hit_title(q.hit), q.text, render.render_quote(q))
             for i, q in enumerate(render.answer_items(answer)[:MAX_INLINE_RESULTS])

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
 
-# More bot processes than cores only adds switching; 8 covers any machine this bot needs.
-MAX_WORKERS = 8
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret
 TOKEN_HELP = (
     "未设置 TELEGRAM_BOT_TOKEN：请在 Telegram 中向 @BotFather 申请机器人令牌，"
     "写入环境变量或 .env 文件（参见 .env.example）；不联网也可用 `qa ask 问题` 在命令行提问。"
@@ -66,7 +66,7 @@ class Settings:
     top_k: int = 5
     rate_limit: bool = True
     flood_per_minute: int = 20
-    workers: int = 1  # bot processes behind one poller (bot/workers.py); 1 = one process
+    webhook_secret: str = field(default="", repr=False)  # empty = a random one kept in the DB
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -82,13 +82,9 @@ class Settings:
         if proxy and not proxy.startswith(("http://", "https://")):
             raise ConfigError(
                 f"代理地址无效：{proxy!r}（仅支持 http:// 或 https:// 代理，不支持 SOCKS）")
-        workers = _int(env, "QA_WORKERS", 1)
-        if not 1 <= workers <= MAX_WORKERS:
-            raise ConfigError(f"QA_WORKERS 应为 1 到 {MAX_WORKERS} 之间的整数，当前为 {workers}")
-        if workers > 1 and env.get("QA_WEBHOOK_URL", "").strip():
-            raise ConfigError("QA_WORKERS 大于 1 时只能用轮询模式，请去掉 QA_WEBHOOK_URL")
-        if workers > 1 and not hasattr(os, "fork"):
-            raise ConfigError("QA_WORKERS 大于 1 需要支持 fork 的系统（Linux/macOS）")
+        secret = env.get("QA_WEBHOOK_SECRET", "").strip()
+        if secret and not _SECRET.fullmatch(secret):
+            raise ConfigError("QA_WEBHOOK_SECRET 只能包含 1–256 个字母、数字、下划线或连字符")
         return cls(
             token=token,
             reports_dir=Path(env.get("QA_REPORTS_DIR", "").strip() or "seeds"),
@@ -105,7 +101,7 @@ class Settings:
             top_k=_int(env, "QA_TOP_K", 5),
             rate_limit=_flag(env, "QA_RATE_LIMIT", True),
             flood_per_minute=_int(env, "QA_FLOOD_PER_MINUTE", 20),
-            workers=workers,
+            webhook_secret=secret,
         )
 
 
@@ -118,21 +114,33 @@ def load_env(dotenv_path: Path | None = None) -> dict[str, str]:
 
 
 class RedactFilter(logging.Filter):
-    """Replace the bot token in every log record, including its traceback text."""
+    """Mask the bot token (and other secrets, e.g. the webhook's) in every log record."""
 
     def __init__(self, secret: str) -> None:
         super().__init__()
-        self.secret = secret
+        self.secrets: dict[str, str] = {}
+        self.add(secret, "[TOKEN]")
+
+    def add(self, secret: str, mask: str = "[SECRET]") -> None:
+        """Mask one more secret from now on (e.g. the webhook secret, known after start-up)."""
+        if secret:
+            self.secrets[secret] = mask
+
+    def _mask(self, text: str) -> str:
+        for secret, mask in self.secrets.items():
+            text = text.replace(secret, mask)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record with the token masked; never drops it."""
-        if not self.secret:
+        """Rewrite the record with the secrets masked; never drops it."""
+        if not self.secrets:
             return True
         message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "[TOKEN]"), None
+        masked = self._mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.secret in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.secret, "[TOKEN]")
+        if record.exc_text:
+            record.exc_text = self._mask(record.exc_text)
         return True

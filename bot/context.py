@@ -1,7 +1,8 @@
-"""Typed access to what handlers share: engine, store, settings and the flood guard."""
+"""Typed access to what handlers share: engine, store, settings, guard, journal, shown pages."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -11,8 +12,32 @@ from qa.store import Store
 
 from .config import Settings
 from .guard import FloodGuard
+from .inbox import Inbox
+from .journal import Journal
+from .outage import PollingOutage
 
 ENGINE, STORE, SETTINGS, GUARD = "engine", "store", "settings", "guard"
+INBOX, JOURNAL, PAGES, OUTAGE = "inbox", "journal", "pages", "outage"
+MAX_REMEMBERED_PAGES = 10_000
+
+
+class ShownPages:
+    """Which page each recent answer message shows, so a double tap sends no no-op edit."""
+
+    def __init__(self, limit: int = MAX_REMEMBERED_PAGES) -> None:
+        self.limit = limit
+        self._pages: OrderedDict[tuple[int, int], int] = OrderedDict()
+
+    def get(self, chat_id: int, message_id: int) -> int | None:
+        """Return the page shown in a message, if this process knows it."""
+        return self._pages.get((chat_id, message_id))
+
+    def set(self, chat_id: int, message_id: int, page: int) -> None:
+        """Remember the page a message now shows (oldest entries are forgotten)."""
+        self._pages[(chat_id, message_id)] = page
+        self._pages.move_to_end((chat_id, message_id))
+        while len(self._pages) > self.limit:
+            self._pages.popitem(last=False)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -45,6 +70,26 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def guard(self) -> FloodGuard:
         """Return the per-user flood guard."""
         return cast(FloodGuard, self.bot_data[GUARD])
+
+    @property
+    def inbox(self) -> Inbox:
+        """Return the durable update inbox."""
+        return cast(Inbox, self.bot_data[INBOX])
+
+    @property
+    def journal(self) -> Journal:
+        """Return the queue of post-answer database writes."""
+        return cast(Journal, self.bot_data[JOURNAL])
+
+    @property
+    def pages(self) -> ShownPages:
+        """Return which page recent answers show."""
+        return cast(ShownPages, self.bot_data[PAGES])
+
+    @property
+    def outage(self) -> PollingOutage:
+        """Return the polling-outage notice (one warning per outage)."""
+        return cast(PollingOutage, self.bot_data[OUTAGE])
 
     @property
     def username(self) -> str:

@@ -4,42 +4,47 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 
 from telegram import Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
-from qa import UnknownReportError
+from qa import Answer, UnknownReportError
+from qa.store import QueryEntry, new_query_id
 
 from . import render
 from .context import BotContext
 from .keyboards import answer_keyboard, outline_keyboard
-from .request import MaybeSent
 from .routing import Request, is_addressed, parse_request, run_request
-from .send import with_retries
+from .send import maybe_sent, with_retries
 
 logger = logging.getLogger(__name__)
 APOLOGY = "抱歉，处理您的请求时出错了，请稍后再试。"
+MAX_REPORT_REF = 64  # a report number is a few characters; anything longer is never one
 
 
-async def ask_and_log(
-    message: Message, context: BotContext, request: Request
-) -> tuple[int, list[render.Page]]:
-    """Ask the core, render the pages and log the query; return (query id, pages)."""
-    started = time.perf_counter()
-    answer = run_request(context.engine, request)
-    pages = render.render_answer(answer)
-    query_id = await context.store.log_query(
+def _entry(message: Message, request: Request, answer: Answer, started: float) -> QueryEntry:
+    return QueryEntry(
         chat_id=message.chat_id, chat_type=message.chat.type,
         user_id=message.from_user.id if message.from_user else None,
-        command=request.command, question=request.text, intent=answer.intent, found=answer.found,
-        passage_ids=[q.passage.passage_id for q in render.answer_items(answer)],
-        latency_ms=(time.perf_counter() - started) * 1000,
-    )
-    return query_id, pages
+        command=request.command, question=request.text, intent=answer.intent,
+        found=answer.found,
+        passage_ids=tuple(q.passage.passage_id for q in render.answer_items(answer)),
+        latency_ms=(time.perf_counter() - started) * 1000)
 
 
-async def answer_request(message: Message, context: BotContext, request: Request) -> None:
-    """Answer one question: guard, ask the core, log it, send page 1, remember the link."""
+async def _log_answer(context: BotContext, update_id: int, query_id: int, entry: QueryEntry,
+                      question: Message, answer_message_id: int) -> None:
+    """Log a sent answer (with its update's done mark); queued if the database fails."""
+    write = partial(context.store.log_answer, query_id, entry, question.message_id,
+                    answer_message_id, update_id)
+    if await context.journal.record(write):
+        context.inbox.settle(update_id)
+
+
+async def answer_request(update: Update, message: Message, context: BotContext,
+                         request: Request) -> None:
+    """Answer one question: guard, ask the core, send page 1, then log it (answer first)."""
     user_id = message.from_user.id if message.from_user else None
     verdict = context.guard.check(user_id)
     if not verdict.allowed:
@@ -47,12 +52,17 @@ async def answer_request(message: Message, context: BotContext, request: Request
             await with_retries(lambda: message.reply_text(
                 render.render_flood_notice(verdict.wait_seconds)), once=True)
         return
-    query_id, pages = await ask_and_log(message, context, request)
+    started = time.perf_counter()
+    answer = run_request(context.engine, request)
+    pages = render.render_answer(answer)
+    query_id = new_query_id()  # known before sending: the log write comes after the answer
     keyboard = answer_keyboard(query_id, pages[0])
     # At most once: a reply Telegram may already have shown is not sent again.
     sent = await with_retries(lambda: message.reply_text(pages[0].text, reply_markup=keyboard),
                               once=True)
-    await context.store.link_answer(message.chat_id, message.message_id, sent.message_id, query_id)
+    context.pages.set(message.chat_id, sent.message_id, 0)
+    entry = _entry(message, request, answer, started)
+    await _log_answer(context, update.update_id, query_id, entry, message, sent.message_id)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -76,7 +86,7 @@ async def question_command(update: Update, context: BotContext) -> None:
         return
     request = parse_request(message.text, context.username)
     if request is not None:
-        await answer_request(message, context, request)
+        await answer_request(update, message, context, request)
 
 
 async def reports_command(update: Update, context: BotContext) -> None:
@@ -90,10 +100,13 @@ async def report_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
+    ref = " ".join(context.args or [])
     try:
-        report = context.engine.report(" ".join(context.args or []))
+        if len(ref) > MAX_REPORT_REF:
+            raise UnknownReportError(f"没有这份报告：{render.clip(ref, 20)}")
+        report = context.engine.report(ref)
     except UnknownReportError as exc:
-        await message.reply_text(render.esc(str(exc)))
+        await message.reply_text(render.render_error(str(exc)))
         return
     await message.reply_text(render.render_outline(report), reply_markup=outline_keyboard(report))
 
@@ -102,13 +115,19 @@ async def private_text(update: Update, context: BotContext) -> None:
     """Treat any text in a private chat as a question."""
     message = update.effective_message
     if message is not None and message.text:
-        await answer_request(message, context, Request("ask", message.text.strip()))
+        await answer_request(update, message, context, Request("ask", message.text.strip()))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     """Tell a private user that a command does not exist and where the list is."""
     if update.effective_message is not None:
         await update.effective_message.reply_text(render.render_unknown_command())
+
+
+async def unsupported_message(update: Update, context: BotContext) -> None:
+    """Say in one line that files, photos, stickers and voice are not read (yet)."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(render.render_unsupported())
 
 
 async def group_text(update: Update, context: BotContext) -> None:
@@ -120,7 +139,7 @@ async def group_text(update: Update, context: BotContext) -> None:
         return
     request = parse_request(message.text, context.username)
     if request is not None:
-        await answer_request(message, context, request)
+        await answer_request(update, message, context, request)
 
 
 async def edited_question(update: Update, context: BotContext) -> None:
@@ -132,7 +151,10 @@ async def edited_question(update: Update, context: BotContext) -> None:
     request = parse_request(message.text, context.username)
     if link is None or request is None:
         return  # never answered (chatter, or asked before the log existed): stay quiet
-    query_id, pages = await ask_and_log(message, context, request)
+    started = time.perf_counter()
+    answer = run_request(context.engine, request)
+    pages = render.render_answer(answer)
+    query_id = new_query_id()
     try:
         await with_retries(lambda: context.bot.edit_message_text(
             pages[0].text, chat_id=message.chat_id, message_id=link.answer_message_id,
@@ -140,15 +162,22 @@ async def edited_question(update: Update, context: BotContext) -> None:
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise
-    await context.store.link_answer(message.chat_id, message.message_id,
-                                    link.answer_message_id, query_id)
+    context.pages.set(message.chat_id, link.answer_message_id, 0)
+    entry = _entry(message, request, answer, started)
+    await _log_answer(context, update.update_id, query_id, entry, message,
+                      link.answer_message_id)
 
 
 async def error_handler(update: object, context: BotContext) -> None:
     """Log the error with its traceback, then apologise briefly to the user."""
+    if update is None and isinstance(context.error, NetworkError):
+        # getUpdates failed: PTB retries it; log the outage once, not a traceback per try.
+        context.outage.report(context.error)
+        return
     # Log before anything else, so the error is visible even if replying fails too.
     logger.error("Exception while handling an update", exc_info=context.error)
-    if not isinstance(update, Update) or isinstance(context.error, MaybeSent):
+    if not isinstance(update, Update) or (
+            context.error is not None and maybe_sent(context.error)):
         return  # a reply that may have arrived gets no apology after it (nor a second copy)
     try:
         if update.callback_query is not None:

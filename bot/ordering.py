@@ -10,9 +10,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Enough to overlap the engine with in-flight HTTP and SQLite round trips. The engine is
-# CPU-bound, and httpcore's pool bookkeeping grows with the number of requests in flight,
-# so more measured slower on loopback, not faster.
+from .inbox import Inbox
+
+# Enough to overlap the engine with in-flight HTTP and SQLite round trips; the engine is
+# CPU-bound, so more only adds waiting updates (and updates in flight at a crash).
 MAX_CONCURRENT_UPDATES = 16
 
 
@@ -25,23 +26,40 @@ def order_key(update: object) -> int | None:
     return update.effective_user.id if update.effective_user is not None else None
 
 
+def _discard(coroutine: Awaitable[Any]) -> None:
+    if inspect.iscoroutine(coroutine):
+        coroutine.close()  # never ran: no "never awaited" warning
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Run updates of different chats concurrently, but one at a time per chat, in order.
 
     Within a chat, order matters: an edited question must find the answer its original
     produced, a second 更多 press must edit after the first, and votes must not interleave.
     PTB starts update tasks in arrival order and its semaphore is FIFO, so each update joins
-    its chat's queue here (before its first await) in arrival order.
+    its chat's queue here (before its first await) in arrival order. With an inbox, an update
+    is handled only if the inbox hands it out (never a redelivered repeat), and marked done
+    after its handlers finish.
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+                 inbox: Inbox | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self.inbox = inbox
         # The completion future of the last update queued for each busy chat.
         self._tails: dict[int, asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Await the coroutine once every earlier update of the same chat has finished."""
-        key = order_key(update)
+        update_id = update.update_id if isinstance(update, Update) else None
+        if self.inbox is not None and update_id is not None and not self.inbox.claim(update_id):
+            _discard(coroutine)  # a repeat of an update this process already has
+            return
+        await self._in_chat_order(order_key(update), coroutine)
+        if self.inbox is not None and update_id is not None:
+            await self.inbox.done(update_id)
+
+    async def _in_chat_order(self, key: int | None, coroutine: Awaitable[Any]) -> None:
         if key is None:
             await coroutine
             return
@@ -56,8 +74,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             started = True
             await coroutine
         finally:
-            if not started and inspect.iscoroutine(coroutine):
-                coroutine.close()  # cancelled while queued: never ran, so no "never awaited"
+            if not started:
+                _discard(coroutine)  # cancelled while queued
             done.set_result(None)
             if self._tails.get(key) is done:
                 del self._tails[key]

@@ -274,3 +274,22 @@ def render_flood_notice(wait_seconds: int) -> str:
 def render_hit_title(hit: Hit) -> str:
     """Return a plain-text "report · section" title for an inline result."""
     return clip(f"{hit.passage.report_title} · {hit.passage.section}", 120)
+
+
+ECHO_MAX_UNITS = 60  # user text quoted back in a notice: enough to recognise, never a wall
+NOT_AVAILABLE = "本机器人在这里不可用。"
+
+
+def echo(text: str) -> str:
+    """Return user text cut short and escaped, for quoting it back in a notice."""
+    return esc(clip(" ".join(text.split()), ECHO_MAX_UNITS))
+
+
+def render_error(text: str) -> str:
+    """Render a core error message (which may quote user input) short and escaped."""
+    return esc(clip(text, 300))
+
+
+def render_unsupported() -> str:
+    """Say that files, photos, stickers and voice are not read, in one line."""
+    return "暂不支持文件、图片、贴纸和语音，请直接用文字提问（发送 /help 查看用法）。"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +35,14 @@ async def bot_app(fake_tg: FakeTelegram, seeds_engine: QAEngine, tmp_path: Path
     """Run the real Application (seeds engine, tmp database) against the fake server."""
     async with running_bot(make_settings(fake_tg, tmp_path / "qa.sqlite3"), seeds_engine) as app:
         yield app
+
+
+async def logged_query(app: BotApp, callback_data: str, timeout: float = 10.0) -> Any:
+    """Return the log row behind an answer button, waiting for the write after the answer."""
+    store = app.bot_data["store"]
+    query_id = int(callback_data.split(":")[1])
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (record := await store.get_query(query_id)) is None:
+        assert asyncio.get_running_loop().time() < deadline, f"query {query_id} never logged"
+        await asyncio.sleep(0.01)
+    return record

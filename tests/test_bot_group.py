@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.app import BotApp
+from tests.conftest_bot import logged_query
 from tests.fakebot import BOT_USER, FakeTelegram, group_chat, private_chat, user
 
 GROUP = group_chat(-100123)
@@ -45,7 +46,8 @@ async def test_mention_is_answered_without_the_mention(fake_tg: FakeTelegram,
     (call,) = await fake_tg.wait_for(mark, "sendMessage")
     assert call.params["reply_parameters"]["message_id"] == asked["message_id"]
     assert "djqa_bot" not in call.params["text"]
-    record = await bot_app.bot_data["store"].get_query(1)
+    data = call.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
+    record = await logged_query(bot_app, data)
     assert record.question == "今年发展了多少党员" and record.chat_type == "supergroup"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.app import BotApp
+from tests.conftest_bot import logged_query
 from tests.fakebot import FakeTelegram, group_chat, private_chat, user
 
 DAN = user(4004, "小邓")
@@ -54,7 +55,7 @@ async def test_edited_question_edits_the_answer(fake_tg: FakeTelegram, bot_app: 
     assert fake_tg.since(mark, "sendMessage") == []
     # The buttons now point at the new query, so 原文 opens the new answer's passages.
     data = edit.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    record = await bot_app.bot_data["store"].get_query(int(data.split(":")[1]))
+    record = await logged_query(bot_app, data)
     assert record.question == "今年发展了多少党员"
     assert fake_tg.rejected == []
 

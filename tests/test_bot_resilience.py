@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import BotApp
 from qa import QAEngine
+from tests.conftest_bot import logged_query
 from tests.fakebot import FakeTelegram, group_chat, private_chat, user
 from tests.fakebot.runner import make_settings, running_bot
 
@@ -108,6 +109,8 @@ async def test_restart_keeps_the_log_and_old_buttons_work(fake_tg: FakeTelegram,
         fake_tg.press(message, vote, EVE)
         (answer,) = await fake_tg.wait_for(mark, "answerCallbackQuery")
         assert answer.params["text"] == "感谢反馈！"
-        await _ask(fake_tg, "发展党员")
+        (second,) = await _ask(fake_tg, "发展党员")
+        await logged_query(app, second.params["reply_markup"]["inline_keyboard"][-1][0][
+            "callback_data"])
         assert await app.bot_data["store"].count_queries() == 2
     assert fake_tg.rejected == []

@@ -36,7 +36,7 @@ async def test_two_hundred_mixed_updates(fake_tg: FakeTelegram, bot_app: BotApp)
         person, group, question = rng.choice(USERS), rng.choice(GROUPS), rng.choice(QUESTIONS)
         if kind in ("more", "passage", "vote", "reply", "edit") and not answers:
             kind = "private"
-        data = None
+        data, target = None, None
         if kind in ("more", "passage"):
             target = rng.choice(answers)
             data = _data(target, "m:" if kind == "more" else "p:")
@@ -76,8 +76,11 @@ async def test_two_hundred_mixed_updates(fake_tg: FakeTelegram, bot_app: BotApp)
             fake_tg.send_text(private_chat(person), person, rng.choice(["/help", "/start"]))
             expect = ["sendMessage"]
         else:
-            target = rng.choice(answers)
-            data = data or _data(target, "f:")
+            # A button is pressed under the message it came with (others are refused).
+            if data is None:
+                target = rng.choice(answers)
+                data = _data(target, "f:")
+            assert target is not None and data is not None
             assert data is not None
             fake_tg.press(target, data, person)
             expect = {"more": ["editMessageText", "answerCallbackQuery"],

@@ -124,3 +124,35 @@ def test_chain_reads_parts_as_one_sequence() -> None:
     for start in range(7):
         for stop in range(start, 8):
             assert chain[start:stop] == flat[start:stop]
+
+
+def test_the_bot_keeps_every_cache_in_one_folder_beside_the_reports(
+        corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.__main__ import load_engine
+    from bot.config import Settings
+    from qa import fastload
+    from qa.cache import default_cache_dir
+
+    monkeypatch.setattr(fastload, "_cache_dir", None)  # restored after the test
+    load_engine(Settings(token="1:a", reports_dir=corpus_dir))
+    folder = default_cache_dir(corpus_dir)
+    names = sorted(p.name for p in folder.iterdir())
+    # the segment index (which replaces the token cache) and the parsed reports
+    assert "index" in names and "tokens.reports" in names
+    # jieba's dictionary cache goes there too (written whenever this process builds it).
+    assert fastload.cache_dir() == folder
+    assert not [n for n in names if n.endswith(".tmp")]  # the atomic writer left nothing
+
+
+def test_the_atomic_writer_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    from qa.atomic import write_atomic_with
+
+    target = tmp_path / "c" / "cache.bin"
+    assert write_atomic_with(target, lambda out: out.write(b"old"))
+
+    def broken(out: object) -> None:
+        raise OSError("disk full")
+
+    assert not write_atomic_with(target, broken)
+    assert target.read_bytes() == b"old" and sorted(p.name for p in target.parent.iterdir()) == [
+        "cache.bin"]

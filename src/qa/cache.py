@@ -28,6 +28,7 @@ from typing import overload
 
 import numpy as np
 
+from .atomic import write_atomic
 from .index import IntArray, TokenTable
 from .segment import Segmenter
 
@@ -35,7 +36,8 @@ logger = logging.getLogger(__name__)
 
 MAGIC = b"QATOKv1\n"
 _PREFIX = struct.Struct("<IQ")  # crc32 of everything after the prefix, header length
-DEFAULT_CACHE_NAME = ".qa-tokens.bin"
+CACHE_DIR_NAME = ".qa-cache"
+DEFAULT_CACHE_NAME = "tokens.bin"
 # Forking workers costs ~0.1 s each and pickles tokens back; only worth it for big cold builds.
 PARALLEL_MIN_TEXTS = 20_000
 _CHUNK = 2_000
@@ -61,9 +63,14 @@ class CacheContents:
     reports: dict[str, CachedReport]
 
 
+def default_cache_dir(folder: Path) -> Path:
+    """Return the one cache folder kept beside the reports (tokens, parsed reports, jieba)."""
+    return folder / CACHE_DIR_NAME
+
+
 def default_cache_path(folder: Path) -> Path:
-    """Return where the cache lives when kept beside the reports."""
-    return folder / DEFAULT_CACHE_NAME
+    """Return where the token cache lives when kept beside the reports."""
+    return default_cache_dir(folder) / DEFAULT_CACHE_NAME
 
 
 def parsed_cache_path(token_cache: Path) -> Path:
@@ -144,14 +151,7 @@ def write_cache(
     lengths = table.lengths().astype(np.int32)
     payload = header + lengths.tobytes() + ids.astype(np.int32).tobytes()
     prefix = MAGIC + _PREFIX.pack(zlib.crc32(payload), len(header))
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(prefix + payload)
-        os.replace(tmp, path)
-    except OSError as exc:
-        # A read-only reports folder only costs the next start its speed-up.
-        logger.warning("could not write token cache %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, prefix + payload)
 
 
 def cached_token_table(

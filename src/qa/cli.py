@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .cache import default_cache_path
+from .cache import default_cache_dir, default_cache_path
 from .chart import can_chart, render_comparison_png
 from .cli_library import LIBRARY_HANDLERS, add_parsers
 from .commands import COMMANDS
@@ -18,6 +18,7 @@ from .diskindex import default_index_dir
 from .engine import QAEngine
 from .errors import QAError
 from .evaluate import evaluate, read_gold
+from .fastload import use_cache_dir
 from .figformat import (
     comparison_json,
     figure_json,
@@ -269,7 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in LIBRARY_HANDLERS:  # these work on files, not on a loaded engine
             return LIBRARY_HANDLERS[args.command](args)
-        # Tokens of unchanged reports come from a cache beside them (a restart skips jieba).
+        # Every cache (segment index, parsed reports, jieba's dictionary) in one folder beside
+        # the reports: a restart neither parses nor tokenises unchanged reports.
+        use_cache_dir(default_cache_dir(args.reports))
         engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports),
                                          index_dir=default_index_dir(args.reports))
         for name, why in engine.skipped:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import default_cache_dir
 from .fsio import exclusive_lock, write_atomic
 from .index import OffsetArray, TokenTable
 from .segindex import SegmentIndex
@@ -37,7 +38,7 @@ from .segments import (
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
-DEFAULT_INDEX_NAME = ".qa-index"
+DEFAULT_INDEX_NAME = "index"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 # Compact when more segments than this are live, or this share of stored passages is dead.
@@ -59,8 +60,8 @@ class Entry:
 
 
 def default_index_dir(folder: Path) -> Path:
-    """Return where the segment index lives when kept beside the reports."""
-    return folder / DEFAULT_INDEX_NAME
+    """Return where the segment index lives: inside the one cache folder beside the reports."""
+    return default_cache_dir(folder) / DEFAULT_INDEX_NAME
 
 
 def read_manifest(folder: Path, version: str) -> list[Entry]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,10 +19,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
+
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(folder: Path) -> None:
+    """Keep the start-up caches (jieba's dictionary, character sets) in this folder.
+
+    Front ends pass the cache folder beside the reports (``qa.cache.default_cache_dir``).
+    """
+    global _cache_dir
+    _cache_dir = folder
+
 
 def cache_dir() -> Path:
-    """Return where the start-up caches live: the temp dir, where jieba keeps its own."""
-    return Path(tempfile.gettempdir())
+    """Return where the start-up caches live (the temp dir until ``use_cache_dir``)."""
+    return _cache_dir if _cache_dir is not None else Path(tempfile.gettempdir())
 
 
 @contextmanager
@@ -42,16 +54,6 @@ def without_pkg_resources() -> Iterator[None]:
         del sys.modules["pkg_resources"]
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        # A cache we cannot write only costs the next start its speed-up.
-        tmp.unlink(missing_ok=True)
-
-
 def load_prefix_dict(tokenizer: Any, key: str, build: Callable[[], None]) -> None:
     """Give a jieba Tokenizer its prefix dictionary from a cache, or ``build()`` it and save it.
 
@@ -67,7 +69,7 @@ def load_prefix_dict(tokenizer: Any, key: str, build: Callable[[], None]) -> Non
     except (OSError, ValueError, EOFError, TypeError):
         pass
     build()
-    _write_atomic(path, marshal.dumps((tokenizer.FREQ, tokenizer.total)))
+    write_atomic(path, marshal.dumps((tokenizer.FREQ, tokenizer.total)))
 
 
 def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
@@ -87,5 +89,5 @@ def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozen
         pass
     chars = compute()
     text = "".join(sorted(chars))
-    _write_atomic(path, f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}".encode())
+    write_atomic(path, f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}".encode())
     return chars

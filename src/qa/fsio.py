@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 TMP_SUFFIX = ".tmp"
 
@@ -32,11 +33,19 @@ def fsync_dir(folder: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path so that a crash leaves the old content or the new, never a mix."""
+    write_atomic_with(path, lambda out: out.write(data))
+
+
+def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace path with what ``write(file)`` writes: temp file, fsync, rename, fsync folder.
+
+    The one writer of the project: reports, manifests, segments and caches all go through it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = tmp_path(path)
     try:
         with temporary.open("wb") as out:
-            out.write(data)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

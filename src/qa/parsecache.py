@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from .atomic import write_atomic
 from .models import Kind, Passage, Report, Section
 
 FORMAT = 2
@@ -117,13 +117,10 @@ class ParsedCache:
 
 def write_entries(path: Path, entries: Iterable[tuple[str, Packed]]) -> None:
     """Write the entries line by line, atomically; a cache that cannot be written is skipped."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as out:
-            out.write(json.dumps({"parser": parser_version()}).encode() + b"\n")
-            for key, packed in entries:
-                body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
-                out.write(f"{key}\t{body}\n".encode())
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    def lines() -> Iterator[bytes]:
+        yield json.dumps({"parser": parser_version()}).encode() + b"\n"
+        for key, packed in entries:
+            body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+            yield f"{key}\t{body}\n".encode()
+
+    write_atomic(path, lines())

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from telegram.error import TelegramError
+
 from bot.app import BotApp, build_application
 from bot.config import Settings
 from qa import QAEngine
@@ -42,13 +44,21 @@ async def running_bot(settings: Settings, engine: QAEngine) -> AsyncIterator[Bot
     if app.post_init is not None:
         await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=timedelta(seconds=1))
-    await app.start()
+
+    def error_callback(exc: TelegramError) -> None:
+        # What run_polling passes: a failed getUpdates goes to the error handlers.
+        app.create_task(app.process_error(error=exc, update=None))
+
     try:
+        await app.updater.start_polling(poll_interval=0, timeout=timedelta(seconds=1),
+                                        error_callback=error_callback)
+        await app.start()
         yield app
     finally:
-        await app.updater.stop()
-        await app.stop()
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)

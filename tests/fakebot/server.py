@@ -143,9 +143,9 @@ class FakeTelegram(UpdateFactory):
         """Answer one API call: (HTTP status, response JSON)."""
         if token not in self.tokens:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        if method == "getUpdates":
-            return 200, {"ok": True, "result": await self._get_updates(params)}
         call = Call(method, params)
+        if method == "getUpdates" and not any(f[0] == method for f in self.faults):
+            return 200, {"ok": True, "result": await self._get_updates(params)}
         for fault in self.faults:
             if fault[0] == method:
                 self.faults.remove(fault)
@@ -263,6 +263,10 @@ class FakeTelegram(UpdateFactory):
 
     def api_answerInlineQuery(self, params: dict[str, Any]) -> tuple[str, Any]:
         query_id = str(params.get("inline_query_id"))
+        button = params.get("button")
+        if button is not None and not (button.get("text") and (
+                button.get("start_parameter") or button.get("web_app"))):
+            return "BUTTON_INVALID", None
         if query_id not in self.open_inline:
             return "query is too old and response timeout expired or query ID is invalid", None
         error = check_inline_results(params.get("results"))

@@ -78,6 +78,22 @@ class UpdateFactory:
         self.push({"message": message})
         return message
 
+    def send_media(self, chat: dict[str, Any], sender: dict[str, Any], kind: str
+                   ) -> dict[str, Any]:
+        """A user sends a file, photo, sticker or voice message (no text); return it."""
+        message = self.new_message(chat, sender, "")
+        del message["text"]
+        message[kind] = {"document": {"file_id": "f1", "file_unique_id": "u1"},
+                         "photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90,
+                                    "height": 90}],
+                         "sticker": {"file_id": "s1", "file_unique_id": "u3", "type": "regular",
+                                     "width": 512, "height": 512, "is_animated": False,
+                                     "is_video": False},
+                         "voice": {"file_id": "v1", "file_unique_id": "u4", "duration": 2},
+                         }[kind]
+        self.push({"message": message})
+        return message
+
     def edit_text(self, message: dict[str, Any], text: str) -> dict[str, Any]:
         """A user edits an earlier message; return the edited message."""
         edited = dict(message, text=text, edit_date=int(time.time()))

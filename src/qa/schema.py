@@ -1,0 +1,80 @@
+"""The store's schema as forward-only migrations: entry N moves ``PRAGMA user_version`` to N+1."""
+
+from __future__ import annotations
+
+# Forward-only: never edit a released entry, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: query log, one vote per user per query, per-chat settings
+    """
+    CREATE TABLE queries (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at  TEXT    NOT NULL,
+        chat_id     INTEGER NOT NULL,
+        chat_type   TEXT    NOT NULL,
+        user_id     INTEGER,
+        command     TEXT    NOT NULL,
+        question    TEXT    NOT NULL,
+        intent      TEXT    NOT NULL,
+        found       INTEGER NOT NULL,
+        passage_ids TEXT    NOT NULL,
+        latency_ms  REAL    NOT NULL
+    );
+    CREATE INDEX queries_chat ON queries(chat_id, created_at);
+    CREATE TABLE feedback (
+        query_id    INTEGER NOT NULL REFERENCES queries(id) ON DELETE CASCADE,
+        user_id     INTEGER NOT NULL,
+        vote        INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL,
+        PRIMARY KEY (query_id, user_id)
+    );
+    CREATE TABLE chat_settings (
+        chat_id     INTEGER NOT NULL,
+        key         TEXT    NOT NULL,
+        value       TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL,
+        PRIMARY KEY (chat_id, key)
+    );
+    """,
+    # 2: which bot message answers which question, so an edited question can edit its answer
+    """
+    CREATE TABLE answer_links (
+        chat_id             INTEGER NOT NULL,
+        question_message_id INTEGER NOT NULL,
+        answer_message_id   INTEGER NOT NULL,
+        query_id            INTEGER NOT NULL REFERENCES queries(id) ON DELETE CASCADE,
+        PRIMARY KEY (chat_id, question_message_id)
+    );
+    """,
+    # 3: the durable update inbox; the answer message a query's buttons sit under (a press is
+    # honoured only there); secrets generated once and kept (the webhook secret)
+    """
+    CREATE TABLE inbox (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        update_id   INTEGER NOT NULL UNIQUE,
+        payload     TEXT    NOT NULL,
+        received_at TEXT    NOT NULL,
+        done_at     TEXT
+    );
+    CREATE INDEX inbox_pending ON inbox(seq) WHERE done_at IS NULL;
+    ALTER TABLE queries ADD COLUMN answer_message_id INTEGER;
+    ALTER TABLE queries ADD COLUMN question_message_id INTEGER;
+    ALTER TABLE queries ADD COLUMN update_id INTEGER;
+    -- Logging a sent answer is one INSERT: the link and the inbox mark come with it,
+    -- atomically, in one round trip (the shorter that is, the rarer a duplicate after a crash).
+    CREATE TRIGGER queries_answered AFTER INSERT ON queries
+    WHEN NEW.answer_message_id IS NOT NULL AND NEW.question_message_id IS NOT NULL
+    BEGIN
+        INSERT OR REPLACE INTO answer_links
+            (chat_id, question_message_id, answer_message_id, query_id)
+            VALUES (NEW.chat_id, NEW.question_message_id, NEW.answer_message_id, NEW.id);
+        UPDATE inbox SET done_at = NEW.created_at
+            WHERE update_id = NEW.update_id AND done_at IS NULL;
+    END;
+    CREATE TABLE secrets (
+        name        TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    """,
+)
