@@ -19,6 +19,7 @@ from qa.store import QueryRecord, UnknownQueryError
 
 from . import render
 from .context import BotContext
+from .followups import earlier_for_page
 from .keyboards import CallbackData, answer_keyboard, parse_callback
 from .routing import Request, run_request
 from .send import with_retries
@@ -74,8 +75,9 @@ async def show_page(query: CallbackQuery, message: Message, data: CallbackData,
         return STALE
     if context.pages.get(message.chat_id, message.message_id) == data.arg:
         return None  # a double tap: the page is already shown, an edit would change nothing
+    earlier = await earlier_for_page(message, record.question, context)
     pages = render.render_answer(run_request(context.engine,
-                                             Request(record.command, record.question)))
+                                             Request(record.command, record.question), earlier))
     if not 0 <= data.arg < len(pages):
         return STALE
     page = pages[data.arg]

@@ -14,6 +14,7 @@ from qa.store import QueryEntry, new_query_id
 
 from . import render
 from .context import BotContext
+from .followups import earlier_question, remember_question
 from .keyboards import answer_keyboard, outline_keyboard
 from .routing import Request, is_addressed, parse_request, run_request
 from .send import maybe_sent, with_retries
@@ -53,16 +54,20 @@ async def answer_request(update: Update, message: Message, context: BotContext,
                 render.render_flood_notice(verdict.wait_seconds)), once=True)
         return
     started = time.perf_counter()
-    answer = run_request(context.engine, request)
+    earlier = await earlier_question(message, context) if request.command == "ask" else None
+    answer = run_request(context.engine, request, earlier)
     pages = render.render_answer(answer)
     query_id = new_query_id()  # known before sending: the log write comes after the answer
-    keyboard = answer_keyboard(query_id, pages[0])
+    # A greeting or thanks gets a friendly line: nothing to page, quote or vote on.
+    keyboard = None if answer.smalltalk else answer_keyboard(query_id, pages[0])
     # At most once: a reply Telegram may already have shown is not sent again.
     sent = await with_retries(lambda: message.reply_text(pages[0].text, reply_markup=keyboard),
                               once=True)
     context.pages.set(message.chat_id, sent.message_id, 0)
     entry = _entry(message, request, answer, started)
     await _log_answer(context, update.update_id, query_id, entry, message, sent.message_id)
+    if request.command == "ask":
+        await remember_question(context, message, answer, request.text, sent.message_id)
 
 
 async def start(update: Update, context: BotContext) -> None:

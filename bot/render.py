@@ -30,6 +30,7 @@ MAX_UNITS = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 PER_PAGE = 3
 QUOTE_MAX_UNITS = 1200  # one quote block can never crowd a page past the limit
 QUESTION_MAX_CHARS = 120
+LEAD_MAX_CHARS = 600
 
 
 def utf16_len(text: str) -> int:
@@ -129,7 +130,15 @@ def _header(answer: Answer) -> str:
     if answer.quotes and answer.quotes[0].items:
         title = KIND_NAMES.get(answer.intent, "")
         return f"📋 <b>{esc(title)}</b> · 共 {len(answer.quotes)} 份报告"
-    return f"🔎 <b>{esc(clip(answer.question, QUESTION_MAX_CHARS))}</b>"
+    header = f"🔎 <b>{esc(clip(answer.question, QUESTION_MAX_CHARS))}</b>"
+    if answer.lead:  # the fact first, in one line, before the quotes that prove it
+        header += f"\n💡 {esc(clip(answer.lead, LEAD_MAX_CHARS))}"
+    return header
+
+
+def _per_page(answer: Answer) -> int:
+    # An overview (one item list per report) shows every report on one page when it fits.
+    return len(answer.quotes) if answer.quotes and answer.quotes[0].items else PER_PAGE
 
 
 def paginate_answer(answer: Answer) -> list[Page]:
@@ -141,7 +150,7 @@ def paginate_answer(answer: Answer) -> list[Page]:
     blocks: list[list[str]] = []
     for i, quote in enumerate(items):
         block = render_quote(quote, i + 1)
-        fits = blocks and len(blocks[-1]) < PER_PAGE and utf16_len(
+        fits = blocks and len(blocks[-1]) < _per_page(answer) and utf16_len(
             "\n\n".join([header, *blocks[-1], block]) + notice) + 20 <= MAX_UNITS
         if fits:
             groups[-1].append(i)
@@ -167,8 +176,13 @@ def render_suggestion(suggestion: Suggestion) -> str:
 
 
 def render_not_found(answer: Answer) -> str:
-    """Render an honest "not found" with the notice and the core's suggestions."""
+    """Render an honest "not found" with the notice and the core's suggestions.
+
+    When the topic is there but the asked fact is not (a hidden figure), show where it is.
+    """
     lines = [f"🤔 {esc(answer.notice or '报告中没有找到相关内容。')}"]
+    for quote in answer.quotes[:2]:
+        lines.append("提到的地方：\n" + render_quote(quote))
     if answer.suggestions:
         lines.append("\n可以试试：")
         lines.extend("• " + esc(render_suggestion(s)) for s in answer.suggestions)
@@ -177,6 +191,8 @@ def render_not_found(answer: Answer) -> str:
 
 def render_answer(answer: Answer) -> list[Page]:
     """Render any answer as pages (a not-found answer is a single page without items)."""
+    if answer.smalltalk:
+        return [Page(esc(answer.notice), (), 0, 1)]
     if not answer.found or not answer_items(answer):
         return [Page(render_not_found(answer), (), 0, 1)]
     return paginate_answer(answer)

@@ -43,10 +43,11 @@ def parse_request(text: str, username: str) -> Request | None:
     return Request(name, strip_mentions(text[match.end():], username))
 
 
-def run_request(engine: QAEngine, request: Request) -> Answer:
-    """Ask the core: free questions go to ``ask``, section commands to ``section_answer``."""
+def run_request(engine: QAEngine, request: Request, earlier: str | None = None) -> Answer:
+    """Ask the core: free questions go to ``ask`` (read after ``earlier``, the question they
+    may follow up), section commands to ``section_answer``."""
     if request.command == "ask":
-        return engine.ask(request.text)
+        return engine.ask(request.text, context=earlier)
     return engine.section_answer(request.command, request.text)
 
 

@@ -81,7 +81,7 @@ class BrokenEngine:
 
     reports: tuple[Any, ...] = ()
 
-    def ask(self, question: str, k: int | None = None) -> Any:
+    def ask(self, question: str, k: int | None = None, context: str | None = None) -> Any:
         raise RuntimeError("index corrupted")
 
 

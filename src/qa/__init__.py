@@ -6,6 +6,7 @@ configures logging. Front ends (the ``qa`` CLI, the Telegram bot) render its ``A
 
 from __future__ import annotations
 
+from . import conversations
 from .commands import COMMANDS, COMMANDS_BY_NAME, Command
 from .engine import MAX_QUESTION_CHARS, QAEngine
 from .errors import (
@@ -60,6 +61,7 @@ __all__ = [
     "ReportReadError",
     "Section",
     "Segmenter",
+    "conversations",
     "Suggestion",
     "UnknownReportError",
     "extract_figures",

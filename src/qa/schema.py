@@ -77,4 +77,17 @@ MIGRATIONS: tuple[str, ...] = (
         created_at  TEXT NOT NULL
     );
     """,
+    # 4: what each chat's user asked last (and which answer message it got), so a follow-up
+    # ("那002呢", a reply to an answer) is read against it, after a restart too
+    """
+    CREATE TABLE conversations (
+        chat_id           INTEGER NOT NULL,
+        answer_message_id INTEGER NOT NULL,
+        user_id           INTEGER,
+        question          TEXT    NOT NULL,
+        asked_at          REAL    NOT NULL,
+        PRIMARY KEY (chat_id, answer_message_id)
+    );
+    CREATE INDEX conversations_user ON conversations(chat_id, user_id, asked_at);
+    """,
 )
