@@ -31,6 +31,7 @@ PER_PAGE = 3
 QUOTE_MAX_UNITS = 1200  # one quote block can never crowd a page past the limit
 QUESTION_MAX_CHARS = 120
 LEAD_MAX_CHARS = 600
+SUGGESTION_MAX_CHARS = 40
 
 
 def utf16_len(text: str) -> int:
@@ -172,7 +173,7 @@ def render_suggestion(suggestion: Suggestion) -> str:
     if suggestion.kind == "command":
         command = COMMANDS_BY_NAME[suggestion.value]
         return f"{command.usage}：{command.description}"
-    return f"相近章节：{suggestion.value}"
+    return f"相近章节：{clip(suggestion.value, SUGGESTION_MAX_CHARS)}"
 
 
 def render_not_found(answer: Answer) -> str:
@@ -183,7 +184,7 @@ def render_not_found(answer: Answer) -> str:
     lines = [f"🤔 {esc(answer.notice or '报告中没有找到相关内容。')}"]
     for quote in answer.quotes[:2]:
         lines.append("提到的地方：\n" + render_quote(quote))
-    if answer.suggestions:
+    if answer.suggestions and not answer.quotes:  # the quotes already say where to look
         lines.append("\n可以试试：")
         lines.extend("• " + esc(render_suggestion(s)) for s in answer.suggestions)
     return clip_html_lines(lines)

@@ -75,7 +75,8 @@ class QAEngine:
         self.background = Background(
             self.segmenter.dictionary_path, self.index.doc_freq, frozenset(self.language.fillers)
         )
-        self.retriever = Retriever(self.index, self.passages, self.reports, self.background)
+        self.retriever = Retriever(self.index, self.passages, self.reports, self.background,
+                                   self.segmenter.normalize)
 
     @classmethod
     def from_directory(

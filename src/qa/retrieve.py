@@ -6,7 +6,7 @@ the share of the question's information (``qa.weights``) that a passage holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,10 +35,17 @@ CANDIDATES = 30
 COVERAGE_POWER = 2
 
 
-def word_credit(word: str, query: Query, matched: set[str]) -> float:
-    """Return how much of one question word a passage holds (1 = the word itself)."""
-    if word in matched:
-        return 1.0
+def word_credit(
+    word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = ""
+) -> float:
+    """Return how much of one question word a passage holds (1 = the word itself).
+
+    A compound the reports use (发展党员) is held by its parts only as far as one part
+    reaches: a passage with 发展 here and 党员 there does not talk about 发展党员. A compound
+    they never use is held by all its parts together (发展 + 党员 of 新发展党员).
+    """
+    if word in matched or (len(word) > 1 and word in text):
+        return 1.0  # in the text though jieba cut it otherwise (述职评议 in 述职评议会议)
     expansions = query.expansions.get(word, ())
     subwords = [w for w in expansions if w in word]
     if any(w in matched for w in expansions if w not in subwords):
@@ -46,6 +53,8 @@ def word_credit(word: str, query: Query, matched: set[str]) -> float:
     parts = [t for t in query.terms if t != word and t in word and t in matched]
     if parts:
         # The share of the word's characters its matched parts cover (发展+党员 of 新发展党员).
+        if in_reports:
+            return PART_CREDIT * max(len(p) for p in parts) / len(word)
         covered: set[int] = set()
         for part in parts:
             start = word.find(part)
@@ -56,14 +65,23 @@ def word_credit(word: str, query: Query, matched: set[str]) -> float:
     return 0.0
 
 
-def coverage(query: Query, matched: Sequence[str], weigh: Weigh) -> float:
-    """Return the share of the question's information weight that the matched words hold."""
+def coverage(
+    query: Query, matched: Sequence[str], weigh: Weigh,
+    known: Callable[[str], int] | None = None, text: str = "",
+) -> float:
+    """Return the share of the question's information weight that the matched words hold.
+
+    ``known`` is the index's document frequency (which words the reports use); ``text`` the
+    passage as folded for matching.
+    """
     words = drop_subterms(query.terms)
     total = sum(weigh(w) for w in words)
     if not total:
         return 0.0
     got = set(matched)
-    return sum(weigh(w) * word_credit(w, query, got) for w in words) / total
+    return sum(
+        weigh(w) * word_credit(w, query, got, bool(known and known(w)), text) for w in words
+    ) / total
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +93,11 @@ class Scored:
     quote: Quote
 
 
+def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
+    """Return a passage's headings and text as the segmenter folds them (for substring checks)."""
+    return fold(" ".join((*passage.section_path, passage.text)))
+
+
 class Retriever:
     """Find and order the passages that answer a ``Query``."""
 
@@ -84,9 +107,11 @@ class Retriever:
         passages: Sequence[Passage],
         reports: Sequence[Report],
         background: Background,
+        fold: Callable[[str], str] = str.lower,
     ) -> None:
         self.index = index
         self.passages = passages
+        self.fold = fold  # the segmenter's normaliser: width, case, traditional characters
         self.background = background
         self.report_of = np.repeat(
             np.arange(len(reports), dtype=np.int32), [len(r.passages) for r in reports]
@@ -157,7 +182,8 @@ class Retriever:
         keyed = []
         for i, hit in enumerate(hits):
             _, best, _ = best_sentence(hit.passage.text, terms, weigh)
-            covered = coverage(query, hit.matched_terms, weigh)
+            folded = index_text_folded(hit.passage, self.fold)
+            covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             keyed.append((-blend, i, hit, covered))

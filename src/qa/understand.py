@@ -212,10 +212,18 @@ def _strip(text: str, phrases: Sequence[str]) -> str:
 
 
 def _with_compounds(tokens: list[str], doc_freq: Callable[[str], int]) -> list[str]:
-    """Add adjacent-token compounds the reports use (发展 + 党员 → 发展党员)."""
-    extra = [
-        a + b
-        for a, b in zip(tokens, tokens[1:], strict=False)
-        if a + b not in tokens and doc_freq(a + b)
-    ]
-    return tokens + extra
+    """Add adjacent-token compounds the reports use (发展 + 党员 → 发展党员), and the
+    report words inside a new compound (发展党员 in 新发展 + 党员)."""
+    extra: list[str] = []
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        joined = a + b
+        if joined in tokens or joined in extra or not doc_freq(joined):
+            continue
+        extra.append(joined)
+        extra.extend(
+            joined[i : i + size]
+            for size in range(4, len(joined))
+            for i in range(len(joined) - size + 1)
+            if joined[i : i + size] not in tokens and doc_freq(joined[i : i + size])
+        )
+    return tokens + list(dict.fromkeys(extra))
