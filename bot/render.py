@@ -32,6 +32,7 @@ QUOTE_MAX_UNITS = 1200  # one quote block can never crowd a page past the limit
 QUESTION_MAX_CHARS = 120
 LEAD_MAX_CHARS = 600
 SUGGESTION_MAX_CHARS = 40
+PATH_PART_MAX_CHARS = 30
 
 
 def utf16_len(text: str) -> int:
@@ -101,7 +102,9 @@ def answer_items(answer: Answer) -> tuple[Quote, ...]:
 def source_line(passage: Passage, depth: int | None = None) -> str:
     """Return the escaped 《title》› section path citation."""
     path = passage.section_path if depth is None else passage.section_path[:depth]
-    return esc(f"《{passage.report_title}》" + "".join(PATH_SEP + p for p in path))
+    # An item heading can be a whole sentence: a citation names it, it does not repeat it.
+    return esc(f"《{passage.report_title}》"
+               + "".join(PATH_SEP + clip(p, PATH_PART_MAX_CHARS) for p in path))
 
 
 def render_quote(quote: Quote, number: int | None = None) -> str:
@@ -131,7 +134,9 @@ def _header(answer: Answer) -> str:
     if answer.quotes and answer.quotes[0].items:
         title = KIND_NAMES.get(answer.intent, "")
         return f"📋 <b>{esc(title)}</b> · 共 {len(answer.quotes)} 份报告"
-    header = f"🔎 <b>{esc(clip(answer.question, QUESTION_MAX_CHARS))}</b>"
+    # A follow-up ("那003呢") is shown as the question it re-asked, for the report it named.
+    asked = answer.follows + (f"（{answer.scope}）" if answer.scope else "") or answer.question
+    header = f"🔎 <b>{esc(clip(asked, QUESTION_MAX_CHARS))}</b>"
     if answer.lead:  # the fact first, in one line, before the quotes that prove it
         header += f"\n💡 {esc(clip(answer.lead, LEAD_MAX_CHARS))}"
     return header

@@ -99,6 +99,7 @@ def find_scope(
     text: str, reports: Sequence[Report], language: Language, intent: Intent
 ) -> tuple[Scope, str]:
     """Return the reports a question names and the question without the naming words."""
+    original = text
     ids = _ids_named(text, reports)
     text = _REPORT_ID.sub(" ", text) if ids else text
     units, text = _units_named(text, language)
@@ -112,7 +113,8 @@ def find_scope(
         # A plan for 2024 is written in the 2023 report.
         ok = {str(y) for y in years} | ({str(y - 1) for y in years} if intent == "plans" else set())
         chosen = [r for r in chosen if r.year in ok]
-    label = "、".join([*ids, *units, *(f"{y}年" for y in years)])
+    refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
+    label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     return Scope(tuple(r.report_id for r in chosen), label, True), text
 
 
