@@ -128,7 +128,7 @@ def render_reloaded(added: Sequence[Report], removed: Sequence[str], total: int,
 
 def _audit(entry: LibraryEntry | None) -> str:
     if entry is None or not (entry.added_by or entry.added_at):
-        return ""
+        return " · 手工放入"  # placed in the folder by hand: no audit row
     when = entry.added_at[:16].replace("T", " ")
     return f" · {esc(entry.added_by or '未知')} 于 {esc(when)} 添加"
 
