@@ -75,6 +75,13 @@ async def _say(fake: FakeTelegram, person: dict[str, Any], text: str,
     return call
 
 
+async def _compare(fake: FakeTelegram) -> Call:
+    mark = fake.mark()
+    fake.send_text(private_chat(STAFF), STAFF, "/compare 发展党员")
+    (call,) = await fake.wait_for(mark, "sendPhoto", timeout=30)
+    return call
+
+
 async def _upload(fake: FakeTelegram, person: dict[str, Any], name: str, data: bytes,
                   **kwargs: Any) -> Call:
     mark = fake.mark()
@@ -94,6 +101,7 @@ async def test_admin_uploads_corrects_confirms_asks_and_removes(
         fake_tg: FakeTelegram, library_bot: BotApp, library_dir: Path) -> None:
     before = await _say(fake_tg, ADMIN, QUESTION)
     assert "第三党支部" not in before.params["text"]
+    assert "第三党支部" not in (await _compare(fake_tg)).params["caption"]  # table now built
 
     preview = await _upload(fake_tg, ADMIN, "第三党支部.docx", make_docx(ROWS))
     text = preview.params["text"]
@@ -128,6 +136,8 @@ async def test_admin_uploads_corrects_confirms_asks_and_removes(
     after = await _say(fake_tg, STAFF, QUESTION)
     assert "第三党支部2024年度党建工作总结" in after.params["text"]
     assert "<b>7次</b>" in after.params["text"] or "7次" in after.params["text"]
+    # The figures table was rebuilt for the new engine: the new report's 2名 is compared.
+    assert "第三党支部（005，2024年） <b>2名</b>" in (await _compare(fake_tg)).params["caption"]
     listing = await _say(fake_tg, STAFF, "/reports 2024")
     assert "005" in listing.params["text"] and "李书记 (7001)" in listing.params["text"]
     assert "000" not in listing.params["text"]  # the seeds are 2023
