@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from qa import COMMANDS, QAEngine
 from qa.store import Store
 
-from . import callbacks, handlers
+from . import admin_files, callbacks, figures_bot, handlers, uploads
 from .config import Settings
 from .context import (
     ENGINE,
@@ -66,6 +66,20 @@ COMMAND_HANDLERS = {
     "reports": handlers.reports_command,
     "report": handlers.report_command,
 }
+
+# --- Reports library (issue 10) and figures (issue 11): bot/admin_files.py, bot/uploads.py,
+# bot/figures_bot.py. /reports and /report are taken over by the library versions (year and
+# unit filters, audit columns); the rest are new commands.
+COMMAND_HANDLERS.update({
+    "reports": admin_files.reports_command,
+    "report": admin_files.report_command,
+    "add": uploads.add_command,
+    "remove": admin_files.remove_command,
+    "reload": admin_files.reload_command,
+    "compare": figures_bot.compare_command,
+    "figures": figures_bot.figures_command,
+    "export": figures_bot.export_command,
+})
 
 
 async def post_init(application: BotApp) -> None:
@@ -170,6 +184,19 @@ def add_handlers(application: BotApp) -> None:
         # Only new messages: an edited "/ask …" goes to edited_question below.
         application.add_handler(
             CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+    # --- Reports library and figures (issues 10, 11). Before the text, media and button
+    # handlers below: a document is an upload, not "unsupported"; a reply to a pending preview
+    # is a correction, not a question; L:/R:/C:/G: buttons are not the answer buttons.
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & filters.Document.ALL, uploads.receive_document))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+        & uploads.PreviewReply(application.bot_data), uploads.correct_preview))
+    application.add_handler(CallbackQueryHandler(uploads.on_library_button,
+                                                 pattern=uploads.BUTTON_PATTERN))
+    application.add_handler(CallbackQueryHandler(figures_bot.on_figures_button,
+                                                 pattern=figures_bot.BUTTON_PATTERN))
+    # --- end of the reports library and figures block.
     # Edits are routed before new text: an edited question edits its answer, never re-sends.
     application.add_handler(MessageHandler(
         filters.UpdateType.EDITED_MESSAGE & filters.TEXT, handlers.edited_question))

@@ -28,8 +28,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("problems", "[关键词]", "各报告的存在问题", "/problems 意识形态"),
     Command("plans", "[关键词]", "各报告的下一步计划", "/plans 理论学习"),
     Command("highlights", "[关键词]", "各报告的亮点工作", "/highlights"),
-    Command("reports", "", "列出全部报告", "/reports"),
-    Command("report", "编号", "查看某份报告的提纲", "/report 000"),
+    Command("reports", "[年份]", "列出报告及单位、年份、段落数，可按年份筛选", "/reports 2023"),
+    Command("report", "编号或单位", "查看某份报告的提纲，或列出某单位的报告",
+            "/report 县直机关工委"),
+    # Issue 11: figures across reports. The CLI has its own `qa compare` / `qa figures`.
+    Command("compare", "[指标]", "比较各报告的同一数字，附柱状图", "/compare 发展党员",
+            in_cli=False),
+    Command("figures", "编号", "列出某份报告中的数字", "/figures 000", in_cli=False),
+    Command("export", "", "导出全部数字表（CSV，含原句出处）", "/export", in_cli=False),
+    # Issue 10: admins change the corpus from the chat (the CLI has `qa add` / `qa remove`).
+    Command("add", "", "（管理员）回复一份文件，收录为新报告", in_cli=False),
+    Command("remove", "编号", "（管理员）删除报告，文件移入 removed/", "/remove 005",
+            in_cli=False),
+    Command("reload", "", "（管理员）重新载入报告目录中的文件", in_cli=False),
 )
 
 COMMANDS_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}

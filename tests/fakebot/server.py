@@ -18,6 +18,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from .files import FileApi, FileHandler
 from .updates import UpdateFactory
 from .validate import check_inline_results, check_markup, check_text
 
@@ -26,7 +27,7 @@ BOT_USER = {"id": 999000, "is_bot": True, "first_name": "党建问答", "usernam
             "can_join_groups": True, "can_read_all_group_messages": False,
             "supports_inline_queries": True}
 _STRING_PARAMS = {"text", "callback_query_id", "inline_query_id", "parse_mode", "url",
-                  "secret_token", "inline_message_id", "next_offset", "description"}
+                  "secret_token", "inline_message_id", "next_offset", "description", "caption"}
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Call:
     result: Any = None
 
 
-class FakeTelegram(UpdateFactory):
+class FakeTelegram(UpdateFactory, FileApi):
     """State and behaviour of the fake Bot API; start with ``await start()``."""
 
     def __init__(self, tokens: tuple[str, ...] = (TOKEN,)) -> None:
@@ -54,6 +55,7 @@ class FakeTelegram(UpdateFactory):
         self.open_callbacks: set[str] = set()
         self.open_inline: set[str] = set()
         self.commands: list[dict[str, Any]] = []
+        self.files: dict[str, tuple[str, bytes]] = {}
         self.webhook: dict[str, Any] = {}  # setWebhook parameters; empty = polling
         self.faults: list[tuple[str, int, str, int | None]] = []
         self._ids = itertools.count(1)
@@ -75,7 +77,8 @@ class FakeTelegram(UpdateFactory):
 
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1."""
-        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"fake": self})])
+        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"fake": self}),
+                                       (r"/file/bot([^/]+)/(.+)", FileHandler, {"fake": self})])
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
@@ -288,6 +291,8 @@ class _Handler(tornado.web.RequestHandler):
             for key, values in self.request.body_arguments.items():
                 raw = values[-1].decode()
                 params[key] = raw if key in _STRING_PARAMS else _maybe_json(raw)
+            for key, uploads in self.request.files.items():  # multipart: sendPhoto, sendDocument
+                params[key] = {"filename": uploads[-1].filename, "body": uploads[-1].body}
         status, body = await self.fake.handle(token, method, params)
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
