@@ -63,13 +63,10 @@ COMMAND_HANDLERS = {
     "problems": handlers.question_command,
     "plans": handlers.question_command,
     "highlights": handlers.question_command,
-    "reports": handlers.reports_command,
-    "report": handlers.report_command,
 }
 
 # --- Reports library (issue 10) and figures (issue 11): bot/admin_files.py, bot/uploads.py,
-# bot/figures_bot.py. /reports and /report are taken over by the library versions (year and
-# unit filters, audit columns); the rest are new commands.
+# bot/figures_bot.py (/reports and /report with year and unit filters and audit columns).
 COMMAND_HANDLERS.update({
     "reports": admin_files.reports_command,
     "report": admin_files.report_command,

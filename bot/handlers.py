@@ -9,13 +9,13 @@ from functools import partial
 from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from qa import Answer, UnknownReportError
+from qa import Answer
 from qa.store import QueryEntry, new_query_id
 
 from . import render
 from .context import BotContext
 from .followups import earlier_question, remember_question
-from .keyboards import answer_keyboard, outline_keyboard
+from .keyboards import answer_keyboard
 from .routing import Request, is_addressed, parse_request, run_request
 from .send import maybe_sent, with_retries
 
@@ -92,28 +92,6 @@ async def question_command(update: Update, context: BotContext) -> None:
     request = parse_request(message.text, context.username)
     if request is not None:
         await answer_request(update, message, context, request)
-
-
-async def reports_command(update: Update, context: BotContext) -> None:
-    """List the reports."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(render.render_reports(context.engine.reports))
-
-
-async def report_command(update: Update, context: BotContext) -> None:
-    """Show a report's outline with a button per section."""
-    message = update.effective_message
-    if message is None:
-        return
-    ref = " ".join(context.args or [])
-    try:
-        if len(ref) > MAX_REPORT_REF:
-            raise UnknownReportError(f"没有这份报告：{render.clip(ref, 20)}")
-        report = context.engine.report(ref)
-    except UnknownReportError as exc:
-        await message.reply_text(render.render_error(str(exc)))
-        return
-    await message.reply_text(render.render_outline(report), reply_markup=outline_keyboard(report))
 
 
 async def private_text(update: Update, context: BotContext) -> None:
