@@ -14,6 +14,7 @@ class Command:
     description: str
     example: str = ""
     in_cli: bool = True
+    admin: bool = False  # bot admins only (QA_ADMIN_IDS): shown in their private menu alone
 
     @property
     def usage(self) -> str:
@@ -30,6 +31,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("highlights", "[关键词]", "各报告的亮点工作", "/highlights"),
     Command("reports", "", "列出全部报告", "/reports"),
     Command("report", "编号", "查看某份报告的提纲", "/report 000"),
+    Command("settings", "", "本群设置：检索哪些报告、回答长短、是否显示评价按钮", in_cli=False),
+    Command("stats", "[7|30]", "使用统计：每日提问、找到率、评价、热门问题（管理员）",
+            "/stats 30", in_cli=False, admin=True),
+    Command("gaps", "", "没答上或被点 👎 的问题，按话题归并（管理员）", in_cli=False, admin=True),
 )
 
 COMMANDS_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}

@@ -77,4 +77,15 @@ MIGRATIONS: tuple[str, ...] = (
         created_at  TEXT NOT NULL
     );
     """,
+    # 5 (issue 12; lands after the lead's migration 4 — renumber by moving this entry, its SQL
+    # does not depend on the position): topics of unanswered questions an admin marked 已处理.
+    # A topic is hidden until a question on it arrives after handled_at.
+    """
+    CREATE TABLE gap_handled (
+        topic       TEXT    PRIMARY KEY,
+        handled_at  TEXT    NOT NULL,
+        user_id     INTEGER
+    );
+    CREATE INDEX queries_created ON queries(created_at);
+    """,
 )
