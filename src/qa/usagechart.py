@@ -22,6 +22,7 @@ def render_usage_png(stats: Stats) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
 
     font = FontProperties(fname=str(chart_font_path()))
     days = stats.per_day
@@ -41,7 +42,9 @@ def render_usage_png(stats: Stats) -> bytes:
     ax.set_xticks(list(xs)[::step], [f"{d.day.month}/{d.day.day}" for d in days][::step])
     ax.set_ylim(0, max([d.questions for d in days] + [1]) * 1.15)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(prop=font, frameon=False, loc="upper left")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # questions are whole numbers
+    # Above the plot, right: never over a bar, whichever days are busy.
+    ax.legend(prop=font, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2)
     ax.set_title(safe_label(usage_title(stats)), fontproperties=font, fontsize=12, loc="left")
     figure.tight_layout()
     buffer = io.BytesIO()
