@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import FloodLimit, ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -23,10 +23,20 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from qa import COMMANDS, QAEngine
+from qa import QAEngine
 from qa.store import Store
 
-from . import admin_files, callbacks, figures_bot, handlers, uploads
+from . import (
+    admin,
+    admin_files,
+    callbacks,
+    digest,
+    figures_bot,
+    handlers,
+    settings_bot,
+    teach,
+    uploads,
+)
 from .config import Settings
 from .context import (
     ENGINE,
@@ -45,7 +55,6 @@ from .inbox import Inbox, InboxBot
 from .journal import Journal
 from .ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
 from .outage import PollingOutage
-from .send import with_retries
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 # One Telegram host: a small pool, but never smaller than the updates handled at once.
@@ -57,12 +66,16 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"
 
 # Every command in the registry is served by one handler; a test checks this covers COMMANDS.
 COMMAND_HANDLERS = {
-    "start": handlers.start,
-    "help": handlers.help_command,
+    "start": teach.start,  # deep links: start=problems, start=report_000
+    "help": teach.help_command,
     "ask": handlers.question_command,
     "problems": handlers.question_command,
     "plans": handlers.question_command,
     "highlights": handlers.question_command,
+    # Issue 12: admin insight and per-chat settings (bot/admin.py, bot/settings_bot.py).
+    "stats": admin.stats_command,
+    "gaps": admin.gaps_command,
+    "settings": settings_bot.settings_command,
 }
 
 # --- Reports library (issue 10) and figures (issue 11): bot/admin_files.py, bot/uploads.py,
@@ -86,8 +99,9 @@ async def post_init(application: BotApp) -> None:
     inbox: Inbox = application.bot_data[INBOX]
     for update in await inbox.recover(application.bot):
         application.update_queue.put_nowait(update)
-    commands = [BotCommand(c.name, c.description) for c in COMMANDS]
-    await with_retries(lambda: application.bot.set_my_commands(commands))
+    # Menus per scope (private, groups, admins' private chats) and the weekly digest job.
+    await teach.set_menus(application)
+    digest.schedule_digest(application)
 
 
 async def post_shutdown(application: BotApp) -> None:
@@ -211,6 +225,11 @@ def add_handlers(application: BotApp) -> None:
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
         handlers.group_text))
+    # Issue 12: /gaps and /settings buttons, matched by prefix before the answer buttons'
+    # catch-all (which calls anything it does not know "按钮已失效").
+    application.add_handler(CallbackQueryHandler(admin.on_admin_button, pattern=r"^(gp|gh|dg):"))
+    application.add_handler(CallbackQueryHandler(settings_bot.on_settings_button,
+                                                 pattern=r"^cs:"))
     application.add_handler(CallbackQueryHandler(callbacks.on_button))
     application.add_handler(InlineQueryHandler(callbacks.inline_query))
     application.add_error_handler(handlers.error_handler)

@@ -14,15 +14,17 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from qa import COMMANDS, UnknownReportError
+from qa import UnknownReportError
 from qa.store import QueryRecord, UnknownQueryError
 
 from . import render
 from .context import BotContext
 from .followups import earlier_for_page
 from .keyboards import CallbackData, answer_keyboard, parse_callback
+from .render_teach import ASK_IN_PRIVATE, inline_title
 from .routing import Request, run_request
 from .send import with_retries
+from .settings_bot import chat_answer, render_chat_answer
 
 logger = logging.getLogger(__name__)
 STALE = "按钮已失效（答案已过期或不属于这条消息），请重新提问。"
@@ -75,15 +77,17 @@ async def show_page(query: CallbackQuery, message: Message, data: CallbackData,
         return STALE
     if context.pages.get(message.chat_id, message.message_id) == data.arg:
         return None  # a double tap: the page is already shown, an edit would change nothing
+    # Re-asked within the chat's current /settings (and as the follow-up it was), as page 1 was.
     earlier = await earlier_for_page(message, record.question, context)
-    pages = render.render_answer(run_request(context.engine,
-                                             Request(record.command, record.question), earlier))
+    answer, prefs = await chat_answer(context, message.chat,
+                                      Request(record.command, record.question), earlier)
+    pages = render_chat_answer(answer, prefs)
     if not 0 <= data.arg < len(pages):
         return STALE
     page = pages[data.arg]
     try:
         await with_retries(lambda: message.edit_text(
-            page.text, reply_markup=answer_keyboard(record.query_id, page)))
+            page.text, reply_markup=answer_keyboard(record.query_id, page, prefs.votes)))
     except BadRequest as exc:
         if "not modified" not in str(exc):  # shown already by a process that forgot it
             raise
@@ -141,20 +145,22 @@ def _article(result_id: str, title: str, description: str, text: str) -> InlineQ
 
 
 async def inline_query(update: Update, context: BotContext) -> None:
-    """Offer up to 10 quoted passages for ``@bot 关键词``; command hints when empty."""
+    """Offer up to 10 quoted passages for ``@bot 关键词``; a private-chat button when empty."""
     query = update.inline_query
     if query is None:
         return
     text = query.query.strip()
     if not text:
-        results = [_article(f"cmd-{c.name}", c.usage, c.description,
-                            f"{render.esc(c.usage)} — {render.esc(c.description)}")
-                   for c in COMMANDS][:MAX_INLINE_RESULTS]
-    else:
-        answer = run_request(context.engine, Request("ask", text))
-        results = [
-            _article(f"q{i}", render.render_hit_title(q.hit), q.text, render.render_quote(q))
-            for i, q in enumerate(render.answer_items(answer)[:MAX_INLINE_RESULTS])
-        ] or [_article("none", "没有找到相关内容", answer.notice or "换个关键词试试",
-                       render.render_not_found(answer))]
+        # Nothing typed: offer the private chat (start=ask), never post command text.
+        button = InlineQueryResultsButton(text=ASK_IN_PRIVATE, start_parameter="ask")
+        await with_retries(lambda: query.answer([], cache_time=300, button=button))
+        return
+    answer = run_request(context.engine, Request("ask", text))
+    units = {r.report_id: r.unit for r in context.engine.reports}
+    results = [
+        _article(f"q{i}", inline_title(q.hit, units.get(q.hit.passage.report_id, "")), q.text,
+                 render.render_quote(q))
+        for i, q in enumerate(render.answer_items(answer)[:MAX_INLINE_RESULTS])
+    ] or [_article("none", "没有找到相关内容", answer.notice or "换个关键词试试",
+                   render.render_not_found(answer))]
     await with_retries(lambda: query.answer(results, cache_time=30))

@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
@@ -67,6 +69,10 @@ class Settings:
     rate_limit: bool = True
     flood_per_minute: int = 20
     webhook_secret: str = field(default="", repr=False)  # empty = a random one kept in the DB
+    # Weekly gaps digest to every admin (bot/digest.py): ISO weekday (1 = Monday), hour, zone.
+    digest_weekday: int = 1
+    digest_hour: int = 9
+    digest_tz: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -102,7 +108,23 @@ class Settings:
             rate_limit=_flag(env, "QA_RATE_LIMIT", True),
             flood_per_minute=_int(env, "QA_FLOOD_PER_MINUTE", 20),
             webhook_secret=secret,
+            **_digest(env),
         )
+
+
+def _digest(env: Mapping[str, str]) -> dict[str, Any]:
+    """Read QA_DIGEST_WEEKDAY (1–7, 1 = Monday), QA_DIGEST_HOUR (0–23) and QA_DIGEST_TZ."""
+    weekday, hour = _int(env, "QA_DIGEST_WEEKDAY", 1), _int(env, "QA_DIGEST_HOUR", 9)
+    tz = env.get("QA_DIGEST_TZ", "").strip() or "Asia/Shanghai"
+    if not 1 <= weekday <= 7:
+        raise ConfigError(f"QA_DIGEST_WEEKDAY 应为 1–7（1 为周一），实际为：{weekday}")
+    if not 0 <= hour <= 23:
+        raise ConfigError(f"QA_DIGEST_HOUR 应为 0–23，实际为：{hour}")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"QA_DIGEST_TZ 不是有效的时区：{tz!r}（例如 Asia/Shanghai）") from None
+    return {"digest_weekday": weekday, "digest_hour": hour, "digest_tz": tz}
 
 
 def load_env(dotenv_path: Path | None = None) -> dict[str, str]:

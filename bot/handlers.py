@@ -16,8 +16,9 @@ from . import render
 from .context import BotContext
 from .followups import earlier_question, remember_question
 from .keyboards import answer_keyboard
-from .routing import Request, is_addressed, parse_request, run_request
+from .routing import Request, is_addressed, parse_request
 from .send import maybe_sent, with_retries
+from .settings_bot import chat_answer, render_chat_answer
 
 logger = logging.getLogger(__name__)
 APOLOGY = "抱歉，处理您的请求时出错了，请稍后再试。"
@@ -55,11 +56,12 @@ async def answer_request(update: Update, message: Message, context: BotContext,
         return
     started = time.perf_counter()
     earlier = await earlier_question(message, context) if request.command == "ask" else None
-    answer = run_request(context.engine, request, earlier)
-    pages = render.render_answer(answer)
+    # The chat's /settings: which reports, brief or full, 👍/👎 shown or not.
+    answer, prefs = await chat_answer(context, message.chat, request, earlier)
+    pages = render_chat_answer(answer, prefs)
     query_id = new_query_id()  # known before sending: the log write comes after the answer
     # A greeting or thanks gets a friendly line: nothing to page, quote or vote on.
-    keyboard = None if answer.smalltalk else answer_keyboard(query_id, pages[0])
+    keyboard = None if answer.smalltalk else answer_keyboard(query_id, pages[0], prefs.votes)
     # At most once: a reply Telegram may already have shown is not sent again.
     sent = await with_retries(lambda: message.reply_text(pages[0].text, reply_markup=keyboard),
                               once=True)
@@ -68,20 +70,6 @@ async def answer_request(update: Update, message: Message, context: BotContext,
     await _log_answer(context, update.update_id, query_id, entry, message, sent.message_id)
     if request.command == "ask":
         await remember_question(context, message, answer, request.text, sent.message_id)
-
-
-async def start(update: Update, context: BotContext) -> None:
-    """Greet the user and show the help text."""
-    if update.effective_message is None:
-        return
-    name = update.effective_user.first_name if update.effective_user else ""
-    await update.effective_message.reply_text(render.render_start(name, context.username))
-
-
-async def help_command(update: Update, context: BotContext) -> None:
-    """Show the commands, built from the registry."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(render.render_help(context.username))
 
 
 async def question_command(update: Update, context: BotContext) -> None:
@@ -135,13 +123,13 @@ async def edited_question(update: Update, context: BotContext) -> None:
     if link is None or request is None:
         return  # never answered (chatter, or asked before the log existed): stay quiet
     started = time.perf_counter()
-    answer = run_request(context.engine, request)
-    pages = render.render_answer(answer)
+    answer, prefs = await chat_answer(context, message.chat, request)
+    pages = render_chat_answer(answer, prefs)
     query_id = new_query_id()
     try:
         await with_retries(lambda: context.bot.edit_message_text(
             pages[0].text, chat_id=message.chat_id, message_id=link.answer_message_id,
-            reply_markup=answer_keyboard(query_id, pages[0])))
+            reply_markup=answer_keyboard(query_id, pages[0], prefs.votes)))
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise

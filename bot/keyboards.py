@@ -59,8 +59,8 @@ def _button(text: str, kind: str, ref: str | int, arg: int) -> InlineKeyboardBut
     return InlineKeyboardButton(text, callback_data=CallbackData(kind, str(ref), arg).encode())
 
 
-def answer_keyboard(query_id: int, page: Page) -> InlineKeyboardMarkup:
-    """Return 原文 buttons for the page's items, paging buttons and the feedback row."""
+def answer_keyboard(query_id: int, page: Page, votes: bool = True) -> InlineKeyboardMarkup:
+    """Return 原文 buttons for the page's items, paging buttons and (unless off) 👍/👎."""
     rows = []
     if page.items:
         rows.append([_button(f"原文 {i + 1}", "p", query_id, i) for i in page.items])
@@ -72,7 +72,9 @@ def answer_keyboard(query_id: int, page: Page) -> InlineKeyboardMarkup:
                            page.number + 1))
     if nav:
         rows.append(nav)
-    rows.append([_button("👍 有用", "f", query_id, 1), _button("👎 没用", "f", query_id, -1)])
+    if votes:  # a chat may hide them (/settings)
+        rows.append([_button("👍 有用", "f", query_id, 1),
+                     _button("👎 没用", "f", query_id, -1)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -18,7 +18,6 @@ from qa import (
     KIND_NAMES,
     PATH_SEP,
     Answer,
-    Hit,
     Passage,
     Quote,
     Report,
@@ -278,11 +277,6 @@ def render_help(bot_username: str = "") -> str:
     return "\n".join(lines)
 
 
-def render_start(first_name: str, bot_username: str = "") -> str:
-    """Render the /start greeting followed by the help text."""
-    return f"您好，{esc(first_name or '同志')}！\n\n" + render_help(bot_username)
-
-
 def render_unknown_command() -> str:
     """Say that a command is unknown and point at /help."""
     return "没有这个命令。发送 /help 查看全部命令，或直接输入问题。"
@@ -291,11 +285,6 @@ def render_unknown_command() -> str:
 def render_flood_notice(wait_seconds: int) -> str:
     """Render the per-user flood guard notice."""
     return f"⏳ 提问太频繁了，请 {wait_seconds} 秒后再试。"
-
-
-def render_hit_title(hit: Hit) -> str:
-    """Return a plain-text "report · section" title for an inline result."""
-    return clip(f"{hit.passage.report_title} · {hit.passage.section}", 120)
 
 
 ECHO_MAX_UNITS = 60  # user text quoted back in a notice: enough to recognise, never a wall

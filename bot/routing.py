@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from telegram import Message, MessageEntity
@@ -43,12 +44,16 @@ def parse_request(text: str, username: str) -> Request | None:
     return Request(name, strip_mentions(text[match.end():], username))
 
 
-def run_request(engine: QAEngine, request: Request, earlier: str | None = None) -> Answer:
+def run_request(engine: QAEngine, request: Request, earlier: str | None = None,
+                reports: Collection[str] | None = None) -> Answer:
     """Ask the core: free questions go to ``ask`` (read after ``earlier``, the question they
-    may follow up), section commands to ``section_answer``."""
+    may follow up), section commands to ``section_answer``.
+
+    ``reports`` (ids) limits the search to a chat's chosen reports (/settings); None = all.
+    """
     if request.command == "ask":
-        return engine.ask(request.text, context=earlier)
-    return engine.section_answer(request.command, request.text)
+        return engine.ask(request.text, context=earlier, reports=reports)
+    return engine.section_answer(request.command, request.text, reports=reports)
 
 
 def is_addressed(message: Message, bot_id: int, username: str) -> bool:

@@ -141,3 +141,22 @@ async def test_qa_bot_process_answers_and_never_logs_the_token(fake_tg: FakeTele
     assert "<blockquote>" in call.params["text"]
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
     assert "Building prefix dict" not in text
+
+
+def test_digest_schedule_settings() -> None:
+    base = {"TELEGRAM_BOT_TOKEN": "1:x"}
+    default = Settings.from_env(base)
+    assert (default.digest_weekday, default.digest_hour, default.digest_tz) == (
+        1, 9, "Asia/Shanghai")
+    custom = Settings.from_env(base | {"QA_DIGEST_WEEKDAY": "5", "QA_DIGEST_HOUR": "17",
+                                       "QA_DIGEST_TZ": "Europe/Berlin"})
+    assert (custom.digest_weekday, custom.digest_hour, custom.digest_tz) == (
+        5, 17, "Europe/Berlin")
+    for bad in ({"QA_DIGEST_WEEKDAY": "8"}, {"QA_DIGEST_HOUR": "24"},
+                {"QA_DIGEST_TZ": "Mars/Olympus"}):
+        with pytest.raises(ConfigError, match="QA_DIGEST"):
+            Settings.from_env(base | bad)
+
+
+def test_admin_commands_are_marked_in_the_registry() -> None:
+    assert {c.name for c in COMMANDS if c.admin} == {"stats", "gaps", "add", "remove", "reload"}

@@ -24,13 +24,14 @@ async def test_inline_query_offers_cited_articles(fake_tg: FakeTelegram, bot_app
     assert fake_tg.rejected == []
 
 
-async def test_empty_inline_query_offers_command_hints(fake_tg: FakeTelegram,
-                                                       bot_app: BotApp) -> None:
+async def test_empty_inline_query_offers_the_private_chat(fake_tg: FakeTelegram,
+                                                          bot_app: BotApp) -> None:
     mark = fake_tg.mark()
     fake_tg.inline(DAN, "")
     (call,) = await fake_tg.wait_for(mark, "answerInlineQuery")
-    titles = [r["title"] for r in call.params["results"]]
-    assert "/ask 问题" in titles and "/problems [关键词]" in titles
+    # No results that would post command text into the chat; a button to the private chat.
+    assert call.params["results"] == []
+    assert call.params["button"] == {"text": "在私聊中提问", "start_parameter": "ask"}
     assert fake_tg.rejected == []
 
 

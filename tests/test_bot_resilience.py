@@ -81,7 +81,8 @@ class BrokenEngine:
 
     reports: tuple[Any, ...] = ()
 
-    def ask(self, question: str, k: int | None = None, context: str | None = None) -> Any:
+    def ask(self, question: str, k: int | None = None, context: str | None = None,
+            reports: Any = None) -> Any:
         raise RuntimeError("index corrupted")
 
 

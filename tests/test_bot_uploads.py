@@ -152,7 +152,7 @@ async def test_admin_uploads_corrects_confirms_asks_and_removes(
     removed = sorted(p.name for p in (library_dir / "removed").iterdir())
     assert any(n.startswith(stored.stem) and n.endswith(".txt") for n in removed)
     assert any(n.startswith(stored.stem) and n.endswith(".docx") for n in removed)
-    assert not stored.exists() and fake_tg.rejected == []
+    assert not stored.exists() and _rejected(fake_tg) == []
 
 
 async def test_same_unit_and_year_asks_to_replace(
@@ -219,7 +219,7 @@ async def test_each_bad_file_gets_its_one_line_reason(
     assert "10 MB" in call.params["text"] and "\n" not in call.params["text"]
     assert len([c for c in fake_tg.calls if c.method == "getFile"]) == downloads  # not fetched
     assert sorted(p.name for p in library_dir.rglob("*")) == before
-    assert fake_tg.rejected == []
+    assert _rejected(fake_tg) == []
 
 
 async def test_last_report_cannot_be_removed_and_others_cannot_press(
@@ -254,3 +254,10 @@ async def test_reload_picks_up_a_dropped_file_and_report_lists_a_unit(
     assert "001" not in unit.params["text"]
     outline = await _say(fake_tg, STAFF, "/report 000")
     assert "县直机关工委2023年党建工作总结" in outline.params["text"]
+
+
+def _rejected(fake: FakeTelegram) -> list[object]:
+    # The admin menu for an admin who never opened a private chat with the bot is refused by
+    # Telegram ("chat not found"); the bot logs one warning for it. Anything else is a bug.
+    return [c for c in fake.rejected
+            if not (c.method == "setMyCommands" and c.error == "chat not found")]

@@ -14,6 +14,7 @@ class Command:
     description: str
     example: str = ""
     in_cli: bool = True
+    admin: bool = False  # bot admins only (QA_ADMIN_IDS): shown in their private menu alone
 
     @property
     def usage(self) -> str:
@@ -37,10 +38,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("figures", "编号", "列出某份报告中的数字", "/figures 000", in_cli=False),
     Command("export", "", "导出全部数字表（CSV，含原句出处）", "/export", in_cli=False),
     # Issue 10: admins change the corpus from the chat (the CLI has `qa add` / `qa remove`).
-    Command("add", "", "（管理员）回复一份文件，收录为新报告", in_cli=False),
+    Command("add", "", "（管理员）回复一份文件，收录为新报告", in_cli=False, admin=True),
     Command("remove", "编号", "（管理员）删除报告，文件移入 removed/", "/remove 005",
-            in_cli=False),
-    Command("reload", "", "（管理员）重新载入报告目录中的文件", in_cli=False),
+            in_cli=False, admin=True),
+    Command("reload", "", "（管理员）重新载入报告目录中的文件", in_cli=False, admin=True),
+    Command("settings", "", "本群设置：检索哪些报告、回答长短、是否显示评价按钮", in_cli=False),
+    Command("stats", "[7|30]", "使用统计：每日提问、找到率、评价、热门问题（管理员）",
+            "/stats 30", in_cli=False, admin=True),
+    Command("gaps", "", "没答上或被点 👎 的问题，按话题归并（管理员）", in_cli=False, admin=True),
 )
 
 COMMANDS_BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from . import answers
@@ -45,6 +45,22 @@ def prepare_question(raw: str) -> tuple[str, str]:
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], f"问题过长，已只取前 {MAX_QUESTION_CHARS} 个字。"
     return text, ""
+
+
+def within(query: Query, reports: Collection[str] | None) -> Query:
+    """Restrict a query's scope to the given report ids (None: leave it as it is).
+
+    A question naming only reports outside the set keeps its label and an empty scope, so it
+    is answered "没有…的报告", never from the reports the caller excluded.
+    """
+    if reports is None:
+        return query
+    named = query.scope.named
+    ids = query.scope.report_ids if named else ()
+    kept = tuple(r for r in ids if r in reports) if named else tuple(sorted(reports))
+    if not kept and not named:
+        kept = ("",)  # an empty allowance must search nothing, not everything
+    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named))
 
 
 class QAEngine:
@@ -137,22 +153,24 @@ class QAEngine:
 
     # -- answering -----------------------------------------------------------------------
 
-    def ask(self, question: str, k: int | None = None, context: str | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, context: str | None = None,
+            reports: Collection[str] | None = None) -> Answer:
         """Answer a question with cited quotes, or say honestly that nothing was found.
 
         ``context`` is the previous question of the same conversation: "那002呢" asks it again
-        for report 002, "具体怎么做的" / "原文" / "还有呢" expand its answer.
+        for report 002, "具体怎么做的" / "原文" / "还有呢" expand its answer. ``reports`` (ids)
+        restricts the search to those reports; None searches all.
         """
         text, notice = prepare_question(question)
         k = k or self.top_k
         if not text:
             return answers.not_found(text, "general", "请输入问题，例如：今年发展了多少党员？",
                                      self.suggestions())
-        query = self.understand(text)
+        query = within(self.understand(text), reports)
         if not context:
             return self._answer(query, k, notice)
         followed, expand = self._follow_up(query, context)
-        answer = self._answer(followed, k, notice, expand)
+        answer = self._answer(within(followed, reports), k, notice, expand)
         # Tell the front end which question the conversation is about now.
         return dataclasses.replace(answer, follows=context) if followed is not query else answer
 
@@ -188,12 +206,17 @@ class QAEngine:
             return dataclasses.replace(previous, scope=query.scope, question=query.question), False
         return query, False
 
-    def section_answer(self, kind: str, keyword: str = "", k: int | None = None) -> Answer:
-        """List one passage per report from a section kind, optionally narrowed by a keyword."""
+    def section_answer(self, kind: str, keyword: str = "", k: int | None = None,
+                       reports: Collection[str] | None = None) -> Answer:
+        """List one passage per report from a section kind, optionally narrowed by a keyword.
+
+        ``reports`` (ids) restricts the listing to those reports; None lists all.
+        """
         if kind not in SECTION_KINDS:
             raise ValueError(f"unknown section kind: {kind}")
         keyword, notice = prepare_question(keyword)
-        base = self.understand(keyword) if keyword else Query(keyword, "", "general")
+        base = within(self.understand(keyword) if keyword else Query(keyword, "", "general"),
+                      reports)
         query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
                                     intent=SECTION_INTENT_OF[kind], which=False)
         limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
@@ -317,4 +340,5 @@ class QAEngine:
         return answers.suggestions(titles)
 
 
-__all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_question"]
+__all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_question",
+           "within"]

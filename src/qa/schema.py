@@ -90,4 +90,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX conversations_user ON conversations(chat_id, user_id, asked_at);
     """,
+    # 5: topics of unanswered questions an admin marked 已处理 (/gaps).
+    # A topic is hidden until a question on it arrives after handled_at.
+    """
+    CREATE TABLE gap_handled (
+        topic       TEXT    PRIMARY KEY,
+        handled_at  TEXT    NOT NULL,
+        user_id     INTEGER
+    );
+    CREATE INDEX queries_created ON queries(created_at);
+    """,
 )

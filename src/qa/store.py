@@ -288,6 +288,19 @@ class Store:
             "SELECT value FROM chat_settings WHERE chat_id = ? AND key = ?", (chat_id, key))
         return default if value is None else str(value)
 
+    async def mark_gap_handled(self, topic: str, user_id: int | None, handled_at: str) -> None:
+        """Mark a topic of unanswered questions handled as of ``handled_at`` (qa.insight)."""
+        await self._write(
+            "INSERT INTO gap_handled (topic, handled_at, user_id) VALUES (?,?,?)"
+            " ON CONFLICT (topic) DO UPDATE SET handled_at = excluded.handled_at,"
+            " user_id = excluded.user_id", (topic, handled_at, user_id))
+
+    async def chat_settings(self, chat_id: int) -> dict[str, str]:
+        """Return every per-chat setting of a chat as a dict."""
+        async with self.db.execute(
+            "SELECT key, value FROM chat_settings WHERE chat_id = ?", (chat_id,)) as cursor:
+            return {str(k): str(v) for k, v in await cursor.fetchall()}
+
     async def link_answer(self, chat_id: int, question_message_id: int,
                           answer_message_id: int, query_id: int) -> None:
         """Remember which bot message answers a question message (latest wins)."""

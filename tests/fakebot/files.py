@@ -106,9 +106,6 @@ class FileApi:
             message["caption"] = caption
         return "", message
 
-    def api_sendPhoto(self, params: dict[str, Any]) -> tuple[str, Any]:
-        return self._send_upload(params, "photo")
-
     def api_sendDocument(self, params: dict[str, Any]) -> tuple[str, Any]:
         return self._send_upload(params, "document")
 

@@ -56,6 +56,10 @@ class FakeTelegram(UpdateFactory, FileApi):
         self.open_inline: set[str] = set()
         self.commands: list[dict[str, Any]] = []
         self.files: dict[str, tuple[str, bytes]] = {}
+        # setMyCommands per scope: "default", "all_private_chats", "chat:<id>", …
+        self.scoped_commands: dict[str, list[dict[str, Any]]] = {}
+        self.chat_admins: dict[int, set[int]] = {}  # getChatMember: who administers a group
+        self.photos: list[bytes] = []  # every uploaded photo, in order
         self.webhook: dict[str, Any] = {}  # setWebhook parameters; empty = polling
         self.faults: list[tuple[str, int, str, int | None]] = []
         self._ids = itertools.count(1)
@@ -205,10 +209,52 @@ class FakeTelegram(UpdateFactory, FileApi):
         return "", True
 
     def api_setMyCommands(self, params: dict[str, Any]) -> tuple[str, Any]:
-        self.commands = list(params.get("commands") or [])
-        if not all(1 <= len(c["description"]) <= 256 for c in self.commands):
+        commands = list(params.get("commands") or [])
+        if not all(1 <= len(c["description"]) <= 256 for c in commands):
             return "BOT_COMMAND_DESCRIPTION_INVALID", None
+        scope = params.get("scope") or {"type": "default"}
+        key = scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        if "chat_id" in scope and int(scope["chat_id"]) not in self.chats:
+            return "chat not found", None
+        self.scoped_commands[key] = commands
+        if key == "default":
+            self.commands = commands
         return "", True
+
+    def api_getChatMember(self, params: dict[str, Any]) -> tuple[str, Any]:
+        chat_id, user_id = int(params.get("chat_id", 0)), int(params.get("user_id", 0))
+        if chat_id not in self.chats:
+            return "chat not found", None
+        person = {"id": user_id, "is_bot": False, "first_name": "成员"}
+        if user_id not in self.chat_admins.get(chat_id, set()):
+            return "", {"status": "member", "user": person}
+        rights = dict.fromkeys((
+            "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+            "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+            "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+            "can_delete_stories"), False)
+        return "", {"status": "administrator", "user": person, **rights}
+
+    def api_sendPhoto(self, params: dict[str, Any]) -> tuple[str, Any]:
+        chat_id = int(params.get("chat_id", 0))
+        if chat_id not in self.chats:
+            return "chat not found", None
+        photo = params.get("_files", {}).get("photo")
+        if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):
+            return "PHOTO_INVALID_DIMENSIONS", None  # this fake accepts uploaded PNGs only
+        caption = params.get("caption")
+        if caption is not None:
+            error = check_text(caption, params.get("parse_mode"))
+            if error or len(str(caption)) > 1024:
+                return error or "MEDIA_CAPTION_TOO_LONG", None
+        self.photos.append(photo)
+        message = self.new_message(self.chats[chat_id], BOT_USER, "")
+        del message["text"]
+        message["photo"] = [{"file_id": f"ph{len(self.photos)}", "file_unique_id":
+                             f"uph{len(self.photos)}", "width": 1080, "height": 540}]
+        if caption is not None:
+            message["caption"] = caption
+        return "", message
 
     def api_sendChatAction(self, params: dict[str, Any]) -> tuple[str, Any]:
         return "", True
@@ -293,6 +339,12 @@ class _Handler(tornado.web.RequestHandler):
                 params[key] = raw if key in _STRING_PARAMS else _maybe_json(raw)
             for key, uploads in self.request.files.items():  # multipart: sendPhoto, sendDocument
                 params[key] = {"filename": uploads[-1].filename, "body": uploads[-1].body}
+            # Uploads (multipart/form-data): the field names the parameter, or attach://name.
+            files = {k: v[0]["body"] for k, v in self.request.files.items()}
+            for key, value in list(params.items()):
+                if isinstance(value, str) and value.startswith("attach://"):
+                    files[key] = files.get(value.removeprefix("attach://"))
+            params["_files"] = files
         status, body = await self.fake.handle(token, method, params)
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
