@@ -80,6 +80,7 @@ class Language:
     smalltalk: tuple[tuple[str, tuple[str, ...]], ...]
     thesaurus: Thesaurus
     more_phrases: frozenset[str]  # a follow-up that asks to expand the previous answer
+    deficiency_phrases: tuple[str, ...]  # a shortcoming described: boosts problems passages
 
 
 def _rewrites() -> tuple[tuple[str, str], ...]:
@@ -107,6 +108,7 @@ def load_language() -> Language:
     intents = _keyed("intents.txt")
     topic = intents.pop("topic", ())
     which = intents.pop("which", ())
+    deficiency = intents.pop("deficiency", ())
     aliases, blockers = _units()
     return Language(
         fillers=longest_first(read_lines("fillers.txt")),
@@ -119,6 +121,7 @@ def load_language() -> Language:
         smalltalk=tuple((k, longest_first(v)) for k, v in _keyed("smalltalk.txt").items()),
         thesaurus=parse_thesaurus([*read_lines("synonyms.txt"), *_thesaurus_lines()]),
         more_phrases=frozenset(_keyed("followups.txt").get("more", ())),
+        deficiency_phrases=longest_first(deficiency),
     )
 
 

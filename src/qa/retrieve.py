@@ -29,7 +29,8 @@ SUBWORD_CREDIT = 0.6
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
 # A cause word inside a topic question boosts causes sections instead of restricting to them.
-CAUSES_BOOST = 1.3
+# ... and a shortcoming described in a general question boosts problems and causes passages.
+KIND_BOOST = 1.3
 CANDIDATES = 30
 # How strongly coverage orders the candidates (1: a plain factor).
 COVERAGE_POWER = 2
@@ -98,6 +99,15 @@ def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
     return fold(" ".join((*passage.section_path, passage.text)))
 
 
+def boosted_kinds(query: Query) -> frozenset[str]:
+    """Return the section kinds a question leans to without asking for them outright."""
+    if query.intent == "causes":
+        return frozenset({"causes"})
+    if query.deficiency and query.intent in ("general", "figure"):
+        return frozenset({"problems", "causes"})
+    return frozenset()
+
+
 class Retriever:
     """Find and order the passages that answer a ``Query``."""
 
@@ -161,12 +171,11 @@ class Retriever:
         else:
             ranked = self.index.search(terms, many, allowed, weights)
         hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        if query.intent == "causes" and kind is None:
-            hits = [Hit(h.passage, h.score * CAUSES_BOOST, h.matched_terms)
-                    if h.passage.kind == "causes" else h for h in hits]
-        return self.rerank(query, hits)[:k]
+        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset())[:k]
 
-    def rerank(self, query: Query, hits: list[Hit]) -> list[Scored]:
+    def rerank(
+        self, query: Query, hits: list[Hit], boosted: frozenset[str] = frozenset()
+    ) -> list[Scored]:
         """Blend passage BM25 with how well the passage's best sentence answers.
 
         Figure questions lean on the sentence: the number sits in one sentence, not spread
@@ -186,6 +195,8 @@ class Retriever:
             covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
+            if hit.passage.kind in boosted:
+                blend *= KIND_BOOST
             keyed.append((-blend, i, hit, covered))
         keyed.sort(key=lambda row: (row[0], row[1]))
         return [Scored(hit, covered, quote_hit(hit, terms, weigh)) for _, _, hit, covered in keyed]

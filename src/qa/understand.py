@@ -52,6 +52,7 @@ class Query:
     which: bool = False  # "哪个单位 / 各单位 / 分别 / 最多": one line per report
     unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
     smalltalk: str = ""
+    deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
 
     @property
     def kind(self) -> Kind | None:
@@ -200,7 +201,9 @@ def understand(
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
-    return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit)
+    deficiency = any(p in compact for p in language.deficiency_phrases)
+    return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit,
+                 deficiency=deficiency)
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
