@@ -250,18 +250,28 @@ async def reload_command(update: Update, context: BotContext) -> None:
     await reply(message, rl.render_reloaded(added, removed, len(engine.reports), engine.skipped))
 
 
+async def may_press(query: CallbackQuery, message: Message,
+                    pending: PendingUpload | PendingRemoval | None, context: BotContext) -> bool:
+    """Tell whether this press may act: the pending step exists, on this very message, and the
+    admin who started it pressed. Otherwise answer the press with why not."""
+    if pending is None or (pending.chat_id, pending.message_id) != (
+            message.chat_id, message.message_id):
+        await query.answer(rl.STALE)
+        return False
+    if query.from_user.id != pending.user_id or not is_admin(context, query.from_user.id):
+        await query.answer(rl.NOT_YOURS)
+        return False
+    return True
+
+
 async def on_removal_button(query: CallbackQuery, message: Message, token: str, action: str,
                             context: BotContext) -> None:
     """Carry out or cancel a /remove from its bound confirmation message."""
     state = library_state(context.bot_data)
     pending = state.removals.get(token)
-    if pending is None or (pending.chat_id, pending.message_id) != (
-            message.chat_id, message.message_id):
-        await query.answer(rl.STALE)
+    if not await may_press(query, message, pending, context):
         return
-    if query.from_user.id != pending.user_id or not is_admin(context, query.from_user.id):
-        await query.answer(rl.NOT_YOURS)
-        return
+    assert pending is not None
     del state.removals[token]  # before any await: a double tap finds nothing to do
     if action != "ok":
         await query.answer()

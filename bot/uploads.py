@@ -27,6 +27,7 @@ from .admin_files import (
     is_admin,
     library,
     library_state,
+    may_press,
     on_removal_button,
     reply,
     who,
@@ -170,13 +171,9 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
     """Confirm (asking about a same unit+year report first), replace, add as new, or cancel."""
     state = library_state(context.bot_data)
     pending = state.uploads.get(token)
-    if pending is None or (pending.chat_id, pending.message_id) != (
-            message.chat_id, message.message_id):
-        await query.answer(rl.STALE)
+    if not await may_press(query, message, pending, context):
         return
-    if query.from_user.id != pending.user_id or not is_admin(context, query.from_user.id):
-        await query.answer(rl.NOT_YOURS)
-        return
+    assert pending is not None
     if action == "ok" and await _ask_replace(query, state, token, pending, context):
         return
     del state.uploads[token]  # before any await: a double tap finds nothing to do
