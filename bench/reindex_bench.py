@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/reindex_bench.py [--passages 100000] [--workdir DIR] [--runs 3]
 
-A deterministic synthetic folder (bench/bench_index.py's generator) is loaded with its token
-and parsed-report caches (the first run builds them). Then, per run, a .docx upload built
+A deterministic synthetic folder (bench/bench_index.py's generator) is loaded as qa-bot loads
+it: parsed-report cache and segment index in the cache folder (the first run builds them). Then, per run, a .docx upload built
 here goes through the whole confirm path the bot will use: convert → preview → Library.add
 (fsync'd writes) → Library.read → reindex.engine_with → swap → ask a question only the new
 report answers. Meanwhile the main thread keeps asking questions against whichever engine
@@ -28,6 +28,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 from bench_index import QUERIES, generate, percentile  # noqa: E402
 
 from qa.cache import default_cache_path  # noqa: E402
+from qa.diskindex import default_index_dir  # noqa: E402
 from qa.convert import convert_file  # noqa: E402
 from qa.engine import QAEngine  # noqa: E402
 from qa.library import Library  # noqa: E402
@@ -126,7 +127,9 @@ def main() -> int:
         if old.added_by == "bench":
             library.remove(old.report_id, "bench")
     t0 = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=default_cache_path(folder))
+    # As qa-bot loads it: the segment index in the cache folder (a re-index writes one segment).
+    engine = QAEngine.from_directory(folder, cache_path=default_cache_path(folder),
+                                     index_dir=default_index_dir(folder))
     engine.segmenter.initialize()
     print(f"engine: {engine.index.size:,} passages, {len(engine.reports):,} reports, "
           f"loaded in {time.perf_counter() - t0:.1f} s")
