@@ -28,8 +28,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 from bench_index import QUERIES, generate, percentile  # noqa: E402
 
 from qa.cache import default_cache_path  # noqa: E402
-from qa.diskindex import default_index_dir  # noqa: E402
 from qa.convert import convert_file  # noqa: E402
+from qa.diskindex import default_index_dir  # noqa: E402
 from qa.engine import QAEngine  # noqa: E402
 from qa.library import Library  # noqa: E402
 from qa.preview import build_preview  # noqa: E402
