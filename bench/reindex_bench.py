@@ -6,9 +6,10 @@ A deterministic synthetic folder (bench/bench_index.py's generator) is loaded as
 it: parsed-report cache and segment index in the cache folder (the first run builds them).
 Then, per run, a .docx upload built here goes through the whole confirm path the bot will
 use: convert → preview → Library.add (fsync'd writes) → Library.read → reindex.engine_with
-→ swap → ask a question only the new report answers. Meanwhile the main thread keeps asking questions against whichever engine
-is current; their latency (p50/p95/max) is printed beside the same questions with no
-re-index running. Target: confirm → first answer ≤ 5 s at 10⁵ passages.
+→ swap → ask a question only the new report answers. Meanwhile the main thread keeps asking
+questions against whichever engine is current; their latency (p50/p95/max) is printed beside
+the same questions with no re-index running. Target: confirm → first answer ≤ 5 s at 10⁵
+passages.
 """
 
 from __future__ import annotations
