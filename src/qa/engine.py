@@ -223,8 +223,14 @@ class QAEngine:
         return self._section(query, limit, notice)
 
     def _topic(self, query: Query) -> list[str]:
-        """Return the topic words that say something (not ordinary language left over)."""
-        return [t for t in query.terms if self.background.is_topic(t)]
+        """Return the words that can narrow a section: specific, and used by the reports.
+
+        A word the reports never use (nor what it expands to) cannot narrow anything: in a
+        question that names a section ("下阶段的工作思路给我捋一捋") it is chatter.
+        """
+        known = self.index.doc_freq
+        return [t for t in query.terms if self.background.is_topic(t) and (
+            known(t) or any(known(x) for x in query.expansions.get(t, ())))]
 
     def _section(self, query: Query, k: int, notice: str) -> Answer:
         kind = query.kind

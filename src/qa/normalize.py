@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .language import Language, load_language
 
-_MENTION = re.compile(r"@[A-Za-z0-9_]{3,}")
+# "@dj_bot", and a display-name mention such as "@党建小助手": up to the next space or mark.
+_MENTION = re.compile(r"@[A-Za-z0-9_]{3,}|@[^\s，,。？?！!、：:；;@]{1,20}")
 _SPACES = re.compile(r"\s+")
 # Runs of the same punctuation ("？？", "。。。", "!!!") collapse to one mark.
 _REPEATED_PUNCT = re.compile(r"([?!.,;:~。，、；：…·\-—_])\1+")
