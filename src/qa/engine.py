@@ -220,9 +220,10 @@ class QAEngine:
         query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
                                     intent=SECTION_INTENT_OF[kind], which=False)
         limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
-        return self._section(query, limit, notice)
+        # A keyword typed after /plans is the topic even if the reports never use it.
+        return self._section(query, limit, notice, explicit=True)
 
-    def _topic(self, query: Query) -> list[str]:
+    def _topic(self, query: Query, known_only: bool = True) -> list[str]:
         """Return the words that can narrow a section: specific, and used by the reports.
 
         A word the reports never use (nor what it expands to) cannot narrow anything: in a
@@ -230,12 +231,12 @@ class QAEngine:
         """
         known = self.index.doc_freq
         return [t for t in query.terms if self.background.is_topic(t) and (
-            known(t) or any(known(x) for x in query.expansions.get(t, ())))]
+            not known_only or known(t) or any(known(x) for x in query.expansions.get(t, ())))]
 
-    def _section(self, query: Query, k: int, notice: str) -> Answer:
+    def _section(self, query: Query, k: int, notice: str, explicit: bool = False) -> Answer:
         kind = query.kind
         assert kind is not None
-        topic = self._topic(query)
+        topic = self._topic(query, known_only=not explicit)
         if not topic:
             return self._overview(query, kind, notice)
         narrowed = dataclasses.replace(query, terms=tuple(topic))
