@@ -19,7 +19,7 @@ from .indextext import cached_tokens, index_text, segment_index
 from .ingest import load_reports
 from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
-from .retrieve import MIN_COVERAGE, Retriever, Scored
+from .retrieve import Retriever, Scored
 from .segment import Segmenter
 from .understand import SECTION_KINDS, Query, Scope, understand
 from .weights import Background
@@ -241,7 +241,7 @@ class QAEngine:
             return self._overview(query, kind, notice)
         narrowed = dataclasses.replace(query, terms=tuple(topic))
         rows = [s for s in self.retriever.search(narrowed, k, kind, per_report=True)
-                if s.coverage >= MIN_COVERAGE]
+                if s.answers]
         if not rows:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
             return answers.not_found(query.question, query.intent, why + notice,
@@ -273,7 +273,7 @@ class QAEngine:
     def _compare(self, query: Query, notice: str) -> Answer:
         """One line per report: "哪个单位…最多", "各单位…分别", "哪些单位…"."""
         rows = [s for s in self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True)
-                if s.coverage >= MIN_COVERAGE]
+                if s.answers]
         if not rows:
             return self._nothing(query, notice)
         if query.intent == "figure":
@@ -288,16 +288,16 @@ class QAEngine:
         report_id = row.hit.passage.report_id
         alone = dataclasses.replace(query, scope=Scope((report_id,), report_id, True))
         for other in self.retriever.search(alone, self.top_k):
-            near = other.coverage >= max(MIN_COVERAGE, row.coverage - FIGURE_SLACK)
+            near = other.answers and other.coverage >= row.coverage - FIGURE_SLACK
             if near and answers.states_count(other, query.unit):
                 return other
         return row
 
     def _search(self, query: Query, k: int, notice: str) -> Answer:
         scored = self.retriever.search(query, k)
-        if not scored or scored[0].coverage < MIN_COVERAGE:
+        if not scored or not scored[0].answers:
             return self._nothing(query, notice)
-        kept = [scored[0], *(s for s in scored[1:] if s.coverage >= MIN_COVERAGE)]
+        kept = [scored[0], *(s for s in scored[1:] if s.answers)]
         if query.intent == "name" and answers.hides_name(scored[0]):
             return answers.no_name(query, kept, notice, self.suggestions(query.terms))
         if query.intent == "figure":
@@ -314,7 +314,7 @@ class QAEngine:
     def _expanded(self, query: Query, k: int, notice: str) -> Answer:
         """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""
         scored = self.retriever.search(query, k)
-        kept = [s for s in scored if s.coverage >= MIN_COVERAGE]
+        kept = [s for s in scored if s.answers]
         if not kept:
             return self._nothing(query, notice)
         return answers.expanded(query, kept, notice)

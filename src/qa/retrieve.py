@@ -21,6 +21,9 @@ from .weights import Background
 
 # Share of a question's information the best passage must hold to count as found.
 MIN_COVERAGE = 0.45
+# ... or this share when a question word reached the passage through the thesaurus: a
+# paraphrase ("改了又犯" → 屡纠屡犯) is strong evidence though its other words are colloquial.
+MIN_PARAPHRASE_COVERAGE = 0.25
 # Credit for a word matched only through what it stands for.
 THESAURUS_CREDIT = 0.9
 PART_CREDIT = 0.8
@@ -85,13 +88,30 @@ def coverage(
     ) / total
 
 
+def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
+    """Tell whether a question word reached the passage only through the thesaurus."""
+    got = set(matched)
+    for word in drop_subterms(query.terms):
+        if word in got or word in text:
+            continue
+        if any(w in got for w in query.expansions.get(word, ()) if w not in word):
+            return True
+    return False
+
+
+def answers_question(coverage: float, paraphrase: bool) -> bool:
+    """Decide "found": enough of the question's information, less when paraphrased."""
+    return coverage >= MIN_COVERAGE or (paraphrase and coverage >= MIN_PARAPHRASE_COVERAGE)
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """A hit with its coverage of the question and its best quote."""
+    """A hit with its coverage of the question, whether that answers it, and its best quote."""
 
     hit: Hit
     coverage: float
     quote: Quote
+    answers: bool = False
 
 
 def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
@@ -193,10 +213,12 @@ class Retriever:
             _, best, _ = best_sentence(hit.passage.text, terms, weigh)
             folded = index_text_folded(hit.passage, self.fold)
             covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
+            ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             if hit.passage.kind in boosted:
                 blend *= KIND_BOOST
-            keyed.append((-blend, i, hit, covered))
+            keyed.append((-blend, i, hit, covered, ok))
         keyed.sort(key=lambda row: (row[0], row[1]))
-        return [Scored(hit, covered, quote_hit(hit, terms, weigh)) for _, _, hit, covered in keyed]
+        return [Scored(hit, covered, quote_hit(hit, terms, weigh), ok)
+                for _, _, hit, covered, ok in keyed]
