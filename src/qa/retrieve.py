@@ -125,6 +125,9 @@ def boosted_kinds(query: Query) -> frozenset[str]:
         return frozenset({"causes"})
     if query.deficiency and query.intent in ("general", "figure"):
         return frozenset({"problems", "causes"})
+    if query.which:
+        # "哪几家开了民主生活会": what a unit did is told in its work sections, not its problems.
+        return frozenset({"work", "highlights", "preamble"})
     return frozenset()
 
 
