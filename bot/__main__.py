@@ -59,6 +59,7 @@ def load_engine(settings: Settings) -> QAEngine:
         index_dir=default_index_dir(folder),
     )
     engine.segmenter.initialize()
+    engine.background.load()  # the first user should not wait for the word-weight dictionary
     return engine
 
 

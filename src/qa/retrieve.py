@@ -35,6 +35,8 @@ SENTENCE_LEAN_FIGURE = 0.8
 # ... and a shortcoming described in a general question boosts problems and causes passages.
 KIND_BOOST = 1.3
 CANDIDATES = 30
+# Folded passage texts kept for the coverage check (≈ 50 MB at most).
+MAX_FOLDED = 100_000
 # How strongly coverage orders the candidates (1: a plain factor).
 COVERAGE_POWER = 2
 
@@ -145,6 +147,7 @@ class Retriever:
         self.index = index
         self.passages = passages
         self.fold = fold  # the segmenter's normaliser: width, case, traditional characters
+        self._folded: dict[str, str] = {}  # passage id → folded text, for substring checks
         self.background = background
         self.report_of = np.repeat(
             np.arange(len(reports), dtype=np.int32), [len(r.passages) for r in reports]
@@ -168,6 +171,15 @@ class Retriever:
                 by_kind = np.zeros(self.index.size, dtype=np.bool_)
             mask = by_kind if mask is None else mask & by_kind
         return mask
+
+    def folded_text(self, passage: Passage) -> str:
+        """Return a passage's folded headings and text, folded once per passage (bounded)."""
+        folded = self._folded.get(passage.passage_id)
+        if folded is None:
+            folded = index_text_folded(passage, self.fold)
+            if len(self._folded) < MAX_FOLDED:
+                self._folded[passage.passage_id] = folded
+        return folded
 
     def query_terms(self, query: Query) -> QueryTerms:
         """Return what sentence scoring needs from a query."""
@@ -214,7 +226,7 @@ class Retriever:
         keyed = []
         for i, hit in enumerate(hits):
             _, best, _ = best_sentence(hit.passage.text, terms, weigh)
-            folded = index_text_folded(hit.passage, self.fold)
+            folded = self.folded_text(hit.passage)
             covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
             ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
             # A passage holding less of the question ranks lower whatever its BM25.

@@ -91,6 +91,10 @@ class Background:
         self.fillers = fillers
         self._cache: dict[str, float] = {}
 
+    def load(self) -> None:
+        """Read the background dictionary now (≈0.5 s) rather than on the first question."""
+        self._table()
+
     def _table(self) -> tuple[Mapping[str, tuple[int, str]], int]:
         if isinstance(self._source, Path):
             return read_dictionary(self._source)
