@@ -85,9 +85,17 @@ def coverage(
     if not total:
         return 0.0
     got = set(matched)
-    return sum(
-        weigh(w) * word_credit(w, query, got, bool(known and known(w)), text) for w in words
-    ) / total
+    held = total_weight = 0.0
+    for word in words:
+        weight = weigh(word)
+        credit = word_credit(word, query, got, bool(known and known(word)), text)
+        if credit == THESAURUS_CREDIT:
+            # A colloquial word that found its official counterpart carries its information.
+            found = [weigh(x) for x in query.expansions.get(word, ()) if x in got and x not in word]
+            weight = max([weight, *found])
+        held += weight * credit
+        total_weight += weight
+    return held / total_weight
 
 
 def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
