@@ -50,5 +50,5 @@ def test_questions_typed_like_staff_type_keep_their_scores(seeds_engine: QAEngin
 def test_our_third_development_set_keeps_its_scores(seeds_engine: QAEngine) -> None:
     # bench/dev3.jsonl: section wordings and paraphrases written after dev2 was met.
     result = score(seeds_engine, ROOT / "bench" / "dev3.jsonl")
-    assert result.hit_at_1 >= 0.7 and result.recall_all >= 0.9, result.failures
+    assert result.hit_at_1 >= 0.8 and result.recall_all >= 0.9, result.failures
     assert result.abstention >= 0.85 and result.noise_hits == 0
