@@ -156,3 +156,25 @@ def test_the_atomic_writer_leaves_the_old_file_when_writing_fails(tmp_path: Path
     assert not write_atomic_with(target, broken)
     assert target.read_bytes() == b"old" and sorted(p.name for p in target.parent.iterdir()) == [
         "cache.bin"]
+
+
+def test_start_up_caches_are_written_only_where_a_front_end_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa import fastload
+
+    class Tokenizer:
+        FREQ: dict[str, int] = {}
+        total = 0
+        initialized = False
+
+    def build() -> None:
+        tok.FREQ, tok.total, tok.initialized = {"党建": 3}, 3, True
+
+    monkeypatch.setattr(fastload, "_cache_dir", None)
+    tok = Tokenizer()
+    fastload.load_prefix_dict(tok, "k1", build)  # no folder given: built, nothing written
+    assert tok.initialized and fastload.cache_dir() is None
+    fastload.use_cache_dir(tmp_path)
+    tok = Tokenizer()
+    fastload.load_prefix_dict(tok, "k1", build)
+    assert [p.name for p in tmp_path.iterdir()] == ["qa-jieba-k1.marshal"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +32,10 @@ def use_cache_dir(folder: Path) -> None:
     _cache_dir = folder
 
 
-def cache_dir() -> Path:
-    """Return where the start-up caches live (the temp dir until ``use_cache_dir``)."""
-    return _cache_dir if _cache_dir is not None else Path(tempfile.gettempdir())
+def cache_dir() -> Path | None:
+    """Return where the start-up caches live; None until a front end calls ``use_cache_dir``
+    (the library never writes to a folder it was not given, the global temp folder included)."""
+    return _cache_dir
 
 
 @contextmanager
@@ -60,7 +60,11 @@ def load_prefix_dict(tokenizer: Any, key: str, build: Callable[[], None]) -> Non
     ``build`` must leave the tokenizer initialised (dictionary plus any ``add_word`` calls);
     its whole state is then ``FREQ`` and ``total``, which the cache restores.
     """
-    path = cache_dir() / f"qa-jieba-{key}.marshal"
+    folder = cache_dir()
+    if folder is None:
+        build()
+        return
+    path = folder / f"qa-jieba-{key}.marshal"
     try:
         freq, total = marshal.loads(path.read_bytes())
         if isinstance(freq, dict) and isinstance(total, int) and freq:
@@ -80,7 +84,10 @@ def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozen
     except OSError:
         return compute()
     key = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    path = cache_dir() / f"qa-chars-{key}.txt"
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    path = folder / f"qa-chars-{key}.txt"
     try:
         digest, _, text = path.read_text(encoding="utf-8").partition("\n")
         if digest == hashlib.sha256(text.encode()).hexdigest():
@@ -91,3 +98,4 @@ def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozen
     text = "".join(sorted(chars))
     write_atomic(path, f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}".encode())
     return chars
+
