@@ -15,7 +15,7 @@ CARRIER = "今年发展了多少党员"
 
 
 def fold(text: str) -> str:
-    return Segmenter(lexicon=(), stopwords=(), synonyms=()).normalize(text)
+    return Segmenter(lexicon=(), stopwords=()).normalize(text)
 
 
 @pytest.mark.parametrize("filler", LANGUAGE.fillers)

@@ -11,7 +11,7 @@ from qa.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
 
 
 def fold(text: str) -> str:
-    return Segmenter(lexicon=(), stopwords=(), synonyms=()).normalize(text)
+    return Segmenter(lexicon=(), stopwords=()).normalize(text)
 
 
 @pytest.mark.parametrize(

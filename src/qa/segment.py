@@ -75,30 +75,20 @@ class Segmenter:
         self,
         lexicon: Iterable[str] | None = None,
         stopwords: Iterable[str] | None = None,
-        synonyms: Iterable[Iterable[str]] | None = None,
     ) -> None:
+        # Query expansion (synonyms, thesaurus) is the question side's: qa.language / understand.
         self.lexicon = tuple(lexicon) if lexicon is not None else default_lexicon()
         self.stopwords = frozenset(
             stopwords if stopwords is not None else _read_lines("stopwords.txt")
         )
-        groups = (
-            synonyms
-            if synonyms is not None
-            else (line.split() for line in _read_lines("synonyms.txt"))
-        )
-        self.synonyms: dict[str, tuple[str, ...]] = {}
-        for group in groups:
-            members = tuple(self.normalize(term) for term in group)
-            for term in members:
-                self.synonyms[term] = tuple(m for m in members if m != term)
         self._jieba = _tokenizer_for(self.lexicon)
         self._traditional = _traditional_chars()
 
     @cached_property
     def version(self) -> str:
-        """Return a short hash of lexicon, stop words and synonyms (a token-cache key)."""
+        """Return a short hash of lexicon and stop words (a token-cache key)."""
         digest = hashlib.sha256()
-        for part in (self.lexicon, sorted(self.stopwords), sorted(self.synonyms.items())):
+        for part in (self.lexicon, sorted(self.stopwords)):
             digest.update(repr(part).encode("utf-8"))
         digest.update(jieba.__version__.encode())
         # This module's code decides the tokens too; a changed pipeline must miss the caches.
@@ -178,10 +168,3 @@ class Segmenter:
             run = []
             out.append(word)
         return out[:-1]
-
-    def expand(self, tokens: Iterable[str]) -> list[str]:
-        """Add the synonyms of each token (a query-side step)."""
-        out = list(dict.fromkeys(tokens))
-        for token in list(out):
-            out.extend(s for s in self.synonyms.get(token, ()) if s not in out)
-        return out
