@@ -196,12 +196,18 @@ async def report_command(update: Update, context: BotContext) -> None:
         heading = rl.reports_heading(len(of_unit), unit=ref)
         await reply(message, rl.render_report_list(of_unit, entries, heading))
         return
+    report = await find_report(message, context, ref)
+    if report is not None:
+        await reply(message, render_outline(report), reply_markup=outline_keyboard(report))
+
+
+async def find_report(message: Message, context: BotContext, ref: str) -> Report | None:
+    """Return the report a user named by number, or tell them it does not exist."""
     try:
-        report = context.engine.report(ref)
+        return context.engine.report(ref)
     except UnknownReportError as exc:
         await reply(message, render_error(str(exc)))
-        return
-    await reply(message, render_outline(report), reply_markup=outline_keyboard(report))
+        return None
 
 
 async def remove_command(update: Update, context: BotContext) -> None:

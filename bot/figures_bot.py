@@ -18,9 +18,9 @@ from qa.chart import can_chart, render_comparison_png
 from qa.figformat import figures_csv
 
 from . import render_figures as rf
-from .admin_files import FIGTABLE, reply
+from .admin_files import FIGTABLE, find_report, reply
 from .context import BotContext
-from .render import clip, render_error
+from .render import clip
 from .send import with_retries
 
 BUTTON_PATTERN = r"^[CG]:"  # C:<metric> compare, G:<report>:<page> figures page
@@ -81,10 +81,8 @@ async def figures_command(update: Update, context: BotContext) -> None:
     if not ref:
         await reply(message, "用法：/figures 编号，例如 /figures 000（/reports 查看编号）")
         return
-    try:
-        report = context.engine.report(ref)
-    except UnknownReportError as exc:
-        await reply(message, render_error(str(exc)))
+    report = await find_report(message, context, ref)
+    if report is None:
         return
     pages = rf.figures_pages(report, (await figure_table(context)).for_report(report.report_id))
     await reply(message, pages[0].text, reply_markup=rf.figures_keyboard(report, pages[0]))
