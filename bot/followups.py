@@ -34,6 +34,33 @@ async def earlier_question(message: Message, context: BotContext) -> str | None:
         return None
 
 
+async def earlier_for_edit(message: Message, answer_message_id: int, context: BotContext
+                           ) -> str | None:
+    """Return what an edited question followed up when it was first asked (None: fresh)."""
+    user_id = message.from_user.id if message.from_user else None
+    reply = message.reply_to_message
+    sender = reply.from_user if reply is not None else None
+    try:
+        if reply is not None and sender is not None and sender.id == context.bot.id:
+            return await conversations.answered_by(context.store, message.chat_id,
+                                                   reply.message_id)
+        return await conversations.question_before(context.store, message.chat_id, user_id,
+                                                   answer_message_id)
+    except (StoreError, sqlite3.Error, ValueError) as exc:
+        logger.warning("follow-up context unavailable: %s", exc)
+        return None
+
+
+async def revise_question(context: BotContext, message: Message, answer: Answer, text: str,
+                          answer_message_id: int) -> None:
+    """Record that an answer now answers the edited question (queued if the database fails)."""
+    if answer.smalltalk:
+        return
+    write = partial(conversations.revise, context.store, message.chat_id, answer_message_id,
+                    answer.follows or text)
+    await context.journal.record(write)
+
+
 async def remember_question(context: BotContext, message: Message, answer: Answer,
                             text: str, answer_message_id: int) -> None:
     """Keep what this answer was about, so the next follow-up reads against it (queued)."""

@@ -14,7 +14,7 @@ from qa.store import QueryEntry, new_query_id
 
 from . import render
 from .context import BotContext
-from .followups import earlier_question, remember_question
+from .followups import earlier_for_edit, earlier_question, remember_question, revise_question
 from .keyboards import answer_keyboard
 from .routing import Request, is_addressed, parse_request
 from .send import maybe_sent, with_retries
@@ -123,7 +123,10 @@ async def edited_question(update: Update, context: BotContext) -> None:
     if link is None or request is None:
         return  # never answered (chatter, or asked before the log existed): stay quiet
     started = time.perf_counter()
-    answer, prefs = await chat_answer(context, message.chat, request)
+    # A follow-up ("那002呢") is read again against what it followed when first asked.
+    earlier = (await earlier_for_edit(message, link.answer_message_id, context)
+               if request.command == "ask" else None)
+    answer, prefs = await chat_answer(context, message.chat, request, earlier)
     pages = render_chat_answer(answer, prefs)
     query_id = new_query_id()
     try:
@@ -137,6 +140,8 @@ async def edited_question(update: Update, context: BotContext) -> None:
     entry = _entry(message, request, answer, started)
     await _log_answer(context, update.update_id, query_id, entry, message,
                       link.answer_message_id)
+    if request.command == "ask":
+        await revise_question(context, message, answer, request.text, link.answer_message_id)
 
 
 async def error_handler(update: object, context: BotContext) -> None:

@@ -97,3 +97,43 @@ async def test_the_conversation_survives_a_restart(tmp_path: Path) -> None:
         assert recent == "今年发展了多少党员" and stale is None
     finally:
         await again.close()
+
+
+async def test_an_edited_follow_up_is_read_against_what_it_followed(
+        fake_tg: FakeTelegram, bot_app: BotApp) -> None:
+    mark = fake_tg.mark()
+    fake_tg.send_text(private_chat(ALICE), ALICE, "今年发展了多少党员")
+    await fake_tg.wait_for(mark, "sendMessage")
+    mark = fake_tg.mark()
+    follow = fake_tg.send_text(private_chat(ALICE), ALICE, "那001呢")
+    (first,) = await fake_tg.wait_for(mark, "sendMessage")
+    assert "10名" in plain(first.params["text"])
+    mark = fake_tg.mark()
+    fake_tg.edit_text(follow, "那003呢")
+    (edit,) = await fake_tg.wait_for(mark, "editMessageText")
+    text = plain(edit.params["text"])
+    assert "87名" in text and "没找到" not in text
+    # The next follow-up reads against the edited question, not the original one.
+    mark = fake_tg.mark()
+    fake_tg.send_text(private_chat(ALICE), ALICE, "那000呢")
+    (after,) = await fake_tg.wait_for(mark, "sendMessage")
+    assert "20人" in plain(after.params["text"]) and fake_tg.rejected == []
+
+
+async def test_the_question_before_an_answer_is_what_an_edit_follows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.sqlite3")
+    await store.open()
+    try:
+        await conversations.remember(store, 1, 7, 11, "今年发展了多少党员", now=1000.0)
+        await conversations.remember(store, 1, 8, 12, "党费收缴", now=1100.0)  # someone else
+        await conversations.remember(store, 1, 7, 13, "今年发展了多少党员 001", now=1200.0)
+        await conversations.remember(store, 1, 7, 14, "意识形态", now=2000.0)
+        assert await conversations.question_before(store, 1, 7, 13) == "今年发展了多少党员"
+        assert await conversations.question_before(store, 1, 7, 11) is None  # the first
+        assert await conversations.question_before(store, 1, 7, 14) is None  # 800 s later
+        await conversations.revise(store, 1, 13, "今年发展了多少党员 003")
+        assert await conversations.answered_by(store, 1, 13) == "今年发展了多少党员 003"
+        assert await conversations.question_before(store, 1, 7, 14, within=900) == (
+            "今年发展了多少党员 003")
+    finally:
+        await store.close()

@@ -49,3 +49,35 @@ async def last_question(store: Store, chat_id: int, user_id: int | None,
     ) as cursor:
         row = await cursor.fetchone()
     return str(row[0]) if row else None
+
+
+async def question_before(store: Store, chat_id: int, user_id: int | None,
+                          answer_message_id: int,
+                          within: float = FOLLOW_UP_SECONDS) -> str | None:
+    """Return the question the user asked last before the one an answer answered (for edits).
+
+    An edited follow-up is read against the conversation as it stood when it was first asked,
+    not against itself; None when there was no question within ``within`` seconds before it.
+    """
+    if user_id is None:
+        return None
+    async with store.db.execute(
+        "SELECT b.question FROM conversations a JOIN conversations b"
+        " ON b.chat_id = a.chat_id AND b.user_id = a.user_id"
+        " AND b.asked_at < a.asked_at AND b.asked_at >= a.asked_at - ?"
+        " WHERE a.chat_id = ? AND a.answer_message_id = ? AND a.user_id = ?"
+        " ORDER BY b.asked_at DESC LIMIT 1",
+        (within, chat_id, answer_message_id, user_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return str(row[0]) if row else None
+
+
+async def revise(store: Store, chat_id: int, answer_message_id: int, question: str) -> None:
+    """Change what an answer message answered (its question was edited); keep when it was asked."""
+    await store.db.execute(
+        "UPDATE conversations SET question = ? WHERE chat_id = ? AND answer_message_id = ?",
+        (question, chat_id, answer_message_id),
+    )
+    if store.db.in_transaction:
+        await store.db.commit()
