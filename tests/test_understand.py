@@ -112,6 +112,22 @@ def test_a_redacted_figure_is_answered_as_no_figure(seeds_engine: QAEngine) -> N
     assert answer.quotes and "x次" in answer.quotes[0].passage.text
 
 
+def test_a_who_question_about_a_matter_that_names_nobody_is_not_answered(
+        seeds_engine: QAEngine) -> None:
+    # The reports tell of a speech contest but never who won: the honest answer says so.
+    answer = seeds_engine.ask("青年干部演讲比赛谁得了第一名，是谁")
+    assert answer.intent == "name" and not answer.found
+    assert "没有写是谁" in answer.notice and answer.quotes
+
+
+def test_who_a_sentence_names() -> None:
+    from qa.asked import names_someone
+
+    assert names_someone("市直机关工委书记*同志对经验做法给予肯定")
+    assert names_someone("由党组书记带头讲专题党课")
+    assert not names_someone("以青年干部为重点开展主题演讲比赛，提交作品30篇")
+
+
 def test_a_figure_question_leads_with_the_figure(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("网评报送了多少条")
     assert answer.found and "471条" in answer.lead and "（000）" in answer.lead

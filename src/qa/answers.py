@@ -10,6 +10,7 @@ from .asked import (
     has_fitting_count,
     has_hidden_name,
     has_redacted_count,
+    names_someone,
 )
 from .commands import COMMANDS_BY_NAME
 from .compose import drop_subterms, highlight_spans, overview_quote
@@ -178,12 +179,19 @@ def hides_name(scored: Scored) -> bool:
     return has_hidden_name(scored.quote.text)
 
 
+def says_who(scored: Scored) -> bool:
+    """Tell whether a scored hit's quote says who (a person or a post), named or not."""
+    return names_someone(scored.quote.text)
+
+
 def no_name(
-    query: Query, rows: Sequence[Scored], notice: str, hints: tuple[Suggestion, ...]
+    query: Query, rows: Sequence[Scored], notice: str, hints: tuple[Suggestion, ...],
+    hidden: bool = True,
 ) -> Answer:
     """Say the reports do not name the person, and show where the matter is mentioned."""
     quotes = tuple(row.quote for row in list(rows)[:1])
-    why = "报告提到了这件事，但没有写出姓名（已隐去）。"
+    why = ("报告提到了这件事，但没有写出姓名（已隐去）。" if hidden
+           else "报告提到了这件事，但没有写是谁。")
     return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
                   scope=query.scope.label)
 

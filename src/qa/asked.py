@@ -31,6 +31,8 @@ FITS: dict[str, frozenset[str]] = {
 _ARTICLE = frozenset({"个", "次", "批"})
 # A person the report does not name: "*同志", "X同志", "某某".
 HIDDEN_NAME = re.compile(r"(?:[*＊xX×]{1,3}|某{1,2})(?:同志|书记|局长|主任|部长|领导)|某某")
+# Who a sentence can name when a question asks "是谁": a person (named or not) or a post.
+PERSON = re.compile(r"同志|书记|局长|主任|部长|处长|科长|主席|组长|负责人|班子成员|党组成员|委员")
 NEAR_CHARS = 6
 
 
@@ -85,3 +87,8 @@ def _follows_term(sentence: str, at: int, terms: Sequence[str]) -> bool:
 def has_hidden_name(sentence: str) -> bool:
     """Tell whether a sentence mentions a person whose name the report hides."""
     return HIDDEN_NAME.search(sentence) is not None
+
+
+def names_someone(sentence: str) -> bool:
+    """Tell whether a sentence says who: a person (named or hidden) or a post holder."""
+    return PERSON.search(sentence) is not None or has_hidden_name(sentence)

@@ -300,6 +300,9 @@ class QAEngine:
         kept = [scored[0], *(s for s in scored[1:] if s.answers)]
         if query.intent == "name" and answers.hides_name(scored[0]):
             return answers.no_name(query, kept, notice, self.suggestions(query.terms))
+        if query.intent == "name" and not any(answers.says_who(s) for s in kept[:2]):
+            # As with counts: a passage about the matter that never says who is no answer.
+            return answers.no_name(query, kept, notice, self.suggestions(query.terms), False)
         if query.intent == "figure":
             # Only passages about as close to the question as the best may lend their number.
             if answers.hides_count(scored[0], query.unit):
