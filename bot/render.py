@@ -265,10 +265,12 @@ def render_section(report: Report, section: Section) -> str:
     return clip_html_lines(lines)
 
 
-def render_help(bot_username: str = "") -> str:
-    """Render /help from the command registry."""
+def render_help(bot_username: str = "", admin: bool = True) -> str:
+    """Render /help from the command registry (admin commands only for an admin)."""
     lines = ["<b>党建工作报告问答</b>：回答都引用报告原文并注明出处。", ""]
     for command in COMMANDS:
+        if command.admin and not admin:
+            continue  # as in the menus: others would only be refused
         example = f"（例：{esc(command.example)}）" if command.example else ""
         lines.append(f"{esc(command.usage)} — {esc(command.description)}{example}")
     lines.append("\n私聊时直接发送问题即可；在群里请用命令、@我 或回复我的消息。")

@@ -34,9 +34,9 @@ def render_example(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def render_teaching_help(bot_username: str, example: Answer) -> str:
+def render_teaching_help(bot_username: str, example: Answer, admin: bool = False) -> str:
     """Render /help: the commands, one worked example, and what the bot cannot do."""
-    return "\n\n".join([render_help(bot_username), render_example(example),
+    return "\n\n".join([render_help(bot_username, admin), render_example(example),
                         "<b>我做不到的</b>\n" + "\n".join(CANNOT)])
 
 

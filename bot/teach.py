@@ -85,17 +85,21 @@ async def start(update: Update, context: BotContext) -> None:
             render.render_outline(report), reply_markup=outline_keyboard(report)), once=True)
         return
     name = update.effective_user.first_name if update.effective_user else ""
-    text = render_start_greeting(name) + "\n\n" + _help_text(context)
+    text = render_start_greeting(name) + "\n\n" + _help_text(context, update)
     await with_retries(lambda: message.reply_text(text), once=True)
 
 
-def _help_text(context: BotContext) -> str:
-    return render_teaching_help(context.username, context.engine.ask(EXAMPLE_QUESTION))
+def _help_text(context: BotContext, update: Update) -> str:
+    # Admin commands are listed only to an admin in a private chat, as the menus do.
+    user, chat = update.effective_user, update.effective_chat
+    admin = (user is not None and user.id in context.settings.admin_ids
+             and chat is not None and chat.type == "private")
+    return render_teaching_help(context.username, context.engine.ask(EXAMPLE_QUESTION), admin)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Show the commands, one worked example and what the bot cannot do."""
     message = update.effective_message
     if message is not None:
-        text = _help_text(context)
+        text = _help_text(context, update)
         await with_retries(lambda: message.reply_text(text), once=True)

@@ -184,3 +184,16 @@ async def test_deep_links_open_their_view(fake_tg: FakeTelegram, admin_bot: BotA
     text = call.params["text"]
     assert "示例" in text and "原文 1" in text and "更多" in text and "我做不到的" in text
     assert "答：" in text and fake_tg.rejected == []
+
+
+async def test_help_lists_admin_commands_only_to_an_admin(fake_tg: FakeTelegram,
+                                                          admin_bot: BotApp) -> None:
+    texts = {}
+    for person in (MEMBERS[0], ADMIN):
+        mark = fake_tg.mark()
+        fake_tg.send_text(private_chat(person), person, "/help")
+        (call,) = await fake_tg.wait_for(mark, "sendMessage")
+        texts[person["id"]] = call.params["text"]
+    assert "/stats" not in texts[MEMBERS[0]["id"]] and "/remove" not in texts[MEMBERS[0]["id"]]
+    assert "/stats" in texts[ADMIN["id"]] and "/remove" in texts[ADMIN["id"]]
+    assert "/compare" in texts[MEMBERS[0]["id"]] and fake_tg.rejected == []
