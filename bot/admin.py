@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.error import BadRequest
 
-from qa.insight import Gap, mark_handled, open_gaps, usage_stats
+from qa.insight import Gap, mark_handled, open_gaps, remember_chat_title, usage_stats
 from qa.usagechart import render_usage_png, usage_title
 
 from .context import BotContext
@@ -26,6 +27,7 @@ from .send import with_retries
 
 STATS_DAYS = (7, 30)
 DIGEST_KEY = "digest"  # chat_settings key in an admin's private chat: "on" / "off"
+TITLES_KEY = "chat_titles"  # bot_data: the group titles already stored (one write per change)
 
 
 def now_local(context: BotContext) -> datetime:
@@ -43,6 +45,18 @@ async def current_gaps(context: BotContext) -> list[Gap]:
 async def digest_on(context: BotContext, admin_id: int) -> bool:
     """Tell whether an admin still wants the weekly digest."""
     return await context.store.get_chat_setting(admin_id, DIGEST_KEY, "on") != "off"
+
+
+async def note_chat_title(context: BotContext, chat: Chat) -> None:
+    """Keep a group's title for /stats and /gaps, written only when new or changed (queued)."""
+    if chat.type == Chat.PRIVATE or not chat.title:
+        return
+    known: dict[int, str] = context.bot_data.setdefault(TITLES_KEY, {})
+    if known.get(chat.id) == chat.title:
+        return
+    known[chat.id] = chat.title
+    await context.journal.record(partial(remember_chat_title, context.store, chat.id,
+                                         chat.title, now_local(context)))
 
 
 def _is_admin(context: BotContext, update: Update) -> bool:

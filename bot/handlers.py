@@ -13,6 +13,7 @@ from qa import Answer
 from qa.store import QueryEntry, new_query_id
 
 from . import render
+from .admin import note_chat_title
 from .context import BotContext
 from .followups import earlier_for_edit, earlier_question, remember_question, revise_question
 from .keyboards import answer_keyboard
@@ -70,6 +71,7 @@ async def answer_request(update: Update, message: Message, context: BotContext,
     await _log_answer(context, update.update_id, query_id, entry, message, sent.message_id)
     if request.command == "ask":
         await remember_question(context, message, answer, request.text, sent.message_id)
+    await note_chat_title(context, message.chat)
 
 
 async def question_command(update: Update, context: BotContext) -> None:

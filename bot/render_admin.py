@@ -28,9 +28,11 @@ NOT_ADMIN = "抱歉，这个命令只对机器人管理员开放。"
 WEEKDAYS = "一二三四五六日"
 
 
-def chat_label(chat_id: int, chat_type: str = "") -> str:
-    """Return a short plain name for a chat id (the log keeps ids, not titles)."""
-    return f"私聊 {chat_id}" if chat_type == "private" or chat_id > 0 else f"群 {chat_id}"
+def chat_label(chat_id: int, chat_type: str = "", title: str = "") -> str:
+    """Return a short plain name for a chat: a group's title when known, else its id."""
+    if chat_type == "private" or chat_id > 0:
+        return f"私聊 {chat_id}"  # private chats keep no name in the admins' lists
+    return f"群「{clip(title, 20)}」" if title else f"群 {chat_id}"
 
 
 def render_stats(stats: Stats, now: datetime, tz_name: str) -> str:
@@ -44,7 +46,7 @@ def render_stats(stats: Stats, now: datetime, tz_name: str) -> str:
     lines += [f"{d.day:%m-%d} 周{WEEKDAYS[d.day.weekday()]}  {d.questions} 问"
               f"（找到 {d.found}）" for d in stats.per_day if d.questions or stats.days <= 7]
     sections = (
-        ("最活跃的会话", [f"{esc(chat_label(c.chat_id, c.chat_type))} · {c.questions} 问"
+        ("最活跃的会话", [f"{esc(chat_label(c.chat_id, c.chat_type, c.title))} · {c.questions} 问"
                       for c in stats.chats]),
         ("问得最多", [f"{esc(clip(q, 40))} × {n}" for q, n in stats.top_questions]),
         ("没答上的话题", [f"{esc(clip(t, 30))} × {n}" for t, n in stats.gap_topics]),
@@ -63,7 +65,9 @@ def topic_hash(topic: str) -> str:
 
 
 def _gap_block(number: int, gap: Gap) -> str:
-    chats = "、".join(chat_label(c) for c in gap.chats[:3]) + (
+    titles = gap.titles or ("",) * len(gap.chats)
+    named = list(zip(gap.chats, titles, strict=True))[:3]
+    chats = "、".join(chat_label(c, title=t) for c, t in named) + (
         f" 等 {len(gap.chats)} 个会话" if len(gap.chats) > 3 else "")
     asked = "".join(f"「{clip(q, 30)}」" for q in gap.questions[:3])
     return (f"<b>{number}. {esc(clip(gap.topic, 40))}</b> · {gap.count} 次 · {esc(chats)}\n"

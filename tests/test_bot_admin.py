@@ -86,7 +86,8 @@ async def test_admin_stats_after_100_questions(fake_tg: FakeTelegram, admin_bot:
     text = text_call.params["text"]
     assert f"提问 {total} 次 · 找到 {found} 次（{found / total:.0%}）" in text
     assert f"👍 {up} / 👎 {down}" in text
-    assert f"群 {GROUP['id']} · {group_count} 问" in text  # the busiest chat
+    # The busiest chat is named by its title; private chats keep no name.
+    assert f"群「{GROUP['title']}」 · {group_count} 问" in text and "党员1" not in text
     assert "食堂、菜单" in text or "菜单、食堂" in text  # top topic of unanswered questions
     today = datetime.now(UTC) + timedelta(hours=8)
     assert f"{today:%m-%d} " in text and f"{total} 问（找到 {found}）" in text
@@ -197,3 +198,21 @@ async def test_help_lists_admin_commands_only_to_an_admin(fake_tg: FakeTelegram,
     assert "/stats" not in texts[MEMBERS[0]["id"]] and "/remove" not in texts[MEMBERS[0]["id"]]
     assert "/stats" in texts[ADMIN["id"]] and "/remove" in texts[ADMIN["id"]]
     assert "/compare" in texts[MEMBERS[0]["id"]] and fake_tg.rejected == []
+
+
+async def test_gaps_name_a_renamed_group_by_its_new_title(fake_tg: FakeTelegram,
+                                                         admin_bot: BotApp) -> None:
+    mark = fake_tg.mark()
+    fake_tg.send_text(GROUP, MEMBERS[0], "/ask 食堂菜单是什么")
+    renamed = group_chat(GROUP["id"], "第一党支部")
+    fake_tg.send_text(renamed, MEMBERS[1], "/ask 停车位怎么申请")
+    await fake_tg.wait_for(mark, "sendMessage", count=2)
+    await _until_logged(admin_bot, 2)
+    deadline = asyncio.get_running_loop().time() + 30
+    while await _db(admin_bot, "SELECT title FROM chat_titles") != ("第一党支部",):
+        assert asyncio.get_running_loop().time() < deadline, "title never stored"
+        await asyncio.sleep(0.05)
+    mark = fake_tg.mark()
+    fake_tg.send_text(private_chat(ADMIN), ADMIN, "/gaps")
+    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    assert call.params["text"].count("群「第一党支部」") == 2 and fake_tg.rejected == []

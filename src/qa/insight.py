@@ -8,7 +8,7 @@ one question ("党费怎么交" / "党费如何缴纳") share a group when they 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -40,6 +40,7 @@ class ChatCount:
     chat_id: int
     chat_type: str
     questions: int
+    title: str = ""  # a group's title when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class Gap:
     chats: tuple[int, ...]
     questions: tuple[str, ...]  # distinct wordings, most recent first
     last_at: datetime
+    titles: tuple[str, ...] = ()  # each chat's title ("" unknown), as ``chats``
 
 
 def topic_key(question: str, terms: Sequence[str]) -> str:
@@ -113,8 +115,10 @@ async def usage_stats(store: Store, terms_of: TermsOf, days: int, now: datetime,
         store, "SELECT COALESCE(SUM(f.vote = 1), 0), COALESCE(SUM(f.vote = -1), 0)"
         " FROM feedback f JOIN queries q ON q.id = f.query_id WHERE q.created_at >= ?", (since,))
     chats = await _rows(
-        store, "SELECT chat_id, chat_type, COUNT(*) FROM queries WHERE created_at >= ?"
-        " GROUP BY chat_id ORDER BY 3 DESC, chat_id LIMIT ?", (since, TOP_N))
+        store, "SELECT q.chat_id, q.chat_type, COUNT(*), COALESCE(MAX(t.title), '')"
+        " FROM queries q LEFT JOIN chat_titles t ON t.chat_id = q.chat_id"
+        " WHERE q.created_at >= ? GROUP BY q.chat_id ORDER BY 3 DESC, q.chat_id LIMIT ?",
+        (since, TOP_N))
     top = await _rows(
         store, "SELECT question, COUNT(*) FROM queries WHERE created_at >= ?"
         " GROUP BY question ORDER BY 2 DESC, MAX(created_at) DESC LIMIT ?", (since, TOP_N))
@@ -126,7 +130,7 @@ async def usage_stats(store: Store, terms_of: TermsOf, days: int, now: datetime,
     return Stats(
         days=days, per_day=per_day, total=sum(d.questions for d in per_day),
         found=sum(d.found for d in per_day), up=int(up), down=int(down),
-        chats=tuple(ChatCount(int(c), str(t), int(n)) for c, t, n in chats),
+        chats=tuple(ChatCount(int(c), str(t), int(n), str(title)) for c, t, n, title in chats),
         top_questions=tuple((str(q), int(n)) for q, n in top),
         gap_topics=tuple((g.topic, g.count) for g in groups[:TOP_N]))
 
@@ -136,16 +140,19 @@ def topics_of(questions: Sequence[str], terms_of: TermsOf) -> dict[str, str]:
     return {q: topic_key(q, terms_of(q)) for q in dict.fromkeys(questions)}
 
 
-def group_gaps(rows: Sequence[tuple[str, int, str]], topics: dict[str, str]) -> list[Gap]:
+def group_gaps(rows: Sequence[tuple[str, int, str]], topics: dict[str, str],
+               titles: Mapping[int, str] | None = None) -> list[Gap]:
     """Group (question, chat_id, created_at) rows, newest first, by topic; biggest first."""
     grouped: dict[str, list[tuple[str, int, str]]] = {}
     for row in rows:
         grouped.setdefault(topics[row[0]], []).append(row)
-    gaps = [
-        Gap(topic, len(items), tuple(dict.fromkeys(c for _, c, _ in items)),
-            tuple(dict.fromkeys(q for q, _, _ in items)),
-            max(datetime.fromisoformat(t) for _, _, t in items))
-        for topic, items in grouped.items()]
+    named = titles or {}
+    gaps = []
+    for topic, items in grouped.items():
+        chats = tuple(dict.fromkeys(c for _, c, _ in items))
+        gaps.append(Gap(topic, len(items), chats, tuple(dict.fromkeys(q for q, _, _ in items)),
+                        max(datetime.fromisoformat(t) for _, _, t in items),
+                        tuple(named.get(c, "") for c in chats)))
     return sorted(gaps, key=lambda g: (-g.count, -g.last_at.timestamp(), g.topic))
 
 
@@ -161,7 +168,23 @@ async def open_gaps(store: Store, terms_of: TermsOf, now: datetime,
     topics = topics_of([q for q, _, _ in rows], terms_of)
     # A handled topic comes back only with questions asked after it was marked.
     fresh = [r for r in rows if r[2] > handled.get(topics[r[0]], "")]
-    return group_gaps(fresh, topics)
+    return group_gaps(fresh, topics, await chat_titles(store))
+
+
+async def chat_titles(store: Store) -> dict[int, str]:
+    """Return the known group titles by chat id."""
+    return {int(c): str(t) for c, t in await _rows(
+        store, "SELECT chat_id, title FROM chat_titles", ())}
+
+
+async def remember_chat_title(store: Store, chat_id: int, title: str, now: datetime) -> None:
+    """Record a group's current title (a renamed group shows its new name)."""
+    await store.db.execute(
+        "INSERT INTO chat_titles (chat_id, title, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT(chat_id) DO UPDATE SET title = excluded.title,"
+        " updated_at = excluded.updated_at", (chat_id, title, _iso(now)))
+    if store.db.in_transaction:
+        await store.db.commit()
 
 
 async def mark_handled(store: Store, topic: str, user_id: int | None, now: datetime) -> None:

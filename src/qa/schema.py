@@ -100,4 +100,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX queries_created ON queries(created_at);
     """,
+    # 6: group titles, so /stats and /gaps name a group instead of showing its id.
+    # Private chats keep no name: who asked what stays out of the admins' lists.
+    """
+    CREATE TABLE chat_titles (
+        chat_id     INTEGER PRIMARY KEY,
+        title       TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL
+    );
+    """,
 )
