@@ -14,7 +14,6 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +22,7 @@ import aiosqlite
 
 from qa.errors import QAError
 
+from .logrecords import AnswerLink, QueryEntry, QueryRecord, insert_query, new_query_id, now_iso
 from .schema import MIGRATIONS
 
 FeedbackOutcome = Literal["new", "changed", "same"]
@@ -31,7 +31,7 @@ FeedbackOutcome = Literal["new", "changed", "same"]
 INBOX_KEEP = timedelta(days=1)
 
 __all__ = ["MIGRATIONS", "AnswerLink", "QueryEntry", "QueryRecord", "Store", "StoreError",
-           "UnknownQueryError"]
+           "UnknownQueryError", "new_query_id"]
 
 
 class StoreError(QAError):
@@ -40,58 +40,6 @@ class StoreError(QAError):
 
 class UnknownQueryError(StoreError):
     """A query id that is not in the log (e.g. a button from another database)."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueryEntry:
-    """What is logged about one answered question."""
-
-    chat_id: int
-    chat_type: str
-    user_id: int | None
-    command: str
-    question: str
-    intent: str
-    found: bool
-    passage_ids: tuple[str, ...]
-    latency_ms: float
-
-
-@dataclass(frozen=True, slots=True)
-class QueryRecord:
-    """One logged question, how it was answered and which message carries its buttons."""
-
-    query_id: int
-    created_at: datetime
-    chat_id: int
-    chat_type: str
-    user_id: int | None
-    command: str
-    question: str
-    intent: str
-    found: bool
-    passage_ids: tuple[str, ...]
-    latency_ms: float
-    answer_message_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerLink:
-    """The bot message that answers a user's question message."""
-
-    chat_id: int
-    question_message_id: int
-    answer_message_id: int
-    query_id: int
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def new_query_id() -> int:
-    """Return a random query id: known before the answer is sent, never reused after a reset."""
-    return secrets.randbits(48) or 1
 
 
 class Store:
@@ -211,14 +159,14 @@ class Store:
         entry = QueryEntry(chat_id, chat_type, user_id, command, question, intent, found,
                            tuple(passage_ids), latency_ms)
         query_id = new_query_id()
-        await self._write(*_insert_query(query_id, entry, None, None, None))
+        await self._write(*insert_query(query_id, entry, None, None, None))
         return query_id
 
     async def log_answer(self, query_id: int, entry: QueryEntry, question_message_id: int,
                          answer_message_id: int, update_id: int | None = None) -> None:
         """Log an answer that was sent, link it to its question, mark its update done."""
         # One statement: the schema's trigger writes the link and the inbox mark with it.
-        await self._write(*_insert_query(query_id, entry, answer_message_id,
+        await self._write(*insert_query(query_id, entry, answer_message_id,
                                          question_message_id, update_id))
 
     async def get_query(self, query_id: int) -> QueryRecord | None:
@@ -249,7 +197,7 @@ class Store:
         if await self.get_query(query_id) is None:
             raise UnknownQueryError(f"没有编号为 {query_id} 的提问记录")
         previous = await self.get_vote(query_id, user_id)
-        now = _now()
+        now = now_iso()
         await self._write(
             "INSERT INTO feedback (query_id, user_id, vote, created_at, updated_at)"
             " VALUES (?,?,?,?,?) ON CONFLICT (query_id, user_id)"
@@ -280,7 +228,7 @@ class Store:
         await self._write(
             "INSERT INTO chat_settings (chat_id, key, value, updated_at) VALUES (?,?,?,?)"
             " ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value,"
-            " updated_at = excluded.updated_at", (chat_id, key, value, _now()))
+            " updated_at = excluded.updated_at", (chat_id, key, value, now_iso()))
 
     async def get_chat_setting(self, chat_id: int, key: str, default: str = "") -> str:
         """Return one per-chat setting or ``default``."""
@@ -330,7 +278,7 @@ class Store:
             async with db.execute(
                 f"SELECT update_id FROM inbox WHERE update_id IN ({marks})", ids) as cursor:
                 seen = {int(row[0]) for row in await cursor.fetchall()}
-            now = _now()
+            now = now_iso()
             fresh = [(i, payload, now) for i, payload in updates if i not in seen]
             await db.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?,?,?)",
@@ -340,7 +288,7 @@ class Store:
     async def mark_done(self, update_id: int) -> None:
         """Mark an update handled, so a restart does not handle it again."""
         await self._write("UPDATE inbox SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
-                          (_now(), update_id))
+                          (now_iso(), update_id))
 
     async def pending_updates(self) -> list[str]:
         """Return the JSON of every unfinished update, oldest first; drop old finished rows."""
@@ -354,19 +302,5 @@ class Store:
     async def secret(self, name: str) -> str:
         """Return a named random secret, generated and kept on first use."""
         await self._write("INSERT OR IGNORE INTO secrets (name, value, created_at)"
-                          " VALUES (?,?,?)", (name, secrets.token_urlsafe(32), _now()))
+                          " VALUES (?,?,?)", (name, secrets.token_urlsafe(32), now_iso()))
         return str(await self._scalar("SELECT value FROM secrets WHERE name = ?", (name,)))
-
-
-def _insert_query(query_id: int, entry: QueryEntry, answer_message_id: int | None,
-                  question_message_id: int | None, update_id: int | None
-                  ) -> tuple[str, tuple[object, ...]]:
-    # IGNORE: a retried write (the same query id) is harmless; REPLACE would cascade.
-    return (
-        "INSERT OR IGNORE INTO queries (id, created_at, chat_id, chat_type, user_id, command,"
-        " question, intent, found, passage_ids, latency_ms, answer_message_id,"
-        " question_message_id, update_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (query_id, _now(), entry.chat_id, entry.chat_type, entry.user_id, entry.command,
-         entry.question, entry.intent, int(entry.found),
-         json.dumps(list(entry.passage_ids), ensure_ascii=False), entry.latency_ms,
-         answer_message_id, question_message_id, update_id))
