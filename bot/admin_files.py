@@ -4,8 +4,9 @@
 Every change of the corpus runs under one ``asyncio.Lock``: write the folder (qa.library) and
 build the next engine from the *current* one (qa.reindex) in a thread, then swap
 ``bot_data[ENGINE]`` in one assignment. Questions keep using the old engine until then.
-Pending previews and removal confirmations live in memory (bot_data): a restart drops them,
-and their buttons then answer "按钮已失效"; nothing is written before 确认.
+Upload previews waiting for 确认 are also kept in the store (``qa.pending``), so a restart
+keeps them; removal confirmations live in memory only (a restart drops them, and their buttons
+then answer "按钮已失效"). Nothing is written to the reports folder before 确认.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class PendingRemoval:
 
 @dataclass
 class LibraryState:
-    """The re-index lock and what waits for a button (in memory: a restart drops it)."""
+    """The re-index lock and what waits for a button (uploads are restored at start)."""
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     uploads: OrderedDict[str, PendingUpload] = field(default_factory=OrderedDict)

@@ -97,6 +97,8 @@ async def post_init(application: BotApp) -> None:
     await application.bot_data[STORE].open()
     # Closed by post_shutdown, which PTB runs whatever fails from here on.
     inbox: Inbox = application.bot_data[INBOX]
+    # Previews that waited for 确认 come back before any update can press their buttons.
+    await uploads.restore_pending(application.bot_data, application.bot_data[STORE])
     for update in await inbox.recover(application.bot):
         application.update_queue.put_nowait(update)
     # Menus per scope (private, groups, admins' private chats) and the weekly digest job.

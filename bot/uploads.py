@@ -8,19 +8,27 @@ or when ``/add`` replies to it. Only QA_ADMIN_IDS may add; everyone else gets on
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import sqlite3
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Document, Message, MessageEntity, Update
 from telegram.error import BadRequest
 from telegram.ext import filters
 
+from qa import pending as waiting_uploads
 from qa.convert import MAX_UPLOAD_BYTES, REFUSALS, convert_file
 from qa.errors import BadCorrectionError, FileRefusedError, QAError
+from qa.pending import PendingRow
 from qa.preview import Preview, apply_corrections, build_preview
+from qa.store import Store, StoreError
 
 from . import render_library as rl
 from .admin_files import (
+    MAX_PENDING,
     LibraryState,
     PendingUpload,
     add_to_corpus,
@@ -36,6 +44,7 @@ from .context import BotContext
 from .render import render_error
 from .send import with_retries
 
+logger = logging.getLogger(__name__)
 BUTTON_PATTERN = r"^[LR]:"  # the callback data this module answers (see render_library)
 _BUTTON = re.compile(r"^(?P<kind>[LR]):(?P<token>[A-Za-z0-9_-]{1,20}):(?P<action>[a-z]{2})$")
 
@@ -96,6 +105,39 @@ async def take_upload(message: Message, document: Document, context: BotContext)
     token = state.hold(state.uploads, pending)
     sent = await reply(message, rl.render_preview(preview), reply_markup=rl.preview_keyboard(token))
     pending.message_id = sent.message_id
+    await keep_pending(context, token, pending)
+
+
+async def keep_pending(context: BotContext, token: str, pending: PendingUpload) -> None:
+    """Store a waiting preview as it now stands, so a restart keeps it (queued if the DB fails)."""
+    source, preview = pending.preview.source, pending.preview
+    row = PendingRow(token, pending.chat_id, pending.message_id, pending.user_id,
+                     pending.added_by, source.name, source.data, preview.title, preview.unit,
+                     preview.year, pending.replace)
+    await context.journal.record(partial(waiting_uploads.save, context.store, row))
+
+
+async def restore_pending(bot_data: dict[Any, Any], store: Store) -> int:
+    """Bring back the previews that waited for 确认 when the bot stopped; return how many."""
+    try:
+        rows = await waiting_uploads.waiting(store, datetime.now(UTC), MAX_PENDING)
+    except (StoreError, sqlite3.Error) as exc:
+        logger.warning("waiting uploads unavailable: %s", exc)
+        return 0
+    state = library_state(bot_data)
+    for row in rows:
+        try:
+            preview = await asyncio.to_thread(_rebuilt, row)
+        except QAError:  # the converter no longer takes it: its buttons will say 已失效
+            logger.warning("dropping waiting upload %s (%s)", row.token, row.file_name)
+            continue
+        state.uploads[row.token] = PendingUpload(row.chat_id, row.user_id, row.added_by,
+                                                 preview, row.message_id, row.replace_id)
+    return len(state.uploads)
+
+
+def _rebuilt(row: PendingRow) -> Preview:
+    return build_preview(convert_file(row.data, row.file_name), row.title, row.unit, row.year)
 
 
 def _preview(data: bytes, name: str) -> Preview:
@@ -139,6 +181,7 @@ async def correct_preview(update: Update, context: BotContext) -> None:
     pending.replace = ""  # the unit or year may have changed: ask again on 确认
     text = rl.render_preview(pending.preview, "已按您的回复更正。")
     await _edit(context, pending, text, rl.preview_keyboard(token))
+    await keep_pending(context, token, pending)
 
 
 async def _edit(context: BotContext, pending: PendingUpload, text: str, markup: Any = None
@@ -177,6 +220,7 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
     if action == "ok" and await _ask_replace(query, state, token, pending, context):
         return
     del state.uploads[token]  # before any await: a double tap finds nothing to do
+    await context.journal.record(partial(waiting_uploads.drop, context.store, token))
     if action == "no":
         await query.answer()
         await _edit(context, pending, "已取消，没有收录任何报告。")
@@ -202,6 +246,7 @@ async def _ask_replace(query: CallbackQuery, state: LibraryState, token: str,
     if len(same) != 1:
         return False  # none, or several (ambiguous): add as a new report
     pending.replace = same[0].report_id
+    await keep_pending(context, token, pending)
     await query.answer()
     await _edit(context, pending, rl.render_same_unit(preview, same[0]),
                 rl.replace_keyboard(token))

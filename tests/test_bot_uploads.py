@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tomllib
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.admin_files import library_state
 from bot.app import BotApp
 from bot.render_library import ADMINS_ONLY
 from qa import QAEngine, Segmenter
@@ -261,3 +263,38 @@ def _rejected(fake: FakeTelegram) -> list[object]:
     # Telegram ("chat not found"); the bot logs one warning for it. Anything else is a bug.
     return [c for c in fake.rejected
             if not (c.method == "setMyCommands" and c.error == "chat not found")]
+
+
+async def test_a_waiting_preview_survives_a_restart(
+        fake_tg: FakeTelegram, library_dir: Path, segmenter: Segmenter, tmp_path: Path) -> None:
+    engine = QAEngine.from_directory(library_dir, segmenter=segmenter)
+    settings = make_settings(fake_tg, tmp_path / "qa.sqlite3", reports_dir=library_dir,
+                             admin_ids=frozenset({ADMIN["id"]}),
+                             base_file_url=f"http://127.0.0.1:{fake_tg.port}/file/bot")
+    async with running_bot(settings, engine) as app:
+        preview = await _upload(fake_tg, ADMIN, "第三党支部.docx", make_docx(ROWS))
+        shown = _message(fake_tg, preview)
+        mark = fake_tg.mark()
+        fake_tg.send_text(private_chat(ADMIN), ADMIN, "单位：第三党支部委员会", shown)
+        await fake_tg.wait_for(mark, "editMessageText", timeout=20)
+        store = app.bot_data["store"]
+        deadline = asyncio.get_running_loop().time() + 20
+        while await _unit_kept(store) != "第三党支部委员会":  # the queued write lands
+            assert asyncio.get_running_loop().time() < deadline, "correction never stored"
+            await asyncio.sleep(0.05)
+    # A new process: the preview's buttons and its correction are still there.
+    async with running_bot(settings, QAEngine.from_directory(library_dir, segmenter=segmenter)):
+        edits = await _press(fake_tg, shown, _buttons(preview)["✅ 确认收录"], ADMIN, edits=2)
+        assert "已收录" in edits[-1].params["text"], edits[-1].params["text"]
+    manifest = tomllib.loads((library_dir / "reports.toml").read_text("utf-8"))
+    (entry,) = [e for stem, e in manifest["reports"].items() if stem.startswith("005")]
+    assert entry["unit"] == "第三党支部委员会" and _rejected(fake_tg) == []
+    async with running_bot(settings, QAEngine.from_directory(library_dir, segmenter=segmenter)
+                           ) as again:
+        assert library_state(again.bot_data).uploads == {}  # confirmed: nothing waits now
+
+
+async def _unit_kept(store: Any) -> str | None:
+    async with store.db.execute("SELECT unit FROM pending_uploads") as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else str(row[0])

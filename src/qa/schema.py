@@ -109,4 +109,22 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at  TEXT    NOT NULL
     );
     """,
+    # 7: upload previews waiting for 确认收录 (the file and its corrected title/unit/year), so a
+    # restart keeps them and their buttons still work.
+    """
+    CREATE TABLE pending_uploads (
+        token       TEXT    PRIMARY KEY,
+        chat_id     INTEGER NOT NULL,
+        message_id  INTEGER NOT NULL,
+        user_id     INTEGER NOT NULL,
+        added_by    TEXT    NOT NULL,
+        file_name   TEXT    NOT NULL,
+        data        BLOB    NOT NULL,
+        title       TEXT    NOT NULL,
+        unit        TEXT    NOT NULL,
+        year        TEXT    NOT NULL,
+        replace_id  TEXT    NOT NULL DEFAULT '',
+        created_at  TEXT    NOT NULL
+    );
+    """,
 )
