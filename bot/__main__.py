@@ -45,14 +45,11 @@ def configure_logging(settings: Settings) -> RedactFilter:
 
 
 def load_engine(settings: Settings) -> QAEngine:
-    """Load jieba and index the reports now, so the first user never waits for it."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # otherwise it prints "Building prefix dict" to stderr
-    # The engine's own tokenizer (not jieba's global one) loads here, with the domain lexicon;
-    # tokens of unchanged reports come from the same cache the qa CLI keeps beside them.
+    """Load the segmenter and index the reports now, so the first user never waits for it."""
+    # The engine's tokenizer loads here, with the domain lexicon; tokens of unchanged reports
+    # come from the same index the qa CLI keeps beside them.
     folder = settings.reports_dir
-    # Every cache (tokens, parsed reports, jieba's dictionary) in one folder beside the reports.
+    # Every cache (index, parsed reports, character sets) in one folder beside the reports.
     use_cache_dir(default_cache_dir(folder))
     engine = QAEngine.from_directory(
         folder, top_k=settings.top_k, cache_path=default_cache_path(folder),

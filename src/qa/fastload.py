@@ -1,22 +1,18 @@
-"""Cold-start helpers: import jieba lean and reload its dictionaries from fast caches.
+"""Cold-start helpers: import zhconv lean and keep derived start-up data in a fast cache.
 
-A cold ``qa ask`` on the seeds spent ~1.4 s, mostly here: ``import pkg_resources`` inside jieba
-(~0.1 s), jieba's ``marshal.load`` of its 9 MB cache straight from a file object (~0.9 s,
-against ~0.25 s for ``marshal.loads`` of the same bytes), the lexicon's ``add_word`` calls, and
-zhconv's 0.2 s table load just to learn which characters are traditional. Every cache here is
-keyed so that a different dictionary, lexicon or code version misses, and any unreadable cache
-falls back to the normal slow path; tokenisation results never change.
+zhconv imports ``pkg_resources`` (≈0.1 s) only to open its data file, and loading its table
+(≈0.2 s) is needed just to learn which characters are traditional. The cache is keyed so that a
+changed data file misses, and an unreadable cache falls back to computing; results never change.
+(jieba's dictionary is no longer cached: rjieba builds it in ≈0.1 s, see ``qa.segment``.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from .atomic import write_atomic
 
@@ -24,7 +20,7 @@ _cache_dir: Path | None = None
 
 
 def use_cache_dir(folder: Path) -> None:
-    """Keep the start-up caches (jieba's dictionary, character sets) in this folder.
+    """Keep the start-up caches (character sets) in this folder.
 
     Front ends pass the cache folder beside the reports (``qa.cache.default_cache_dir``).
     """
@@ -42,7 +38,7 @@ def cache_dir() -> Path | None:
 def without_pkg_resources() -> Iterator[None]:
     """Make ``import pkg_resources`` fail inside the block unless it is already loaded.
 
-    jieba 0.42.1 imports it only to open its bundled files and falls back to plain ``open``.
+    zhconv imports it only to open its bundled file and falls back to plain ``open``.
     """
     if "pkg_resources" in sys.modules:
         yield
@@ -52,28 +48,6 @@ def without_pkg_resources() -> Iterator[None]:
         yield
     finally:
         del sys.modules["pkg_resources"]
-
-
-def load_prefix_dict(tokenizer: Any, key: str, build: Callable[[], None]) -> None:
-    """Give a jieba Tokenizer its prefix dictionary from a cache, or ``build()`` it and save it.
-
-    ``build`` must leave the tokenizer initialised (dictionary plus any ``add_word`` calls);
-    its whole state is then ``FREQ`` and ``total``, which the cache restores.
-    """
-    folder = cache_dir()
-    if folder is None:
-        build()
-        return
-    path = folder / f"qa-jieba-{key}.marshal"
-    try:
-        freq, total = marshal.loads(path.read_bytes())
-        if isinstance(freq, dict) and isinstance(total, int) and freq:
-            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-            return
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    build()
-    write_atomic(path, marshal.dumps((tokenizer.FREQ, tokenizer.total)))
 
 
 def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
