@@ -1,4 +1,4 @@
-"""The reference segmenter: the same pipeline as qa.segment, cut by jieba itself.
+"""The reference segmenter: qa.segment's pipeline as it was when jieba did the cutting.
 
 qa.segment cuts with rjieba; these tests (and bench/bench_segment.py) check it against jieba
 0.42.1 doing what the segmenter did before: jieba's own dictionary, the lexicon added with
@@ -8,19 +8,12 @@ without HMM, and sub-words whose frequency in the live table is non-zero.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
+
 import jieba
 
 from qa.segment import Segmenter
-
-
-class _JiebaWords:
-    """What the pipeline asks of a tokenizer besides cutting: is this a word."""
-
-    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
-        self.tokenizer = tokenizer
-
-    def has_word(self, word: str) -> bool:
-        return bool(self.tokenizer.FREQ.get(word))
 
 
 def reference_tokenizer(segmenter: Segmenter) -> jieba.Tokenizer:
@@ -38,8 +31,37 @@ def reference_tokenizer(segmenter: Segmenter) -> jieba.Tokenizer:
 
 
 def reference_tokens(segmenter: Segmenter, tokenizer: jieba.Tokenizer, text: str) -> list[str]:
-    """Return the tokens the segmenter's pipeline gives when jieba does the cutting."""
-    cut = tokenizer.cut_for_search(segmenter.normalize(text), HMM=False)
-    words = segmenter._join_single_chars(cut)
-    subwords = segmenter._with_long_subwords(words, _JiebaWords(tokenizer))  # type: ignore[arg-type]
-    return [w for w in subwords if segmenter.is_content(w)]
+    """Return the tokens of the pipeline as it was before rjieba (kept verbatim here)."""
+    words = _join_single_chars(segmenter, tokenizer.cut_for_search(segmenter.normalize(text),
+                                                                   HMM=False))
+    subwords = _with_long_subwords(tokenizer, words)
+    return [sys.intern(w) for w in subwords if segmenter.is_content(w)]
+
+
+def _with_long_subwords(tokenizer: jieba.Tokenizer, words: list[str]) -> list[str]:
+    freq = tokenizer.FREQ
+    out: list[str] = []
+    for word in words:
+        out.append(word)
+        for size in range(4, len(word)):
+            out.extend(
+                word[i : i + size]
+                for i in range(len(word) - size + 1)
+                if freq.get(word[i : i + size])
+            )
+    return out
+
+
+def _join_single_chars(segmenter: Segmenter, words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
+            run.append(word)
+            continue
+        joined = "".join(run).strip("".join(c for c in run if c in segmenter.stopwords))
+        if len(joined) > 1:
+            out.append(joined)
+        run = []
+        out.append(word)
+    return out[:-1]

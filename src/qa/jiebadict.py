@@ -65,6 +65,15 @@ class JiebaDictionary(Mapping[str, tuple[int, str]]):
     def __iter__(self) -> Iterator[str]:
         return (line.partition(b" ")[0].decode() for line in self._lines)
 
+    def jieba_freq(self, word: str) -> int | None:
+        """Return ``jieba.FREQ.get(word)``: the frequency, 0 for a prefix of a longer word
+        only, None if neither (one binary search)."""
+        start = word.encode()
+        i = bisect_left(self._lines, start + b" ")
+        if i == len(self._lines) or not self._lines[i].startswith(start) or not word:
+            return None
+        return self[word][0] if self._lines[i].startswith(start + b" ") else 0
+
     def is_prefix(self, text: str) -> bool:
         """Tell whether a longer dictionary word begins with this text (jieba keeps every
         such prefix in its table with frequency 0)."""

@@ -59,6 +59,7 @@ def _traditional_chars() -> frozenset[str]:
     return load_char_set(_ZHCDICT, _compute_traditional_chars)
 
 
+_KEPT_MAX = 500_000  # distinct words whose verdict tokens() remembers (≈50 MB at most)
 _TOKENIZERS: dict[tuple[str, ...], rjieba.Jieba] = {}
 # rjieba builds a default Jieba when imported (≈0.1 s); the first tokenizer adopts it rather
 # than building a second. Nothing else in the process uses rjieba's module-level functions.
@@ -95,6 +96,8 @@ class Segmenter:
         )
         self._jieba: rjieba.Jieba | None = _TOKENIZERS.get(self.lexicon)
         self._traditional = _traditional_chars()
+        # Each distinct word's verdict, the interned token or None: most words recur.
+        self._kept: dict[str, str | None] = {}
 
     @cached_property
     def version(self) -> str:
@@ -144,7 +147,17 @@ class Segmenter:
         """Return the content tokens of a text, sub-words of long words included."""
         jieba = self._jieba or self.initialize()
         words = self._join_single_chars(jieba.cut_for_search(self.normalize(text), False))
-        return [sys.intern(w) for w in self._with_long_subwords(words, jieba) if self.is_content(w)]
+        kept = self._kept
+        out: list[str] = []
+        for word in self._with_long_subwords(words, jieba):
+            token = kept.get(word, "")
+            if token == "":  # not seen yet
+                token = sys.intern(word) if self.is_content(word) else None
+                if len(kept) < _KEPT_MAX:
+                    kept[word] = token
+            if token is not None:
+                out.append(token)
+        return out
 
     @staticmethod
     def _with_long_subwords(words: list[str], jieba: rjieba.Jieba) -> list[str]:
@@ -155,9 +168,10 @@ class Segmenter:
         out: list[str] = []
         for word in words:
             out.append(word)
-            for size in range(4, len(word)):
+            if len(word) > 4:
                 out.extend(
                     word[i : i + size]
+                    for size in range(4, len(word))
                     for i in range(len(word) - size + 1)
                     if jieba.has_word(word[i : i + size])
                 )
@@ -167,16 +181,23 @@ class Segmenter:
         """Glue runs of single characters back together: jieba shreds coinages like 五多四过."""
         out: list[str] = []
         run: list[str] = []
-        for word in [*words, ""]:
+        for word in words:
             if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
                 run.append(word)
                 continue
-            joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
-            if len(joined) > 1:
-                out.append(joined)
-            run = []
+            if run:
+                self._glue(run, out)
+                run = []
             out.append(word)
-        return out[:-1]
+        if run:
+            self._glue(run, out)
+        return out
+
+    def _glue(self, run: list[str], out: list[str]) -> None:
+        # Stop words at either end of the run are not part of the coinage.
+        joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
+        if len(joined) > 1:
+            out.append(joined)
 
 
 class _LexiconBuilder:
@@ -220,17 +241,17 @@ class _LexiconBuilder:
 
     def _known(self, word: str) -> bool:
         """Tell whether ``word in jieba.FREQ`` (a word or a word's prefix, added ones too)."""
-        return (word in self.added or word in self.prefixes or word in self.table
-                or self.table.is_prefix(word))
+        known = word in self.added or word in self.prefixes
+        return known or self.table.jieba_freq(word) is not None
 
     def _freq(self, word: str) -> int:
         """Return ``jieba.FREQ.get(word, 1)``."""
         if word in self.added:
             return self.added[word]
-        entry = self.table.get(word)
-        if entry is not None:
-            return entry[0]
-        return 0 if word in self.prefixes or self.table.is_prefix(word) else 1
+        freq = self.table.jieba_freq(word)
+        if freq is None:
+            return 0 if word in self.prefixes else 1
+        return freq
 
     def _suggest_freq(self, word: str) -> int:
         """Return jieba's ``suggest_freq(word, tune=False)``, float steps in jieba's order."""
