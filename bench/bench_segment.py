@@ -27,7 +27,8 @@ from bench_index import generate  # noqa: E402
 
 from qa.indextext import index_text  # noqa: E402
 from qa.ingest import load_reports  # noqa: E402
-from qa.segment import Segmenter, _LexiconBuilder  # noqa: E402
+from qa.lexicon import LexiconBuilder  # noqa: E402
+from qa.segment import Segmenter, _new_jieba  # noqa: E402
 from tests.jieba_reference import reference_tokenizer, reference_tokens  # noqa: E402
 
 QUESTIONS = [ROOT.parent / "shared" / "eval" / "dev.jsonl",
@@ -67,7 +68,7 @@ def main() -> None:
         jieba_build = time.perf_counter() - start
         tempfile.tempdir = None
         print(f"dictionary + lexicon build: jieba {jieba_build:.2f} s, rjieba {rjieba_build:.2f} s")
-        builder = _LexiconBuilder(seg.normalize)
+        builder = LexiconBuilder(seg.normalize, _new_jieba())
         builder.build(seg.lexicon)
         same_freq = all(reference.FREQ[w] == f for w, f in builder.added.items())
         print(f"lexicon words added: {len(builder.added)}, frequencies identical: {same_freq}")

@@ -16,7 +16,8 @@ import pytest
 from qa.indextext import index_text
 from qa.ingest import load_reports
 from qa.jiebadict import dictionary_path, read_dictionary
-from qa.segment import Segmenter, _LexiconBuilder
+from qa.lexicon import LexiconBuilder
+from qa.segment import Segmenter, _new_jieba
 from tests.jieba_reference import reference_tokenizer, reference_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,7 @@ def test_the_dictionary_table_is_jiebas_own() -> None:
 
 def test_lexicon_words_get_jiebas_frequencies(segmenter: Segmenter,
                                               reference: jieba.Tokenizer) -> None:
-    builder = _LexiconBuilder(segmenter.normalize)
+    builder = LexiconBuilder(segmenter.normalize, _new_jieba())
     builder.build(segmenter.lexicon)
     assert len(builder.added) > 2000  # the thesaurus phrases jieba did not know
     assert {w: reference.FREQ[w] for w in builder.added} == builder.added
@@ -92,6 +93,28 @@ def test_a_small_lexicon_matches_jieba_too() -> None:
     reference = reference_tokenizer(seg)
     text = "开展评星定级和党史学习教育，学习强国积分xyz，打造一支部一品牌清廉机关"
     assert seg.tokens(text) == reference_tokens(seg, reference, text)
-    builder = _LexiconBuilder(seg.normalize)
+    builder = LexiconBuilder(seg.normalize, _new_jieba())
     builder.build(seg.lexicon)
     assert builder.added == {w: reference.FREQ[w] for w in builder.added}
+
+
+def test_a_warm_start_adds_the_cached_words(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lexicon's words and frequencies come back from the start-up cache, same tokens."""
+    import rjieba
+
+    from qa import fastload, lexicon
+
+    monkeypatch.setattr(fastload, "_cache_dir", tmp_path)
+    seg = Segmenter(lexicon=["评星定级 2000 n", "党史学习教育", "学习强国"], stopwords=())
+    text = "开展评星定级和党史学习教育，学习强国积分"
+    cold = lexicon.build_tokenizer(seg.lexicon, seg.normalize, rjieba.Jieba(), "k")
+    assert [p.name[:11] for p in tmp_path.iterdir()] == ["qa-lexicon-"]
+
+    def no_build(self: LexiconBuilder, words: object) -> None:
+        raise AssertionError("the cache was not used")
+
+    monkeypatch.setattr(LexiconBuilder, "build", no_build)
+    warm = lexicon.build_tokenizer(seg.lexicon, seg.normalize, rjieba.Jieba(), "k")
+    assert warm.cut_for_search(text, False) == cold.cut_for_search(text, False)
+    assert warm.has_word("党史学习教育") and warm.has_word("学习强国")

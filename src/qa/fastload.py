@@ -9,10 +9,12 @@ changed data file misses, and an unreadable cache falls back to computing; resul
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 
@@ -73,3 +75,22 @@ def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozen
     write_atomic(path, f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}".encode())
     return chars
 
+
+
+def cached_json(name: str, key: str, compute: Callable[[], Any],
+                valid: Callable[[Any], bool]) -> Any:
+    """Return ``compute()`` (JSON data), from the start-up cache when it holds a valid value
+    for this key; a tuple comes back as a list."""
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    path = folder / f"qa-{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+        if valid(value):
+            return value
+    except (OSError, ValueError):
+        pass
+    value = compute()
+    write_atomic(path, json.dumps(value, ensure_ascii=False).encode())
+    return value

@@ -14,15 +14,16 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
 import rjieba
 
+from . import jiebadict, lexicon
 from .fastload import load_char_set, without_pkg_resources
-from .jiebadict import JiebaDictionary, dictionary_path, read_dictionary
+from .jiebadict import dictionary_path
 
 # zhconv imports pkg_resources (≈0.1 s) only to open its own data file.
 with without_pkg_resources():
@@ -109,8 +110,9 @@ class Segmenter:
         # binary's size and time stand for its version (importlib.metadata costs ≈40 ms).
         native = os.stat(str(sys.modules["rjieba.rjieba"].__file__))
         digest.update(f"rjieba {native.st_size} {native.st_mtime_ns}".encode())
-        # This module's code decides the tokens too; a changed pipeline must miss the caches.
-        digest.update(Path(__file__).read_bytes())
+        # This code decides the tokens too; a changed pipeline must miss the caches.
+        for module in (__file__, lexicon.__file__, jiebadict.__file__):
+            digest.update(Path(module).read_bytes())
         return digest.hexdigest()[:16]
 
     def initialize(self) -> rjieba.Jieba:
@@ -118,7 +120,8 @@ class Segmenter:
         if self._jieba is None:
             if self.lexicon not in _TOKENIZERS:
                 # Segmenters with the same lexicon share one tokenizer.
-                _TOKENIZERS[self.lexicon] = _LexiconBuilder(self.normalize).build(self.lexicon)
+                _TOKENIZERS[self.lexicon] = lexicon.build_tokenizer(
+                    self.lexicon, self.normalize, _new_jieba(), self.version)
             self._jieba = _TOKENIZERS[self.lexicon]
         return self._jieba
 
@@ -198,65 +201,3 @@ class Segmenter:
         joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
         if len(joined) > 1:
             out.append(joined)
-
-
-class _LexiconBuilder:
-    """Add the domain lexicon to a fresh rjieba tokenizer exactly as jieba's ``add_word`` would.
-
-    jieba keeps, besides its words, every prefix of a word with frequency 0: a thesaurus phrase
-    that is such a prefix counts as known and is not added. A word without a frequency gets
-    jieba's ``suggest_freq``, which multiplies the frequencies of the word's pieces over a
-    total that grows with each added word; rjieba's own rounds differently (by one).
-    """
-
-    def __init__(self, normalize: Callable[[str], str]) -> None:
-        self.normalize = normalize
-        self.added: dict[str, int] = {}
-        self.added_total = 0  # jieba adds every added frequency to its total, replaced words too
-        self.prefixes: set[str] = set()
-        self.jieba = _new_jieba()
-
-    @cached_property
-    def table(self) -> JiebaDictionary:
-        # Read only when a word has no frequency (the default lexicon's thesaurus phrases).
-        return read_dictionary(dictionary_path())
-
-    def build(self, lexicon: Iterable[str]) -> rjieba.Jieba:
-        """Add every lexicon line ("word [freq [tag]]") and return the tokenizer."""
-        for line in lexicon:
-            word, *rest = line.split()
-            word = self.normalize(word)
-            freq = int(rest[0]) if rest and rest[0].isdigit() else None
-            if freq is None:
-                if self._known(word):
-                    continue  # a thesaurus phrase jieba already knows keeps its own frequency
-                freq = self._suggest_freq(word)
-            if freq == 0:
-                raise ValueError(f"lexicon frequency 0 (jieba's forced split) unsupported: {word}")
-            self.jieba.add_word(word, freq, None)
-            self.added[word] = freq
-            self.added_total += freq
-            self.prefixes.update(word[:i] for i in range(1, len(word)))
-        return self.jieba
-
-    def _known(self, word: str) -> bool:
-        """Tell whether ``word in jieba.FREQ`` (a word or a word's prefix, added ones too)."""
-        known = word in self.added or word in self.prefixes
-        return known or self.table.jieba_freq(word) is not None
-
-    def _freq(self, word: str) -> int:
-        """Return ``jieba.FREQ.get(word, 1)``."""
-        if word in self.added:
-            return self.added[word]
-        freq = self.table.jieba_freq(word)
-        if freq is None:
-            return 0 if word in self.prefixes else 1
-        return freq
-
-    def _suggest_freq(self, word: str) -> int:
-        """Return jieba's ``suggest_freq(word, tune=False)``, float steps in jieba's order."""
-        total = self.table.total + self.added_total
-        freq = 1.0
-        for piece in self.jieba.cut(word, False):
-            freq *= self._freq(piece) / float(total)
-        return max(int(freq * total) + 1, self._freq(word))
