@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -26,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
@@ -73,19 +76,25 @@ def fresh_tmp(where: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix="tmp-", dir=where))
 
 
-def time_ask(reports: Path, tmpdir: Path) -> float:
-    """Run ``qa ask`` once and return its wall time; fail on a wrong or missing answer."""
+def time_ask(reports: Path, tmpdir: Path) -> tuple[float, float]:
+    """Run ``qa ask`` once; return its wall time and CPU time (user + system).
+
+    Fails on a wrong or missing answer.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([str(BIN / "qa"), "ask", QUESTION, "--reports", str(reports)],
                           env=environment(tmpdir), capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0 or "发展党员" not in done.stdout:
         raise SystemExit(f"qa ask failed ({done.returncode}): {done.stdout}{done.stderr}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-async def time_bot(fake: ReadyFake, reports: Path, tmpdir: Path) -> float:
-    """Start ``qa-bot``, return the seconds until its first getUpdates, then stop it."""
+async def time_bot(fake: ReadyFake, reports: Path, tmpdir: Path) -> tuple[float, float]:
+    """Start ``qa-bot``, stop it once polling; return the wall and CPU seconds until its first
+    getUpdates (CPU: the process's user + system time read at that moment)."""
     fake.first_poll = None
     fake.polling.clear()
     env = qa_bot_env(fake.base_url, tmpdir / "qa.sqlite3", QA_REPORTS_DIR=str(reports),
@@ -104,20 +113,26 @@ async def time_bot(fake: ReadyFake, reports: Path, tmpdir: Path) -> float:
         raise SystemExit(f"qa-bot never polled: {err.decode()[-2000:]}") from None
     assert fake.first_poll is not None
     ready = fake.first_poll - start
+    times = psutil.Process(proc.pid).cpu_times()
     proc.send_signal(signal.SIGTERM)
     _, err = await proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"qa-bot exited {proc.returncode}: {err.decode()[-2000:]}")
-    return ready
+    return ready, times.user + times.system
 
 
-def summary(name: str, times: list[float]) -> str:
-    """Return one line: median, min and max of the runs."""
-    return (f"{name:<28} median {statistics.median(times):.3f} s  min {min(times):.3f}  "
-            f"max {max(times):.3f}  (n={len(times)})")
+def summary(name: str, runs: list[tuple[float, float]]) -> str:
+    """Return one line: median, min and max wall time of the runs, and the median CPU time."""
+    wall = [w for w, _ in runs]
+    cpu = statistics.median(c for _, c in runs)
+    return (f"{name:<28} median {statistics.median(wall):.3f} s  min {min(wall):.3f}  "
+            f"max {max(wall):.3f}  (n={len(wall)}; CPU median {cpu:.3f} s)")
 
 
-async def bench_bot(work: Path, runs: int) -> tuple[list[float], list[float]]:
+Runs = list[tuple[float, float]]
+
+
+async def bench_bot(work: Path, runs: int) -> tuple[Runs, Runs]:
     """Time the bot cold (fresh copy and TMPDIR each run) and warm (one copy)."""
     fake = ReadyFake()
     await fake.start()

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
-from telegram.request import HTTPXRequest
 
 from qa import QAEngine, QAError
 from qa.cache import default_cache_dir, default_cache_path
@@ -19,7 +18,7 @@ from qa.diskindex import default_index_dir
 from qa.fastload import use_cache_dir
 from qa.store import Store
 
-from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application
+from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application, make_request
 from .config import ConfigError, RedactFilter, Settings, load_env
 from .stopping import GracefulStop
 from .webhook import run_webhook
@@ -80,8 +79,9 @@ async def preflight(settings: Settings) -> tuple[str, int] | None:
 
 async def check_token(settings: Settings) -> None:
     """Call getMe once; raises InvalidToken on 401 before PTB's start-up logs a traceback."""
+    proxy = settings.proxy or None
     bot = Bot(settings.token, base_url=settings.base_url or DEFAULT_BASE_URL,
-              request=HTTPXRequest(1, proxy=settings.proxy or None))
+              request=make_request(1, proxy), get_updates_request=make_request(1, proxy))
     async with bot:  # initialize() calls getMe
         pass
 
