@@ -69,10 +69,16 @@ class JiebaDictionary(Mapping[str, tuple[int, str]]):
         """Return ``jieba.FREQ.get(word)``: the frequency, 0 for a prefix of a longer word
         only, None if neither (one binary search)."""
         start = word.encode()
-        i = bisect_left(self._lines, start + b" ")
-        if i == len(self._lines) or not self._lines[i].startswith(start) or not word:
+        key = start + b" "
+        lines = self._lines
+        i = bisect_left(lines, key)
+        if i == len(lines) or not lines[i].startswith(start) or not word:
             return None
-        return self[word][0] if self._lines[i].startswith(start + b" ") else 0
+        if not lines[i].startswith(key):
+            return 0
+        if i + 1 < len(lines) and lines[i + 1].startswith(key):
+            return self[word][0]  # a repeated word
+        return int(lines[i].split(b" ", 2)[1])
 
     def is_prefix(self, text: str) -> bool:
         """Tell whether a longer dictionary word begins with this text (jieba keeps every

@@ -58,6 +58,7 @@ class LexiconBuilder:
         self.prefixes: set[str] = set()
         self.jieba = tokenizer
         self.built = False
+        self._table_freq: dict[str, int | None] = {}
 
     @cached_property
     def table(self) -> JiebaDictionary:
@@ -94,7 +95,9 @@ class LexiconBuilder:
         """Return ``jieba.FREQ.get(word, 1)``."""
         if word in self.added:
             return self.added[word]
-        freq = self.table.jieba_freq(word)
+        freq = self._table_freq.get(word, -1)
+        if freq == -1:  # pieces recur (党员, 工作): look each up once
+            freq = self._table_freq[word] = self.table.jieba_freq(word)
         if freq is None:
             return 0 if word in self.prefixes else 1
         return freq
