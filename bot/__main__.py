@@ -21,7 +21,6 @@ from qa.store import Store
 from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application, make_request
 from .config import ConfigError, RedactFilter, Settings, load_env
 from .stopping import GracefulStop
-from .webhook import run_webhook
 
 logger = logging.getLogger("bot")
 BAD_TOKEN = "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（401 Unauthorized）：请向 @BotFather 核对令牌。"
@@ -116,6 +115,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
                                      polling=not settings.webhook_url)
     try:
         if settings.webhook_url:
+            from .webhook import run_webhook  # starlette and uvicorn (≈40 ms) only for webhooks
+
             run_webhook(application, settings, redact, loop)
         else:
             # The store opens in post_init and closes in post_shutdown, which run_polling
