@@ -63,7 +63,7 @@ def _traditional_chars() -> frozenset[str]:
     return load_char_set(_ZHCDICT, _compute_traditional_chars)
 
 
-_KEPT_MAX = 500_000  # distinct words whose verdict tokens() remembers (≈50 MB at most)
+_EXPANDED_MAX = 500_000  # distinct words whose tokens tokens() remembers (≈60 MB at most)
 _TOKENIZERS: dict[tuple[str, ...], rjieba.Jieba] = {}
 # rjieba builds a default Jieba when imported (≈0.1 s); the first tokenizer adopts it rather
 # than building a second. Nothing else in the process uses rjieba's module-level functions.
@@ -100,8 +100,8 @@ class Segmenter:
         )
         self._jieba: rjieba.Jieba | None = _TOKENIZERS.get(self.lexicon)
         self._traditional = _traditional_chars()
-        # Each distinct word's verdict, the interned token or None: most words recur.
-        self._kept: dict[str, str | None] = {}
+        # Each distinct word's tokens (itself, its long sub-words): most words recur.
+        self._expanded: dict[str, tuple[str, ...]] = {}
 
     @cached_property
     def version(self) -> str:
@@ -153,35 +153,32 @@ class Segmenter:
         """Return the content tokens of a text, sub-words of long words included."""
         jieba = self._jieba or self.initialize()
         words = self._join_single_chars(jieba.cut_for_search(self.normalize(text), False))
-        kept = self._kept
+        expanded = self._expanded
         out: list[str] = []
-        for word in self._with_long_subwords(words, jieba):
-            token = kept.get(word, "")
-            if token == "":  # not seen yet
-                token = sys.intern(word) if self.is_content(word) else None
-                if len(kept) < _KEPT_MAX:
-                    kept[word] = token
-            if token is not None:
-                out.append(token)
+        for word in words:
+            tokens = expanded.get(word)
+            if tokens is None:
+                tokens = self._expand(word, jieba)
+                if len(expanded) < _EXPANDED_MAX:
+                    expanded[word] = tokens
+            out += tokens
         return out
 
-    @staticmethod
-    def _with_long_subwords(words: list[str], jieba: rjieba.Jieba) -> list[str]:
-        """Add the 4+ character dictionary words inside longer words (理论学习 in 理论学习中心组).
+    def _expand(self, word: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
+        """Return a word's tokens: itself and the 4+ character dictionary words inside it
+        (理论学习 in 理论学习中心组), those that carry meaning, interned.
 
         jieba's search mode yields only 2- and 3-character sub-words.
         """
-        out: list[str] = []
-        for word in words:
-            out.append(word)
-            if len(word) > 4:
-                out.extend(
-                    word[i : i + size]
-                    for size in range(4, len(word))
-                    for i in range(len(word) - size + 1)
-                    if jieba.has_word(word[i : i + size])
-                )
-        return out
+        parts = [word]
+        if len(word) > 4:
+            parts.extend(
+                word[i : i + size]
+                for size in range(4, len(word))
+                for i in range(len(word) - size + 1)
+                if jieba.has_word(word[i : i + size])
+            )
+        return tuple(sys.intern(w) for w in parts if self.is_content(w))
 
     def _join_single_chars(self, words: Iterable[str]) -> list[str]:
         """Glue runs of single characters back together: jieba shreds coinages like 五多四过."""
