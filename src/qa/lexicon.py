@@ -20,14 +20,9 @@ def build_tokenizer(lexicon: Iterable[str], normalize: Callable[[str], str],
                     tokenizer: rjieba.Jieba, key: str) -> rjieba.Jieba:
     """Add the lexicon to a fresh tokenizer and return it.
 
-    The words and frequencies added come from the start-up cache when one is kept (``key``
-    names the lexicon and the code; the dictionary file's size and time are added here).
+    The words and frequencies added come from the start-up cache when one is kept; ``key``
+    must name everything they depend on (``Segmenter.version``).
     """
-    try:
-        stat = dictionary_path().stat()
-        key = f"{key}-{stat.st_size}-{stat.st_mtime_ns}"
-    except OSError:
-        pass
     builder = LexiconBuilder(normalize, tokenizer)
     added = cached_json("lexicon", key, lambda: builder.build(lexicon), _is_word_list)
     if not builder.built:  # from the cache: add them now, in the same order

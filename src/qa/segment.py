@@ -105,14 +105,17 @@ class Segmenter:
 
     @cached_property
     def version(self) -> str:
-        """Return a short hash of lexicon and stop words (a token-cache key)."""
+        """Return a short hash of what decides the tokens (a token-cache key): lexicon, stop
+        words, rjieba, jieba's dictionary and this code."""
         digest = hashlib.sha256()
         for part in (self.lexicon, sorted(self.stopwords)):
             digest.update(repr(part).encode("utf-8"))
         # A new rjieba (its built-in dictionary, its cutting) must miss the caches too; its
         # binary's size and time stand for its version (importlib.metadata costs ≈40 ms).
-        native = os.stat(str(sys.modules["rjieba.rjieba"].__file__))
-        digest.update(f"rjieba {native.st_size} {native.st_mtime_ns}".encode())
+        # jieba's dictionary gives the lexicon words their frequencies (qa.lexicon).
+        for path in (str(sys.modules["rjieba.rjieba"].__file__), dictionary_path()):
+            stat = os.stat(path)
+            digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}".encode())
         # This code decides the tokens too; a changed pipeline must miss the caches.
         for module in (__file__, lexicon.__file__, jiebadict.__file__):
             digest.update(Path(module).read_bytes())
