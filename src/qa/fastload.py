@@ -1,9 +1,10 @@
-"""Cold-start helpers: import zhconv lean and keep derived start-up data in a fast cache.
+"""Cold-start helpers: import zhconv lean and keep derived start-up data in a small cache.
 
 zhconv imports ``pkg_resources`` (≈0.1 s) only to open its data file, and loading its table
-(≈0.2 s) is needed just to learn which characters are traditional. The cache is keyed so that a
-changed data file misses, and an unreadable cache falls back to computing; results never change.
-(jieba's dictionary is no longer cached: rjieba builds it in ≈0.1 s, see ``qa.segment``.)
+is needed just to learn which characters are traditional; the lexicon's jieba frequencies
+(``qa.lexicon``) take a read of jieba's dictionary. Each cache is keyed so that changed data or
+code misses, and an unreadable cache falls back to computing; results never change. (jieba's
+own prefix dictionary is no longer cached: rjieba builds its dictionary in ≈0.1 s.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _cache_dir: Path | None = None
 
 
 def use_cache_dir(folder: Path) -> None:
-    """Keep the start-up caches (character sets) in this folder.
+    """Keep the start-up caches (character sets, lexicon frequencies) in this folder.
 
     Front ends pass the cache folder beside the reports (``qa.cache.default_cache_dir``).
     """
