@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
-from telegram.request import HTTPXRequest
 
 from qa import QAEngine, QAError
 from qa.cache import default_cache_dir, default_cache_path
@@ -19,10 +18,9 @@ from qa.diskindex import default_index_dir
 from qa.fastload import use_cache_dir
 from qa.store import Store
 
-from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application
+from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application, make_request
 from .config import ConfigError, RedactFilter, Settings, load_env
 from .stopping import GracefulStop
-from .webhook import run_webhook
 
 logger = logging.getLogger("bot")
 BAD_TOKEN = "Telegram 拒绝了 TELEGRAM_BOT_TOKEN（401 Unauthorized）：请向 @BotFather 核对令牌。"
@@ -45,14 +43,11 @@ def configure_logging(settings: Settings) -> RedactFilter:
 
 
 def load_engine(settings: Settings) -> QAEngine:
-    """Load jieba and index the reports now, so the first user never waits for it."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # otherwise it prints "Building prefix dict" to stderr
-    # The engine's own tokenizer (not jieba's global one) loads here, with the domain lexicon;
-    # tokens of unchanged reports come from the same cache the qa CLI keeps beside them.
+    """Load the segmenter and index the reports now, so the first user never waits for it."""
+    # The engine's tokenizer loads here, with the domain lexicon; tokens of unchanged reports
+    # come from the same index the qa CLI keeps beside them.
     folder = settings.reports_dir
-    # Every cache (tokens, parsed reports, jieba's dictionary) in one folder beside the reports.
+    # Every cache (index, parsed reports, character sets) in one folder beside the reports.
     use_cache_dir(default_cache_dir(folder))
     engine = QAEngine.from_directory(
         folder, top_k=settings.top_k, cache_path=default_cache_path(folder),
@@ -83,8 +78,9 @@ async def preflight(settings: Settings) -> tuple[str, int] | None:
 
 async def check_token(settings: Settings) -> None:
     """Call getMe once; raises InvalidToken on 401 before PTB's start-up logs a traceback."""
+    proxy = settings.proxy or None
     bot = Bot(settings.token, base_url=settings.base_url or DEFAULT_BASE_URL,
-              request=HTTPXRequest(1, proxy=settings.proxy or None))
+              request=make_request(1, proxy), get_updates_request=make_request(1, proxy))
     async with bot:  # initialize() calls getMe
         pass
 
@@ -119,6 +115,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
                                      polling=not settings.webhook_url)
     try:
         if settings.webhook_url:
+            from .webhook import run_webhook  # starlette and uvicorn (≈40 ms) only for webhooks
+
             run_webhook(application, settings, redact, loop)
         else:
             # The store opens in post_init and closes in post_shutdown, which run_polling

@@ -160,3 +160,11 @@ def test_digest_schedule_settings() -> None:
 
 def test_admin_commands_are_marked_in_the_registry() -> None:
     assert {c.name for c in COMMANDS if c.admin} == {"stats", "gaps", "add", "remove", "reload"}
+
+
+def test_every_telegram_client_shares_one_tls_context() -> None:
+    """httpx loads the CA certificates per client (≈60 ms each) unless given a context."""
+    from bot.app import make_request
+
+    first, second = make_request(1, None), make_request(8, None, pool_timeout=5.0)
+    assert first._client_kwargs["verify"] is second._client_kwargs["verify"]

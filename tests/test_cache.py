@@ -162,19 +162,17 @@ def test_start_up_caches_are_written_only_where_a_front_end_said(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from qa import fastload
 
-    class Tokenizer:
-        FREQ: dict[str, int] = {}
-        total = 0
-        initialized = False
+    source = tmp_path / "table.txt"
+    source.write_text("發黨", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
 
-    def build() -> None:
-        tok.FREQ, tok.total, tok.initialized = {"党建": 3}, 3, True
+    def compute() -> frozenset[str]:
+        return frozenset(source.read_text(encoding="utf-8"))
 
     monkeypatch.setattr(fastload, "_cache_dir", None)
-    tok = Tokenizer()
-    fastload.load_prefix_dict(tok, "k1", build)  # no folder given: built, nothing written
-    assert tok.initialized and fastload.cache_dir() is None
-    fastload.use_cache_dir(tmp_path)
-    tok = Tokenizer()
-    fastload.load_prefix_dict(tok, "k1", build)
-    assert [p.name for p in tmp_path.iterdir()] == ["qa-jieba-k1.marshal"]
+    assert fastload.load_char_set(source, compute) == {"發", "黨"}  # no folder given: nothing
+    assert fastload.cache_dir() is None and sorted(tmp_path.iterdir()) == [out, source]
+    fastload.use_cache_dir(out)
+    assert fastload.load_char_set(source, compute) == {"發", "黨"}
+    assert [p.name[:9] for p in out.iterdir()] == ["qa-chars-"]

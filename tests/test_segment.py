@@ -49,3 +49,12 @@ def test_single_characters_are_not_tokens(segmenter: Segmenter) -> None:
 
 def test_version_changes_with_the_lexicon() -> None:
     assert Segmenter(lexicon=["甲乙丙 10 n"]).version != Segmenter(lexicon=["丁戊己 10 n"]).version
+
+
+def test_traditional_characters_are_zhconvs_own() -> None:
+    from zhconv import zhconv
+
+    from qa.segment import _compute_traditional_chars
+
+    table = zhconv.getdict("zh-cn")
+    assert _compute_traditional_chars() == {k for k, v in table.items() if len(k) == 1 and v != k}

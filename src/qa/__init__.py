@@ -6,7 +6,9 @@ configures logging. Front ends (the ``qa`` CLI, the Telegram bot) render its ``A
 
 from __future__ import annotations
 
-from . import conversations
+import importlib
+from types import ModuleType
+
 from .commands import COMMANDS, COMMANDS_BY_NAME, Command
 from .engine import MAX_QUESTION_CHARS, QAEngine
 from .errors import (
@@ -33,6 +35,14 @@ from .models import (
     Suggestion,
 )
 from .segment import Segmenter
+
+
+def __getattr__(name: str) -> ModuleType:
+    # The conversation store pulls in asyncio and aiosqlite (≈0.1 s): only the bot needs it.
+    if name == "conversations":
+        return importlib.import_module(".conversations", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "COMMANDS",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -266,11 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "k", None) is not None and args.k < 1:
         print("错误：--k 必须是正整数", file=sys.stderr)
         return EXIT_USAGE
-    _quiet_jieba()
     try:
         if args.command in LIBRARY_HANDLERS:  # these work on files, not on a loaded engine
             return LIBRARY_HANDLERS[args.command](args)
-        # Every cache (segment index, parsed reports, jieba's dictionary) in one folder beside
+        # Every cache (segment index, parsed reports, character sets) in one folder beside
         # the reports: a restart neither parses nor tokenises unchanged reports.
         use_cache_dir(default_cache_dir(args.reports))
         engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports),
@@ -291,13 +289,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the boundary: a bug is one line, not a traceback
         print(f"内部错误：{type(exc).__name__}: {exc}（请把这条信息反馈给维护者）", file=sys.stderr)
         return 1
-
-
-def _quiet_jieba() -> None:
-    # jieba prints "Building prefix dict…" through its own stderr handler.
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .docxtext import docx_lines
 from .errors import FileRefusedError, ReportReadError
 from .ingest import decode_bytes
-from .pdftext import pdf_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ACCEPTED = (".txt", ".docx", ".pdf")
@@ -92,6 +90,9 @@ def convert_file(data: bytes, name: str) -> Converted:
     if refusal is not None:
         raise refusal
     if data.startswith(b"%PDF"):
+        # pypdf and python-docx cost ≈0.25 s to import; only an upload needs them.
+        from .pdftext import pdf_text
+
         text, removed = pdf_text(data, name)
         return Converted(name, "pdf", text, data, removed)
     if data.startswith(b"PK\x03\x04"):
@@ -114,6 +115,8 @@ def _require_text(text: str, name: str) -> str:
 def _docx_text(data: bytes, name: str) -> str:
     if not _zip_has(data, "word/document.xml"):
         raise _refuse(name, "damaged", "文件已损坏，或不是 Word 文档")
+    from .docxtext import docx_lines
+
     try:
         lines = docx_lines(data)
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:

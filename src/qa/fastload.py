@@ -1,17 +1,16 @@
-"""Cold-start helpers: import jieba lean and reload its dictionaries from fast caches.
+"""Cold-start helpers: import zhconv lean and keep derived start-up data in a small cache.
 
-A cold ``qa ask`` on the seeds spent ~1.4 s, mostly here: ``import pkg_resources`` inside jieba
-(~0.1 s), jieba's ``marshal.load`` of its 9 MB cache straight from a file object (~0.9 s,
-against ~0.25 s for ``marshal.loads`` of the same bytes), the lexicon's ``add_word`` calls, and
-zhconv's 0.2 s table load just to learn which characters are traditional. Every cache here is
-keyed so that a different dictionary, lexicon or code version misses, and any unreadable cache
-falls back to the normal slow path; tokenisation results never change.
+zhconv imports ``pkg_resources`` (≈0.1 s) only to open its data file, and loading its table
+is needed just to learn which characters are traditional; the lexicon's jieba frequencies
+(``qa.lexicon``) take a read of jieba's dictionary. Each cache is keyed so that changed data or
+code misses, and an unreadable cache falls back to computing; results never change. (jieba's
+own prefix dictionary is no longer cached: rjieba builds its dictionary in ≈0.1 s.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ _cache_dir: Path | None = None
 
 
 def use_cache_dir(folder: Path) -> None:
-    """Keep the start-up caches (jieba's dictionary, character sets) in this folder.
+    """Keep the start-up caches (character sets, lexicon frequencies) in this folder.
 
     Front ends pass the cache folder beside the reports (``qa.cache.default_cache_dir``).
     """
@@ -42,7 +41,7 @@ def cache_dir() -> Path | None:
 def without_pkg_resources() -> Iterator[None]:
     """Make ``import pkg_resources`` fail inside the block unless it is already loaded.
 
-    jieba 0.42.1 imports it only to open its bundled files and falls back to plain ``open``.
+    zhconv imports it only to open its bundled file and falls back to plain ``open``.
     """
     if "pkg_resources" in sys.modules:
         yield
@@ -52,28 +51,6 @@ def without_pkg_resources() -> Iterator[None]:
         yield
     finally:
         del sys.modules["pkg_resources"]
-
-
-def load_prefix_dict(tokenizer: Any, key: str, build: Callable[[], None]) -> None:
-    """Give a jieba Tokenizer its prefix dictionary from a cache, or ``build()`` it and save it.
-
-    ``build`` must leave the tokenizer initialised (dictionary plus any ``add_word`` calls);
-    its whole state is then ``FREQ`` and ``total``, which the cache restores.
-    """
-    folder = cache_dir()
-    if folder is None:
-        build()
-        return
-    path = folder / f"qa-jieba-{key}.marshal"
-    try:
-        freq, total = marshal.loads(path.read_bytes())
-        if isinstance(freq, dict) and isinstance(total, int) and freq:
-            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-            return
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    build()
-    write_atomic(path, marshal.dumps((tokenizer.FREQ, tokenizer.total)))
 
 
 def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
@@ -99,3 +76,22 @@ def load_char_set(source: Path, compute: Callable[[], frozenset[str]]) -> frozen
     write_atomic(path, f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}".encode())
     return chars
 
+
+
+def cached_json(name: str, key: str, compute: Callable[[], Any],
+                valid: Callable[[Any], bool]) -> Any:
+    """Return ``compute()`` (JSON data), from the start-up cache when it holds a valid value
+    for this key; a tuple comes back as a list."""
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    path = folder / f"qa-{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+        if valid(value):
+            return value
+    except (OSError, ValueError):
+        pass
+    value = compute()
+    write_atomic(path, json.dumps(value, ensure_ascii=False).encode())
+    return value
