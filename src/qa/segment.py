@@ -67,7 +67,9 @@ _EXPANDED_MAX = 500_000  # distinct words whose tokens tokens() remembers (≈60
 _TOKENIZERS: dict[tuple[str, ...], rjieba.Jieba] = {}
 # rjieba builds a default Jieba when imported (≈0.1 s); the first tokenizer adopts it rather
 # than building a second. Nothing else in the process uses rjieba's module-level functions.
-_spare: list[rjieba.Jieba] = [rjieba._DEFAULT_JIEBA]
+# Read defensively: a later rjieba may rename it, and then the first tokenizer just builds its own.
+_default = getattr(rjieba, "_DEFAULT_JIEBA", None)
+_spare: list[rjieba.Jieba] = [_default] if isinstance(_default, rjieba.Jieba) else []
 
 
 def _new_jieba() -> rjieba.Jieba:
