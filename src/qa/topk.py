@@ -1,0 +1,234 @@
+"""Exact top-k by the threshold algorithm over impact-ordered prefixes of the postings.
+
+A common term's postings are cut, once per index, into the ``size`` passages where it weighs
+most (largest saturation ``tf_saturation(tf, norm)``) and the rest, whose largest saturation is
+kept as ``rest``. A query takes each term's top ``m`` postings, scores their union exactly (all
+query terms looked up per candidate, in query order, as ``PassageIndex.scores`` adds them) and
+takes θ, the k-th best exact score. A passage outside every prefix scores at most the sum of
+count·weight·(largest saturation left out) over the terms; once that sum is strictly below θ
+(with the slack of ``qa.prune.cutoff``: a passage tying θ could still win on position) the
+candidates hold the exact top k. Otherwise ``m`` grows; past ``PREFIX_MAX`` the caller falls
+back to MaxScore (``qa.prune``) with θ as a floor. A query therefore touches a few hundred
+postings per common term instead of all of them; the ranking is unchanged
+(``tests/test_topk_oracle.py`` guards it against rank-bm25).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .index import FloatArray, tf_saturation
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores
+
+# The first prefix per term; each further round reads at most PREFIX_GROWTH times more.
+PREFIX_START = 64
+PREFIX_GROWTH = 16
+# The longest prefix kept per term: past it, pruning by bounds (qa.prune) touches fewer postings.
+PREFIX_MAX = 16384
+# Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
+# each (int32 passage + float64 saturation), i.e. ≤ 24 MiB per open index.
+CACHE_ENTRIES = 1 << 21
+
+Rank = Callable[[Ints, FloatArray], float]  # (candidates, their scores) -> θ they reach
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Impact:
+    """A term's postings with the largest saturation first: a prefix and a bound on the rest."""
+
+    docs: Ints  # local passages, descending saturation
+    sats: FloatArray  # their saturation
+    rest: float  # the largest saturation outside the prefix; 0.0 when the prefix is the list
+
+    def beyond(self, m: int) -> float:
+        """Return the largest saturation outside the first ``m`` postings of the prefix."""
+        return float(self.sats[m]) if m < len(self.sats) else self.rest
+
+
+def impact(docs: Ints, tfs: npt.NDArray[np.float32], norm: FloatArray, size: int) -> Impact:
+    """Return the ``size`` postings with the largest saturation, best first, and the rest's max."""
+    sat = tf_saturation(tfs.astype(np.float64), norm[docs])
+    if size >= len(sat):
+        top = np.argsort(-sat, kind="stable")
+        return Impact(docs[top], sat[top], 0.0)
+    # After the partition, positions before ``size`` hold the largest values, ``size`` the next.
+    part = np.argpartition(-sat, size)
+    top = part[:size]
+    top = top[np.argsort(-sat[top], kind="stable")]
+    return Impact(docs[top], sat[top], float(sat[part[size]]))
+
+
+class ImpactCache:
+    """Impact prefixes by key, the least recently used dropped past ``capacity`` entries."""
+
+    def __init__(self, capacity: int = CACHE_ENTRIES) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[Hashable, Impact] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()  # the bot may query from several threads
+
+    def get(self, key: Hashable, m: int, build: Callable[[int], Impact]) -> Impact:
+        """Return a cached prefix of at least ``m`` postings (or the whole list), else build it."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None and (len(found.docs) >= m or found.rest == 0.0):
+                self._items.move_to_end(key)
+                return found
+        made = build(m)
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._held -= 0 if old is None else len(old.docs)
+            self._items[key] = made
+            self._held += len(made.docs)
+            while self._held > self.capacity and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._held -= len(dropped.docs)
+        return made
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Passages scored exactly (ascending), and per term which of them hold it."""
+
+    docs: Ints
+    total: FloatArray
+    found: list[BoolArray]
+
+
+def plan_depths(
+    impacts: Sequence[Impact], scales: Sequence[float], depth: Sequence[int], target: float,
+    budget: int,
+) -> list[int]:
+    """Return deeper prefixes, within ``budget`` postings, lowering Σ scale·beyond(depth).
+
+    Greedy: each step deepens the prefix that lowers the bound most per posting added, looking
+    ahead over doublings (saturations often plateau, then fall), until the bound is below
+    ``target`` or the budget is spent.
+    """
+    steps = [_doublings(m, s, d) for s, m, d in zip(scales, impacts, depth, strict=True)]
+    depth = list(depth)
+    bound = [s * m.beyond(d) for s, m, d in zip(scales, impacts, depth, strict=True)]
+    spent, total = sum(depth), sum(bound)
+    while total >= target:
+        pick, best, to, lower = -1, -1.0, 0, 0.0
+        for t, levels in enumerate(steps):
+            for deeper, value in levels:
+                if deeper <= depth[t]:
+                    continue
+                if spent + deeper - depth[t] > budget:
+                    break
+                gain = (bound[t] - value) / (deeper - depth[t])
+                if gain > best:
+                    pick, best, to, lower = t, gain, deeper, value
+        if pick < 0:
+            break
+        spent += to - depth[pick]
+        total += lower - bound[pick]
+        depth[pick], bound[pick] = to, lower
+    return depth
+
+
+def _doublings(m: Impact, scale: float, depth: int) -> list[tuple[int, float]]:
+    """Return (depth, scale·beyond(depth)) for the doublings of ``depth`` up to the prefix."""
+    n = len(m.docs)
+    levels = []
+    while depth < n:
+        depth = min(2 * max(depth, 1), n)
+        levels.append(depth)
+    if not levels:
+        return []
+    values = scale * m.sats[np.minimum(levels, n - 1)]
+    values[-1] = scale * m.beyond(levels[-1])
+    return list(zip(levels, values.tolist(), strict=True))
+
+
+def threshold_top(
+    spans: Sequence[TermSpan], query_order: Sequence[int], norm: FloatArray,
+    impacts: Callable[[int], Impact], keep: Callable[[Ints], BoolArray], rank: Rank,
+    theta: float, batch: int,
+) -> tuple[Candidates | None, float]:
+    """Return candidates holding the exact top k, or None and a θ floor for the fallback.
+
+    ``impacts(i)`` gives span i's impact prefix; ``keep`` tells which passages may be returned;
+    ``rank`` gives the k-th best score (or group score) that candidates reach, -inf if too
+    few; the ``batch`` best of each round are scored to raise θ. Weights must not be negative.
+    """
+    present = [i for i, span in enumerate(spans) if len(span.docs)]
+    heads = [impacts(i) for i in present]
+    scales = [spans[i].count * spans[i].weight for i in present]
+    depth = [min(PREFIX_START, len(m.docs)) for m in heads]
+    while True:
+        beyond = np.array([s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)])
+        union, known, seen = _known(heads, scales, depth, keep)
+        upper = known.sum(axis=1) + (~seen) @ beyond
+        # Passages seen in many prefixes are the likely winners: scoring them raises θ most.
+        first = union if len(union) <= batch else np.sort(
+            union[np.argpartition(-known.sum(axis=1), batch)[:batch]])
+        total, found = exact_scores(spans, query_order, first, norm)
+        theta = max(theta, rank(first, total))
+        whole = all(m.rest == 0.0 and d == len(m.docs) for m, d in zip(heads, depth, strict=True))
+        if whole or float(beyond.sum()) < cutoff(theta):
+            break
+        deeper = plan_depths(heads, scales, depth, cutoff(theta), PREFIX_GROWTH * sum(depth))
+        if deeper == depth:
+            return None, theta
+        depth = deeper
+    if len(first) < len(union):
+        lookups = [(spans[i], s, b) for i, s, b in zip(present, scales, beyond.tolist(),
+                                                        strict=True)]
+        first = union[_bounded(lookups, norm, union, seen, upper, cutoff(theta))]
+        total, found = exact_scores(spans, query_order, first, norm)
+        theta = max(theta, rank(first, total))
+    return Candidates(first, total, found), theta
+
+
+def _known(
+    heads: Sequence[Impact], scales: Sequence[float], depth: Sequence[int],
+    keep: Callable[[Ints], BoolArray],
+) -> tuple[Ints, FloatArray, BoolArray]:
+    """Return the prefixes' union (kept passages only), each one's known contribution per term
+    (scale · saturation where the passage is in the term's prefix, else 0) and where known."""
+    docs = np.concatenate([m.docs[:d] for m, d in zip(heads, depth, strict=True)])
+    union, where = np.unique(docs, return_inverse=True)
+    known = np.zeros((len(union), len(heads)))
+    seen = np.zeros((len(union), len(heads)), dtype=np.bool_)
+    at = 0
+    for t, (s, m, d) in enumerate(zip(scales, heads, depth, strict=True)):
+        known[where[at : at + d], t] = s * m.sats[:d]
+        seen[where[at : at + d], t] = True
+        at += d
+    ok = keep(union)
+    return union[ok], known[ok], seen[ok]
+
+
+def _bounded(
+    lookups: Sequence[tuple[TermSpan, float, float]], norm: FloatArray, union: Ints,
+    seen: BoolArray, upper: FloatArray, floor: float,
+) -> BoolArray:
+    """Return which passages' bound reaches ``floor`` once their unknown terms are looked up.
+
+    A bound (NRA) is what a passage gets from the prefixes it is in, plus the largest
+    saturation left outside for every other term. Terms are looked up for the passages still
+    alive, the most uncertain term first, so most passages drop out before most lookups.
+    """
+    alive = upper >= floor
+    for t in sorted(range(len(lookups)), key=lambda t: -lookups[t][2]):
+        span, scale, beyond = lookups[t]
+        rows = np.flatnonzero(alive & ~seen[:, t])
+        if beyond <= 0.0 or not len(rows):
+            continue
+        docs = union[rows]
+        at = np.minimum(np.searchsorted(span.docs, docs), len(span.docs) - 1)
+        holds = span.docs[at] == docs
+        value = np.zeros(len(rows))
+        value[holds] = scale * tf_saturation(span.tfs[at[holds]].astype(np.float64),
+                                             norm[docs[holds]])
+        upper[rows] += value - beyond
+        alive[rows] = upper[rows] >= floor
+    return alive
