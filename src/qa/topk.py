@@ -31,6 +31,8 @@ PREFIX_START = 64
 PREFIX_GROWTH = 16
 # The longest prefix kept per term: past it, pruning by bounds (qa.prune) touches fewer postings.
 PREFIX_MAX = 16384
+# The rarest term's list is intersected with the next one's for a first θ up to this length.
+SEED_MAX = 8192
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
 # each (int32 passage + float64 saturation), i.e. ≤ 24 MiB per open index.
 CACHE_ENTRIES = 1 << 21
@@ -163,29 +165,61 @@ def threshold_top(
     heads = [impacts(i) for i in present]
     scales = [spans[i].count * spans[i].weight for i in present]
     depth = [min(PREFIX_START, len(m.docs)) for m in heads]
+    seeded = False
     while True:
         beyond = np.array([s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)])
         union, known, seen = _known(heads, scales, depth, keep)
-        upper = known.sum(axis=1) + (~seen) @ beyond
-        # Passages seen in many prefixes are the likely winners: scoring them raises θ most.
-        first = union if len(union) <= batch else np.sort(
-            union[np.argpartition(-known.sum(axis=1), batch)[:batch]])
-        total, found = exact_scores(spans, query_order, first, norm)
-        theta = max(theta, rank(first, total))
         whole = all(m.rest == 0.0 and d == len(m.docs) for m, d in zip(heads, depth, strict=True))
+        if not whole and float(beyond.sum()) >= cutoff(theta):
+            # Passages seen in many prefixes are the likely winners: scoring them raises θ.
+            sums = known.sum(axis=1)
+            first = union if len(union) <= batch else np.sort(
+                union[np.argpartition(-sums, batch)[:batch]])
+            total, _ = exact_scores(spans, query_order, first, norm)
+            theta = max(theta, rank(first, total))
+        if not seeded and not whole and float(beyond.sum()) >= cutoff(theta):
+            # Before reading deeper: a better θ makes the prefixes needed shorter.
+            seeded, theta = True, max(theta, seed_theta(spans, query_order, norm, keep, rank,
+                                                         batch))
         if whole or float(beyond.sum()) < cutoff(theta):
             break
         deeper = plan_depths(heads, scales, depth, cutoff(theta), PREFIX_GROWTH * sum(depth))
         if deeper == depth:
             return None, theta
         depth = deeper
-    if len(first) < len(union):
+    if len(union) > batch:
         lookups = [(spans[i], s, b) for i, s, b in zip(present, scales, beyond.tolist(),
                                                         strict=True)]
-        first = union[_bounded(lookups, norm, union, seen, upper, cutoff(theta))]
-        total, found = exact_scores(spans, query_order, first, norm)
-        theta = max(theta, rank(first, total))
-    return Candidates(first, total, found), theta
+        upper = known.sum(axis=1) + (~seen) @ beyond
+        union = union[_bounded(lookups, norm, union, seen, upper, cutoff(theta))]
+    total, found = exact_scores(spans, query_order, union, norm)
+    return Candidates(union, total, found), max(theta, rank(union, total))
+
+
+def seed_theta(
+    spans: Sequence[TermSpan], query_order: Sequence[int], norm: FloatArray,
+    keep: Callable[[Ints], BoolArray], rank: Rank, batch: int,
+) -> float:
+    """Return the θ reached by passages holding the two rarest terms (the best few, exactly).
+
+    The top k usually hold most query terms, so they hold the rarest two: intersecting those
+    short lists finds them without reading any common term's postings.
+    """
+    by_df = sorted((i for i, s in enumerate(spans) if len(s.docs)),
+                   key=lambda i: len(spans[i].docs))
+    if len(by_df) < 2 or len(spans[by_df[0]].docs) > SEED_MAX:
+        return -np.inf
+    a, c = spans[by_df[0]], spans[by_df[1]]
+    at = np.minimum(np.searchsorted(c.docs, a.docs), len(c.docs) - 1)
+    both = (c.docs[at] == a.docs) & keep(a.docs)
+    docs = a.docs[both]
+    if len(docs) > batch:
+        part = (a.count * a.weight * tf_saturation(a.tfs[both].astype(np.float64), norm[docs])
+                + c.count * c.weight * tf_saturation(c.tfs[at[both]].astype(np.float64),
+                                                     norm[docs]))
+        docs = np.sort(docs[np.argpartition(-part, batch)[:batch]])
+    total, _ = exact_scores(spans, query_order, docs, norm)
+    return rank(docs, total)
 
 
 def _known(
