@@ -29,6 +29,8 @@ from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores
 # The first prefix per term; each further round reads at most PREFIX_GROWTH times more.
 PREFIX_START = 64
 PREFIX_GROWTH = 16
+# Deeper prefixes are planned for a bound this fraction of θ (θ ≥ 0 with such weights).
+PLAN_AIM = 0.85
 # The longest prefix kept per term: past it, pruning by bounds (qa.prune) touches fewer postings.
 PREFIX_MAX = 16384
 # The rarest term's list is intersected with the next one's for a first θ up to this length.
@@ -167,31 +169,32 @@ def threshold_top(
     depth = [min(PREFIX_START, len(m.docs)) for m in heads]
     seeded = False
     while True:
-        beyond = np.array([s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)])
-        union, known, seen = _known(heads, scales, depth, keep)
+        beyond = [s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)]
+        union, seen, upper = _union(heads, scales, depth, beyond, keep)
         whole = all(m.rest == 0.0 and d == len(m.docs) for m, d in zip(heads, depth, strict=True))
-        if not whole and float(beyond.sum()) >= cutoff(theta):
+        if not whole and sum(beyond) >= cutoff(theta):
             # Passages seen in many prefixes are the likely winners: scoring them raises θ.
-            sums = known.sum(axis=1)
             first = union if len(union) <= batch else np.sort(
-                union[np.argpartition(-sums, batch)[:batch]])
+                union[np.argpartition(-seen, batch)[:batch]])
             total, _ = exact_scores(spans, query_order, first, norm)
             theta = max(theta, rank(first, total))
-        if not seeded and not whole and float(beyond.sum()) >= cutoff(theta):
+        if not seeded and not whole and sum(beyond) >= cutoff(theta):
             # Before reading deeper: a better θ makes the prefixes needed shorter.
             seeded, theta = True, max(theta, seed_theta(spans, query_order, norm, keep, rank,
                                                          batch))
-        if whole or float(beyond.sum()) < cutoff(theta):
+        if whole or sum(beyond) < cutoff(theta):
             break
-        deeper = plan_depths(heads, scales, depth, cutoff(theta), PREFIX_GROWTH * sum(depth))
+        # Aiming below θ reads a little more, but then most passages read are pruned unseen.
+        deeper = plan_depths(heads, scales, depth, PLAN_AIM * cutoff(theta),
+                             PREFIX_GROWTH * sum(depth))
         if deeper == depth:
             return None, theta
         depth = deeper
+    alive = upper >= cutoff(theta)
+    union, upper = union[alive], upper[alive]
     if len(union) > batch:
-        lookups = [(spans[i], s, b) for i, s, b in zip(present, scales, beyond.tolist(),
-                                                        strict=True)]
-        upper = known.sum(axis=1) + (~seen) @ beyond
-        union = union[_bounded(lookups, norm, union, seen, upper, cutoff(theta))]
+        lookups = [(spans[i], s, b) for i, s, b in zip(present, scales, beyond, strict=True)]
+        union = union[_bounded(lookups, norm, union, upper, cutoff(theta))]
     total, found = exact_scores(spans, query_order, union, norm)
     return Candidates(union, total, found), max(theta, rank(union, total))
 
@@ -222,47 +225,47 @@ def seed_theta(
     return rank(docs, total)
 
 
-def _known(
+def _union(
     heads: Sequence[Impact], scales: Sequence[float], depth: Sequence[int],
-    keep: Callable[[Ints], BoolArray],
-) -> tuple[Ints, FloatArray, BoolArray]:
-    """Return the prefixes' union (kept passages only), each one's known contribution per term
-    (scale · saturation where the passage is in the term's prefix, else 0) and where known."""
+    beyond: Sequence[float], keep: Callable[[Ints], BoolArray],
+) -> tuple[Ints, FloatArray, FloatArray]:
+    """Return the prefixes' union (kept passages only, ascending), what each gets from the
+    prefixes it is in, and its bound (NRA): that plus the largest saturation left outside
+    (scaled) for every other term."""
     docs = np.concatenate([m.docs[:d] for m, d in zip(heads, depth, strict=True)])
+    gets = np.concatenate([s * m.sats[:d] for s, m, d in zip(scales, heads, depth, strict=True)])
     union, where = np.unique(docs, return_inverse=True)
-    known = np.zeros((len(union), len(heads)))
-    seen = np.zeros((len(union), len(heads)), dtype=np.bool_)
-    at = 0
-    for t, (s, m, d) in enumerate(zip(scales, heads, depth, strict=True)):
-        known[where[at : at + d], t] = s * m.sats[:d]
-        seen[where[at : at + d], t] = True
-        at += d
+    seen = np.bincount(where, weights=gets, minlength=len(union)).astype(np.float64)
+    # A term's prefix replaces its bound by what the passage gets from it.
+    replaced = np.bincount(where, weights=np.repeat(beyond, depth), minlength=len(union))
+    upper = seen - replaced + sum(beyond)
     ok = keep(union)
-    return union[ok], known[ok], seen[ok]
+    kept: Ints = union[ok]
+    return kept, seen[ok], upper[ok]
 
 
 def _bounded(
-    lookups: Sequence[tuple[TermSpan, float, float]], norm: FloatArray, union: Ints,
-    seen: BoolArray, upper: FloatArray, floor: float,
+    lookups: Sequence[tuple[TermSpan, float, float]], norm: FloatArray, docs: Ints,
+    upper: FloatArray, floor: float,
 ) -> BoolArray:
-    """Return which passages' bound reaches ``floor`` once their unknown terms are looked up.
+    """Return which passages' bound still reaches ``floor`` once their terms are looked up.
 
-    A bound (NRA) is what a passage gets from the prefixes it is in, plus the largest
-    saturation left outside for every other term. Terms are looked up for the passages still
-    alive, the most uncertain term first, so most passages drop out before most lookups.
+    Terms go most uncertain first, so most passages drop out before most lookups. A term's
+    saturation is at least its prefix's bound where the passage is in its prefix, at most it
+    elsewhere: the bound there was max(exact, prefix bound), and now becomes the exact value.
     """
-    alive = upper >= floor
-    for t in sorted(range(len(lookups)), key=lambda t: -lookups[t][2]):
-        span, scale, beyond = lookups[t]
-        rows = np.flatnonzero(alive & ~seen[:, t])
-        if beyond <= 0.0 or not len(rows):
+    alive = np.flatnonzero(upper >= floor)
+    upper = upper[alive]
+    for span, scale, beyond in sorted(lookups, key=lambda x: -x[2]):
+        if beyond <= 0.0 or not len(alive):
             continue
-        docs = union[rows]
-        at = np.minimum(np.searchsorted(span.docs, docs), len(span.docs) - 1)
-        holds = span.docs[at] == docs
-        value = np.zeros(len(rows))
-        value[holds] = scale * tf_saturation(span.tfs[at[holds]].astype(np.float64),
-                                             norm[docs[holds]])
-        upper[rows] += value - beyond
-        alive[rows] = upper[rows] >= floor
-    return alive
+        at = np.searchsorted(span.docs, docs[alive])
+        np.minimum(at, len(span.docs) - 1, out=at)
+        value = scale * tf_saturation(span.tfs[at].astype(np.float64), norm[docs[alive]])
+        value *= span.docs[at] == docs[alive]
+        upper += np.minimum(value - beyond, 0.0)
+        still = upper >= floor
+        alive, upper = alive[still], upper[still]
+    mask = np.zeros(len(docs), dtype=np.bool_)
+    mask[alive] = True
+    return mask
