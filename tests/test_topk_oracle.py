@@ -182,3 +182,37 @@ def test_impact_cache_stays_within_its_bound() -> None:
 def test_slack_keeps_the_bound_strict() -> None:
     # A passage that ties θ could still win on position: the bound must be strictly below.
     assert prune.cutoff(1.0) < 1.0 and prune.cutoff(-np.inf) == -np.inf
+
+
+def test_plan_depths_lowers_the_bound_within_budget() -> None:
+    rng = np.random.default_rng(1)
+    heads = [topk.impact(np.arange(n, dtype=np.int32), rng.integers(1, 4, n).astype(np.float32),
+                         length_norm(rng.integers(1, 60, n).astype(np.float64)), n)
+             for n in (3000, 800, 50)]
+    scales = [1.0, 2.5, 4.0]
+    start = [min(64, len(m.docs)) for m in heads]
+
+    def bound(depth: list[int]) -> float:
+        return sum(s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True))
+
+    for target in (bound(start) * 0.9, bound(start) * 0.5, 0.0):
+        depth = topk.plan_depths(heads, scales, start, target, budget=100_000)
+        assert all(d >= s for d, s in zip(depth, start, strict=True))
+        assert bound(depth) < target or depth == [len(m.docs) for m in heads]
+    tight = topk.plan_depths(heads, scales, start, 0.0, budget=sum(start) + 100)
+    assert sum(tight) <= sum(start) + 100
+
+
+def test_seed_theta_is_reached_by_k_passages() -> None:
+    vocab, docs = zipf_corpus(11)
+    index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
+    reference = PassageIndex.build(docs)
+    live = index.live[0]
+    for query in random_queries(vocab, 3, 15):
+        terms = list(dict.fromkeys(query))
+        spans, _ = index._spans(live, terms, query, None)
+        order = [terms.index(q) for q in query]
+        theta = topk.seed_theta(spans, order, live.norm, lambda d: np.ones(len(d), bool),
+                                lambda d, t: prune.kth_best(t, 10), 32)
+        best = reference.search(query, 10)
+        assert theta == -np.inf or (len(best) == 10 and theta <= best[-1].score)

@@ -33,8 +33,10 @@ PREFIX_GROWTH = 16
 PLAN_AIM = 0.85
 # The longest prefix kept per term: past it, pruning by bounds (qa.prune) touches fewer postings.
 PREFIX_MAX = 16384
-# The rarest term's list is intersected with the next one's for a first θ up to this length.
+# The rarest term's list is intersected with the next one's for a better θ (up to this length)
+# when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
+SEED_WHEN = 4096
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
 # each (int32 passage + float64 saturation), i.e. ≤ 24 MiB per open index.
 CACHE_ENTRIES = 1 << 21
@@ -178,15 +180,19 @@ def threshold_top(
                 union[np.argpartition(-seen, batch)[:batch]])
             total, _ = exact_scores(spans, query_order, first, norm)
             theta = max(theta, rank(first, total))
-        if not seeded and not whole and sum(beyond) >= cutoff(theta):
-            # Before reading deeper: a better θ makes the prefixes needed shorter.
-            seeded, theta = True, max(theta, seed_theta(spans, query_order, norm, keep, rank,
-                                                         batch))
         if whole or sum(beyond) < cutoff(theta):
             break
         # Aiming below θ reads a little more, but then most passages read are pruned unseen.
         deeper = plan_depths(heads, scales, depth, PLAN_AIM * cutoff(theta),
                              PREFIX_GROWTH * sum(depth))
+        if not seeded and sum(deeper) > SEED_WHEN:
+            # Before reading much deeper: a better θ makes the prefixes needed shorter.
+            seeded, theta = True, max(theta, seed_theta(spans, query_order, norm, keep, rank,
+                                                         batch))
+            if sum(beyond) < cutoff(theta):
+                break
+            deeper = plan_depths(heads, scales, depth, PLAN_AIM * cutoff(theta),
+                                 PREFIX_GROWTH * sum(depth))
         if deeper == depth:
             return None, theta
         depth = deeper
