@@ -64,7 +64,8 @@ def prefixes(request, monkeypatch) -> str:
     if request.param == "tiny-prefix":
         monkeypatch.setattr(topk, "PREFIX_START", 2)
         monkeypatch.setattr(topk, "PREFIX_GROWTH", 2)
-        monkeypatch.setattr(segindex, "PREFIX_MAX", 32)
+        monkeypatch.setattr(topk, "PREFIX_MAX", 32)
+        monkeypatch.setattr(topk, "PREFIX_SHARE", 10**9)
     return str(request.param)
 
 
@@ -135,7 +136,8 @@ def test_short_prefixes_fall_back_to_maxscore(monkeypatch) -> None:
     vocab, docs = zipf_corpus(11)
     index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
     reference = PassageIndex.build(docs)
-    monkeypatch.setattr(segindex, "PREFIX_MAX", 16)
+    monkeypatch.setattr(topk, "PREFIX_MAX", 16)
+    monkeypatch.setattr(topk, "PREFIX_SHARE", 10**9)
     calls = []
 
     def counted(*args, **kwargs):

@@ -24,7 +24,7 @@ from .index import FloatArray, IntArray, Ranked, idf_okapi, length_norm, top_k_o
 from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best, survivors
 from .prune import term_bound as bound_of
 from .segments import Segment, SegmentError
-from .topk import PREFIX_MAX, Candidates, Impact, ImpactCache, Rank, impact, threshold_top
+from .topk import Candidates, Impact, ImpactCache, Rank, impact, prefix_size, threshold_top
 
 PosArray = npt.NDArray[np.int64]
 # Candidates scored first to raise θ before the rest are pruned by their bounds.
@@ -236,7 +236,7 @@ class SegmentIndex:
         """Return the impact prefix of span i (segment s), from the cache or built now."""
         def get(i: int) -> Impact:
             span = spans[i]
-            return self.impacts.get((s, local[i]), min(len(span.docs), PREFIX_MAX),
+            return self.impacts.get((s, local[i]), prefix_size(len(span.docs)),
                                     lambda size: impact(span.docs, span.tfs, live.norm, size))
         return get
 

@@ -1,16 +1,20 @@
 """Exact top-k by the threshold algorithm over impact-ordered prefixes of the postings.
 
-A common term's postings are cut, once per index, into the ``size`` passages where it weighs
-most (largest saturation ``tf_saturation(tf, norm)``) and the rest, whose largest saturation is
-kept as ``rest``. A query takes each term's top ``m`` postings, scores their union exactly (all
-query terms looked up per candidate, in query order, as ``PassageIndex.scores`` adds them) and
-takes θ, the k-th best exact score. A passage outside every prefix scores at most the sum of
-count·weight·(largest saturation left out) over the terms; once that sum is strictly below θ
-(with the slack of ``qa.prune.cutoff``: a passage tying θ could still win on position) the
-candidates hold the exact top k. Otherwise ``m`` grows; past ``PREFIX_MAX`` the caller falls
-back to MaxScore (``qa.prune``) with θ as a floor. A query therefore touches a few hundred
-postings per common term instead of all of them; the ranking is unchanged
-(``tests/test_topk_oracle.py`` guards it against rank-bm25).
+Each term's postings are cut, lazily and once per index, into a prefix of the passages where
+it weighs most (largest saturation ``tf_saturation(tf, norm)``, best first) and the rest. A
+query reads every term's prefix to some depth: a passage outside all of them scores at most
+B = Σ count·weight·(largest saturation left out). Rounds: score the best few passages read
+exactly to get θ, the k-th best exact score (or group score); while B ≥ θ, read deeper, by a
+greedy plan that deepens the terms whose saturations fall off fastest (``plan_depths``) and,
+when that plan is long, first raises θ from the intersection of the two rarest lists
+(``seed_theta``): the top k usually hold every rare term. Once B < θ, with the slack of
+``qa.prune.cutoff`` (a passage tying θ could still win on position), only passages read can be
+in the top k; each gets an NRA bound (its saturations where read, the prefix bound elsewhere),
+terms are looked up only while that bound reaches θ, and the few left are scored exactly, term
+by term in query order as ``PassageIndex.scores`` adds them. The ranking is unchanged
+(``tests/test_topk_oracle.py`` guards it against rank-bm25); a query reads a few thousand
+postings instead of every posting of its common terms. Prefixes too short to get B below θ
+hand over to MaxScore (``qa.prune``) with θ as a floor.
 """
 
 from __future__ import annotations
@@ -31,15 +35,17 @@ PREFIX_START = 64
 PREFIX_GROWTH = 16
 # Deeper prefixes are planned for a bound this fraction of θ (θ ≥ 0 with such weights).
 PLAN_AIM = 0.85
-# The longest prefix kept per term: past it, pruning by bounds (qa.prune) touches fewer postings.
+# The longest prefix kept per term: this, or PREFIX_SHARE of a longer list. Past it, pruning
+# by bounds (qa.prune) touches fewer postings.
 PREFIX_MAX = 16384
+PREFIX_SHARE = 8
 # The rarest term's list is intersected with the next one's for a better θ (up to this length)
 # when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
 SEED_WHEN = 4096
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
-# each (int32 passage + float64 saturation), i.e. ≤ 24 MiB per open index.
-CACHE_ENTRIES = 1 << 21
+# each (int32 passage + float64 saturation), i.e. ≤ 48 MiB per open index whatever its size.
+CACHE_ENTRIES = 1 << 22
 
 Rank = Callable[[Ints, FloatArray], float]  # (candidates, their scores) -> θ they reach
 
@@ -55,6 +61,11 @@ class Impact:
     def beyond(self, m: int) -> float:
         """Return the largest saturation outside the first ``m`` postings of the prefix."""
         return float(self.sats[m]) if m < len(self.sats) else self.rest
+
+
+def prefix_size(postings: int) -> int:
+    """Return how many of a term's postings its cached prefix holds."""
+    return min(postings, max(PREFIX_MAX, postings // PREFIX_SHARE))
 
 
 def impact(docs: Ints, tfs: npt.NDArray[np.float32], norm: FloatArray, size: int) -> Impact:
