@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +57,9 @@ class Impact:
     docs: Ints  # local passages, descending saturation
     sats: FloatArray  # their saturation
     rest: float  # the largest saturation outside the prefix; 0.0 when the prefix is the list
+    # Planning steps from the first depth a query reads (``_steps``), computed once per term
+    # rather than per query; the first is that depth itself.
+    ladder: tuple[tuple[float, int, float], ...] = ()
 
     def beyond(self, m: int) -> float:
         """Return the largest saturation outside the first ``m`` postings of the prefix."""
@@ -73,12 +76,19 @@ def impact(docs: Ints, tfs: npt.NDArray[np.float32], norm: FloatArray, size: int
     sat = tf_saturation(tfs.astype(np.float64), norm[docs])
     if size >= len(sat):
         top = np.argsort(-sat, kind="stable")
-        return Impact(docs[top], sat[top], 0.0)
+        return _with_ladder(Impact(docs[top], sat[top], 0.0))
     # After the partition, positions before ``size`` hold the largest values, ``size`` the next.
     part = np.argpartition(-sat, size)
     top = part[:size]
     top = top[np.argsort(-sat[top], kind="stable")]
-    return Impact(docs[top], sat[top], float(sat[part[size]]))
+    return _with_ladder(Impact(docs[top], sat[top], float(sat[part[size]])))
+
+
+def _with_ladder(m: Impact) -> Impact:
+    """Return the impact with its planning steps from the first depth a query reads."""
+    start = min(PREFIX_START, len(m.docs))
+    return replace(m, ladder=((0.0, start, m.beyond(start)),
+                              *_steps([(start, m.beyond(start)), *_doublings(m, 1.0, start)])))
 
 
 class ImpactCache:
@@ -124,31 +134,45 @@ def plan_depths(
 ) -> list[int]:
     """Return deeper prefixes, within ``budget`` postings, lowering Σ scale·beyond(depth).
 
-    Greedy: each step deepens the prefix that lowers the bound most per posting added, looking
-    ahead over doublings (saturations often plateau, then fall), until the bound is below
-    ``target`` or the budget is spent.
+    Greedy over each term's doublings, the best drop of the bound per posting read first
+    (``_steps``), until the bound is below ``target``.
     """
-    steps = [_doublings(m, s, d) for s, m, d in zip(scales, impacts, depth, strict=True)]
     depth = list(depth)
     bound = [s * m.beyond(d) for s, m, d in zip(scales, impacts, depth, strict=True)]
+    steps: list[tuple[float, int, int, float]] = []  # (drop per posting, term, depth, bound)
+    for t, (m, s) in enumerate(zip(impacts, scales, strict=True)):
+        if m.ladder and m.ladder[0][1] == depth[t]:  # scaling keeps the steps' order
+            ladder = [(s * r, x, s * y) for r, x, y in m.ladder[1:]]
+        else:
+            ladder = _steps([(depth[t], bound[t]), *_doublings(m, s, depth[t])])
+        steps.extend((r, t, x, y) for r, x, y in ladder)
+    steps.sort(key=lambda step: -step[0])  # stable: a term's steps stay in depth order
     spent, total = sum(depth), sum(bound)
-    while total >= target:
-        pick, best, to, lower = -1, -1.0, 0, 0.0
-        for t, levels in enumerate(steps):
-            for deeper, value in levels:
-                if deeper <= depth[t]:
-                    continue
-                if spent + deeper - depth[t] > budget:
-                    break
-                gain = (bound[t] - value) / (deeper - depth[t])
-                if gain > best:
-                    pick, best, to, lower = t, gain, deeper, value
-        if pick < 0:
+    blocked: set[int] = set()
+    for _, t, to, lower in steps:
+        if total < target:
             break
-        spent += to - depth[pick]
-        total += lower - bound[pick]
-        depth[pick], bound[pick] = to, lower
+        if t in blocked or spent + to - depth[t] > budget:
+            blocked.add(t)  # its later steps would skip this one
+            continue
+        spent += to - depth[t]
+        total += lower - bound[t]
+        depth[t], bound[t] = to, lower
     return depth
+
+
+def _steps(points: list[tuple[int, float]]) -> list[tuple[float, int, float]]:
+    """Return (drop per posting, depth, bound) for each step between points ordered by depth.
+
+    A step's drop counts as the best drop of any step at or after it, so the drops never
+    increase along a term: a plateau before a steep fall is still worth reading through.
+    """
+    steps = []
+    best = 0.0
+    for (x0, y0), (x1, y1) in reversed(list(zip(points, points[1:], strict=False))):
+        best = max(best, (y0 - y1) / (x1 - x0))
+        steps.append((best, x1, y1))
+    return steps[::-1]
 
 
 def _doublings(m: Impact, scale: float, depth: int) -> list[tuple[int, float]]:
@@ -227,9 +251,12 @@ def seed_theta(
     """
     by_df = sorted((i for i, s in enumerate(spans) if len(s.docs)),
                    key=lambda i: len(spans[i].docs))
-    if len(by_df) < 2 or len(spans[by_df[0]].docs) > SEED_MAX:
+    a = spans[by_df[0]] if by_df else None
+    # A compound word and its part often share one list: the next list of another length.
+    c = next((spans[i] for i in by_df if a is not None and len(spans[i].docs) > len(a.docs)),
+             None)
+    if a is None or c is None or len(a.docs) > SEED_MAX:
         return -np.inf
-    a, c = spans[by_df[0]], spans[by_df[1]]
     at = np.minimum(np.searchsorted(c.docs, a.docs), len(c.docs) - 1)
     both = (c.docs[at] == a.docs) & keep(a.docs)
     docs = a.docs[both]
