@@ -213,8 +213,10 @@ def threshold_top(
             # Passages seen in many prefixes are the likely winners: scoring them raises θ.
             first = union if len(union) <= batch else np.sort(
                 union[np.argpartition(-seen, batch)[:batch]])
-            total, _ = exact_scores(spans, query_order, first, norm)
+            total, found = exact_scores(spans, query_order, first, norm)
             theta = max(theta, rank(first, total))
+            if len(first) == len(union) and sum(beyond) < cutoff(theta):
+                return Candidates(first, total, found), theta  # all read, all scored
         if whole or sum(beyond) < cutoff(theta):
             break
         # Aiming below θ reads a little more, but then most passages read are pruned unseen.
