@@ -133,21 +133,28 @@ def exact_scores(
     postings = sum(len(s.docs) for s in spans)
     if len(docs) * max(1, len(spans)) * DENSE_FACTOR > postings:
         return _dense_scores(spans, query_order, docs, norm)
+    at_norm = norm[docs]
     found: list[BoolArray] = []
-    parts: list[FloatArray] = []
+    parts: list[FloatArray | None] = []
     for span in spans:
         if not len(span.docs) or not len(docs):
             found.append(np.zeros(len(docs), dtype=np.bool_))
-            parts.append(np.empty(0, np.float64))
+            parts.append(None)
             continue
-        at = np.minimum(np.searchsorted(span.docs, docs), len(span.docs) - 1)
+        at = np.searchsorted(span.docs, docs)
+        np.minimum(at, len(span.docs) - 1, out=at)
         holds: BoolArray = span.docs[at] == docs
-        tfs = span.tfs[at[holds]].astype(np.float64)
+        # Scored at every passage, then zeroed where the term is absent: adding 0.0 leaves a
+        # score unchanged, and no boolean selections are needed.
+        part = span.weight * tf_saturation(span.tfs[at].astype(np.float64), at_norm)
+        part *= holds
         found.append(holds)
-        parts.append(span.weight * tf_saturation(tfs, norm[docs[holds]]))
+        parts.append(part)
     total = np.zeros(len(docs), dtype=np.float64)
     for i in query_order:
-        total[found[i]] += parts[i]
+        add = parts[i]
+        if add is not None:
+            total += add
     return total, found
 
 

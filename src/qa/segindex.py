@@ -4,15 +4,17 @@ Each segment keeps local postings; this class adds up the corpus-wide statistics
 term's document frequency, the average passage length) over the *live* passages — those of
 the reports the engine serves, in the engine's order — and maps local passage numbers to the
 engine's positions. Adding or removing a report therefore means another segment or a dead
-range plus new statistics, never re-sorting what is already written. Queries use MaxScore
+range plus new statistics, never re-sorting what is already written. Queries run the
+threshold algorithm over impact-ordered prefixes (``qa.topk``), falling back to MaxScore
 pruning (``qa.prune``); scores and order equal ``PassageIndex`` (and rank-bm25) exactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +24,13 @@ from .index import FloatArray, IntArray, Ranked, idf_okapi, length_norm, top_k_o
 from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best, survivors
 from .prune import term_bound as bound_of
 from .segments import Segment, SegmentError
+from .topk import Candidates, Impact, ImpactCache, Rank, impact, prefix_size, threshold_top
 
 PosArray = npt.NDArray[np.int64]
+# Candidates scored first to raise θ before the rest are pruned by their bounds.
+BATCH = 128
+# A mask allowing at most this many passages of a segment: score them all, no pruning.
+FEW_ALLOWED = 512
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -36,6 +43,11 @@ class LiveSegment:
     base: int
     local_of: IntArray | None  # global term id -> local id (-1 absent); None: the same ids
     norm: FloatArray  # k1·(1 − b + b·|d|/avgdl) with the corpus avgdl
+    # The segment's postings as plain ndarray views: slicing a memmap costs a subclass
+    # finalisation per call, which adds up at a few microseconds per numpy call.
+    indptr: Ints
+    docs: Ints
+    tfs: npt.NDArray[np.float32]
 
     def local_term(self, term_id: int) -> int:
         """Return the segment's id for a global term id, -1 if absent here."""
@@ -55,6 +67,19 @@ class LiveSegment:
         if self.positions is None:
             return groups[self.base : self.base + self.segment.size]
         return groups[np.maximum(self.positions, 0)]
+
+    def keep(self, docs: Ints, allowed: BoolArray | None) -> BoolArray:
+        """Return which local passages are alive and, by engine position, allowed."""
+        if self.positions is None:
+            if allowed is None:
+                return np.ones(len(docs), dtype=np.bool_)
+            ok: BoolArray = allowed[docs + self.base]
+            return ok
+        pos = self.positions[docs]
+        ok = pos >= 0
+        if allowed is not None:
+            ok &= allowed[np.maximum(pos, 0)]
+        return ok
 
     def engine_positions(self, docs: Ints) -> PosArray:
         """Return the engine positions of local passages."""
@@ -77,6 +102,8 @@ class SegmentIndex:
         self._size = size
         self.avgdl = avgdl
         self.order = order  # report ids in engine order
+        # Built lazily per (segment, term) with this index's avgdl; bounded (qa.topk).
+        self.impacts = ImpactCache()
 
     @classmethod
     def assemble(
@@ -97,8 +124,9 @@ class SegmentIndex:
             norm = length_norm(segment.lens.astype(np.float64), avgdl=avgdl)
             base = int(pos[0]) if len(pos) else 0
             identity = len(pos) and np.array_equal(pos, np.arange(base, base + len(pos)))
-            live.append(LiveSegment(segment, dead, None if identity else pos,
-                                    base, local_of, norm))
+            live.append(LiveSegment(segment, dead, None if identity else pos, base, local_of,
+                                    norm, np.asarray(segment.indptr), np.asarray(segment.docs),
+                                    np.asarray(segment.tfs)))
         vocabulary = {t: i for t, i in vocab.items() if present[i]}
         return cls(live, vocabulary, df, idf, size, avgdl, tuple(order), folder)
 
@@ -161,16 +189,14 @@ class SegmentIndex:
         order = _query_order(terms, query)
         theta = -math.inf
         parts: list[tuple[PosArray, FloatArray, BoolArray]] = []
-        for live in self.live if k > 0 else ():
-            spans, where = self._spans(live, terms, query, weights)
-            if not where:
+        for s, live in enumerate(self.live if k > 0 else ()):
+            spans, local = self._spans(live, terms, query, weights)
+            if max(local, default=-1) < 0:
                 continue
-            local_groups = None if groups is None else live.local_groups(groups)
-            docs = survivors([spans[i] for i in where], live.norm, k,
-                             live.local_mask(allowed), local_groups, theta)
-            total, found = exact_scores(spans, order, docs, live.norm)
-            holds = np.stack(found, axis=1) if found else np.zeros((len(docs), 0), np.bool_)
-            parts.append((live.engine_positions(docs), total, holds))
+            found = self._candidates(s, live, spans, local, order, k, allowed, groups, theta)
+            holds = (np.stack(found.found, axis=1) if found.found
+                     else np.zeros((len(found.docs), 0), np.bool_))
+            parts.append((live.engine_positions(found.docs), found.total, holds))
             theta = _merged_threshold(parts, k, groups)
         if not parts:
             return np.empty(0, np.int64), np.empty(0), np.zeros((0, len(terms)), bool), terms
@@ -180,29 +206,86 @@ class SegmentIndex:
         holds = np.concatenate([p[2] for p in parts])[by_position]
         return pos[by_position], total, holds, terms
 
+    def _candidates(
+        self, s: int, live: LiveSegment, spans: list[TermSpan], local: list[int],
+        order: list[int], k: int, allowed: BoolArray | None, groups: IntArray | None,
+        theta: float,
+    ) -> Candidates:
+        """Return one segment's passages that may be in the top k, scored exactly."""
+        mask = None if allowed is None else live.local_mask(allowed)
+        if mask is not None and np.count_nonzero(mask) <= FEW_ALLOWED:
+            return _score_all(spans, order, np.flatnonzero(mask), live.norm)
+        if all(span.weight >= 0 for span in spans):
+            found, theta = threshold_top(
+                spans, order, live.norm, self._impacts(s, live, spans, local),
+                lambda docs: live.keep(docs, allowed), _ranker(live, k, groups), theta,
+                max(BATCH, 4 * k))
+            if found is not None:
+                return found
+        local_groups = None if groups is None else live.local_groups(groups)
+        bounded = [self._bounded(live, span, t) for span, t in zip(spans, local, strict=True)
+                   if t >= 0]
+        if allowed is None:  # dead passages still need masking out
+            mask = live.local_mask(None)
+        docs = survivors(bounded, live.norm, k, mask, local_groups, theta)
+        total, holds = exact_scores(spans, order, docs, live.norm)
+        return Candidates(docs, total, holds)
+
+    def _impacts(self, s: int, live: LiveSegment, spans: list[TermSpan],
+                 local: list[int]) -> Callable[[int], Impact]:
+        """Return the impact prefix of span i (segment s), from the cache or built now."""
+        def get(i: int) -> Impact:
+            span = spans[i]
+            return self.impacts.get((s, local[i]), prefix_size(len(span.docs)),
+                                    lambda size: impact(span.docs, span.tfs, live.norm, size))
+        return get
+
+    def _bounded(self, live: LiveSegment, span: TermSpan, local: int) -> TermSpan:
+        """Return a span with its MaxScore bound (largest tf, shortest passage)."""
+        min_norm = _norm_of(int(live.segment.minlen[local]), self.avgdl)
+        bound = bound_of(span.weight, span.count, float(live.segment.maxtf[local]), min_norm)
+        return replace(span, bound=bound)
+
     def _spans(
         self, live: LiveSegment, terms: list[str], query: Sequence[str],
         weights: Mapping[str, float] | None,
     ) -> tuple[list[TermSpan], list[int]]:
-        """Return one span per distinct query term (empty if absent) and which are present."""
+        """Return one span per distinct query term (empty if absent) and its local id (-1).
+
+        Bounds are left at 0: only the MaxScore fallback needs them (``_bounded``).
+        """
         spans: list[TermSpan] = []
-        where: list[int] = []
-        seg = live.segment
-        for i, term in enumerate(terms):
+        local: list[int] = []
+        counts = Counter(query)
+        for term in terms:
             t = self.vocabulary.get(term, -1)
-            local = live.local_term(t) if t >= 0 else -1
-            if local < 0:
-                spans.append(TermSpan(seg.docs[:0], seg.tfs[:0], 0.0, 0, 0.0))
+            here = live.local_term(t) if t >= 0 else -1
+            local.append(here)
+            if here < 0:
+                spans.append(TermSpan(live.docs[:0], live.tfs[:0], 0.0, 0, 0.0))
                 continue
             scale = weights.get(term, 1.0) if weights else 1.0
-            weight = scale * float(self.idf[t])
-            first, last = int(seg.indptr[local]), int(seg.indptr[local + 1])
-            min_norm = _norm_of(int(seg.minlen[local]), self.avgdl)
-            count = sum(1 for q in query if q == term)
-            spans.append(TermSpan(seg.docs[first:last], seg.tfs[first:last], weight, count,
-                                  bound_of(weight, count, float(seg.maxtf[local]), min_norm)))
-            where.append(i)
-        return spans, where
+            first, last = int(live.indptr[here]), int(live.indptr[here + 1])
+            spans.append(TermSpan(live.docs[first:last], live.tfs[first:last],
+                                  scale * float(self.idf[t]), counts[term], 0.0))
+        return spans, local
+
+
+def _ranker(live: LiveSegment, k: int, groups: IntArray | None) -> Rank:
+    """Return how θ is read off scored candidates: k-th best score, or k-th best group's."""
+    def rank(docs: Ints, total: FloatArray) -> float:
+        if groups is None:
+            return kth_best(total, k)
+        return group_kth_best(total, groups[live.engine_positions(docs)], k)
+    return rank
+
+
+def _score_all(spans: list[TermSpan], order: list[int], docs: Ints,
+               norm: FloatArray) -> Candidates:
+    """Score a few passages exactly, keeping those that hold a query term."""
+    total, found = exact_scores(spans, order, docs, norm)
+    hit = np.logical_or.reduce(found) if found else np.zeros(len(docs), np.bool_)
+    return Candidates(docs[hit], total[hit], [f[hit] for f in found])
 
 
 def _norm_of(length: int, avgdl: float) -> float:
