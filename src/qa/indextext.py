@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import overload
 
@@ -44,16 +46,32 @@ def index_text(passage: Passage) -> str:
     return " ".join((*headings, passage.text))
 
 
+@cache
+def _index_text_version() -> str:
+    """Return a hash of this module's source: what ``index_text`` makes of a passage."""
+    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+
+
+def segment_key(report: Report, version: str) -> str:
+    """Return the segment index's key for a report under a segmenter version.
+
+    A report's ``key`` (its file, manifest metadata and parser: qa/parsecache.py) fixes its
+    indexed texts given this module, so they need not be read or hashed; a report without one
+    is keyed by a digest of its indexed texts.
+    """
+    if not report.key:
+        return report_digest(IndexTexts(report.passages), version)
+    key = hashlib.blake2b(digest_size=16)
+    key.update(f"{report.key}\0{version}\0{_index_text_version()}".encode())
+    return key.hexdigest()
 
 
 def segment_index(reports: Sequence[Report], segmenter: Segmenter, folder: Path) -> SearchIndex:
     """Open the segment index in ``folder`` for these reports, tokenising only what it lacks."""
-    texts = [IndexTexts(r.passages) for r in reports]
-    wanted = [(r.report_id, report_digest(t, segmenter.version), len(t))
-              for r, t in zip(reports, texts, strict=True)]
+    wanted = [(r.report_id, segment_key(r, segmenter.version), r.size) for r in reports]
 
     def tokenize(which: Sequence[int]) -> TokenTable:
-        chosen = [text for i in which for text in texts[i]]
+        chosen = [text for i in which for text in IndexTexts(reports[i].passages)]
         return TokenTable.from_lists(tokenize_texts(chosen, segmenter))
 
     return open_index(folder, wanted, tokenize, segmenter.version)
