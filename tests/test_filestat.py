@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_cache import CountingSegmenter
 
-from qa import filestat, load_reports
+from qa import filestat, load_reports, parsecache
 from qa.filestat import FileDigests
 from qa.indextext import segment_key
 from qa.models import Deferred, Passage, Report, Section
@@ -117,16 +117,23 @@ class _Unreadable:
     def passages(self, slot: int) -> tuple[Passage, ...]:
         raise AssertionError("read a body to key it")
 
+    def passage(self, slot: int, i: int) -> Passage:
+        raise AssertionError("read a body to key it")
 
-def test_segment_keys_come_from_report_keys_without_reading_texts(folder: Path,
-                                                                  tmp_path: Path) -> None:
+
+def test_segment_keys_come_from_stored_digests_without_reading_texts(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     version = CountingSegmenter().version
-    deferred = Report("r", "t", None, Deferred(_Unreadable(), 0, "ww"), key="abc")
+    deferred = Report("r", "t", None, Deferred(_Unreadable(), 0, "ww"), digest="abc")
     assert segment_key(deferred, version) != segment_key(
-        Report("r", "t", None, deferred.body, key="abd"), version)
+        Report("r", "t", None, deferred.body, digest="abd"), version)
     cache = tmp_path / "parsed.reports"
+    fresh = {r.report_id: segment_key(r, version) for r in load_reports(folder).reports}
     loaded = {r.report_id: r for r in load_reports(folder, cache).reports}
-    before = {rid: segment_key(r, version) for rid, r in loaded.items()}
+    warm = {r.report_id: r for r in load_reports(folder, cache).reports}
+    # The stored digest is the texts' own: same keys as hashing the freshly parsed texts.
+    assert {rid: segment_key(r, version) for rid, r in warm.items()} == fresh
     first, second = sorted(folder.glob("*.txt"))[:2]
     first.write_text(first.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     manifest = (folder / "reports.toml").read_text(encoding="utf-8")
@@ -135,8 +142,12 @@ def test_segment_keys_come_from_report_keys_without_reading_texts(folder: Path,
     (folder / "reports.toml").write_text(manifest.replace(unit, 'unit = "改过的单位"'),
                                          encoding="utf-8")
     after = {r.report_id: segment_key(r, version) for r in load_reports(folder, cache).reports}
-    changed = {rid for rid in before if before[rid] != after[rid]}
-    assert changed == {first.stem, second.stem}
+    # An edited report is re-tokenised; new metadata is not indexed text, so it is not.
+    assert {rid for rid in fresh if fresh[rid] != after[rid]} == {first.stem}
     other = CountingSegmenter(lexicon=("新词语",)).version
     reports = load_reports(folder, cache).reports
     assert all(segment_key(r, other) != after[r.report_id] for r in reports)
+    # A parser change re-parses every file but keys unchanged texts as before.
+    monkeypatch.setattr(parsecache, "parser_version", lambda: "another parser")
+    reparsed = load_reports(folder, cache).reports
+    assert {r.report_id: segment_key(r, version) for r in reparsed} == after

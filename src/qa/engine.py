@@ -15,7 +15,8 @@ from . import answers
 from .cache import parsed_cache_path
 from .errors import UnknownReportError
 from .index import PassageIndex, SearchIndex
-from .indextext import cached_tokens, index_text, segment_index
+from .indexed import index_text
+from .indextext import cached_tokens, segment_index
 from .ingest import load_reports
 from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
@@ -150,7 +151,7 @@ class QAEngine:
         report = self._by_report.get(report_id)
         if report is None or not number.isdigit() or not 0 < int(number) <= report.size:
             return None
-        found = report.passages[int(number) - 1]
+        found = report.passage(int(number) - 1)
         return found if found.passage_id == passage_id else None
 
     def understand(self, question: str) -> Query:

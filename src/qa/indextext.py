@@ -1,16 +1,16 @@
-"""What the index holds for a passage, and the token table of a corpus (cached per report)."""
+"""The token table of a corpus (cached per report) and the segment index's keys."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import overload
 
-from .cache import cached_token_table, report_digest, tokenize_texts
+from .cache import cached_token_table, tokenize_texts
 from .diskindex import open_index
 from .index import SearchIndex, TokenTable
+from .indexed import index_text, texts_digest
 from .models import Passage, Report
 from .segment import Segmenter
 
@@ -40,29 +40,15 @@ class IndexTexts(Sequence[str]):
         return index_text(self.passages[i])
 
 
-def index_text(passage: Passage) -> str:
-    """Return what is indexed for a passage: its headings (minus its own label) and its text."""
-    headings = passage.section_path[:-1] if passage.label else passage.section_path
-    return " ".join((*headings, passage.text))
-
-
-@cache
-def _index_text_version() -> str:
-    """Return a hash of this module's source: what ``index_text`` makes of a passage."""
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
-
-
 def segment_key(report: Report, version: str) -> str:
-    """Return the segment index's key for a report under a segmenter version.
+    """Return the segment index's key for a report: its indexed texts and the lexicon version.
 
-    A report's ``key`` (its file, manifest metadata and parser: qa/parsecache.py) fixes its
-    indexed texts given this module, so they need not be read or hashed; a report without one
-    is keyed by a digest of its indexed texts.
+    A report from the parsed-report cache carries its texts' digest (``Report.digest``,
+    stored when it was parsed), so a start hashes no text; a parser change that leaves a
+    report's texts as they were does not re-tokenise it.
     """
-    if not report.key:
-        return report_digest(IndexTexts(report.passages), version)
     key = hashlib.blake2b(digest_size=16)
-    key.update(f"{report.key}\0{version}\0{_index_text_version()}".encode())
+    key.update(f"{version}\0{report.digest or texts_digest(report.passages)}".encode())
     return key.hexdigest()
 
 

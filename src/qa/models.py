@@ -72,6 +72,9 @@ class SectionStore(Protocol):
     def passages(self, slot: int) -> tuple[Passage, ...]:
         """Return the passages stored in a slot, in document order."""
 
+    def passage(self, slot: int, i: int) -> Passage:
+        """Return passage i (0-based) stored in a slot."""
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Deferred:
@@ -91,7 +94,8 @@ class Report:
 
     ``body`` is the sections themselves or, for a report from the parsed-report cache, where
     to read them (``Deferred``); ``sections`` and ``passages`` read either. ``key`` names the
-    content the report was parsed from (file, manifest metadata, parser), "" when unknown.
+    content the report was parsed from (file, manifest metadata, parser), "" when unknown;
+    ``digest`` is that of its indexed texts (``qa.indexed``), "" until a cache stored it.
     Equality compares what the report says, however its body is held.
     """
 
@@ -102,6 +106,7 @@ class Report:
     unit: str = ""
     year: str = ""
     key: str = ""
+    digest: str = ""
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -116,6 +121,11 @@ class Report:
         if isinstance(body, Deferred):
             return body.store.passages(body.slot)
         return tuple(p for s in body for p in s.passages)
+
+    def passage(self, i: int) -> Passage:
+        """Return passage i (0-based); a deferred body builds only that one."""
+        body = self.body
+        return body.store.passage(body.slot, i) if isinstance(body, Deferred) else self.passages[i]
 
     @property
     def kind_codes(self) -> str:

@@ -9,7 +9,8 @@ them. Bodies are JSON (safe to read whatever wrote them); a missing, stale or un
 only means parsing again, and a damaged body found later means parsing that one file again.
 
 Layout (format 3): a JSON header line, one JSON body line per report, a JSON footer line
-``{"entries": [[key, offset, length, crc32, id, title, unit, year, kinds], …]}``, then the
+``{"entries": [[key, offset, length, crc32, id, title, unit, year, kinds, digest], …]}``
+(``digest``: of the indexed texts, ``qa.indexed.texts_digest``, the segment index's key), then the
 footer's offset as 20 digits and a newline. A body whose crc32 does not match is damaged: it is
 parsed again when used and never copied into a new cache.
 """
@@ -22,23 +23,24 @@ import os
 import threading
 import weakref
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO
 
 from .atomic import write_atomic_with
-from .models import KIND_CODES, Deferred, Kind, Passage, Report, Section
+from .bodies import Body, BodyCache, Packed, unpack_sections
+from .indexed import texts_digest
+from .models import Deferred, Passage, Report, Section
 
 FORMAT = 3
-_PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py")
+_PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py",
+                   "bodies.py", "indexed.py")
 _TRAILER = 21  # the footer's offset: 20 digits and a newline
-# Unpacked reports kept in memory (≈ 30 KB each); the rest are read again when used.
-CACHED_REPORTS = 512
+# Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
+CACHED_REPORTS = 2048
 
-Packed = list[Any]
 # Parse a report's file again when its cached body is damaged: (id, title, source) → sections.
 Reparse = Callable[[str, str, Path | None], tuple[Section, ...]]
 
@@ -79,21 +81,6 @@ def unpack(packed: Packed, source: Path | None, key: str = "") -> Report:
     return Report(report_id, title, source, unpack_sections(packed), unit, year, key)
 
 
-def unpack_sections(packed: Packed) -> tuple[Section, ...]:
-    """Rebuild the sections of a packed report."""
-    report_id, title, _, _, sections = packed
-    counter = 0
-    built = []
-    for index, path, kind, passages in sections:
-        rows = []
-        for section_path, passage_kind, text, label in passages:
-            counter += 1
-            rows.append(Passage(f"{report_id}#{counter}", report_id, title, tuple(section_path),
-                                cast(Kind, passage_kind), text, label))
-        built.append(Section(report_id, index, tuple(path), cast(Kind, kind), tuple(rows)))
-    return tuple(built)
-
-
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One report in the footer: where its body is, and what is known without reading it."""
@@ -107,6 +94,7 @@ class Entry:
     unit: str
     year: str
     kinds: str
+    digest: str
 
 
 def _no_reparse(report_id: str, title: str, source: Path | None) -> tuple[Section, ...]:
@@ -122,8 +110,7 @@ class ParsedCache:
     def __init__(self, path: Path, reparse: Reparse = _no_reparse) -> None:
         self._entries: dict[str, Entry] = {}
         self._slots: list[tuple[Entry, Path | None]] = []
-        self._loaded: OrderedDict[int, tuple[tuple[Section, ...], tuple[Passage, ...]]] = (
-            OrderedDict())
+        self._bodies = BodyCache(CACHED_REPORTS)
         self._lock = threading.Lock()
         self._damaged: set[str] = set()  # bodies found damaged: never copied to a new cache
         self._reparse = reparse
@@ -148,7 +135,7 @@ class ParsedCache:
             slot = len(self._slots)
             self._slots.append((entry, source))
         return Report(entry.report_id, entry.title, source, Deferred(self, slot, entry.kinds),
-                      entry.unit, entry.year, key)
+                      entry.unit, entry.year, key, entry.digest)
 
     def raw(self, key: str) -> bytes | None:
         """Return an entry's stored body as it is on disk, or None if absent or damaged."""
@@ -163,43 +150,35 @@ class ParsedCache:
 
     def sections(self, slot: int) -> tuple[Section, ...]:
         """Return the sections of a report handed out by ``report``."""
-        return self._load(slot)[0]
+        return self._body(slot).sections()
 
     def passages(self, slot: int) -> tuple[Passage, ...]:
         """Return the passages of a report handed out by ``report``."""
-        return self._load(slot)[1]
+        return self._body(slot).passages()
 
-    def _load(self, slot: int) -> tuple[tuple[Section, ...], tuple[Passage, ...]]:
-        with self._lock:
-            loaded = self._loaded.get(slot)
-            if loaded is not None:
-                self._loaded.move_to_end(slot)
-                return loaded
-            entry, source = self._slots[slot]
-        sections = self._unpacked(entry, source)
-        loaded = (sections, tuple(p for s in sections for p in s.passages))
-        with self._lock:
-            self._loaded[slot] = loaded
-            while len(self._loaded) > CACHED_REPORTS:
-                self._loaded.popitem(last=False)
-        return loaded
+    def passage(self, slot: int, i: int) -> Passage:
+        """Return one passage (0-based) of a report handed out by ``report``."""
+        return self._body(slot).passage(i)
 
-    def _unpacked(self, entry: Entry, source: Path | None) -> tuple[Section, ...]:
-        """Unpack a body; one damaged since the cache opened is parsed from its file again."""
+    def _body(self, slot: int) -> Body:
+        entry, source = self._slots[slot]
+        return self._bodies.get(slot, lambda: self._read(entry, source))
+
+    def _read(self, entry: Entry, source: Path | None) -> Body:
+        """Read a body; one damaged since the cache opened is parsed from its file again."""
         try:
-            body = self.raw(entry.key)
-            if body is None:
+            raw = self.raw(entry.key)
+            if raw is None:
                 raise ValueError("damaged")
-            packed = json.loads(body)
-            sections = unpack_sections(packed)
-            kinds = "".join(KIND_CODES[p.kind] for s in sections for p in s.passages)
-            if packed[0] == entry.report_id and kinds == entry.kinds:
-                return sections
+            packed = json.loads(raw)
+            body = Body(packed)
+            if packed[0] == entry.report_id and len(body) == len(entry.kinds):
+                return body
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             pass
         with self._lock:
             self._damaged.add(entry.key)
-        return self._reparse(entry.report_id, entry.title, source)
+        return Body(None, self._reparse(entry.report_id, entry.title, source))
 
     def close(self) -> None:
         """Close the file; the cache then answers nothing (deferred reports are re-parsed)."""
@@ -224,11 +203,12 @@ def _read_footer(file: BinaryIO) -> dict[str, Entry]:
         raise ValueError("footer out of place")
     footer = json.loads(os.pread(file.fileno(), size - _TRAILER - at, at))
     entries = {}
-    for key, offset, length, crc, report_id, title, unit, year, kinds in footer["entries"]:
+    for key, offset, length, crc, report_id, title, unit, year, kinds, digest in (
+            footer["entries"]):
         if not (start <= int(offset) and int(offset) + int(length) <= at):
             raise ValueError("entry out of place")
         entries[str(key)] = Entry(str(key), int(offset), int(length), int(crc), str(report_id),
-                                  str(title), str(unit), str(year), str(kinds))
+                                  str(title), str(unit), str(year), str(kinds), str(digest))
     return entries
 
 
@@ -250,7 +230,8 @@ def write_entries(path: Path, entries: Iterable[tuple[str, Report]],
                                   separators=(",", ":")).encode()
             out.write(body + b"\n")
             rows.append([key, at, len(body), zlib.crc32(body), report.report_id, report.title,
-                         report.unit, report.year, report.kind_codes])
+                         report.unit, report.year, report.kind_codes,
+                         report.digest or texts_digest(report.passages)])
             at += len(body) + 1
         out.write(json.dumps({"entries": rows}, ensure_ascii=False).encode() + b"\n")
         out.write(f"{at:020d}\n".encode())

@@ -44,7 +44,7 @@ class PassageList(Sequence[Passage]):
         if not 0 <= i < len(self):
             raise IndexError("passage position out of range")
         at = bisect.bisect_right(self.starts, i) - 1
-        return self.reports[at].passages[i - self.starts[at]]
+        return self.reports[at].passage(i - self.starts[at])
 
     def __iter__(self) -> Iterator[Passage]:
         for report in self.reports:

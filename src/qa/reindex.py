@@ -17,7 +17,8 @@ from .diskindex import add_reports
 from .engine import QAEngine
 from .errors import EmptyCorpusError
 from .index import IntArray, OffsetArray, PassageIndex, TokenTable
-from .indextext import IndexTexts, index_text, segment_key
+from .indexed import index_text
+from .indextext import IndexTexts, segment_key
 from .models import Report
 from .segindex import SegmentIndex
 from .segments import SegmentReport
