@@ -15,18 +15,19 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
 
-Fingerprint = tuple[int, int, int, int, int]
+Fingerprint = list[int]
 
 
 def fingerprint(stat: os.stat_result) -> Fingerprint:
     """Return what must stay the same for a file's bytes to be taken as unchanged."""
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
 
 
 class FileDigests:
@@ -35,36 +36,34 @@ class FileDigests:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._known = _read(path)
-        self._seen: dict[str, tuple[Fingerprint, str]] = {}
+        # name → [*fingerprint, digest], as stored: rows are compared, never converted.
+        self._seen: dict[str, list[Any]] = {}
 
     def known(self, name: str, stat: os.stat_result) -> str | None:
         """Return the digest remembered for a file if its fingerprint has not changed."""
-        entry = self._known.get(name)
-        if entry is None or entry[0] != fingerprint(stat):
+        row = self._known.get(name)
+        if not isinstance(row, list) or row[:-1] != fingerprint(stat):
             return None
-        self._seen[name] = entry
-        return entry[1]
+        self._seen[name] = row
+        return str(row[-1])
 
     def remember(self, name: str, stat: os.stat_result, digest: str) -> None:
         """Remember a file's digest (taken after ``stat``) unless its last change is too recent."""
         if max(stat.st_mtime_ns, stat.st_ctime_ns) < time.time_ns() - RACY_NS:
-            self._seen[name] = (fingerprint(stat), digest)
+            self._seen[name] = [*fingerprint(stat), digest]
 
     def save(self) -> None:
         """Write what this pass saw (files gone are forgotten), if it differs from the file."""
         if self._seen == self._known:
             return
-        rows = {name: [*fp, digest] for name, (fp, digest) in self._seen.items()}
-        data = json.dumps({"format": FORMAT, "files": rows}, ensure_ascii=False)
+        data = json.dumps({"format": FORMAT, "files": self._seen}, ensure_ascii=False)
         write_atomic(self.path, data.encode("utf-8"))
 
 
-def _read(path: Path) -> dict[str, tuple[Fingerprint, str]]:
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_bytes())
-        if data.get("format") != FORMAT:
-            return {}
-        return {str(name): ((int(a), int(b), int(c), int(d), int(e)), str(digest))
-                for name, (a, b, c, d, e, digest) in data["files"].items()}
+        files = data["files"] if data.get("format") == FORMAT else {}
+        return files if isinstance(files, dict) else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
