@@ -106,7 +106,7 @@ def _no_reparse(report_id: str, title: str, source: Path | None) -> tuple[Sectio
 class ParsedCache:
     """An open cache file; reports from it are ``Deferred`` and read here when used.
 
-    Thread-safe: bodies are read with ``os.pread``, the unpacked ones kept under a lock.
+    Thread-safe: bodies are read at an offset (``read_at``), the unpacked ones kept under a lock.
     """
 
     def __init__(self, path: Path, reparse: Reparse = _no_reparse) -> None:
@@ -145,7 +145,7 @@ class ParsedCache:
         if entry is None or self._file is None or key in self._damaged:
             return None
         try:
-            body = os.pread(self._file.fileno(), entry.length, entry.offset)
+            body = read_at(self._file, entry.offset, entry.length, self._lock)
         except (OSError, ValueError):
             return None
         return body if zlib.crc32(body) == entry.crc else None
@@ -190,6 +190,16 @@ class ParsedCache:
             self._file = None
 
 
+def read_at(file: BinaryIO, offset: int, length: int,
+            lock: threading.Lock | None = None) -> bytes:
+    """Read ``length`` bytes at ``offset`` without moving a shared position where possible."""
+    if hasattr(os, "pread"):
+        return os.pread(file.fileno(), length, offset)
+    with lock or threading.Lock():  # no pread (Windows): seek and read as one step
+        file.seek(offset)
+        return file.read(length)
+
+
 def _read_footer(file: BinaryIO) -> dict[str, Entry]:
     """Return the entries a cache file lists; raise ValueError if it is stale or damaged."""
     header = json.loads(file.readline() or b"null")
@@ -197,13 +207,13 @@ def _read_footer(file: BinaryIO) -> dict[str, Entry]:
         raise ValueError("stale")
     start = file.tell()
     size = os.fstat(file.fileno()).st_size
-    trailer = os.pread(file.fileno(), _TRAILER, size - _TRAILER) if size >= _TRAILER else b""
+    trailer = read_at(file, size - _TRAILER, _TRAILER) if size >= _TRAILER else b""
     if len(trailer) != _TRAILER or not trailer.endswith(b"\n"):
         raise ValueError("no footer")
     at, crc = int(trailer[:20]), int(trailer[20:30])
     if not start <= at <= size - _TRAILER:
         raise ValueError("footer out of place")
-    data = os.pread(file.fileno(), size - _TRAILER - at, at)
+    data = read_at(file, at, size - _TRAILER - at)
     if zlib.crc32(data) != crc:
         raise ValueError("damaged footer")
     # The crc vouches for the rows as written; only their number of fields is checked.
