@@ -232,7 +232,7 @@ def render_reports(reports: Sequence[Report]) -> str:
     for r in reports:
         meta = " · ".join(x for x in (r.unit, r.year) if x)
         lines.append(f"<code>{esc(short_id(r.report_id))}</code> 《{esc(r.title)}》"
-                     + (f" {esc(meta)}" if meta else "") + f" · {len(r.passages)} 段")
+                     + (f" {esc(meta)}" if meta else "") + f" · {r.size} 段")
     return clip_html_lines(lines)
 
 

@@ -140,7 +140,7 @@ def render_report_list(reports: Sequence[Report], entries: dict[str, LibraryEntr
     for r in reports:
         meta = " · ".join(x for x in (r.unit, f"{r.year}年" if r.year else "") if x)
         lines.append(f"<code>{esc(short_id(r.report_id))}</code> 《{esc(r.title)}》"
-                     + (f" {esc(meta)}" if meta else "") + f" · {len(r.passages)} 段"
+                     + (f" {esc(meta)}" if meta else "") + f" · {r.size} 段"
                      + _audit(entries.get(r.report_id)))
     return clip_html_lines(lines)
 

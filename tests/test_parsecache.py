@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from qa import load_reports
-from qa.parsecache import ParsedCache
+from qa.models import Report
+from qa.parsecache import ParsedCache, unpack, write_entries
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -26,10 +27,40 @@ def _stored(cache: Path) -> int:
 
 
 def _edit_first_entry(cache: Path, change: Callable[[list[Any]], list[Any]]) -> None:
-    header, first, *rest = cache.read_bytes().split(b"\n")
-    key, _, body = first.partition(b"\t")
-    edited = json.dumps(change(json.loads(body)), ensure_ascii=False).encode()
-    cache.write_bytes(b"\n".join([header, key + b"\t" + edited, *rest]))
+    """Rewrite the cache with its first entry's stored body changed (footer kept as it was)."""
+    opened = ParsedCache(cache)
+    keys = sorted(opened.keys(), key=lambda k: opened._entries[k].offset)
+    bodies = {k: opened.raw(k) or b"" for k in keys}
+    reports = {k: opened.report(k, None) for k in keys}
+    bodies[keys[0]] = json.dumps(change(json.loads(bodies[keys[0]])), ensure_ascii=False).encode()
+
+    class Edited(ParsedCache):
+        def raw(self, key: str) -> bytes | None:
+            return bodies[key]
+
+    entries: list[tuple[str, Report]] = [(k, r) for k, r in reports.items() if r is not None]
+    write_entries(cache, entries, Edited(cache))
+    opened.close()
+
+
+def _damage_first_body(cache: Path) -> None:
+    """Overwrite the first stored body's bytes in place (a disk error, not a rewrite)."""
+    opened = ParsedCache(cache)
+    first = min(opened.keys(), key=lambda k: opened._entries[k].offset)
+    entry = opened._entries[first]
+    opened.close()
+    data = bytearray(cache.read_bytes())
+    data[entry.offset:entry.offset + entry.length] = b"[" + b" " * (entry.length - 2) + b"]"
+    cache.write_bytes(bytes(data))
+
+
+def _first_body(cache: Path) -> list[Any]:
+    opened = ParsedCache(cache)
+    first = min(opened.keys(), key=lambda k: opened._entries[k].offset)
+    try:
+        return list(json.loads(opened.raw(first) or b"null"))
+    finally:
+        opened.close()
 
 
 @pytest.fixture
@@ -99,9 +130,25 @@ def test_a_damaged_or_stale_cache_only_means_parsing_again(folder: Path, tmp_pat
     assert _stored(cache) == 5  # rewritten, usable next time
 
 
-def test_a_damaged_entry_is_parsed_again_and_replaced(folder: Path, tmp_path: Path) -> None:
+def test_a_damaged_entry_is_parsed_again(folder: Path, tmp_path: Path) -> None:
+    # Bodies are read when first used, so damage found then means parsing that file again;
+    # the entry itself is replaced when the cache is next rewritten (any file changing).
     cache = tmp_path / "parsed.reports"
     load_reports(folder, cache)
     _edit_first_entry(cache, lambda entry: ["only", "three", "fields"])
     assert load_reports(folder, cache).reports == load_reports(folder).reports
-    _edit_first_entry(cache, lambda entry: entry if len(entry) == 5 else pytest.fail("kept"))
+    _damage_first_body(cache)
+    assert load_reports(folder, cache).reports == load_reports(folder).reports
+    sorted(folder.glob("*.txt"))[-1].unlink()
+    load_reports(folder, cache)  # rewritten: the damaged body is packed afresh, not copied
+    assert len(_first_body(cache)) == 5
+
+
+def test_a_body_is_unpacked_only_when_used(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "parsed.reports"
+    parsed = load_reports(folder).reports
+    load_reports(folder, cache)
+    warm = load_reports(folder, cache).reports
+    assert [r.size for r in warm] == [len(r.passages) for r in parsed]
+    assert [r.kind_codes for r in warm] == [r.kind_codes for r in parsed]
+    assert unpack(_first_body(cache), parsed[0].source_path, parsed[0].key) == parsed[0]

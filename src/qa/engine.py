@@ -15,10 +15,12 @@ from . import answers
 from .cache import parsed_cache_path
 from .errors import UnknownReportError
 from .index import PassageIndex, SearchIndex
-from .indextext import cached_tokens, index_text, segment_index
+from .indexed import index_text
+from .indextext import cached_tokens, segment_index
 from .ingest import load_reports
 from .language import load_language
 from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
+from .passagelist import PassageList
 from .retrieve import Retriever, Scored
 from .segment import Segmenter
 from .understand import SECTION_KINDS, Query, Scope, understand
@@ -80,8 +82,8 @@ class QAEngine:
         self.top_k = top_k
         self.skipped = tuple(skipped)
         self.language = load_language()
-        self.passages: tuple[Passage, ...] = tuple(p for r in self.reports for p in r.passages)
-        self._by_id = {p.passage_id: p for p in self.passages}
+        # Passages are read from their reports when used (a deferred report is not in memory).
+        self.passages = PassageList(self.reports)
         self._by_report = {r.report_id: r for r in self.reports}
         if index is None:
             if token_lists is None:
@@ -144,7 +146,13 @@ class QAEngine:
 
     def passage(self, passage_id: str) -> Passage | None:
         """Return a passage by id, or None when it no longer exists."""
-        return self._by_id.get(passage_id)
+        # Ids are "<report id>#<n>" (qa/ingest.py): one report is read, not an index of all.
+        report_id, _, number = passage_id.rpartition("#")
+        report = self._by_report.get(report_id)
+        if report is None or not number.isdigit() or not 0 < int(number) <= report.size:
+            return None
+        found = report.passage(int(number) - 1)
+        return found if found.passage_id == passage_id else None
 
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""

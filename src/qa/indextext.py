@@ -1,14 +1,16 @@
-"""What the index holds for a passage, and the token table of a corpus (cached per report)."""
+"""The token table of a corpus (cached per report) and the segment index's keys."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import overload
 
-from .cache import cached_token_table, report_digest, tokenize_texts
+from .cache import cached_token_table, tokenize_texts
 from .diskindex import open_index
 from .index import SearchIndex, TokenTable
+from .indexed import index_text, texts_digest
 from .models import Passage, Report
 from .segment import Segmenter
 
@@ -38,22 +40,24 @@ class IndexTexts(Sequence[str]):
         return index_text(self.passages[i])
 
 
-def index_text(passage: Passage) -> str:
-    """Return what is indexed for a passage: its headings (minus its own label) and its text."""
-    headings = passage.section_path[:-1] if passage.label else passage.section_path
-    return " ".join((*headings, passage.text))
+def segment_key(report: Report, version: str) -> str:
+    """Return the segment index's key for a report: its indexed texts and the lexicon version.
 
-
+    A report from the parsed-report cache carries its texts' digest (``Report.digest``,
+    stored when it was parsed), so a start hashes no text; a parser change that leaves a
+    report's texts as they were does not re-tokenise it.
+    """
+    key = hashlib.blake2b(digest_size=16)
+    key.update(f"{version}\0{report.digest or texts_digest(report.passages)}".encode())
+    return key.hexdigest()
 
 
 def segment_index(reports: Sequence[Report], segmenter: Segmenter, folder: Path) -> SearchIndex:
     """Open the segment index in ``folder`` for these reports, tokenising only what it lacks."""
-    texts = [IndexTexts(r.passages) for r in reports]
-    wanted = [(r.report_id, report_digest(t, segmenter.version), len(t))
-              for r, t in zip(reports, texts, strict=True)]
+    wanted = [(r.report_id, segment_key(r, segmenter.version), r.size) for r in reports]
 
     def tokenize(which: Sequence[int]) -> TokenTable:
-        chosen = [text for i in which for text in texts[i]]
+        chosen = [text for i in which for text in IndexTexts(reports[i].passages)]
         return TokenTable.from_lists(tokenize_texts(chosen, segmenter))
 
     return open_index(folder, wanted, tokenize, segmenter.version)

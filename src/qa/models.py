@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
 Intent = Literal[
@@ -21,6 +21,11 @@ KIND_NAMES: dict[str, str] = {
     "problems": "存在问题",
     "causes": "原因分析",
     "plans": "下步计划",
+}
+# One letter per kind: what a deferred report knows of its passages without loading them.
+KIND_CODES: dict[str, str] = {
+    "preamble": "p", "work": "w", "highlights": "h", "rectification": "r",
+    "problems": "x", "causes": "c", "plans": "n",
 }
 
 
@@ -58,21 +63,94 @@ class Section:
         return self.path[-1] if self.path else ""
 
 
-@dataclass(frozen=True, slots=True)
+class SectionStore(Protocol):
+    """Where deferred report bodies live (``qa.parsecache.ParsedCache``)."""
+
+    def sections(self, slot: int) -> tuple[Section, ...]:
+        """Return the sections stored in a slot."""
+
+    def passages(self, slot: int) -> tuple[Passage, ...]:
+        """Return the passages stored in a slot, in document order."""
+
+    def passage(self, slot: int, i: int) -> Passage:
+        """Return passage i (0-based) stored in a slot."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Deferred:
+    """A report body left in a store and read on each use: 10⁶ passages need not be in RAM.
+
+    ``kinds`` has one ``KIND_CODES`` letter per passage, known without reading the body.
+    """
+
+    store: SectionStore
+    slot: int
+    kinds: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Report:
-    """A parsed report: metadata plus its sections in document order."""
+    """A parsed report: metadata plus its sections in document order.
+
+    ``body`` is the sections themselves or, for a report from the parsed-report cache, where
+    to read them (``Deferred``); ``sections`` and ``passages`` read either. ``key`` names the
+    content the report was parsed from (file, manifest metadata, parser), "" when unknown;
+    ``digest`` is that of its indexed texts (``qa.indexed``), "" until a cache stored it.
+    Equality compares what the report says, however its body is held.
+    """
 
     report_id: str
     title: str
     source_path: Path | None
-    sections: tuple[Section, ...]
+    body: tuple[Section, ...] | Deferred
     unit: str = ""
     year: str = ""
+    key: str = ""
+    digest: str = ""
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Return the report's sections in document order (read from the store if deferred)."""
+        body = self.body
+        return body.store.sections(body.slot) if isinstance(body, Deferred) else body
 
     @property
     def passages(self) -> tuple[Passage, ...]:
         """Return every passage of the report in document order."""
-        return tuple(p for s in self.sections for p in s.passages)
+        body = self.body
+        if isinstance(body, Deferred):
+            return body.store.passages(body.slot)
+        return tuple(p for s in body for p in s.passages)
+
+    def passage(self, i: int) -> Passage:
+        """Return passage i (0-based); a deferred body builds only that one."""
+        body = self.body
+        return body.store.passage(body.slot, i) if isinstance(body, Deferred) else self.passages[i]
+
+    @property
+    def kind_codes(self) -> str:
+        """Return one ``KIND_CODES`` letter per passage, without reading a deferred body."""
+        body = self.body
+        if isinstance(body, Deferred):
+            return body.kinds
+        return "".join(KIND_CODES[p.kind] for s in body for p in s.passages)
+
+    @property
+    def size(self) -> int:
+        """Return how many passages the report has, without reading a deferred body."""
+        body = self.body
+        return len(body.kinds) if isinstance(body, Deferred) else sum(len(s.passages) for s in body)
+
+    def _facts(self) -> tuple[object, ...]:
+        return (self.report_id, self.title, self.source_path, self.sections, self.unit, self.year)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self is other or self._facts() == other._facts()
+
+    def __hash__(self) -> int:
+        return hash((self.report_id, self.title, self.source_path, self.unit, self.year))
 
 
 @dataclass(frozen=True, slots=True)

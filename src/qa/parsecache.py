@@ -1,28 +1,47 @@
 """Parsed reports kept beside the token cache: a restart with unchanged files skips parsing.
 
-Parsing is most of a warm start at scale (≈ 2.7 s of ≈ 4 s for 10⁵ passages); rebuilding the
-same Report objects from JSON takes about a third of that. An entry is keyed by the file's
-name, bytes and manifest metadata plus the parser's own source, so editing a report, its
-reports.toml entry or the parser invalidates exactly what it should. Entries are JSON (safe to
-read whatever wrote them); a missing, stale or unreadable cache only means parsing again.
+An entry is keyed by the file's name, a digest of its bytes and its manifest metadata plus the
+parser's own source, so editing a report, its reports.toml entry or the parser invalidates
+exactly what it should. Opening the cache reads only its footer (per report: id, title, unit,
+year and one kind letter per passage); a report's body is read and unpacked when first used and
+the last ``CACHED_REPORTS`` unpacked stay in memory, so a start at 10⁶ passages builds none of
+them. Bodies are JSON (safe to read whatever wrote them); a missing, stale or unreadable cache
+only means parsing again, and a damaged body found later means parsing that one file again.
+
+Layout (format 3): a JSON header line, one JSON body line per report, a JSON footer line
+``{"entries": [[key, offset, length, crc32, id, title, unit, year, kinds, digest], …]}``
+(``digest``: of the indexed texts, ``qa.indexed.texts_digest``, the segment index's key),
+then the footer's offset (20 digits) and crc32 (10 digits) and a newline. A body whose crc32
+does not match is damaged: it is parsed again when used and never copied into a new cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import os
+import threading
+import weakref
+import zlib
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, NamedTuple
 
-from .atomic import write_atomic
-from .models import Kind, Passage, Report, Section
+from .atomic import write_atomic_with
+from .bodies import Body, BodyCache, Packed, unpack_sections
+from .indexed import texts_digest
+from .models import Deferred, Passage, Report, Section
 
-FORMAT = 2
-_PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py")
+FORMAT = 3
+_PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py",
+                   "bodies.py", "indexed.py")
+_TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
+# Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
+CACHED_REPORTS = 2048
 
-Packed = list[Any]
+# Parse a report's file again when its cached body is damaged: (id, title, source) → sections.
+Reparse = Callable[[str, str, Path | None], tuple[Section, ...]]
 
 
 @cache
@@ -35,12 +54,17 @@ def parser_version() -> str:
     return digest.hexdigest()
 
 
-def entry_key(name: str, data: bytes, meta: tuple[str, str, str]) -> str:
-    """Return the cache key of one report file: its name, bytes and manifest metadata."""
-    digest = hashlib.blake2b(parser_version().encode(), digest_size=16)
-    digest.update(json.dumps([name, *meta], ensure_ascii=False).encode())
-    digest.update(data)
-    return digest.hexdigest()
+def content_digest(data: bytes) -> str:
+    """Return the digest of a report file's bytes (what ``qa.filestat`` remembers)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def entry_key(name: str, digest: str, meta: tuple[str, str, str]) -> str:
+    """Return the cache key of one report file: its name, bytes' digest and manifest metadata."""
+    key = hashlib.blake2b(parser_version().encode(), digest_size=16)
+    # A tuple's repr is unambiguous and far cheaper than JSON for 10⁴ files a start.
+    key.update(repr((name, digest, *meta)).encode("utf-8", "surrogatepass"))
+    return key.hexdigest()
 
 
 def pack(report: Report) -> Packed:
@@ -51,76 +75,174 @@ def pack(report: Report) -> Packed:
         for s in report.sections]]
 
 
-def unpack(packed: Packed, source: Path | None) -> Report:
+def unpack(packed: Packed, source: Path | None, key: str = "") -> Report:
     """Rebuild the Report that ``pack`` stored, numbering passages as the parser does."""
-    report_id, title, unit, year, sections = packed
-    counter = 0
-    built = []
-    for index, path, kind, passages in sections:
-        rows = []
-        for section_path, passage_kind, text, label in passages:
-            counter += 1
-            rows.append(Passage(f"{report_id}#{counter}", report_id, title, tuple(section_path),
-                                cast(Kind, passage_kind), text, label))
-        built.append(Section(report_id, index, tuple(path), cast(Kind, kind), tuple(rows)))
-    return Report(report_id, title, source, tuple(built), unit, year)
+    report_id, title, unit, year, _ = packed
+    return Report(report_id, title, source, unpack_sections(packed), unit, year, key)
+
+
+class Entry(NamedTuple):
+    """One report in the footer: where its body is, and what is known without reading it.
+
+    A tuple, made straight from the footer's rows: 10⁴ reports are opened at every start.
+    """
+
+    key: str
+    offset: int
+    length: int
+    crc: int
+    report_id: str
+    title: str
+    unit: str
+    year: str
+    kinds: str
+    digest: str
+
+
+def _no_reparse(report_id: str, title: str, source: Path | None) -> tuple[Section, ...]:
+    return ()
 
 
 class ParsedCache:
-    """An open cache file: entries are indexed by key and read only when asked for.
+    """An open cache file; reports from it are ``Deferred`` and read here when used.
 
-    One line per report (``key<TAB>json``) after a JSON header line, so neither the whole file
-    nor every entry is ever in memory at once (10⁶ passages are ≈ 0.5 GB of text).
+    Thread-safe: bodies are read at an offset (``read_at``), the unpacked ones kept under a lock.
     """
 
-    def __init__(self, path: Path) -> None:
-        self._spans: dict[str, tuple[int, int]] = {}
+    def __init__(self, path: Path, reparse: Reparse = _no_reparse) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._slots: list[tuple[Entry, Path | None]] = []
+        self._bodies = BodyCache(CACHED_REPORTS)
+        self._lock = threading.Lock()
+        self._damaged: set[str] = set()  # bodies found damaged: never copied to a new cache
+        self._reparse = reparse
         self._file: BinaryIO | None = None
         try:
             self._file = path.open("rb")
-            header = json.loads(self._file.readline() or b"null")
-            if not isinstance(header, dict) or header.get("parser") != parser_version():
-                self.close()  # stale or not ours: as if there were no cache
-                return
-            at = self._file.tell()
-            for line in self._file:
-                key, tab, _ = line.partition(b"\t")
-                if tab:
-                    self._spans[key.decode("ascii", "replace")] = (at + len(key) + 1,
-                                                                    len(line) - len(key) - 1)
-                at += len(line)
-        except (OSError, ValueError):
-            self.close()
+            weakref.finalize(self, self._file.close)
+            self._entries = _read_footer(self._file)
+        except (OSError, ValueError, TypeError, KeyError):
+            self.close()  # stale, damaged or not ours: as if there were no cache
 
     def keys(self) -> set[str]:
         """Return the keys of the stored entries."""
-        return set(self._spans)
+        return set(self._entries)
 
-    def get(self, key: str, source: Path | None) -> Report | None:
-        """Return the stored report for a key, or None if absent or damaged."""
-        span = self._spans.get(key)
-        if span is None or self._file is None:
+    def report(self, key: str, source: Path | None) -> Report | None:
+        """Return the stored report for a key (its body deferred), or None if absent."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        with self._lock:
+            slot = len(self._slots)
+            self._slots.append((entry, source))
+        return Report(entry.report_id, entry.title, source, Deferred(self, slot, entry.kinds),
+                      entry.unit, entry.year, key, entry.digest)
+
+    def raw(self, key: str) -> bytes | None:
+        """Return an entry's stored body as it is on disk, or None if absent or damaged."""
+        entry = self._entries.get(key)
+        if entry is None or self._file is None or key in self._damaged:
             return None
         try:
-            self._file.seek(span[0])
-            return unpack(json.loads(self._file.read(span[1])), source)
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # a damaged entry: the caller parses the file again
+            body = read_at(self._file, entry.offset, entry.length, self._lock)
+        except (OSError, ValueError):
+            return None
+        return body if zlib.crc32(body) == entry.crc else None
+
+    def sections(self, slot: int) -> tuple[Section, ...]:
+        """Return the sections of a report handed out by ``report``."""
+        return self._body(slot).sections()
+
+    def passages(self, slot: int) -> tuple[Passage, ...]:
+        """Return the passages of a report handed out by ``report``."""
+        return self._body(slot).passages()
+
+    def passage(self, slot: int, i: int) -> Passage:
+        """Return one passage (0-based) of a report handed out by ``report``."""
+        return self._body(slot).passage(i)
+
+    def _body(self, slot: int) -> Body:
+        entry, source = self._slots[slot]
+        return self._bodies.get(slot, lambda: self._read(entry, source))
+
+    def _read(self, entry: Entry, source: Path | None) -> Body:
+        """Read a body; one damaged since the cache opened is parsed from its file again."""
+        try:
+            raw = self.raw(entry.key)
+            if raw is None:
+                raise ValueError("damaged")
+            packed = json.loads(raw)
+            body = Body(packed)
+            if packed[0] == entry.report_id and len(body) == len(entry.kinds):
+                return body
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            pass
+        with self._lock:
+            self._damaged.add(entry.key)
+        return Body(None, self._reparse(entry.report_id, entry.title, source))
 
     def close(self) -> None:
-        """Close the file; the cache then answers nothing."""
-        self._spans = {}
+        """Close the file; the cache then answers nothing (deferred reports are re-parsed)."""
+        self._entries = {}
         if self._file is not None:
             self._file.close()
             self._file = None
 
 
-def write_entries(path: Path, entries: Iterable[tuple[str, Packed]]) -> None:
-    """Write the entries line by line, atomically; a cache that cannot be written is skipped."""
-    def lines() -> Iterator[bytes]:
-        yield json.dumps({"parser": parser_version()}).encode() + b"\n"
-        for key, packed in entries:
-            body = json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
-            yield f"{key}\t{body}\n".encode()
+def read_at(file: BinaryIO, offset: int, length: int,
+            lock: threading.Lock | None = None) -> bytes:
+    """Read ``length`` bytes at ``offset`` without moving a shared position where possible."""
+    if hasattr(os, "pread"):
+        return os.pread(file.fileno(), length, offset)
+    with lock or threading.Lock():  # no pread (Windows): seek and read as one step
+        file.seek(offset)
+        return file.read(length)
 
-    write_atomic(path, lines())
+
+def _read_footer(file: BinaryIO) -> dict[str, Entry]:
+    """Return the entries a cache file lists; raise ValueError if it is stale or damaged."""
+    header = json.loads(file.readline() or b"null")
+    if not isinstance(header, dict) or header.get("parser") != parser_version():
+        raise ValueError("stale")
+    start = file.tell()
+    size = os.fstat(file.fileno()).st_size
+    trailer = read_at(file, size - _TRAILER, _TRAILER) if size >= _TRAILER else b""
+    if len(trailer) != _TRAILER or not trailer.endswith(b"\n"):
+        raise ValueError("no footer")
+    at, crc = int(trailer[:20]), int(trailer[20:30])
+    if not start <= at <= size - _TRAILER:
+        raise ValueError("footer out of place")
+    data = read_at(file, at, size - _TRAILER - at)
+    if zlib.crc32(data) != crc:
+        raise ValueError("damaged footer")
+    # The crc vouches for the rows as written; only their number of fields is checked.
+    return {row[0]: Entry._make(row) for row in json.loads(data)["entries"]}
+
+
+def write_entries(path: Path, entries: Iterable[tuple[str, Report]],
+                  old: ParsedCache | None = None) -> bool:
+    """Write the reports under their keys, atomically; False if the cache could not be written.
+
+    A body ``old`` holds under the same key is copied as it is (never unpacked).
+    """
+    def write(out: BinaryIO) -> None:
+        header = json.dumps({"parser": parser_version()}).encode() + b"\n"
+        out.write(header)
+        at = len(header)
+        rows = []
+        for key, report in entries:
+            body = old.raw(key) if old is not None else None
+            if body is None:
+                body = json.dumps(pack(report), ensure_ascii=False,
+                                  separators=(",", ":")).encode()
+            out.write(body + b"\n")
+            rows.append([key, at, len(body), zlib.crc32(body), report.report_id, report.title,
+                         report.unit, report.year, report.kind_codes,
+                         report.digest or texts_digest(report.passages)])
+            at += len(body) + 1
+        footer = json.dumps({"entries": rows}, ensure_ascii=False).encode() + b"\n"
+        out.write(footer)
+        out.write(f"{at:020d}{zlib.crc32(footer):010d}\n".encode())
+
+    return write_atomic_with(path, write)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import report_digest
 from .diskindex import add_reports
 from .engine import QAEngine
 from .errors import EmptyCorpusError
 from .index import IntArray, OffsetArray, PassageIndex, TokenTable
-from .indextext import IndexTexts, index_text
+from .indexed import index_text
+from .indextext import IndexTexts, segment_key
 from .models import Report
 from .segindex import SegmentIndex
 from .segments import SegmentReport
@@ -43,8 +43,8 @@ def _spans(engine: QAEngine) -> dict[str, tuple[int, int]]:
     spans: dict[str, tuple[int, int]] = {}
     start = 0
     for report in engine.reports:
-        spans[report.report_id] = (start, start + len(report.passages))
-        start += len(report.passages)
+        spans[report.report_id] = (start, start + report.size)
+        start += report.size
     return spans
 
 
@@ -96,8 +96,7 @@ def _with_segment(
     """Add a segment for the new reports and mark the others dead: nothing kept is re-read."""
     version = engine.segmenter.version
     texts = [IndexTexts(r.passages) for r in add]
-    added = [SegmentReport(r.report_id, report_digest(t, version), len(t))
-             for r, t in zip(add, texts, strict=True)]
+    added = [SegmentReport(r.report_id, segment_key(r, version), r.size) for r in add]
     table = TokenTable.from_lists(engine.segmenter.tokens(x) for t in texts for x in t)
     order = [r.report_id for r in (*kept, *add)]
     new_index = add_reports(index, version, added, table if add else None, order)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from .compose import QueryTerms, Weigh, best_sentence, drop_subterms, quote_hit
 from .index import SearchIndex
 from .models import Hit, Kind, Passage, Quote, Report
+from .passagelist import PassageList
 from .understand import Query
 from .weights import Background
 
@@ -157,15 +158,12 @@ class Retriever:
         self.fold = fold  # the segmenter's normaliser: width, case, traditional characters
         self._folded: dict[str, str] = {}  # passage id → folded text, for substring checks
         self.background = background
-        self.report_of = np.repeat(
-            np.arange(len(reports), dtype=np.int32), [len(r.passages) for r in reports]
-        )
+        # Per-position report and kind from the reports' counts and kind letters: no passage
+        # is read. One boolean mask per kind, built once: comparing per query is slow.
+        listed = passages if isinstance(passages, PassageList) else PassageList(reports)
+        self.report_of = listed.report_of
         self._report_pos = {r.report_id: i for i, r in enumerate(reports)}
-        kinds = np.array([p.kind for p in passages], dtype=object)
-        # One boolean mask per kind, built once: comparing object arrays per query is slow.
-        self.kind_masks: dict[str, npt.NDArray[np.bool_]] = {
-            kind: kinds == kind for kind in set(kinds.tolist())
-        }
+        self.kind_masks: dict[str, npt.NDArray[np.bool_]] = listed.kind_masks()
 
     def allowed(self, query: Query, kind: Kind | None = None) -> npt.NDArray[np.bool_] | None:
         """Return the passages a query may reach (its scope and section kind), None for all."""
