@@ -95,21 +95,23 @@ def main(env: Mapping[str, str] | None = None) -> int:
     redact = configure_logging(settings)
     # Opt in to timedelta durations now: without it PTB warns on every RetryAfter it builds.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    try:
-        engine = load_engine(settings)
-    except QAError as exc:
-        print(f"无法加载报告：{exc}", file=sys.stderr)
-        return 2
-    logger.info("Loaded %d reports, %d passages", len(engine.reports), len(engine.passages))
     # One loop for the whole process: run_polling reuses the current loop, so set it here.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # The reports load in a thread while the database and the token are checked (a network
+    # round trip to Telegram): start-up takes the longer of the two, not their sum.
+    loading = loop.run_in_executor(None, load_engine, settings)
     problem = loop.run_until_complete(preflight(settings))
+    try:
+        engine = loop.run_until_complete(loading)
+    except QAError as exc:
+        problem = problem or (f"无法加载报告：{exc}", 2)
     if problem is not None:
         loop.close()
         message, code = problem
         print(message, file=sys.stderr)
         return code
+    logger.info("Loaded %d reports, %d passages", len(engine.reports), len(engine.passages))
     store = Store(settings.db_path)
     application = build_application(settings, engine, store,
                                      polling=not settings.webhook_url)
