@@ -119,20 +119,22 @@ def test_identical_passages_tie_by_position() -> None:
 
 
 def test_common_terms_are_answered_from_prefixes(monkeypatch) -> None:
-    """With the shipped sizes, the zipf corpus' queries never need the MaxScore fallback."""
+    """With the shipped prefix sizes, the zipf corpus' queries never need dense scoring
+    (the early switch for plans reading much of a small corpus' lists is turned off here)."""
+    monkeypatch.setattr(topk, "DENSE_SHARE", 0)
     vocab, docs = zipf_corpus(11)
     index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
     reference = PassageIndex.build(docs)
 
     def refuse(*args, **kwargs):
-        raise AssertionError("fell back to MaxScore")
+        raise AssertionError("fell back to dense scoring")
 
-    monkeypatch.setattr("qa.segindex.survivors", refuse)
+    monkeypatch.setattr(SegmentIndex, "_dense", refuse)
     for query in ([vocab[0], vocab[1]], [vocab[0], vocab[3], vocab[300]], [vocab[2]]):
         assert index.search(query, 10) == reference.search(query, 10)
 
 
-def test_short_prefixes_fall_back_to_maxscore(monkeypatch) -> None:
+def test_short_prefixes_fall_back_to_dense_scoring(monkeypatch) -> None:
     vocab, docs = zipf_corpus(11)
     index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
     reference = PassageIndex.build(docs)
@@ -140,11 +142,13 @@ def test_short_prefixes_fall_back_to_maxscore(monkeypatch) -> None:
     monkeypatch.setattr(topk, "PREFIX_SHARE", 10**9)
     calls = []
 
+    dense = SegmentIndex._dense
+
     def counted(*args, **kwargs):
         calls.append(1)
-        return prune.survivors(*args, **kwargs)
+        return dense(*args, **kwargs)
 
-    monkeypatch.setattr(segindex, "survivors", counted)
+    monkeypatch.setattr(SegmentIndex, "_dense", counted)
     for query in ([vocab[0], vocab[1]], [vocab[0], vocab[3], vocab[300]], [vocab[2]]):
         assert index.search(query, 10) == reference.search(query, 10)
     assert calls

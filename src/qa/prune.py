@@ -1,12 +1,10 @@
-"""Exact top-k by MaxScore pruning: score common terms only for passages that can still win.
+"""Exact scoring helpers shared by the top-k paths: term spans, θ thresholds, exact scores.
 
-Terms are taken in descending order of their score bound (``bound``: the most any passage can
-get from the term, from its largest tf and shortest passage). Once the bounds of the terms not
-yet taken sum to less than the current k-th best partial score θ, no passage outside the
-candidates can reach the top k, so those terms are only looked up for the candidates whose
-partial score plus that sum can still reach θ. The survivors are then scored exactly, term by
-term in query order, with the same float operations as ``PassageIndex.scores`` — the ranking is
-unchanged, only the work is (``tests/test_segindex_oracle.py`` guards it against rank-bm25).
+``exact_scores`` scores chosen passages term by term in query order, with the same float
+operations as ``PassageIndex.scores``, so any pruning built on these keeps the ranking
+(``tests/test_segindex_oracle.py`` and ``tests/test_topk_oracle.py`` guard it against
+rank-bm25). θ helpers read the k-th best score (or group score) off scored passages; ``cutoff``
+adds the slack that keeps a passage tying θ (it could still win on position).
 """
 
 from __future__ import annotations
@@ -28,26 +26,19 @@ Ints = npt.NDArray[np.integer[Any]]  # passage numbers, whatever their width
 SLACK = 1e-9
 # A group threshold looks for k distinct groups among this many times k best partial scores.
 GROUP_LOOKAHEAD = 4
-# Looking survivors up costs a binary search each; when pruning kept many of them, scoring
-# every posting at once (as PassageIndex does) is cheaper.
+# Looking passages up costs a binary search each; when there are many of them, scoring every
+# posting at once (as PassageIndex does) is cheaper.
 DENSE_FACTOR = 8
 
 
 @dataclass(frozen=True, slots=True)
 class TermSpan:
-    """One query term's postings in one segment, with its weight and score bound."""
+    """One query term's postings in one segment, with its weight."""
 
     docs: Ints
     tfs: npt.NDArray[np.float32]
     weight: float  # scale · idf for one occurrence of the term in the query
     count: int  # occurrences of the term in the query
-    bound: float  # ≥ count · weight · saturation of every posting
-
-
-def term_bound(weight: float, count: int, max_tf: float, min_norm: float) -> float:
-    """Return the most one term can add to a passage's score (tf saturation grows with tf)."""
-    top = tf_saturation(np.array([max_tf], np.float64), np.array([min_norm], np.float64))
-    return count * weight * float(top[0])
 
 
 def cutoff(theta: float) -> float:
@@ -75,52 +66,6 @@ def group_kth_best(values: FloatArray, groups: Ints, k: int) -> float:
         if len(seen) == k:
             return float(value)
     return -math.inf
-
-
-def survivors(
-    spans: Sequence[TermSpan],
-    norm: FloatArray,
-    k: int,
-    allowed: BoolArray | None,
-    groups: Ints | None,
-    theta: float,
-) -> Ints:
-    """Return (ascending) the passages that may still be in the top k; ``theta`` is a known floor.
-
-    With ``groups``, the top k are groups ranked by their best passage.
-    """
-    prune = all(s.weight >= 0 for s in spans)
-    order = sorted(spans, key=lambda s: -s.bound)
-    rest = np.cumsum([0.0, *(s.bound for s in reversed(order))])[::-1].tolist()
-    acc = np.zeros(len(norm), dtype=np.float64)
-    hit = np.zeros(len(norm), dtype=np.bool_)
-    taken = 0
-    for step, span in enumerate(order):
-        if prune and step:
-            theta = max(theta, _threshold(hit, acc, groups, k))
-        if prune and rest[step] < cutoff(theta):
-            break
-        docs, tfs = span.docs, span.tfs
-        if allowed is not None:
-            keep = allowed[docs]
-            docs, tfs = docs[keep], tfs[keep]
-        acc[docs] += (span.count * span.weight) * tf_saturation(tfs.astype(np.float64), norm[docs])
-        hit[docs] = True
-        taken = step + 1
-    found = np.flatnonzero(hit)
-    if not prune:
-        return found
-    theta = max(theta, _threshold(hit, acc, groups, k))
-    kept: Ints = found[acc[found] + rest[taken] >= cutoff(theta)]
-    return kept
-
-
-def _threshold(hit: BoolArray, acc: FloatArray, groups: Ints | None, k: int) -> float:
-    """Return the k-th best partial score so far: the true k-th best is at least this."""
-    found = np.flatnonzero(hit)
-    if groups is None:
-        return kth_best(acc[found], k)
-    return group_kth_best(acc[found], groups[found], k)
 
 
 def exact_scores(

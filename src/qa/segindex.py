@@ -5,8 +5,9 @@ term's document frequency, the average passage length) over the *live* passages 
 the reports the engine serves, in the engine's order — and maps local passage numbers to the
 engine's positions. Adding or removing a report therefore means another segment or a dead
 range plus new statistics, never re-sorting what is already written. Queries run the
-threshold algorithm over impact-ordered prefixes (``qa.topk``), falling back to MaxScore
-pruning (``qa.prune``); scores and order equal ``PassageIndex`` (and rank-bm25) exactly.
+threshold algorithm over impact-ordered prefixes (``qa.topk``), falling back to scoring every
+posting at once from cached saturations (``SegmentIndex._dense``); scores and order equal
+``PassageIndex`` (and rank-bm25) exactly.
 """
 
 from __future__ import annotations
@@ -14,19 +15,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from .index import FloatArray, IntArray, Ranked, idf_okapi, length_norm, top_k_order
-from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best, survivors
-from .prune import term_bound as bound_of
-from .segments import Segment, SegmentError
+from .index import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_best, kth_best
+from .segassembly import PosArray, place, union_vocabulary
+from .segments import Segment
 from .topk import Candidates, Impact, ImpactCache, Rank, impact, prefix_size, threshold_top
 
-PosArray = npt.NDArray[np.int64]
 # Candidates scored first to raise θ before the rest are pruned by their bounds.
 BATCH = 128
 # A mask allowing at most this many passages of a segment: score them all, no pruning.
@@ -111,8 +111,8 @@ class SegmentIndex:
         folder: Path | None = None,
     ) -> SegmentIndex:
         """Combine segments (each with its dead report ids) to serve ``order``'s reports."""
-        positions, size = _place(segments, order)
-        vocab, local_ofs, df = _union_vocabulary(segments, positions)
+        positions, size = place(segments, order)
+        vocab, local_ofs, df = union_vocabulary(segments, positions)
         idf = np.zeros(len(df), dtype=np.float64)
         present = df > 0
         idf[present] = idf_okapi(df[present].astype(np.float64), size)
@@ -222,14 +222,42 @@ class SegmentIndex:
                 max(BATCH, 4 * k))
             if found is not None:
                 return found
-        local_groups = None if groups is None else live.local_groups(groups)
-        bounded = [self._bounded(live, span, t) for span, t in zip(spans, local, strict=True)
-                   if t >= 0]
-        if allowed is None:  # dead passages still need masking out
-            mask = live.local_mask(None)
-        docs = survivors(bounded, live.norm, k, mask, local_groups, theta)
-        total, holds = exact_scores(spans, order, docs, live.norm)
-        return Candidates(docs, total, holds)
+        return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
+
+    def _dense(
+        self, s: int, live: LiveSegment, spans: list[TermSpan], local: list[int],
+        order: list[int], k: int, allowed: BoolArray | None, groups: IntArray | None,
+        theta: float,
+    ) -> Candidates:
+        """Score every posting at once from cached saturations; keep what can reach the top k.
+
+        For queries of many common terms whose bounds never fall below θ: one scatter-add per
+        query token (in query order, the same float operations as ``PassageIndex.scores``)
+        costs less than pruning would, as each term's saturations are computed once per index.
+        """
+        parts = [span.weight * self._saturations(s, live, span, t) if t >= 0 else None
+                 for span, t in zip(spans, local, strict=True)]
+        tokens = [i for i in order if parts[i] is not None]
+        # bincount adds the weights in array order: per passage, in query order from 0.0.
+        postings = np.concatenate([spans[i].docs for i in tokens])
+        dense: FloatArray = np.bincount(
+            postings, weights=np.concatenate([parts[i] for i in tokens]),
+            minlength=live.segment.size).astype(np.float64, copy=False)
+        positive = all(spans[i].weight > 0 for i in tokens)
+        held = dense > 0 if positive else np.bincount(postings, minlength=live.segment.size) > 0
+        mask = live.local_mask(allowed)
+        docs = np.flatnonzero(held if mask is None else held & mask)
+        theta = max(theta, _ranker(live, k, groups)(docs, dense[docs]))
+        docs = docs[dense[docs] >= cutoff(theta)]
+        total, found = exact_scores(spans, order, docs, live.norm)
+        return Candidates(docs, total, found)
+
+    def _saturations(self, s: int, live: LiveSegment, span: TermSpan, local: int) -> FloatArray:
+        """Return every posting's saturation for one term, cached with the impact prefixes."""
+        def build(_: int) -> Impact:
+            sats = tf_saturation(span.tfs.astype(np.float64), live.norm[span.docs])
+            return Impact(span.docs, sats, 0.0)  # the whole list, in posting order
+        return self.impacts.get(("all", s, local), len(span.docs), build).sats
 
     def _impacts(self, s: int, live: LiveSegment, spans: list[TermSpan],
                  local: list[int]) -> Callable[[int], Impact]:
@@ -240,20 +268,11 @@ class SegmentIndex:
                                     lambda size: impact(span.docs, span.tfs, live.norm, size))
         return get
 
-    def _bounded(self, live: LiveSegment, span: TermSpan, local: int) -> TermSpan:
-        """Return a span with its MaxScore bound (largest tf, shortest passage)."""
-        min_norm = _norm_of(int(live.segment.minlen[local]), self.avgdl)
-        bound = bound_of(span.weight, span.count, float(live.segment.maxtf[local]), min_norm)
-        return replace(span, bound=bound)
-
     def _spans(
         self, live: LiveSegment, terms: list[str], query: Sequence[str],
         weights: Mapping[str, float] | None,
     ) -> tuple[list[TermSpan], list[int]]:
-        """Return one span per distinct query term (empty if absent) and its local id (-1).
-
-        Bounds are left at 0: only the MaxScore fallback needs them (``_bounded``).
-        """
+        """Return one span per distinct query term (empty if absent) and its local id (-1)."""
         spans: list[TermSpan] = []
         local: list[int] = []
         counts = Counter(query)
@@ -262,12 +281,12 @@ class SegmentIndex:
             here = live.local_term(t) if t >= 0 else -1
             local.append(here)
             if here < 0:
-                spans.append(TermSpan(live.docs[:0], live.tfs[:0], 0.0, 0, 0.0))
+                spans.append(TermSpan(live.docs[:0], live.tfs[:0], 0.0, 0))
                 continue
             scale = weights.get(term, 1.0) if weights else 1.0
             first, last = int(live.indptr[here]), int(live.indptr[here + 1])
             spans.append(TermSpan(live.docs[first:last], live.tfs[first:last],
-                                  scale * float(self.idf[t]), counts[term], 0.0))
+                                  scale * float(self.idf[t]), counts[term]))
         return spans, local
 
 
@@ -314,61 +333,3 @@ def _ranked(terms: list[str], pos: PosArray, total: FloatArray, holds: BoolArray
     return [Ranked(int(pos[i]), float(total[i]),
                    tuple(t for t, h in zip(terms, holds[i].tolist(), strict=True) if h))
             for i in picks.tolist()]
-
-
-def _place(
-    segments: Sequence[tuple[Segment, frozenset[str]]], order: Sequence[str]
-) -> tuple[list[PosArray], int]:
-    """Return each segment's engine positions (-1 dead) and the number of served passages."""
-    where: dict[str, tuple[int, int, int]] = {}
-    for s, (segment, dead) in enumerate(segments):
-        for report_id, (first, last) in segment.starts().items():
-            if report_id in dead:
-                continue
-            if report_id in where:
-                raise SegmentError(f"report {report_id} is live in two segments")
-            where[report_id] = (s, first, last)
-    positions = [np.full(seg.size, -1, dtype=np.int64) for seg, _ in segments]
-    at = 0
-    for report_id in order:
-        if report_id not in where:
-            raise SegmentError(f"report {report_id} is in no segment")
-        s, first, last = where[report_id]
-        positions[s][first:last] = np.arange(at, at + last - first)
-        at += last - first
-    return positions, at
-
-
-def _union_vocabulary(
-    segments: Sequence[tuple[Segment, frozenset[str]]], positions: list[PosArray]
-) -> tuple[dict[str, int], list[IntArray | None], Ints]:
-    """Return the global term ids, each segment's global→local map, and the live df."""
-    vocab: dict[str, int] = {}
-    globals_of: list[Ints] = []
-    for segment, _ in segments:
-        if not vocab:
-            vocab = dict(zip(segment.terms, range(len(segment.terms)), strict=True))
-        else:
-            for term in segment.terms:
-                vocab.setdefault(term, len(vocab))
-        globals_of.append(np.array([vocab[t] for t in segment.terms], dtype=np.int64)
-                          if len(globals_of) else np.arange(len(segment.terms)))
-    df = np.zeros(len(vocab), dtype=np.int64)
-    local_ofs: list[IntArray | None] = []
-    for (segment, _), pos, gids in zip(segments, positions, globals_of, strict=True):
-        df[gids] += _live_df(segment, pos >= 0)
-        if len(local_ofs) == 0:
-            local_ofs.append(None)
-            continue
-        local_of = np.full(len(vocab), -1, dtype=np.int32)
-        local_of[gids] = np.arange(len(gids), dtype=np.int32)
-        local_ofs.append(local_of)
-    return vocab, local_ofs, df
-
-
-def _live_df(segment: Segment, alive: BoolArray) -> Ints:
-    """Return each local term's number of live passages."""
-    if alive.all():
-        return np.diff(segment.indptr)
-    term_of = np.repeat(np.arange(len(segment.terms)), np.diff(segment.indptr))
-    return np.bincount(term_of[alive[segment.docs]], minlength=len(segment.terms))

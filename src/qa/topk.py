@@ -13,8 +13,9 @@ in the top k; each gets an NRA bound (its saturations where read, the prefix bou
 terms are looked up only while that bound reaches θ, and the few left are scored exactly, term
 by term in query order as ``PassageIndex.scores`` adds them. The ranking is unchanged
 (``tests/test_topk_oracle.py`` guards it against rank-bm25); a query reads a few thousand
-postings instead of every posting of its common terms. Prefixes too short to get B below θ
-hand over to MaxScore (``qa.prune``) with θ as a floor.
+postings instead of every posting of its common terms. When prefixes are too short to get B
+below θ, or a plan would read more than 1/DENSE_SHARE of the query's postings, the caller scores
+every posting at once instead (``SegmentIndex._dense``: a bincount over cached saturations).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ PLAN_AIM = 0.85
 # by bounds (qa.prune) touches fewer postings.
 PREFIX_MAX = 16384
 PREFIX_SHARE = 8
+# Give up on prefixes (the caller scores every posting) once a plan would read more than
+# 1/DENSE_SHARE of the query's postings: merging prefixes costs a sort, scoring a scatter-add.
+DENSE_SHARE = 8
 # The rarest term's list is intersected with the next one's for a better θ (up to this length)
 # when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
@@ -204,6 +208,7 @@ def threshold_top(
     heads = [impacts(i) for i in present]
     scales = [spans[i].count * spans[i].weight for i in present]
     depth = [min(PREFIX_START, len(m.docs)) for m in heads]
+    postings = sum(len(spans[i].docs) for i in present)
     seeded = False
     while True:
         beyond = [s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)]
@@ -230,7 +235,8 @@ def threshold_top(
                 break
             deeper = plan_depths(heads, scales, depth, PLAN_AIM * cutoff(theta),
                                  PREFIX_GROWTH * sum(depth))
-        if deeper == depth:
+        if deeper == depth or sum(deeper) * DENSE_SHARE > postings:
+            # Reading that much of the lists costs more than scoring them all at once.
             return None, theta
         depth = deeper
     alive = upper >= cutoff(theta)
