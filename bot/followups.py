@@ -19,8 +19,14 @@ from .context import BotContext
 logger = logging.getLogger(__name__)
 
 
-async def earlier_question(message: Message, context: BotContext) -> str | None:
-    """Return the question this message follows up, or None for a fresh question."""
+async def earlier_question(message: Message, context: BotContext,
+                           edited_answer: int | None = None) -> str | None:
+    """Return the question this message follows up, or None for a fresh question.
+
+    For an edited message (``edited_answer``: the answer it got), what it followed when it
+    was first asked: a reply still follows the answer it replies to, a plain follow-up the
+    user's question before it, never the edited question itself.
+    """
     user_id = message.from_user.id if message.from_user else None
     reply = message.reply_to_message
     sender = reply.from_user if reply is not None else None
@@ -28,24 +34,10 @@ async def earlier_question(message: Message, context: BotContext) -> str | None:
         if reply is not None and sender is not None and sender.id == context.bot.id:
             return await conversations.answered_by(context.store, message.chat_id,
                                                    reply.message_id)
+        if edited_answer is not None:
+            return await conversations.question_before(context.store, message.chat_id,
+                                                       user_id, edited_answer)
         return await conversations.last_question(context.store, message.chat_id, user_id)
-    except (StoreError, sqlite3.Error, ValueError) as exc:
-        logger.warning("follow-up context unavailable: %s", exc)
-        return None
-
-
-async def earlier_for_edit(message: Message, answer_message_id: int, context: BotContext
-                           ) -> str | None:
-    """Return what an edited question followed up when it was first asked (None: fresh)."""
-    user_id = message.from_user.id if message.from_user else None
-    reply = message.reply_to_message
-    sender = reply.from_user if reply is not None else None
-    try:
-        if reply is not None and sender is not None and sender.id == context.bot.id:
-            return await conversations.answered_by(context.store, message.chat_id,
-                                                   reply.message_id)
-        return await conversations.question_before(context.store, message.chat_id, user_id,
-                                                   answer_message_id)
     except (StoreError, sqlite3.Error, ValueError) as exc:
         logger.warning("follow-up context unavailable: %s", exc)
         return None

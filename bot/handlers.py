@@ -15,7 +15,7 @@ from qa.store import QueryEntry, new_query_id
 from . import render
 from .admin import note_chat_title
 from .context import BotContext
-from .followups import earlier_for_edit, earlier_question, remember_question, revise_question
+from .followups import earlier_question, remember_question, revise_question
 from .keyboards import answer_keyboard
 from .routing import Request, is_addressed, parse_request
 from .send import maybe_sent, with_retries
@@ -126,7 +126,7 @@ async def edited_question(update: Update, context: BotContext) -> None:
         return  # never answered (chatter, or asked before the log existed): stay quiet
     started = time.perf_counter()
     # A follow-up ("那002呢") is read again against what it followed when first asked.
-    earlier = (await earlier_for_edit(message, link.answer_message_id, context)
+    earlier = (await earlier_question(message, context, link.answer_message_id)
                if request.command == "ask" else None)
     answer, prefs = await chat_answer(context, message.chat, request, earlier)
     pages = render_chat_answer(answer, prefs)
