@@ -109,12 +109,20 @@ async def take_upload(message: Message, document: Document, context: BotContext)
 
 
 async def keep_pending(context: BotContext, token: str, pending: PendingUpload) -> None:
-    """Store a waiting preview as it now stands, so a restart keeps it (queued if the DB fails)."""
+    """Store a new waiting preview with its file, so a restart keeps it (queued if the DB fails)."""
     source, preview = pending.preview.source, pending.preview
     row = PendingRow(token, pending.chat_id, pending.message_id, pending.user_id,
                      pending.added_by, source.name, source.data, preview.title, preview.unit,
                      preview.year, pending.replace)
     await context.journal.record(partial(waiting_uploads.save, context.store, row))
+
+
+async def keep_choices(context: BotContext, token: str, pending: PendingUpload) -> None:
+    """Store a waiting preview's corrections and replace choice (the file is stored already)."""
+    preview = pending.preview
+    await context.journal.record(partial(waiting_uploads.revise, context.store, token,
+                                         preview.title, preview.unit, preview.year,
+                                         pending.replace))
 
 
 async def restore_pending(bot_data: dict[Any, Any], store: Store) -> int:
@@ -181,7 +189,7 @@ async def correct_preview(update: Update, context: BotContext) -> None:
     pending.replace = ""  # the unit or year may have changed: ask again on 确认
     text = rl.render_preview(pending.preview, "已按您的回复更正。")
     await _edit(context, pending, text, rl.preview_keyboard(token))
-    await keep_pending(context, token, pending)
+    await keep_choices(context, token, pending)
 
 
 async def _edit(context: BotContext, pending: PendingUpload, text: str, markup: Any = None
@@ -246,7 +254,7 @@ async def _ask_replace(query: CallbackQuery, state: LibraryState, token: str,
     if len(same) != 1:
         return False  # none, or several (ambiguous): add as a new report
     pending.replace = same[0].report_id
-    await keep_pending(context, token, pending)
+    await keep_choices(context, token, pending)
     await query.answer()
     await _edit(context, pending, rl.render_same_unit(preview, same[0]),
                 rl.replace_keyboard(token))

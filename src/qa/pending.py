@@ -34,14 +34,23 @@ class PendingRow:
 
 
 async def save(store: Store, row: PendingRow) -> None:
-    """Keep a waiting upload (or its new title/unit/year/replace choice)."""
+    """Keep a new waiting upload, its file included."""
     await store.db.execute(
         "INSERT OR REPLACE INTO pending_uploads (token, chat_id, message_id, user_id, added_by,"
         " file_name, data, title, unit, year, replace_id, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?, COALESCE("
-        "(SELECT created_at FROM pending_uploads WHERE token = ?), ?))",
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (row.token, row.chat_id, row.message_id, row.user_id, row.added_by, row.file_name,
-         row.data, row.title, row.unit, row.year, row.replace_id, row.token, now_iso()))
+         row.data, row.title, row.unit, row.year, row.replace_id, now_iso()))
+    if store.db.in_transaction:
+        await store.db.commit()
+
+
+async def revise(store: Store, token: str, title: str, unit: str, year: str,
+                 replace_id: str) -> None:
+    """Keep a waiting upload's corrected title/unit/year and replace choice (not the file again)."""
+    await store.db.execute(
+        "UPDATE pending_uploads SET title = ?, unit = ?, year = ?, replace_id = ? WHERE token = ?",
+        (title, unit, year, replace_id, token))
     if store.db.in_transaction:
         await store.db.commit()
 
