@@ -26,12 +26,18 @@ def unpack_sections(packed: Packed) -> tuple[Section, ...]:
     built = []
     for index, path, kind, passages in sections:
         rows = []
-        for section_path, passage_kind, text, label in passages:
+        for row in passages:
             counter += 1
-            rows.append(Passage(f"{report_id}#{counter}", report_id, title, tuple(section_path),
-                                cast(Kind, passage_kind), text, label))
+            rows.append(_passage(report_id, title, counter, row))
         built.append(Section(report_id, index, tuple(path), cast(Kind, kind), tuple(rows)))
     return tuple(built)
+
+
+def _passage(report_id: str, title: str, number: int, row: list[Any]) -> Passage:
+    """Build passage ``number`` (1-based, as the parser numbers them) from its packed row."""
+    path, kind, text, label = row
+    return Passage(f"{report_id}#{number}", report_id, title, tuple(path), cast(Kind, kind),
+                   text, label)
 
 
 class Body:
@@ -62,11 +68,9 @@ class Body:
         if found is None:
             if not 0 <= i < len(self):
                 raise IndexError("passage out of range")
-            report_id, title = self._packed[0], self._packed[1]
             at = bisect.bisect_right(self.starts, i) - 1
-            path, kind, text, label = self._packed[4][at][3][i - self.starts[at]]
-            found = Passage(f"{report_id}#{i + 1}", report_id, title, tuple(path),
-                            cast(Kind, kind), text, label)
+            found = _passage(self._packed[0], self._packed[1], i + 1,
+                             self._packed[4][at][3][i - self.starts[at]])
             self._built[i] = found
         return found
 
