@@ -55,12 +55,17 @@ def random_queries(vocab: list[str], seed: int, count: int = 25) -> list[list[st
     return out + [[vocab[0], vocab[0], vocab[1]], [vocab[2], "未知词", vocab[2]]]
 
 
-@pytest.fixture(params=["default", "masks-pruned", "tiny-prefix"])
+@pytest.fixture(params=["default", "pruned", "masks-pruned", "tiny-prefix", "dense"])
 def prefixes(request, monkeypatch) -> str:
-    """Run with the shipped sizes; with masks always pruned (the corpora are small); and with
-    tiny prefixes: many rounds and MaxScore fallbacks."""
+    """Run with the shipped settings (these small corpora are mostly scored at once); pruned by
+    prefixes; with masks always pruned; with tiny prefixes: many rounds and dense fallbacks;
+    and every query scored at once (qa.densetop), masks too."""
     if request.param != "default":
+        monkeypatch.setattr(segindex, "DENSE_FIRST", 0.0)
+    if request.param in ("masks-pruned", "tiny-prefix", "dense"):
         monkeypatch.setattr(segindex, "FEW_ALLOWED", 0)
+    if request.param == "dense":
+        monkeypatch.setattr(segindex, "DENSE_FIRST", float("inf"))
     if request.param == "tiny-prefix":
         monkeypatch.setattr(topk, "PREFIX_START", 2)
         monkeypatch.setattr(topk, "PREFIX_GROWTH", 2)
@@ -122,6 +127,7 @@ def test_common_terms_are_answered_from_prefixes(monkeypatch) -> None:
     """With the shipped prefix sizes, the zipf corpus' queries never need dense scoring
     (the early switch for plans reading much of a small corpus' lists is turned off here)."""
     monkeypatch.setattr(topk, "DENSE_SHARE", 0)
+    monkeypatch.setattr(segindex, "DENSE_FIRST", 0.0)
     vocab, docs = zipf_corpus(11)
     index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
     reference = PassageIndex.build(docs)
@@ -140,6 +146,7 @@ def test_short_prefixes_fall_back_to_dense_scoring(monkeypatch) -> None:
     reference = PassageIndex.build(docs)
     monkeypatch.setattr(topk, "PREFIX_MAX", 16)
     monkeypatch.setattr(topk, "PREFIX_SHARE", 10**9)
+    monkeypatch.setattr(segindex, "DENSE_FIRST", 0.0)
     calls = []
 
     dense = SegmentIndex._dense

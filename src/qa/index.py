@@ -329,6 +329,6 @@ class PassageIndex:
         ids = self.doc_ids[self._span(term)]
         if not len(ids):
             return np.zeros(len(positions), dtype=np.bool_)
-        at = np.searchsorted(ids, positions)
+        at = np.searchsorted(ids, positions.astype(ids.dtype, copy=False))  # same width: fast
         found: npt.NDArray[np.bool_] = ids[np.minimum(at, len(ids) - 1)] == positions
         return found

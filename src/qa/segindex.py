@@ -4,10 +4,11 @@ Each segment keeps local postings; this class adds up the corpus-wide statistics
 term's document frequency, the average passage length) over the *live* passages — those of
 the reports the engine serves, in the engine's order — and maps local passage numbers to the
 engine's positions. Adding or removing a report therefore means another segment or a dead
-range plus new statistics, never re-sorting what is already written. Queries run the
-threshold algorithm over impact-ordered prefixes (``qa.topk``), falling back to scoring every
-posting at once from cached saturations (``SegmentIndex._dense``); scores and order equal
-``PassageIndex`` (and rank-bm25) exactly.
+range plus new statistics, never re-sorting what is already written. A query with few
+postings for its segment is scored at once from cached saturations (``qa.densetop``); others
+run the threshold algorithm over impact-ordered prefixes (``qa.topk``) and fall back to the
+former when the prefixes would have to be long. Scores and order equal ``PassageIndex`` (and
+rank-bm25) exactly.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from .densetop import dense_top
 from .index import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
-from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_best, kth_best
+from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
 from .topk import Candidates, Impact, ImpactCache, Rank, impact, prefix_size, threshold_top
@@ -31,6 +33,12 @@ from .topk import Candidates, Impact, ImpactCache, Rank, impact, prefix_size, th
 BATCH = 128
 # A mask allowing at most this many passages of a segment: score them all, no pruning.
 FEW_ALLOWED = 512
+# A query is scored at once (qa.densetop) rather than pruned (qa.topk) in a segment where its
+# postings plus a quarter of the passages (the scans of a segment-long array) are at most this:
+# a round of pruning costs about as much as scoring tens of thousands of postings.
+DENSE_FIRST = 300_000
+# Entries of the dense fallback's saturation cache (SegmentIndex.saturations).
+SATURATION_ENTRIES = 1 << 24
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -104,6 +112,10 @@ class SegmentIndex:
         self.order = order  # report ids in engine order
         # Built lazily per (segment, term) with this index's avgdl; bounded (qa.topk).
         self.impacts = ImpactCache()
+        # Whole lists' saturations for the dense fallback, apart: a few common terms would
+        # otherwise push every prefix out of the cache above. 8 bytes an entry (the passages
+        # are the segment's own mapped array), ≤ 128 MiB per open index.
+        self.saturations = ImpactCache(SATURATION_ENTRIES)
 
     @classmethod
     def assemble(
@@ -215,7 +227,10 @@ class SegmentIndex:
         mask = None if allowed is None else live.local_mask(allowed)
         if mask is not None and np.count_nonzero(mask) <= FEW_ALLOWED:
             return _score_all(spans, order, np.flatnonzero(mask), live.norm)
-        if all(span.weight >= 0 for span in spans):
+        postings = sum(len(span.docs) for span in spans)
+        if postings + live.segment.size / 4 <= DENSE_FIRST:
+            pass  # few postings for the segment: one scatter-add beats rounds of pruning
+        elif all(span.weight >= 0 for span in spans):
             found, theta = threshold_top(
                 spans, order, live.norm, self._impacts(s, live, spans, local),
                 lambda docs: live.keep(docs, allowed), _ranker(live, k, groups), theta,
@@ -229,35 +244,19 @@ class SegmentIndex:
         order: list[int], k: int, allowed: BoolArray | None, groups: IntArray | None,
         theta: float,
     ) -> Candidates:
-        """Score every posting at once from cached saturations; keep what can reach the top k.
-
-        For queries of many common terms whose bounds never fall below θ: one scatter-add per
-        query token (in query order, the same float operations as ``PassageIndex.scores``)
-        costs less than pruning would, as each term's saturations are computed once per index.
-        """
-        parts = [span.weight * self._saturations(s, live, span, t) if t >= 0 else None
-                 for span, t in zip(spans, local, strict=True)]
-        tokens = [i for i in order if parts[i] is not None]
-        # bincount adds the weights in array order: per passage, in query order from 0.0.
-        postings = np.concatenate([spans[i].docs for i in tokens])
-        dense: FloatArray = np.bincount(
-            postings, weights=np.concatenate([parts[i] for i in tokens]),
-            minlength=live.segment.size).astype(np.float64, copy=False)
-        positive = all(spans[i].weight > 0 for i in tokens)
-        held = dense > 0 if positive else np.bincount(postings, minlength=live.segment.size) > 0
-        mask = live.local_mask(allowed)
-        docs = np.flatnonzero(held if mask is None else held & mask)
-        theta = max(theta, _ranker(live, k, groups)(docs, dense[docs]))
-        docs = docs[dense[docs] >= cutoff(theta)]
-        total, found = exact_scores(spans, order, docs, live.norm)
-        return Candidates(docs, total, found)
+        """Score every posting at once from cached saturations (``qa.densetop``)."""
+        sats = [self._saturations(s, live, span, t) if t >= 0 else None
+                for span, t in zip(spans, local, strict=True)]
+        tokens = [i for i in order if local[i] >= 0]
+        return dense_top(spans, tokens, sats, live.segment.size, live.local_mask(allowed),
+                         _ranker(live, k, groups), theta)
 
     def _saturations(self, s: int, live: LiveSegment, span: TermSpan, local: int) -> FloatArray:
         """Return every posting's saturation for one term, cached with the impact prefixes."""
         def build(_: int) -> Impact:
             sats = tf_saturation(span.tfs.astype(np.float64), live.norm[span.docs])
             return Impact(span.docs, sats, 0.0)  # the whole list, in posting order
-        return self.impacts.get(("all", s, local), len(span.docs), build).sats
+        return self.saturations.get((s, local), len(span.docs), build).sats
 
     def _impacts(self, s: int, live: LiveSegment, spans: list[TermSpan],
                  local: list[int]) -> Callable[[int], Impact]:

@@ -15,7 +15,7 @@ by term in query order as ``PassageIndex.scores`` adds them. The ranking is unch
 (``tests/test_topk_oracle.py`` guards it against rank-bm25); a query reads a few thousand
 postings instead of every posting of its common terms. When prefixes are too short to get B
 below θ, or a plan would read more than 1/DENSE_SHARE of the query's postings, the caller scores
-every posting at once instead (``SegmentIndex._dense``: a bincount over cached saturations).
+every posting at once instead (``qa.densetop``: a bincount over cached saturations).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .index import FloatArray, tf_saturation
-from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, locate
 
 # The first prefix per term; each further round reads at most PREFIX_GROWTH times more.
 PREFIX_START = 64
@@ -42,11 +42,13 @@ PREFIX_MAX = 16384
 PREFIX_SHARE = 8
 # Give up on prefixes (the caller scores every posting) once a plan would read more than
 # 1/DENSE_SHARE of the query's postings: merging prefixes costs a sort, scoring a scatter-add.
-DENSE_SHARE = 8
+DENSE_SHARE = 12
 # The rarest term's list is intersected with the next one's for a better θ (up to this length)
 # when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
 SEED_WHEN = 4096
+# Past size/DENSE_UNION entries, prefixes are merged by marking a segment-long array, not sorting.
+DENSE_UNION = 16
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
 # each (int32 passage + float64 saturation), i.e. ≤ 48 MiB per open index whatever its size.
 CACHE_ENTRIES = 1 << 22
@@ -212,7 +214,7 @@ def threshold_top(
     seeded = False
     while True:
         beyond = [s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)]
-        union, seen, upper = _union(heads, scales, depth, beyond, keep)
+        union, seen, upper = _union(heads, scales, depth, beyond, keep, len(norm))
         whole = all(m.rest == 0.0 and d == len(m.docs) for m, d in zip(heads, depth, strict=True))
         if not whole and sum(beyond) >= cutoff(theta):
             # Passages seen in many prefixes are the likely winners: scoring them raises θ.
@@ -265,7 +267,7 @@ def seed_theta(
              None)
     if a is None or c is None or len(a.docs) > SEED_MAX:
         return -np.inf
-    at = np.minimum(np.searchsorted(c.docs, a.docs), len(c.docs) - 1)
+    at = locate(c.docs, a.docs)
     both = (c.docs[at] == a.docs) & keep(a.docs)
     docs = a.docs[both]
     if len(docs) > batch:
@@ -279,14 +281,14 @@ def seed_theta(
 
 def _union(
     heads: Sequence[Impact], scales: Sequence[float], depth: Sequence[int],
-    beyond: Sequence[float], keep: Callable[[Ints], BoolArray],
+    beyond: Sequence[float], keep: Callable[[Ints], BoolArray], size: int,
 ) -> tuple[Ints, FloatArray, FloatArray]:
     """Return the prefixes' union (kept passages only, ascending), what each gets from the
     prefixes it is in, and its bound (NRA): that plus the largest saturation left outside
     (scaled) for every other term."""
     docs = np.concatenate([m.docs[:d] for m, d in zip(heads, depth, strict=True)])
     gets = np.concatenate([s * m.sats[:d] for s, m, d in zip(scales, heads, depth, strict=True)])
-    union, where = np.unique(docs, return_inverse=True)
+    union, where = distinct(docs, size)
     seen = np.bincount(where, weights=gets, minlength=len(union)).astype(np.float64)
     # A term's prefix replaces its bound by what the passage gets from it.
     replaced = np.bincount(where, weights=np.repeat(beyond, depth), minlength=len(union))
@@ -294,6 +296,22 @@ def _union(
     ok = keep(union)
     kept: Ints = union[ok]
     return kept, seen[ok], upper[ok]
+
+
+def distinct(docs: Ints, size: int) -> tuple[Ints, Ints]:
+    """Return the distinct passages (ascending) and each entry's place among them.
+
+    As ``np.unique(docs, return_inverse=True)``; when the entries are many next to the
+    segment's ``size``, marking them in a segment-long array beats sorting them.
+    """
+    if len(docs) * DENSE_UNION < size or not DENSE_UNION:
+        return np.unique(docs, return_inverse=True)
+    marked = np.zeros(size, dtype=np.bool_)
+    marked[docs] = True
+    union = np.flatnonzero(marked)
+    place = np.empty(size, dtype=np.int32)
+    place[union] = np.arange(len(union), dtype=np.int32)
+    return union, place[docs]
 
 
 def _bounded(
@@ -311,8 +329,7 @@ def _bounded(
     for span, scale, beyond in sorted(lookups, key=lambda x: -x[2]):
         if beyond <= 0.0 or not len(alive):
             continue
-        at = np.searchsorted(span.docs, docs[alive])
-        np.minimum(at, len(span.docs) - 1, out=at)
+        at = locate(span.docs, docs[alive])
         value = scale * tf_saturation(span.tfs[at].astype(np.float64), norm[docs[alive]])
         value *= span.docs[at] == docs[alive]
         upper += np.minimum(value - beyond, 0.0)
