@@ -18,6 +18,9 @@ from .index import FloatArray
 from .prune import BoolArray, Ints, TermSpan, cutoff, holding
 from .topk import Candidates, Rank
 
+# θ is read off about this many passages of the rarest term (evenly spread), at most.
+RAREST_SAMPLE = 2048
+
 
 def scatter_scores(spans: Sequence[TermSpan], tokens: Sequence[int],
                    saturations: Sequence[FloatArray | None], size: int) -> FloatArray:
@@ -83,6 +86,8 @@ def _rarest_theta(spans: Sequence[TermSpan], tokens: Sequence[int], dense: Float
     docs: Ints = np.empty(0, np.int32)
     for i in by_df:  # the next rarest too while fewer than k passages show
         more = spans[i].docs if mask is None else spans[i].docs[mask[spans[i].docs]]
+        # Every few of a long list are enough for a θ; the scan of all scores does the rest.
+        more = more[:: max(1, len(more) // RAREST_SAMPLE)]
         docs = np.union1d(docs, more) if len(docs) else more
         theta = rank(docs, dense[docs])
         if theta > -np.inf:

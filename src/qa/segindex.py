@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -209,7 +210,8 @@ class SegmentIndex:
             holds = (np.stack(found.found, axis=1) if found.found
                      else np.zeros((len(found.docs), 0), np.bool_))
             parts.append((live.engine_positions(found.docs), found.total, holds))
-            theta = _merged_threshold(parts, k, groups)
+            if s + 1 < len(self.live):  # the next segment starts from the θ reached so far
+                theta = _merged_threshold(parts, k, groups)
         if not parts:
             return np.empty(0, np.int64), np.empty(0), np.zeros((0, len(terms)), bool), terms
         pos = np.concatenate([p[0] for p in parts])
@@ -329,6 +331,6 @@ def _merged_threshold(
 
 def _ranked(terms: list[str], pos: PosArray, total: FloatArray, holds: BoolArray,
             picks: npt.NDArray[np.intp]) -> list[Ranked]:
-    return [Ranked(int(pos[i]), float(total[i]),
-                   tuple(t for t, h in zip(terms, holds[i].tolist(), strict=True) if h))
-            for i in picks.tolist()]
+    # One conversion per array, not per row: this runs on every query.
+    return [Ranked(p, score, tuple(compress(terms, row))) for p, score, row in zip(
+        pos[picks].tolist(), total[picks].tolist(), holds[picks].tolist(), strict=True)]
