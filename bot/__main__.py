@@ -7,6 +7,7 @@ import logging
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Mapping
 
 from telegram import Bot
@@ -54,8 +55,15 @@ def load_engine(settings: Settings) -> QAEngine:
         index_dir=default_index_dir(folder),
     )
     engine.segmenter.initialize()
-    engine.background.load()  # the first user should not wait for the word-weight dictionary
     return engine
+
+
+def warm_up(engine: QAEngine) -> threading.Thread:
+    """Read the word-weight dictionary in a thread while polling starts (≈0.1 s), so the first
+    question rarely waits for it and start-up does not wait at all."""
+    thread = threading.Thread(target=engine.background.load, name="qa-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 async def preflight(settings: Settings) -> tuple[str, int] | None:
@@ -112,6 +120,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
         print(message, file=sys.stderr)
         return code
     logger.info("Loaded %d reports, %d passages", len(engine.reports), len(engine.passages))
+    warm_up(engine)
     store = Store(settings.db_path)
     application = build_application(settings, engine, store,
                                      polling=not settings.webhook_url)

@@ -2,13 +2,20 @@
 
 rjieba cuts as jieba does once both hold the same words with the same frequencies; what it does
 differently is what ``add_word`` does without a frequency, so the frequencies are worked out
-here, from jieba's dictionary file (``qa.jiebadict``), and kept in a start-up cache.
+here, from jieba's dictionary file (``qa.jiebadict``), and kept in a start-up cache. For the
+shipped lexicon they also ship, worked out in advance (``data/lexicon_freqs.json``, written by
+``tools/lexicon_freqs.py`` and checked against this code by the tests): a first start with
+nothing cached reads no dictionary file for them (≈0.15 s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 import rjieba
 
@@ -23,12 +30,37 @@ def build_tokenizer(lexicon: Iterable[str], normalize: Callable[[str], str],
     The words and frequencies added come from the start-up cache when one is kept; ``key``
     must name everything they depend on (``Segmenter.version``).
     """
+    lines = tuple(lexicon)
     builder = LexiconBuilder(normalize, tokenizer)
-    added = cached_json("lexicon", key, lambda: builder.build(lexicon), _is_word_list)
-    if not builder.built:  # from the cache: add them now, in the same order
+    added = shipped_words(lines) or cached_json("lexicon", key, lambda: builder.build(lines),
+                                                _is_word_list)
+    if not builder.built:  # from the shipped list or the cache: add them now, in the same order
         for word, freq in added:
             tokenizer.add_word(word, freq, None)
     return tokenizer
+
+
+SHIPPED = Path(__file__).parent / "data" / "lexicon_freqs.json"
+
+
+def lexicon_digest(lines: Sequence[str]) -> str:
+    """Return what the shipped word list is keyed by: the lexicon lines and jieba's dictionary
+    (its size: jieba is pinned, so its dict.txt is one file)."""
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8"))
+    digest.update(str(dictionary_path().stat().st_size).encode())
+    return digest.hexdigest()
+
+
+def shipped_words(lines: Sequence[str]) -> list[tuple[str, int]] | None:
+    """Return the shipped words and frequencies if they were worked out for these lines."""
+    try:
+        shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(shipped, dict) or shipped.get("digest") != lexicon_digest(lines):
+        return None
+    words: Any = shipped.get("words")
+    return [(word, freq) for word, freq in words] if _is_word_list(words) else None
 
 
 def _is_word_list(value: object) -> bool:
