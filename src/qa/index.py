@@ -8,6 +8,7 @@ maps them back to passages (the bm25s habit).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, overload
@@ -60,6 +61,46 @@ def top_k_order(scores: FloatArray, k: int) -> npt.NDArray[np.intp]:
     return keep[np.lexsort((keep, -scores[keep]))][:k]
 
 
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """A token table's postings in CSR form, terms in vocabulary order (absent ones left out)."""
+
+    present: npt.NDArray[np.intp]  # table vocabulary id of each posting list's term
+    indptr: OffsetArray
+    doc_ids: IntArray
+    tfs: npt.NDArray[np.float32]
+
+
+def table_postings(table: TokenTable) -> Postings:
+    """Return the postings of a token table: sort (term, passage) keys and count runs.
+
+    Only what a posting list holds: a segment (``qa.segments``) needs no saturations, which
+    would add a third to a cold build's peak memory.
+    """
+    n = max(len(table), 1)
+    # term-major key: sorting it yields postings grouped by term, passages ascending.
+    key = table.ids.astype(np.int64)
+    key *= n
+    _add_passage_numbers(key, table.offsets)
+    key.sort()
+    # Run starts via a bool mask: np.diff(prepend=…) would copy the int64 key (peak RSS).
+    first = np.empty(len(key), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
+    tfs = np.diff(starts, append=len(key)).astype(np.float32)
+    key = key[starts]
+    del starts
+    terms, doc_ids = np.divmod(key, n)
+    del key
+    df = np.bincount(terms, minlength=len(table.vocab))
+    present = np.flatnonzero(df)
+    indptr = np.zeros(len(present) + 1, dtype=np.int64)
+    np.cumsum(df[present], out=indptr[1:])
+    return Postings(present, indptr, doc_ids.astype(np.int32), tfs)
+
+
 def _add_passage_numbers(key: npt.NDArray[np.int64], offsets: OffsetArray) -> None:
     """Add each token's passage number to ``key`` in place, a block of passages at a time.
 
@@ -93,13 +134,14 @@ class TokenTable(Sequence[list[str]]):
     def from_lists(cls, token_lists: Iterable[Sequence[str]]) -> TokenTable:
         """Intern token lists into a table; ids follow first occurrence."""
         ids: dict[str, int] = {}
-        flat: list[int] = []
+        # A typed array holds 4 bytes a token (a list: 8, and a copy to convert it).
+        flat = array("i")
         lengths: list[int] = [0]
         for tokens in token_lists:
             flat.extend([ids.setdefault(t, len(ids)) for t in tokens])
             lengths.append(len(tokens))
         offsets = np.cumsum(np.array(lengths, dtype=np.int64))
-        return cls(list(ids), np.array(flat, dtype=np.int32), offsets)
+        return cls(list(ids), np.frombuffer(flat, dtype=np.int32), offsets)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -183,34 +225,14 @@ class PassageIndex:
 
     @classmethod
     def from_table(cls, table: TokenTable) -> PassageIndex:
-        """Index a token table with numpy: sort (term, passage) keys and count runs."""
-        n = len(table)
+        """Index a token table with numpy: its postings (``table_postings``) plus scoring."""
+        post = table_postings(table)
         doc_len = table.lengths().astype(np.float64)
-        # term-major key: sorting it yields postings grouped by term, passages ascending.
-        key = table.ids.astype(np.int64)
-        key *= max(n, 1)
-        _add_passage_numbers(key, table.offsets)
-        key.sort()
-        # Run starts via a bool mask: np.diff(prepend=…) would copy the int64 key (peak RSS).
-        first = np.empty(len(key), dtype=np.bool_)
-        first[:1] = True
-        np.not_equal(key[1:], key[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        del first
-        tfs = np.diff(starts, append=len(key)).astype(np.float32)
-        key = key[starts]
-        terms = key // max(n, 1)
-        doc_ids = (key - terms * max(n, 1)).astype(np.int32)
-        del key
-        df = np.bincount(terms, minlength=len(table.vocab))
-        present = np.flatnonzero(df)
-        indptr = np.zeros(len(present) + 1, dtype=np.int64)
-        np.cumsum(df[present], out=indptr[1:])
-        vocabulary = {table.vocab[t]: i for i, t in enumerate(present.tolist())}
+        vocabulary = {table.vocab[t]: i for i, t in enumerate(post.present.tolist())}
         norm = length_norm(doc_len)
-        saturated = tf_saturation(tfs.astype(np.float64), norm[doc_ids])
-        idf = idf_okapi(df[present].astype(np.float64), n)
-        return cls(vocabulary, indptr, doc_ids, tfs, saturated, idf, norm, doc_len)
+        saturated = tf_saturation(post.tfs.astype(np.float64), norm[post.doc_ids])
+        idf = idf_okapi(np.diff(post.indptr).astype(np.float64), len(table))
+        return cls(vocabulary, post.indptr, post.doc_ids, post.tfs, saturated, idf, norm, doc_len)
 
     @property
     def size(self) -> int:

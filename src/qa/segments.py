@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .fsio import fsync_dir
-from .index import IntArray, OffsetArray, PassageIndex, TokenTable
+from .index import IntArray, OffsetArray, TokenTable, table_postings
 
 F32Array = npt.NDArray[np.float32]
 ARRAYS = ("indptr", "docs", "tfs", "lens", "maxtf", "minlen")
@@ -78,13 +78,14 @@ def build_segment(name: str, table: TokenTable, reports: tuple[SegmentReport, ..
     """Sort a token table into a segment (in memory); ``reports`` cover the table in order."""
     if sum(r.passages for r in reports) != len(table):
         raise SegmentError(f"segment {name}: reports cover a different number of passages")
-    index = PassageIndex.from_table(table)
+    post = table_postings(table)
     lens = table.lengths().astype(np.int32)
-    starts = index.indptr[:-1]
-    has = len(index.doc_ids) > 0
-    maxtf = np.maximum.reduceat(index.tfs, starts) if has else np.empty(0, np.float32)
-    minlen = np.minimum.reduceat(lens[index.doc_ids], starts) if has else np.empty(0, np.int32)
-    return Segment(name, list(index.vocabulary), index.indptr, index.doc_ids, index.tfs, lens,
+    starts = post.indptr[:-1]
+    has = len(post.doc_ids) > 0
+    maxtf = np.maximum.reduceat(post.tfs, starts) if has else np.empty(0, np.float32)
+    minlen = np.minimum.reduceat(lens[post.doc_ids], starts) if has else np.empty(0, np.int32)
+    terms = [table.vocab[t] for t in post.present.tolist()]
+    return Segment(name, terms, post.indptr, post.doc_ids, post.tfs, lens,
                    maxtf.astype(np.float32), minlen.astype(np.int32), reports)
 
 
