@@ -10,7 +10,7 @@ import pytest
 from test_cache import CountingSegmenter
 from test_reindex import NEW
 
-from qa import QAEngine, Segmenter
+from qa import QAEngine, Segmenter, diskindex
 from qa.diskindex import MANIFEST, read_manifest
 from qa.ingest import parse_report
 from qa.reindex import engine_with, reload_engine
@@ -121,3 +121,44 @@ def test_many_live_additions_compact_into_one_segment(corpus_dir: Path, tmp_path
     assert len([p for p in where.iterdir() if p.is_dir()]) <= 8
     full = QAEngine(engine.reports, segmenter)
     assert answers(engine) == answers(full)
+
+
+def test_a_cold_build_writes_batches_and_keeps_them_if_stopped(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seg, where = CountingSegmenter(), tmp_path / "index"
+    plain = QAEngine.from_directory(corpus_dir, segmenter=seg)
+    sizes = {r.report_id: len(r.passages) for r in plain.reports}
+    monkeypatch.setattr(diskindex, "BATCH_PASSAGES", 1)  # one report per batch
+    broken = CountingSegmenter()
+    original = broken.tokens
+
+    def stop_in_the_last_batch(text: str) -> list[str]:
+        if broken.calls >= len(plain.passages) - sizes[plain.reports[-1].report_id]:
+            raise KeyboardInterrupt  # the machine stops mid-build
+        return original(text)
+
+    monkeypatch.setattr(broken, "tokens", stop_in_the_last_batch)
+    with pytest.raises(KeyboardInterrupt):
+        QAEngine.from_directory(corpus_dir, segmenter=broken, index_dir=where)
+    kept = read_manifest(where, seg.version)
+    assert [len(e.reports) for e in kept] == [1] * (len(plain.reports) - 1)
+    engine = build(corpus_dir, where, seg)
+    assert seg.calls == sizes[plain.reports[-1].report_id]  # only the report not yet written
+    assert len(engine.index.live) == len(plain.reports)
+    assert answers(engine) == answers(plain)
+    query = list(plain.index.vocabulary)[:50]
+    assert np.array_equal(engine.index.scores(query), plain.index.scores(query))
+
+
+def test_batches_split_by_passages_within_the_free_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wanted = [(f"r{i}", "k", n) for i, n in enumerate([5, 5, 5, 5, 80])]
+    everything = [0, 1, 2, 3, 4]
+    assert diskindex._batches(everything, wanted, 8) == [everything]
+    monkeypatch.setattr(diskindex, "BATCH_PASSAGES", 20)
+    assert diskindex._batches(everything, wanted, 8) == [[0, 1, 2, 3], [4]]
+    assert diskindex._batches(everything, wanted, 1) == [everything]
+    assert diskindex._batches(everything, wanted, 0) == [everything]
+    assert diskindex._batches([], wanted, 8) == []

@@ -1,8 +1,10 @@
 """The on-disk segment store: a manifest plus segment folders, opened by memory-mapping.
 
 ``open_index`` serves a list of reports (id, key, passage count, in engine order): reports whose
-key is in a live segment are reused as they are; the rest are tokenised into one new segment;
-reports gone or changed become dead in their old segment. ``add_reports`` does the same for a
+key is in a live segment are reused as they are; the rest are tokenised into new segments, one
+per batch of ``BATCH_PASSAGES`` or more passages (a cold build's memory follows the batch, and a
+build that stops half-way keeps the batches it wrote); reports gone or changed become dead in
+their old segment. ``add_reports`` does the same for a
 live re-index. Every change is written (segment, then manifest) under a lock in the folder, and
 re-applied to the manifest as found on disk, so two processes sharing the folder never lose a
 segment. When dead passages or segments pile up, everything live is compacted into one segment.
@@ -44,6 +46,9 @@ LOCK = ".lock"
 # Compact when more segments than this are live, or this share of stored passages is dead.
 MAX_SEGMENTS = 8
 MAX_DEAD_SHARE = 0.3
+# Reports to tokenise are written in batches of at least this many passages, as many batches as
+# free segment places allow: 10⁶ passages peak at ≈ 3 GB in one batch.
+BATCH_PASSAGES = 500_000
 
 Wanted = tuple[str, str, int]  # report id, key (digest of its indexed texts), passages
 Tokenize = Callable[[Sequence[int]], TokenTable]  # positions in ``wanted`` -> their tokens
@@ -100,12 +105,36 @@ def open_index(folder: Path, wanted: Sequence[Wanted], tokenize: Tokenize,
             if r.report_id not in e.dead}
     missing = [i for i, (rid, key, n) in enumerate(wanted) if live.get(rid) != (key, n)]
     keep = {w[0] for i, w in enumerate(wanted) if live.get(w[0]) == (w[1], w[2])}
+    order = [w[0] for w in wanted]
     if not missing and keep == set(live) and not _needs_compaction(entries):
-        return _assemble(folder, entries, segments, [w[0] for w in wanted])
-    added = [SegmentReport(*wanted[i]) for i in missing]
-    table = tokenize(missing) if missing else None
-    return _commit(folder, version, entries, segments, keep, added, table,
-                   [w[0] for w in wanted])
+        return _assemble(folder, entries, segments, order)
+    pairs = list(zip(entries, segments, strict=True))
+    if not missing:
+        pairs = _write(folder, version, pairs, keep, [], None, order)
+    written: set[str] = set()
+    places = MAX_SEGMENTS - sum(1 for e in entries if any(
+        r.report_id in keep and r.report_id not in e.dead for r in e.reports))
+    for batch in _batches(missing, wanted, places):
+        table = tokenize(batch)
+        written |= {wanted[i][0] for i in batch}
+        # Until the last batch, only what is written so far is served (and compacted).
+        served = [rid for rid in order if rid in keep or rid in written]
+        pairs = _write(folder, version, pairs, keep, [SegmentReport(*wanted[i]) for i in batch],
+                       table, served, fresh={e.name for e, _ in pairs[len(entries):]})
+    return _assemble(folder, [e for e, _ in pairs], [s for _, s in pairs], order)
+
+
+def _batches(missing: list[int], wanted: Sequence[Wanted], places: int) -> list[list[int]]:
+    """Split the reports to tokenise into runs of about equal passages, at least
+    ``BATCH_PASSAGES`` each and at most ``places`` runs (never fewer than one)."""
+    total = sum(wanted[i][2] for i in missing)
+    count = max(1, min(places, -(-total // BATCH_PASSAGES)))
+    batches: list[list[int]] = [[] for _ in range(count)]
+    done = 0
+    for i in missing:
+        batches[min(count - 1, done * count // max(total, 1))].append(i)
+        done += wanted[i][2]
+    return [b for b in batches if b]
 
 
 def add_reports(index: SegmentIndex, version: str, added: Sequence[SegmentReport],
@@ -119,13 +148,15 @@ def add_reports(index: SegmentIndex, version: str, added: Sequence[SegmentReport
     keep = set(order) - {r.report_id for r in added}
     if index.folder is None:
         return _in_memory(entries, segments, keep, added, table, list(order))
-    return _commit(index.folder, version, entries, segments, keep, added, table, list(order))
+    pairs = _write(index.folder, version, list(zip(entries, segments, strict=True)), keep,
+                   added, table, list(order))
+    return _assemble(index.folder, [e for e, _ in pairs], [s for _, s in pairs], list(order))
 
 
 def _in_memory(entries: list[Entry], segments: list[Segment], keep: set[str],
                added: Sequence[SegmentReport], table: TokenTable | None,
                order: list[str]) -> SegmentIndex:
-    """Return the in-memory equivalent of ``_commit`` (no files, no compaction)."""
+    """Return the in-memory equivalent of ``_write`` (no files, no compaction)."""
     placed = [(s, e.dead | {r.report_id for r in e.reports if r.report_id not in keep})
               for e, s in zip(entries, segments, strict=True)]
     if table is not None and added:
@@ -133,14 +164,18 @@ def _in_memory(entries: list[Entry], segments: list[Segment], keep: set[str],
     return SegmentIndex.assemble(placed, order)
 
 
-def _commit(folder: Path, version: str, entries: list[Entry], segments: list[Segment],
-            keep: set[str], added: Sequence[SegmentReport], table: TokenTable | None,
-            order: list[str]) -> SegmentIndex:
-    """Write the new segment and the manifest (dead reports marked), compacting if due."""
+def _write(folder: Path, version: str, current: list[tuple[Entry, Segment]], keep: set[str],
+           added: Sequence[SegmentReport], table: TokenTable | None, order: list[str],
+           fresh: set[str] | frozenset[str] = frozenset()) -> list[tuple[Entry, Segment]]:
+    """Write the new segment and the manifest (dead reports marked), compacting if due;
+    return the segments now listed for this index. ``keep`` says which reports of the
+    earlier segments stay live; the ``fresh`` ones (written by this build) stay whole."""
+    entries, segments = [e for e, _ in current], [s for _, s in current]
     folder.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(folder / LOCK):
         on_disk = {e.name: e for e in read_manifest(folder, version)}
-        mine = [_marked(on_disk.get(e.name, e), keep) for e in entries]
+        mine = [on_disk.get(e.name, e) if e.name in fresh else _marked(on_disk.get(e.name, e), keep)
+                for e in entries]
         pairs = [(e, s) for e, s in zip(mine, segments, strict=True) if _has_live(e)]
         if table is not None and added:
             segment = build_segment(_new_name(), table, tuple(added))
@@ -156,7 +191,7 @@ def _commit(folder: Path, version: str, entries: list[Entry], segments: list[Seg
                   if _has_live(e)]
         write_manifest(folder, version, [e for e, _ in pairs] + others)
         _drop_unlisted(folder, names | {e.name for e in others})
-    return _assemble(folder, [e for e, _ in pairs], [s for _, s in pairs], order)
+    return pairs
 
 
 def _marked(entry: Entry, keep: set[str]) -> Entry:
