@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import jieba
@@ -52,6 +53,17 @@ def segmenter() -> Segmenter:
     seg = Segmenter()
     seg.initialize()
     return seg
+
+
+@pytest.fixture
+def seed_dir(tmp_path: Path) -> Path:
+    """A copy of the seeds (reports and manifest) that a test may change."""
+    target = tmp_path / "reports"
+    target.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, target / path.name)
+    shutil.copy(SEEDS / "reports.toml", target / "reports.toml")
+    return target
 
 
 @pytest.fixture

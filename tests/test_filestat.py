@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,6 @@ from qa import filestat, load_reports, parsecache
 from qa.filestat import FileDigests
 from qa.indextext import segment_key
 from qa.models import Deferred, Passage, Report, Section
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the seeds (reports and manifest) that a test may change."""
-    target = tmp_path / "reports"
-    target.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, target / path.name)
-    shutil.copy(SEEDS / "reports.toml", target / "reports.toml")
-    return target
 
 
 @pytest.fixture
@@ -60,53 +46,53 @@ def _rewrite_keeping_size_and_mtime(path: Path, data: bytes) -> None:
     assert path.stat().st_size == before.st_size
 
 
-def test_a_warm_load_reads_no_unchanged_file(folder: Path, tmp_path: Path, trusting: None,
+def test_a_warm_load_reads_no_unchanged_file(seed_dir: Path, tmp_path: Path, trusting: None,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "parsed.reports"
-    parsed = load_reports(folder).reports
-    load_reports(folder, cache)
+    parsed = load_reports(seed_dir).reports
+    load_reports(seed_dir, cache)
     reads = _reads(monkeypatch)
-    assert load_reports(folder, cache).reports == parsed
+    assert load_reports(seed_dir, cache).reports == parsed
     assert reads == []
 
 
 def test_a_rewrite_with_size_and_mtime_restored_is_still_seen(
-    folder: Path, tmp_path: Path, trusting: None
+    seed_dir: Path, tmp_path: Path, trusting: None
 ) -> None:
     # What this relies on: any write moves ctime, which os.utime cannot set back.
     cache = tmp_path / "parsed.reports"
-    first = sorted(folder.glob("*.txt"))[0]
-    old = next(r for r in load_reports(folder, cache).reports if r.report_id == first.stem)
+    first = sorted(seed_dir.glob("*.txt"))[0]
+    old = next(r for r in load_reports(seed_dir, cache).reports if r.report_id == first.stem)
     text = first.read_text(encoding="utf-8")
     at = text.rfind("党")  # in the body: the first line's title comes from the manifest
     changed = text[:at] + "们" + text[at + 1:]
     assert len(changed.encode()) == len(text.encode())
     _rewrite_keeping_size_and_mtime(first, changed.encode())
-    report = next(r for r in load_reports(folder, cache).reports if r.report_id == first.stem)
+    report = next(r for r in load_reports(seed_dir, cache).reports if r.report_id == first.stem)
     assert report != old
-    assert report == next(r for r in load_reports(folder).reports if r.report_id == first.stem)
+    assert report == next(r for r in load_reports(seed_dir).reports if r.report_id == first.stem)
 
 
-def test_recently_changed_files_are_not_trusted(folder: Path, tmp_path: Path,
+def test_recently_changed_files_are_not_trusted(seed_dir: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(filestat, "RACY_NS", 10**18)  # every change counts as recent
     cache = tmp_path / "parsed.reports"
-    load_reports(folder, cache)  # none remembered: a second write could share their stat
+    load_reports(seed_dir, cache)  # none remembered: a second write could share their stat
     reads = _reads(monkeypatch)
-    load_reports(folder, cache)
-    assert len(reads) == len(list(folder.glob("*.txt")))
+    load_reports(seed_dir, cache)
+    assert len(reads) == len(list(seed_dir.glob("*.txt")))
 
 
-def test_a_damaged_digest_file_only_means_reading_again(folder: Path, tmp_path: Path,
+def test_a_damaged_digest_file_only_means_reading_again(seed_dir: Path, tmp_path: Path,
                                                         trusting: None) -> None:
     cache = tmp_path / "parsed.reports"
-    load_reports(folder, cache)
+    load_reports(seed_dir, cache)
     digests = cache.with_suffix(".files")
     assert digests.is_file()
     for damage in (b"\x00", b"{}", b'{"format": 1, "files": {"a.txt": [1]}}', b"[]"):
         digests.write_bytes(damage)
-        assert FileDigests(digests).known("a.txt", (folder / "reports.toml").stat()) is None
-        assert load_reports(folder, cache).reports == load_reports(folder).reports
+        assert FileDigests(digests).known("a.txt", (seed_dir / "reports.toml").stat()) is None
+        assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
 
 
 class _Unreadable:
@@ -123,32 +109,32 @@ class _Unreadable:
 
 
 def test_segment_keys_come_from_stored_digests_without_reading_texts(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     version = CountingSegmenter().version
     deferred = Report("r", "t", None, Deferred(_Unreadable(), 0, "ww"), digest="abc")
     assert segment_key(deferred, version) != segment_key(
         Report("r", "t", None, deferred.body, digest="abd"), version)
     cache = tmp_path / "parsed.reports"
-    fresh = {r.report_id: segment_key(r, version) for r in load_reports(folder).reports}
-    loaded = {r.report_id: r for r in load_reports(folder, cache).reports}
-    warm = {r.report_id: r for r in load_reports(folder, cache).reports}
+    fresh = {r.report_id: segment_key(r, version) for r in load_reports(seed_dir).reports}
+    loaded = {r.report_id: r for r in load_reports(seed_dir, cache).reports}
+    warm = {r.report_id: r for r in load_reports(seed_dir, cache).reports}
     # The stored digest is the texts' own: same keys as hashing the freshly parsed texts.
     assert {rid: segment_key(r, version) for rid, r in warm.items()} == fresh
-    first, second = sorted(folder.glob("*.txt"))[:2]
+    first, second = sorted(seed_dir.glob("*.txt"))[:2]
     first.write_text(first.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
-    manifest = (folder / "reports.toml").read_text(encoding="utf-8")
+    manifest = (seed_dir / "reports.toml").read_text(encoding="utf-8")
     unit = f'unit = "{loaded[second.stem].unit}"'
     assert manifest.count(unit) == 1
-    (folder / "reports.toml").write_text(manifest.replace(unit, 'unit = "改过的单位"'),
+    (seed_dir / "reports.toml").write_text(manifest.replace(unit, 'unit = "改过的单位"'),
                                          encoding="utf-8")
-    after = {r.report_id: segment_key(r, version) for r in load_reports(folder, cache).reports}
+    after = {r.report_id: segment_key(r, version) for r in load_reports(seed_dir, cache).reports}
     # An edited report is re-tokenised; new metadata is not indexed text, so it is not.
     assert {rid for rid in fresh if fresh[rid] != after[rid]} == {first.stem}
     other = CountingSegmenter(lexicon=("新词语",)).version
-    reports = load_reports(folder, cache).reports
+    reports = load_reports(seed_dir, cache).reports
     assert all(segment_key(r, other) != after[r.report_id] for r in reports)
     # A parser change re-parses every file but keys unchanged texts as before.
     monkeypatch.setattr(parsecache, "parser_version", lambda: "another parser")
-    reparsed = load_reports(folder, cache).reports
+    reparsed = load_reports(seed_dir, cache).reports
     assert {r.report_id: segment_key(r, version) for r in reparsed} == after
