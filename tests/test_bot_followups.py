@@ -23,12 +23,8 @@ def plain(html: str) -> str:
 
 async def test_a_plain_follow_up_re_asks_the_last_question_for_another_report(
         fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "今年发展了多少党员")
-    await fake_tg.wait_for(mark, "sendMessage")
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "那003呢")
-    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    await fake_tg.say(private_chat(ALICE), ALICE, "今年发展了多少党员")
+    (call,), _ = await fake_tg.say(private_chat(ALICE), ALICE, "那003呢")
     text = plain(call.params["text"])
     assert "87名" in text and "没找到" not in text
     assert fake_tg.rejected == []
@@ -36,44 +32,32 @@ async def test_a_plain_follow_up_re_asks_the_last_question_for_another_report(
 
 async def test_a_reply_to_an_answer_follows_that_answer(
         fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(GROUP, BOB, "/ask 双报到报到率是多少")
-    (first,) = await fake_tg.wait_for(mark, "sendMessage")
+    (first,), _ = await fake_tg.say(GROUP, BOB, "/ask 双报到报到率是多少")
     bot_message = fake_tg.messages[(GROUP["id"], first.result["message_id"])]
-    mark = fake_tg.mark()
     # another member asks in between: the reply still follows the answer it replies to
-    fake_tg.send_text(GROUP, ALICE, "/ask 党费收缴")
-    await fake_tg.wait_for(mark, "sendMessage")
-    mark = fake_tg.mark()
-    fake_tg.send_text(GROUP, BOB, "具体怎么做的", reply_to=bot_message)
-    (second,) = await fake_tg.wait_for(mark, "sendMessage")
+    await fake_tg.say(GROUP, ALICE, "/ask 党费收缴")
+    (second,), _ = await fake_tg.say(GROUP, BOB, "具体怎么做的", reply_to=bot_message)
     text = plain(second.params["text"])
     assert "报到率" in text and "没找到" not in text
 
 
 async def test_thanks_gets_a_short_reply_without_buttons(
         fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "谢谢！👍")
-    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    (call,), _ = await fake_tg.say(private_chat(ALICE), ALICE, "谢谢！👍")
     assert call.params["text"] == "不客气！还有问题随时问我。"
     assert "reply_markup" not in call.params and fake_tg.rejected == []
 
 
 async def test_a_figure_answer_leads_with_the_fact(fake_tg: FakeTelegram, bot_app: BotApp
                                                    ) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "麻烦问下，哪个单位发展党员最多？")
-    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    (call,), _ = await fake_tg.say(private_chat(ALICE), ALICE, "麻烦问下，哪个单位发展党员最多？")
     first_lines = plain(call.params["text"]).split("\n")[:2]
     assert first_lines[1].startswith("💡 县直机关工委（003）最多：87名")
 
 
 async def test_problems_overview_shows_every_report_in_one_message(
         fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "/problems")
-    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    (call,), _ = await fake_tg.say(private_chat(ALICE), ALICE, "/problems")
     text = plain(call.params["text"])
     assert "共 5 份报告" in text and "第 1/" not in text
     for unit in ("机关党委", "党组", "党委", "县直机关工委"):
@@ -101,12 +85,8 @@ async def test_the_conversation_survives_a_restart(tmp_path: Path) -> None:
 
 async def test_an_edited_follow_up_is_read_against_what_it_followed(
         fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "今年发展了多少党员")
-    await fake_tg.wait_for(mark, "sendMessage")
-    mark = fake_tg.mark()
-    follow = fake_tg.send_text(private_chat(ALICE), ALICE, "那001呢")
-    (first,) = await fake_tg.wait_for(mark, "sendMessage")
+    await fake_tg.say(private_chat(ALICE), ALICE, "今年发展了多少党员")
+    (first,), follow = await fake_tg.say(private_chat(ALICE), ALICE, "那001呢")
     assert "10名" in plain(first.params["text"])
     mark = fake_tg.mark()
     fake_tg.edit_text(follow, "那003呢")
@@ -114,9 +94,7 @@ async def test_an_edited_follow_up_is_read_against_what_it_followed(
     text = plain(edit.params["text"])
     assert "87名" in text and "没找到" not in text
     # The next follow-up reads against the edited question, not the original one.
-    mark = fake_tg.mark()
-    fake_tg.send_text(private_chat(ALICE), ALICE, "那000呢")
-    (after,) = await fake_tg.wait_for(mark, "sendMessage")
+    (after,), _ = await fake_tg.say(private_chat(ALICE), ALICE, "那000呢")
     assert "20人" in plain(after.params["text"]) and fake_tg.rejected == []
 
 

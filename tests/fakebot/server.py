@@ -140,6 +140,14 @@ class FakeTelegram(UpdateFactory, FileApi):
             got = [(c.method, c.params.get("text", "")[:40]) for c in self.since(mark)]
             raise AssertionError(f"no {methods} x{count} within {timeout}s; got {got}") from None
 
+    async def say(self, chat: dict[str, Any], sender: dict[str, Any], text: str,
+                  reply_to: dict[str, Any] | None = None) -> tuple[list[Call], dict[str, Any]]:
+        """A user sends a text; wait for the bot's first sendMessage after it. Return the
+        sendMessage calls seen then and the message the user sent."""
+        mark = self.mark()
+        sent = self.send_text(chat, sender, text, reply_to)
+        return await self.wait_for(mark, "sendMessage"), sent
+
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
