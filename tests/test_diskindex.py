@@ -149,6 +149,13 @@ def test_a_cold_build_writes_batches_and_keeps_them_if_stopped(
     assert answers(engine) == answers(plain)
     query = list(plain.index.vocabulary)[:50]
     assert np.array_equal(engine.index.scores(query), plain.index.scores(query))
+    # Every report changed: the old segments die, each new batch stays whole.
+    for path in sorted(corpus_dir.glob("*.txt")):
+        encoding = "gb18030" if path.name == "c_report.txt" else "utf-8"
+        path.write_bytes(path.read_bytes() + "\n四、其他\n补充说明党费收缴。\n".encode(encoding))
+    changed = build(corpus_dir, where, seg)
+    assert seg.calls == len(changed.passages)
+    assert answers(changed) == answers(QAEngine.from_directory(corpus_dir, segmenter=seg))
 
 
 def test_batches_split_by_passages_within_the_free_places(

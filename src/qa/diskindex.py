@@ -1,13 +1,13 @@
 """The on-disk segment store: a manifest plus segment folders, opened by memory-mapping.
 
 ``open_index`` serves a list of reports (id, key, passage count, in engine order): reports whose
-key is in a live segment are reused as they are; the rest are tokenised into new segments, one
-per batch of ``BATCH_PASSAGES`` or more passages (a cold build's memory follows the batch, and a
-build that stops half-way keeps the batches it wrote); reports gone or changed become dead in
-their old segment. ``add_reports`` does the same for a
-live re-index. Every change is written (segment, then manifest) under a lock in the folder, and
-re-applied to the manifest as found on disk, so two processes sharing the folder never lose a
-segment. When dead passages or segments pile up, everything live is compacted into one segment.
+key is in a live segment are reused as they are; the rest are tokenised into new segments, one per
+batch of ``BATCH_PASSAGES`` or more passages (a cold build's memory follows the batch, and a build
+that stops half-way keeps the batches it wrote); reports gone or changed become dead in their old
+segment. ``add_reports`` does the same for a live re-index. Every change is written (segment, then
+manifest) under a lock in the folder, and re-applied to the manifest as found on disk, so two
+processes sharing the folder never lose a segment. When dead passages or segments pile up,
+everything live is compacted into one segment.
 A missing, stale or damaged store is rebuilt, never fatal.
 """
 
@@ -113,6 +113,7 @@ def open_index(folder: Path, wanted: Sequence[Wanted], tokenize: Tokenize,
     pairs = list(zip(entries, segments, strict=True))
     if not missing:
         pairs = _write(folder, version, pairs, keep, [], None, order)
+    earlier = {e.name for e in entries}
     written: set[str] = set()
     places = MAX_SEGMENTS - sum(1 for e in entries if any(
         r.report_id in keep and r.report_id not in e.dead for r in e.reports))
@@ -122,7 +123,7 @@ def open_index(folder: Path, wanted: Sequence[Wanted], tokenize: Tokenize,
         # Until the last batch, only what is written so far is served (and compacted).
         served = [rid for rid in order if rid in keep or rid in written]
         pairs = _write(folder, version, pairs, keep, [SegmentReport(*wanted[i]) for i in batch],
-                       table, served, fresh={e.name for e, _ in pairs[len(entries):]})
+                       table, served, fresh={e.name for e, _ in pairs} - earlier)
     return _assemble(folder, [e for e, _ in pairs], [s for _, s in pairs], order)
 
 
@@ -176,8 +177,8 @@ def _write(folder: Path, version: str, current: list[tuple[Entry, Segment]], kee
     folder.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(folder / LOCK):
         on_disk = {e.name: e for e in read_manifest(folder, version)}
-        mine = [on_disk.get(e.name, e) if e.name in fresh else _marked(on_disk.get(e.name, e), keep)
-                for e in entries]
+        found = [on_disk.get(e.name, e) for e in entries]
+        mine = [e if e.name in fresh else _marked(e, keep) for e in found]
         pairs = [(e, s) for e, s in zip(mine, segments, strict=True) if _has_live(e)]
         if table is not None and added:
             segment = build_segment(_new_name(), table, tuple(added))
