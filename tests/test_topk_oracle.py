@@ -229,3 +229,12 @@ def test_seed_theta_is_reached_by_k_passages() -> None:
                                 lambda d, t: prune.kth_best(t, 10), 32)
         best = reference.search(query, 10)
         assert theta == -np.inf or (len(best) == 10 and theta <= best[-1].score)
+
+
+def test_distinct_marks_as_unique_sorts() -> None:
+    rng = np.random.default_rng(3)
+    for size, count in ((1000, 20), (1000, 900), (50, 400)):
+        docs = rng.integers(0, size, count).astype(np.int32)
+        union, place = topk.distinct(docs, size)
+        expected, inverse = np.unique(docs, return_inverse=True)
+        assert np.array_equal(union, expected) and np.array_equal(place, inverse)

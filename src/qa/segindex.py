@@ -230,9 +230,9 @@ class SegmentIndex:
         if mask is not None and np.count_nonzero(mask) <= FEW_ALLOWED:
             return _score_all(spans, order, np.flatnonzero(mask), live.norm)
         postings = sum(len(span.docs) for span in spans)
-        if postings + live.segment.size / 4 <= DENSE_FIRST:
-            pass  # few postings for the segment: one scatter-add beats rounds of pruning
-        elif all(span.weight >= 0 for span in spans):
+        # Few postings for the segment: one scatter-add beats rounds of pruning.
+        few = postings + live.segment.size / 4 <= DENSE_FIRST
+        if not few and all(span.weight >= 0 for span in spans):
             found, theta = threshold_top(
                 spans, order, live.norm, self._impacts(s, live, spans, local),
                 lambda docs: live.keep(docs, allowed), _ranker(live, k, groups), theta,
@@ -254,7 +254,7 @@ class SegmentIndex:
                          _ranker(live, k, groups), theta)
 
     def _saturations(self, s: int, live: LiveSegment, span: TermSpan, local: int) -> FloatArray:
-        """Return every posting's saturation for one term, cached with the impact prefixes."""
+        """Return every posting's saturation for one term, cached apart from the prefixes."""
         def build(_: int) -> Impact:
             sats = tf_saturation(span.tfs.astype(np.float64), live.norm[span.docs])
             return Impact(span.docs, sats, 0.0)  # the whole list, in posting order

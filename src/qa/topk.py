@@ -304,7 +304,7 @@ def distinct(docs: Ints, size: int) -> tuple[Ints, Ints]:
     As ``np.unique(docs, return_inverse=True)``; when the entries are many next to the
     segment's ``size``, marking them in a segment-long array beats sorting them.
     """
-    if len(docs) * DENSE_UNION < size or not DENSE_UNION:
+    if len(docs) * DENSE_UNION < size:
         return np.unique(docs, return_inverse=True)
     marked = np.zeros(size, dtype=np.bool_)
     marked[docs] = True
