@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, overload
+from typing import Any, NamedTuple, Protocol, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,8 @@ OffsetArray = npt.NDArray[np.int64]
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
+
+AnyInts = npt.NDArray[np.integer[Any]]  # passage numbers of any width
 
 
 def idf_okapi(df: FloatArray, n_docs: int, epsilon: float = EPSILON) -> FloatArray:
@@ -59,6 +61,17 @@ def top_k_order(scores: FloatArray, k: int) -> npt.NDArray[np.intp]:
     else:
         keep = np.arange(len(scores))
     return keep[np.lexsort((keep, -scores[keep]))][:k]
+
+
+def locate(postings: AnyInts, docs: AnyInts) -> npt.NDArray[np.intp]:
+    """Return where each passage is, or would go, in a term's sorted postings (clipped).
+
+    The passages are cast to the postings' width first: searchsorted otherwise casts the whole
+    postings list (an int32 list against int64 passages: 50 times slower on a long list).
+    """
+    at = np.searchsorted(postings, docs.astype(postings.dtype, copy=False))
+    np.minimum(at, len(postings) - 1, out=at)
+    return at
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +364,5 @@ class PassageIndex:
         ids = self.doc_ids[self._span(term)]
         if not len(ids):
             return np.zeros(len(positions), dtype=np.bool_)
-        at = np.searchsorted(ids, positions.astype(ids.dtype, copy=False))  # same width: fast
-        found: npt.NDArray[np.bool_] = ids[np.minimum(at, len(ids) - 1)] == positions
+        found: npt.NDArray[np.bool_] = ids[locate(ids, positions)] == positions
         return found

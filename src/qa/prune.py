@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .index import FloatArray, tf_saturation
+from .index import FloatArray, locate, tf_saturation
 
 BoolArray = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.integer[Any]]  # passage numbers, whatever their width
@@ -106,17 +106,6 @@ def holding(spans: Sequence[TermSpan], docs: Ints) -> list[BoolArray]:
     """Return, per span, which of the passages (ascending) hold its term."""
     return [span.docs[locate(span.docs, docs)] == docs if len(span.docs) and len(docs)
             else np.zeros(len(docs), dtype=np.bool_) for span in spans]
-
-
-def locate(postings: Ints, docs: Ints) -> npt.NDArray[np.intp]:
-    """Return where each passage is, or would go, in a term's sorted postings (clipped).
-
-    The passages are cast to the postings' width first: searchsorted otherwise casts the whole
-    postings list (an int32 list against int64 passages: 50 times slower on a long list).
-    """
-    at = np.searchsorted(postings, docs.astype(postings.dtype, copy=False))
-    np.minimum(at, len(postings) - 1, out=at)
-    return at
 
 
 def _dense_scores(

@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from .index import FloatArray, tf_saturation
-from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, locate
+from .index import FloatArray, locate, tf_saturation
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores
 
 # The first prefix per term; each further round reads at most PREFIX_GROWTH times more.
 PREFIX_START = 64
