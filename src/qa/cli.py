@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -213,12 +213,14 @@ HANDLERS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser from the shared command registry."""
+def build_parser(reports: Path = DEFAULT_REPORTS) -> argparse.ArgumentParser:
+    """Build the argument parser from the shared command registry (``reports``: the default
+    folder, which the front end reads from QA_REPORTS_DIR like the bot)."""
     parser = argparse.ArgumentParser(prog="qa", description="党建工作报告问答（离线命令行）")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--reports", type=Path, default=DEFAULT_REPORTS, help="报告目录（默认 seeds/）"
+        "--reports", type=Path, default=reports,
+        help=f"报告目录（默认取 QA_REPORTS_DIR，与机器人相同；现为 {reports}）",
     )
     common.add_argument("--json", action="store_true", help="输出 JSON")
     sub = parser.add_subparsers(dest="command", metavar="命令")
@@ -255,9 +257,14 @@ def _add_figure_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--chart", type=Path, help="另存柱状图 PNG 到此文件")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; library errors become one friendly line, never a traceback."""
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run the CLI; library errors become one friendly line, never a traceback.
+
+    ``env`` is the configuration the entry point read (environment over ``.env``, as the bot
+    reads it); this module never reads the environment itself.
+    """
+    configured = (env or {}).get("QA_REPORTS_DIR", "").strip()
+    parser = build_parser(Path(configured) if configured else DEFAULT_REPORTS)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

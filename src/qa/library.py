@@ -3,7 +3,12 @@
 Layout (all inside the folder it is given): ``<id>.txt`` the report as UTF-8 text,
 ``originals/<id>.<ext>`` the file as uploaded, ``reports.toml`` one entry per report (title,
 unit, year, plus ``added_by``/``added_at``/``file_name``/``original``/``passages`` for the
-audit), ``removed/`` whatever was removed or replaced (nothing is ever deleted).
+audit), ``removed/`` whatever was removed or replaced (nothing is ever deleted), ``audit.jsonl`` one
+line per add, replace and remove (qa/auditlog.py).
+
+A report's identity includes its content (qa/identity.py): a file whose bytes or text are
+already stored is refused with the id it duplicates, and nothing is ever replaced unless the
+caller names the id to replace.
 
 Every file is written whole and renamed into place after fsync (qa/fsio.py). The one rename
 that makes a report count is its ``.txt``: before it the new entry and original are
@@ -14,6 +19,7 @@ what a crash left half-done, always towards the state the last committing rename
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
 from collections.abc import Iterator
@@ -23,10 +29,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import auditlog
 from . import manifest as mf
-from .errors import LibraryWriteError, UnknownReportError
+from .errors import DuplicateReportError, LibraryWriteError, ReportReadError, UnknownReportError
 from .fsio import TMP_SUFFIX, exclusive_lock, move_durably, write_atomic
-from .ingest import MANIFEST_NAME, ReportMeta, read_report
+from .identity import file_digest, text_digest
+from .ingest import MANIFEST_NAME, ReportMeta, decode_bytes, read_report
 from .models import Report
 from .preview import Preview
 
@@ -48,6 +56,7 @@ class LibraryEntry:
     added_at: str = ""
     file_name: str = ""
     original: str = ""  # relative to the folder
+    sha256: str = ""  # of the file as uploaded ("" for hand-placed files)
 
 
 def _entry(report_id: str, fields: dict[str, Any]) -> LibraryEntry:
@@ -65,6 +74,7 @@ def _entry(report_id: str, fields: dict[str, Any]) -> LibraryEntry:
         text("added_at"),
         text("file_name"),
         text("original"),
+        text("sha256"),
     )
 
 
@@ -151,6 +161,7 @@ class Library:
         with self._locked():
             if replace and not self._txt(replace).is_file():
                 raise UnknownReportError(f"要替换的报告不存在：{replace}")
+            self.refuse_duplicate(preview)
             report_id = self._next_id(preview.source.text)
             suffix = Path(preview.source.name).suffix.lower() or f".{preview.source.fmt}"
             original = f"{ORIGINALS}/{report_id}{suffix}"
@@ -163,6 +174,8 @@ class Library:
                 "added_at": now_text(now),
                 "file_name": preview.source.name,
                 "original": original,
+                "sha256": file_digest(preview.source.data),
+                "text_sha256": text_digest(preview.source.text),
             }
             if replace:
                 fields["replaces"] = replace
@@ -173,7 +186,9 @@ class Library:
             write_atomic(self._txt(report_id), body.encode("utf-8"))  # the commit
             if replace:
                 self._retire(replace, added_by, f"被 {report_id} 替换", now)
-            return _entry(report_id, fields)
+            entry = _entry(report_id, fields)
+            self._log("replace" if replace else "add", entry, added_by, now, replace)
+            return entry
 
     def remove(self, report_id: str, removed_by: str, now: datetime | None = None) -> LibraryEntry:
         """Move a report's files into ``removed/`` and drop its manifest entry."""
@@ -181,8 +196,50 @@ class Library:
             if not self._txt(report_id).is_file():
                 raise UnknownReportError(f"没有这份报告：{report_id}")
             gone = _entry(report_id, self._manifest()[1].get(report_id, {}))
+            if not gone.sha256:  # a hand-placed file: the audit names its text instead
+                gone = dataclasses.replace(gone, sha256=file_digest(
+                    self._txt(report_id).read_bytes()))
             self._retire(report_id, removed_by, "删除", now)
+            self._log("remove", gone, removed_by, now)
             return gone
+
+    def log(self) -> tuple[auditlog.AuditRecord, ...]:
+        """Return the audit log, oldest first."""
+        return auditlog.read(self.folder)
+
+    def _log(self, action: str, entry: LibraryEntry, by: str, now: datetime | None,
+             replaced: str = "") -> None:
+        auditlog.append(self.folder, auditlog.AuditRecord(
+            action, entry.report_id, by, now_text(now), entry.file_name, entry.sha256,
+            entry.title, replaced))
+
+    def find_duplicate(self, preview: Preview) -> LibraryEntry | None:
+        """Return the stored report with the same bytes or the same text, if any."""
+        data, text = file_digest(preview.source.data), text_digest(preview.source.text)
+        table = self._manifest()[1]
+        for entry in self.entries():
+            fields = table.get(entry.report_id, {})
+            if data == fields.get("sha256") or text == self._text_digest(entry, fields):
+                return entry
+        return None
+
+    def _text_digest(self, entry: LibraryEntry, fields: dict[str, Any]) -> str:
+        stored = fields.get("text_sha256")
+        if isinstance(stored, str) and stored:
+            return stored
+        path = self._txt(entry.report_id)  # hand-placed or older entries: read the text
+        try:
+            return text_digest(decode_bytes(path.read_bytes(), path.name))
+        except (OSError, ReportReadError):
+            return ""
+
+    def refuse_duplicate(self, preview: Preview) -> None:
+        """Raise DuplicateReportError naming the stored copy if the upload is one."""
+        same = self.find_duplicate(preview)
+        if same is not None:
+            label = f"{same.report_id}《{same.title or same.report_id}》"
+            raise DuplicateReportError(
+                f"{preview.source.name}：与已收录的 {label} 内容相同，未重复收录", same.report_id)
 
     def recover(self) -> None:
         """Finish or undo whatever a crash left half-done; safe to run at any time."""
