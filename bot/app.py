@@ -32,6 +32,7 @@ from qa.store import Store
 from . import (
     admin,
     admin_files,
+    audit_bot,
     callbacks,
     digest,
     figures_bot,
@@ -89,6 +90,7 @@ COMMAND_HANDLERS.update({
     "add": uploads.add_command,
     "remove": admin_files.remove_command,
     "reload": admin_files.reload_command,
+    "log": audit_bot.log_command,  # issue 19
     "compare": figures_bot.compare_command,
     "figures": figures_bot.figures_command,
     "export": figures_bot.export_command,

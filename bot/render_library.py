@@ -58,6 +58,13 @@ def removal_keyboard(token: str) -> InlineKeyboardMarkup:
                        ("取消", callback_data("R", token, "no"))]])
 
 
+def render_duplicate(name: str, same: LibraryEntry) -> str:
+    """Say that an upload is already stored (same bytes or text), naming the stored copy."""
+    return (f"⚠️ 无法收录《{esc(clip(name, 60))}》：与已收录的 "
+            f"<code>{esc(short_id(same.report_id))}</code>《{esc(same.title)}》内容相同，未重复收录。"
+            "如要更新这份报告，请发送修改后的文件并选择「替换」。")
+
+
 def render_refusal(exc: FileRefusedError) -> str:
     """Render a refused upload as one line: the file, why, what to do."""
     return f"⚠️ 无法收录《{esc(clip(exc.name, 60))}》：{esc(exc.reason)}。{esc(exc.hint)}"

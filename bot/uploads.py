@@ -100,6 +100,10 @@ async def take_upload(message: Message, document: Document, context: BotContext)
     except FileRefusedError as exc:
         await reply(message, rl.render_refusal(exc))
         return
+    same = await asyncio.to_thread(library(context).find_duplicate, preview)
+    if same is not None:  # issue 19: never a second copy of a stored report
+        await reply(message, rl.render_duplicate(name, same))
+        return
     state = library_state(context.bot_data)
     pending = PendingUpload(message.chat_id, user.id if user else 0, who(user), preview)
     token = state.hold(state.uploads, pending)
