@@ -76,7 +76,8 @@ def render_preview(preview: Preview, note: str = "") -> str:
         f"📥 <b>收录预览</b>：{esc(clip(preview.source.name, 80))}",
         f"标题：《{esc(preview.title)}》",
         f"单位：{esc(preview.unit or '（未识别）')}　年份：{esc(preview.year or '（未识别）')}"
-        f"　段落：{preview.passages}",
+        + (f"（回顾 {esc(preview.covers)} 年）" if preview.covers not in ("", preview.year) else "")
+        + f"　段落：{preview.passages}",
     ]
     if note:
         lines.append(f"<i>{esc(note)}</i>")

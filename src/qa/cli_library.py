@@ -63,7 +63,8 @@ def preview_text(preview: Preview) -> str:
     """Render a preview for the terminal."""
     lines = [
         f"《{preview.title}》",
-        f"单位：{preview.unit or '（未识别）'}  年份：{preview.year or '（未识别）'}  "
+        f"单位：{preview.unit or '（未识别）'}  "
+        f"年份：{preview.year or '（未识别）'}{_covers(preview)}  "
         f"段落：{preview.passages}  文件：{preview.source.name}",
         "提纲：",
     ]
@@ -74,6 +75,12 @@ def preview_text(preview: Preview) -> str:
     return "\n".join(lines)
 
 
+def _covers(preview: Preview) -> str:
+    """Say which year a report reviews when it is not the year it was written."""
+    shown = preview.covers and preview.covers != preview.year
+    return f"（回顾 {preview.covers} 年）" if shown else ""
+
+
 def preview_json(preview: Preview) -> dict[str, Any]:
     """Return a preview as JSON data."""
     return {
@@ -82,6 +89,7 @@ def preview_json(preview: Preview) -> dict[str, Any]:
         "title": preview.title,
         "unit": preview.unit,
         "year": preview.year,
+        "covers": preview.covers or preview.year,
         "passages": preview.passages,
         "outline": [
             {"depth": o.depth, "title": o.title, "kind": o.kind, "passages": o.passages}

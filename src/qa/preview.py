@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from .clean import clean_text
 from .convert import Converted
+from .docmeta import covered_year, strip_years, title_line, unit_from_document, written_year
 from .errors import BadCorrectionError
 from .ingest import ReportMeta, parse_report
 from .models import Kind, Report
@@ -34,6 +35,7 @@ _UNIT_BEFORE_KIND = re.compile(r"^(?:中共)?(.*?)(?:党建|党风廉政|全面�
 _TITLE_WORDS = re.compile(r"总结|报告|汇报")
 _CORRECTION = re.compile(r"^\s*(标题|单位|年份)\s*[:：]\s*(.*?)\s*$")
 _PLACEHOLDER_ID = "new"
+_NOT_UNIT = re.compile(r"年|^(?:政府|支部|工作|上半年|下半年|全年)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class Preview:
     passages: int
     outline: tuple[OutlineEntry, ...]
     warnings: tuple[str, ...]
+    covers: str = ""  # the year the report reviews ("" or = year when it is the same)
 
     @property
     def meta(self) -> ReportMeta:
@@ -79,12 +82,18 @@ def derive_year(*texts: str) -> str:
 
 
 def derive_unit(*titles: str) -> str:
-    """Return the unit a title names before its year or "…工作总结", or ""."""
+    """Return the unit a title names before its year or "…工作总结", or "".
+
+    Year words are not a unit (「2021年度工作总结」 names none), nor is a bare 「政府」: a
+    政府工作报告's unit is its place's government, read by ``unit_from_document``.
+    """
     for title in titles:
+        if "政府工作报告" in title:
+            continue
         for pattern in (_UNIT_BEFORE_YEAR, _UNIT_BEFORE_KIND):
             match = pattern.match(title)
-            unit = match.group(1).strip(" 　-_（）()") if match else ""
-            if 2 <= len(unit) <= 30:
+            unit = strip_years(match.group(1)) if match else ""
+            if 2 <= len(unit) <= 30 and not _NOT_UNIT.search(unit):
                 return unit
     return ""
 
@@ -95,11 +104,17 @@ def build_preview(
     """Parse a converted upload and describe it; given fields override the derived ones."""
     stem = PurePath(source.name).stem.strip()
     report = parse_report(_PLACEHOLDER_ID, source.text, ReportMeta(title, unit, year))
+    text = clean_text(source.text)
+    if not title and not _TITLE_WORDS.search(report.title):  # 「下载」: a web page's menu
+        title = title_line(text)
     if not title and report.title == _PLACEHOLDER_ID:  # the text names no title
         title = stem if _TITLE_WORDS.search(stem) else stem or "未命名报告"
     title = title or report.title
-    unit = unit or derive_unit(title, stem)
-    year = year or derive_year(title, stem, source.text[:500])
+    unit = (unit or derive_unit(title) or unit_from_document(title, text)
+            or derive_unit(stem))
+    year = year or written_year(title, stem, text)
+    if title == "政府工作报告" and unit.endswith("人民政府"):  # bare: name whose, and when
+        title = f"{year}年{unit.removesuffix('人民政府')}政府工作报告".lstrip("年")
     return Preview(
         source,
         title,
@@ -108,6 +123,7 @@ def build_preview(
         len(report.passages),
         outline_of(report),
         _warnings(source, report, unit, year),
+        covered_year(year, text),
     )
 
 
