@@ -74,10 +74,10 @@ def organisations(lines: list[str]) -> list[str]:
     """Return the organisation names the opening and signature lines give, in order, once."""
     found: list[str] = []
     for line in lines:
-        for match in _ORG.finditer(line.strip()[:60]):
-            name = strip_years(match.group(1))
-            if name not in _GENERIC and not _NOT_ORG_START.search(name) and len(name) >= 3:
-                found.append(name)
+        match = _ORG.match(line.strip()[:60])  # the subject opens its line, a mention does not
+        name = strip_years(match.group(1)) if match else ""
+        if name not in _GENERIC and not _NOT_ORG_START.search(name) and len(name) >= 3:
+            found.append(name)
     return list(dict.fromkeys(found))
 
 
@@ -131,11 +131,11 @@ def covered_year(year: str, text: str) -> str:
         return year
     before = str(int(year) - 1)
     opening = text[:3000]
-    if not re.search(before + r"\s*年", opening):
-        return year
     lines = [line for line in text.splitlines() if line.strip()]
     dated, month = closing_date(lines)
-    early = dated == year and 1 <= month <= 3
-    reviews = bool(re.search(before + r"\s*年(?:[和及与][^\n]{0,12})?工作回顾", opening)) or bool(
-        re.search(r"过去的?一年|刚刚过去的" + before, opening))
+    early = dated == year and 1 <= month <= 3  # delivered at the start of its year
+    named = re.search(before + r"\s*年(?:[和及与][^\n]{0,12})?工作回顾", opening)
+    past = re.search(r"过去的?一年|刚刚过去的", opening)
+    mention = re.search(before + r"\s*年", opening)
+    reviews = bool(named) or (early and bool(past or mention)) or bool(past and mention)
     return before if early or reviews else year

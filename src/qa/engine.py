@@ -62,7 +62,8 @@ def within(query: Query, reports: Collection[str] | None) -> Query:
     kept = tuple(r for r in ids if r in reports) if named else tuple(sorted(reports))
     if not kept and not named:
         kept = ("",)  # an empty allowance must search nothing, not everything
-    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named))
+    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named,
+                                                  query.scope.ask))
 
 
 class QAEngine:
@@ -186,6 +187,9 @@ class QAEngine:
         text = query.question
         if query.smalltalk:
             return answers.smalltalk(text, query.smalltalk)
+        if query.scope.ask:  # a name that fits several units: ask, never guess
+            return answers.not_found(text, query.intent, query.scope.ask + notice,
+                                     self.suggestions())
         if query.scope.named and not query.scope.report_ids:
             why = f"没有{query.scope.label}的报告（/reports 查看全部报告）。"
             return answers.not_found(text, query.intent, why + notice, self.suggestions())
