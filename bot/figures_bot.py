@@ -16,6 +16,9 @@ from telegram.error import BadRequest
 from qa import FigureTable, QAEngine, UnknownReportError
 from qa.chart import can_chart, render_comparison_png
 from qa.figformat import figures_csv
+from qa.figtable import Comparison
+from qa.trend import unit_trend
+from qa.unitnames import library_names
 
 from . import render_figures as rf
 from .admin_files import FIGTABLE, find_report, reply
@@ -54,13 +57,16 @@ async def compare_command(update: Update, context: BotContext) -> None:
         metrics = table.metrics(min_reports=2)
         await reply(message, rf.render_metrics(metrics), reply_markup=rf.metrics_keyboard(metrics))
         return
-    await send_comparison(message, context, table, phrase)
+    engine = context.engine  # issue 19: 「/compare 发展党员 县直机关工委」 is one unit by year
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    by_year = await asyncio.to_thread(unit_trend, table, phrase, engine.reports, names)
+    await send_comparison(message, context, table, phrase, by_year)
 
 
 async def send_comparison(message: Message, context: BotContext, table: FigureTable,
-                          phrase: str) -> None:
+                          phrase: str, comparison: Comparison | None = None) -> None:
     """Send the sorted table; with two numbers or more, a bar chart with the table as caption."""
-    comparison = table.compare(phrase)
+    comparison = comparison or table.compare(phrase)
     if not can_chart(comparison):
         await reply(message, rf.render_comparison(comparison))
         return

@@ -17,6 +17,7 @@ from .compose import drop_subterms, highlight_spans, overview_quote
 from .figures import parse_chinese_number
 from .models import Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 from .retrieve import Scored
+from .trend import figure_year
 from .understand import Query
 
 MAX_QUOTES = 3
@@ -30,10 +31,13 @@ SMALLTALK_REPLIES = {
 }
 
 
-def report_name(report: Report) -> str:
-    """Return how a lead line names a report: its unit and number ("党组（002）")."""
+def report_name(report: Report, kind: str = "") -> str:
+    """Return how a lead line names a report: unit, number and the year its figures describe
+    ("党组（002，2023年）"; a plans passage describes the year after the one reviewed)."""
     short = report.report_id.split("_")[0]
-    return f"{report.unit or report.title}（{short}）"
+    year = figure_year(report, kind)
+    when = f"，{year}年{'计划' if kind == 'plans' else ''}" if year else ""
+    return f"{report.unit or report.title}（{short}{when}）"
 
 
 SUGGESTED_COMMANDS = ("problems", "plans", "highlights", "reports")
@@ -132,7 +136,7 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
     parts = []
     for i, row in enumerate(rows):
         hit, quote = row.hit, row.quote
-        name = report_name(reports[hit.passage.report_id])
+        name = report_name(reports[hit.passage.report_id], hit.passage.kind)
         if query.intent == "figure":
             found_counts = fitting_counts(quote.text, query.unit, drop_subterms(query.search_terms))
             counts = "、".join(found_counts) or "未给出数字"
@@ -144,6 +148,19 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
     quotes = tuple(row.quote for row in rows)
     hits = tuple(row.hit for row in rows)
     return found(query, quotes, hits, notice, lead)
+
+
+def by_year(query: Query, rows: Sequence[Scored], years: Mapping[str, str], notice: str
+            ) -> Answer:
+    """One line per report of one unit, oldest year first: "2022年：3名；2023年：87名"."""
+    parts = []
+    for row in rows:
+        report_id = row.hit.passage.report_id
+        counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
+        short = report_id.split("_")[0]
+        parts.append(f"{years[report_id]}年（{short}）：{'、'.join(counts) or '未给出数字'}")
+    lead = f"{query.scope.label}历年：" + "；".join(parts)
+    return found(query, tuple(r.quote for r in rows), tuple(r.hit for r in rows), notice, lead)
 
 
 def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str, Report],
@@ -158,7 +175,8 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
             counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
             if counts:
                 hit = row.hit
-                parts.append(f"{report_name(reports[hit.passage.report_id])} {'、'.join(counts)}")
+                name = report_name(reports[hit.passage.report_id], hit.passage.kind)
+                parts.append(f"{name} {'、'.join(counts)}")
         lead = "；".join(dict.fromkeys(parts))
     quotes = tuple(row.quote for row in top)
     hits = tuple(row.hit for row in list(rows)[:k])

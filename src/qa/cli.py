@@ -29,6 +29,8 @@ from .figformat import (
 from .figtable import Comparison, FigureTable
 from .models import KIND_NAMES, Answer, Report
 from .textfmt import render_suggestion, render_text
+from .trend import compare_unit
+from .unitnames import library_names
 
 DEFAULT_REPORTS = Path("seeds")
 EXIT_USAGE = 2
@@ -181,11 +183,22 @@ def cmd_compare(engine: QAEngine, args: argparse.Namespace) -> int:
         metrics = table.metrics(min_reports=2)
         _emit({"metrics": list(metrics)}, args.json, render_metrics(metrics))
         return 0
-    comparison = table.compare(phrase)
+    comparison = _unit_comparison(engine, table, phrase, args) if args.unit else (
+        table.compare(phrase))
     _emit(comparison_json(comparison), args.json, render_comparison(comparison))
     if args.chart:
         _write_chart(comparison, args.chart)
     return 0
+
+
+def _unit_comparison(engine: QAEngine, table: FigureTable, phrase: str,
+                     args: argparse.Namespace) -> Comparison:
+    """Issue 19: one unit's figure by year (``--unit 县直工委``, ``--years 3``)."""
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    comparison = compare_unit(table, phrase, engine.reports, names, args.unit, args.years or -1)
+    if comparison is None:
+        raise UsageError(f"没有找到单位「{args.unit}」的报告（qa reports 查看全部报告）")
+    return comparison
 
 
 def _write_chart(comparison: Comparison, path: Path) -> None:
@@ -255,6 +268,8 @@ def _add_figure_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("compare", parents=[common], help="比较各报告的同一指标，如 发展党员")
     p.add_argument("metric", nargs="*", help="指标；省略时列出可比较的指标")
     p.add_argument("--chart", type=Path, help="另存柱状图 PNG 到此文件")
+    p.add_argument("--unit", default="", help="只看一个单位，按年份排列（如：--unit 县直工委）")
+    p.add_argument("--years", type=int, default=0, help="配合 --unit：只看最近几年（默认全部）")
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:

@@ -23,6 +23,7 @@ from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Repor
 from .passagelist import PassageList
 from .retrieve import Retriever, Scored
 from .segment import Segmenter
+from .trend import figure_year, latest_years
 from .understand import SECTION_KINDS, Query, Scope, understand
 from .weights import Background
 
@@ -204,6 +205,8 @@ class QAEngine:
                 return answer
             query = dataclasses.replace(query, intent="general" if query.intent != "causes"
                                         else "causes")
+        if query.trend and query.scope.named and query.scope.report_ids:
+            return self._by_year(query, notice)
         if query.which:
             return self._compare(query, notice)
         return self._search(query, k, notice)
@@ -292,6 +295,20 @@ class QAEngine:
             rows = [self._counted_row(query, row) for row in rows]
             rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
         return answers.compared(query, rows, self._by_report, notice)
+
+    def _by_year(self, query: Query, notice: str) -> Answer:
+        """One unit's reports year by year (「县直工委近三年发展党员」), oldest first."""
+        scoped = [self._by_report[r] for r in query.scope.report_ids if r in self._by_report]
+        kept = latest_years([figure_year(r) for r in scoped], query.trend)
+        rows = [self._counted_row(query, s) for s in
+                self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True) if s.answers]
+        years = {s.hit.passage.report_id: figure_year(self._by_report[s.hit.passage.report_id])
+                 for s in rows}
+        rows = sorted((s for s in rows if years[s.hit.passage.report_id] in kept),
+                      key=lambda s: (years[s.hit.passage.report_id], s.hit.passage.report_id))
+        if not rows:
+            return self._nothing(query, notice)
+        return answers.by_year(query, rows, years, notice)
 
     def _counted_row(self, query: Query, row: Scored) -> Scored:
         """Return the report's best passage that states the asked count, else its best one."""

@@ -61,6 +61,8 @@ class Comparison:
     measure: str  # measure class of the ranked rows (人 covers 名/人/位); "" when none has it
     rows: tuple[ComparisonRow, ...]
     others: tuple[Figure, ...] = ()  # further matches not shown in a row (a report's 2nd figure)
+    order: Literal["value", "year"] = "value"  # "year": one unit's reports, oldest first
+    unit: str = ""  # the unit of a by-year comparison
 
     @property
     def found(self) -> bool:

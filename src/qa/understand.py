@@ -11,6 +11,7 @@ from .language import Language, load_language
 from .models import Intent, Kind, Report
 from .normalize import normalize_question
 from .segment import Segmenter
+from .trend import trend_asked
 from .unitnames import library_names, numbered_branch, report_years, unit_of
 
 # Expanded words (thesaurus, compounds' parts) count this much of the word they stand for.
@@ -55,6 +56,7 @@ class Query:
     unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
     smalltalk: str = ""
     deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
+    trend: int = 0  # "近三年/历年": one unit's figure by year (-1 every year, N the latest N)
 
     @property
     def kind(self) -> Kind | None:
@@ -206,7 +208,8 @@ def understand(
     if normal.smalltalk:
         return Query(question, "", "general", smalltalk=normal.smalltalk)
     intent = detect_intent(normal.text, language)
-    scope, rest = find_scope(normal.text, reports, language, intent)
+    trend, asked = trend_asked(normal.text)
+    scope, rest = find_scope(asked, reports, language, intent)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
     unit = asked_unit(rest) if intent == "figure" else ""
@@ -218,7 +221,7 @@ def understand(
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
     deficiency = any(p in compact for p in language.deficiency_phrases)
     return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit,
-                 deficiency=deficiency)
+                 deficiency=deficiency, trend=trend)
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
