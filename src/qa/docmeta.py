@@ -21,6 +21,9 @@ _YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)*(?:上半年|下半年
 _PLACE = r"([\u4e00-\u9fff]{2,10}?(?:省|市|自治区|自治州|地区|盟|县|区|旗))"
 _LEADER = re.compile(_PLACE + r"(?:人民政府)?(?:省长|市长|主席|州长|县长|区长|旗长|专员)")
 _CONGRESS = re.compile(r"在" + _PLACE + r"第[\u4e00-\u9fff]{1,4}届人民代表大会")
+_UNIT_BEFORE_YEAR = re.compile(r"^(?:中共)?(.*?)(?:关于)?(?:19|20)\d{2}\s*年")
+_UNIT_BEFORE_KIND = re.compile(r"^(?:中共)?(.*?)(?:党建|党风廉政|全面从严治党)?工作(?:总结|报告)")
+_NOT_UNIT = re.compile(r"年|^(?:政府|支部|工作|上半年|下半年|全年)$")
 _TITLE = re.compile(r"(?:工作|党建)(?:总结|报告|汇报|要点|计划)$|政府工作报告$")
 _GOV_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?\s*(.*?)(?:人民)?政府工作报告")
 _ORG = re.compile(
@@ -103,6 +106,28 @@ def title_line(text: str) -> str:
         if 4 <= len(line) <= 40 and _TITLE.search(line) and not line.startswith(("—", "-")):
             return line
     return ""
+
+
+def unit_from_titles(*titles: str) -> str:
+    """Return the unit a title names before its year or "…工作总结", or "".
+
+    Year words are not a unit (「2021年度工作总结」 names none), nor is a bare 「政府」: a
+    政府工作报告's unit is its place's government, read by ``unit_from_document``.
+    """
+    for title in titles:
+        if "政府工作报告" in title:
+            continue
+        for pattern in (_UNIT_BEFORE_YEAR, _UNIT_BEFORE_KIND):
+            match = pattern.match(title)
+            unit = strip_years(match.group(1)) if match else ""
+            if 2 <= len(unit) <= 30 and not _NOT_UNIT.search(unit):
+                return unit
+    return ""
+
+
+def document_unit(title: str, text: str) -> str:
+    """Return a report's unit from its title, else from its opening and signature lines."""
+    return unit_from_titles(title) or unit_from_document(title, text)
 
 
 def strip_years(name: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clean import clean_text
+from .docmeta import document_unit, written_year
 from .errors import EmptyCorpusError, ReportReadError
 from .filestat import FileDigests
 from .models import Passage, Report, Section
@@ -150,7 +151,11 @@ def parse_report(
     if first and looks_like_title(first):
         lines = lines[1:]
     sections = _sections(report_id, title, walk_lines(lines))
-    return Report(report_id, title, source, sections, meta.unit, meta.year, key)
+    # A file without a manifest entry still has a unit and year: read them from the document.
+    body = "\n".join(lines)
+    unit = meta.unit or document_unit(title, body)
+    year = meta.year or written_year(title, source.stem if source else "", body)
+    return Report(report_id, title, source, sections, unit, year, key)
 
 
 def read_report(path: Path, meta: ReportMeta | None = None) -> Report:

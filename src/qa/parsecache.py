@@ -35,6 +35,7 @@ from .models import Deferred, Passage, Report, Section
 
 FORMAT = 3
 _PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py",
+                   "docmeta.py",
                    "bodies.py", "indexed.py")
 _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
 # Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.

@@ -12,7 +12,13 @@ from pathlib import PurePath
 
 from .clean import clean_text
 from .convert import Converted
-from .docmeta import covered_year, strip_years, title_line, unit_from_document, written_year
+from .docmeta import (
+    covered_year,
+    title_line,
+    unit_from_document,
+    unit_from_titles,
+    written_year,
+)
 from .errors import BadCorrectionError
 from .ingest import ReportMeta, parse_report
 from .models import Kind, Report
@@ -30,12 +36,9 @@ KIND_SHORT: dict[str, str] = {
 }
 FIELDS = {"标题": "title", "单位": "unit", "年份": "year"}
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_UNIT_BEFORE_YEAR = re.compile(r"^(?:中共)?(.*?)(?:关于)?(?:19|20)\d{2}\s*年")
-_UNIT_BEFORE_KIND = re.compile(r"^(?:中共)?(.*?)(?:党建|党风廉政|全面从严治党)?工作(?:总结|报告)")
 _TITLE_WORDS = re.compile(r"总结|报告|汇报")
 _CORRECTION = re.compile(r"^\s*(标题|单位|年份)\s*[:：]\s*(.*?)\s*$")
 _PLACEHOLDER_ID = "new"
-_NOT_UNIT = re.compile(r"年|^(?:政府|支部|工作|上半年|下半年|全年)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +85,8 @@ def derive_year(*texts: str) -> str:
 
 
 def derive_unit(*titles: str) -> str:
-    """Return the unit a title names before its year or "…工作总结", or "".
-
-    Year words are not a unit (「2021年度工作总结」 names none), nor is a bare 「政府」: a
-    政府工作报告's unit is its place's government, read by ``unit_from_document``.
-    """
-    for title in titles:
-        if "政府工作报告" in title:
-            continue
-        for pattern in (_UNIT_BEFORE_YEAR, _UNIT_BEFORE_KIND):
-            match = pattern.match(title)
-            unit = strip_years(match.group(1)) if match else ""
-            if 2 <= len(unit) <= 30 and not _NOT_UNIT.search(unit):
-                return unit
-    return ""
+    """Return the unit a title names before its year or "…工作总结", or "" (qa/docmeta.py)."""
+    return unit_from_titles(*titles)
 
 
 def build_preview(

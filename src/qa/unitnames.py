@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .docmeta import covered_year, organisations, strip_years
+from .docmeta import unit_from_titles as derive_unit
 from .models import Report
-from .preview import derive_unit
 
 _GENERIC = frozenset({
     "党支部", "支部", "党总支", "总支", "党委", "党组", "工委", "委员会", "政府", "人民政府",
