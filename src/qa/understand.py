@@ -133,11 +133,14 @@ def find_scope(
 
 def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
     """A report is of a year it was written in or reviews; a plan for Y is made in the
-    report that reviews the year before."""
-    written, covered = report_years(report)
-    if written in years or (covered in years and intent != "plans"):
-        return True
-    return intent == "plans" and covered.isdigit() and str(int(covered) + 1) in years
+    report of the year before. Only a report written the year after is read for the year it
+    reviews (reading every report's opening would load every body)."""
+    written = report.year
+    if written in years or not written.isdigit():
+        return written in years
+    if intent == "plans":
+        return str(int(written) + 1) in years
+    return str(int(written) - 1) in years and report_years(report)[1] in years
 
 
 def _which_unit(unclear: list[tuple[str, tuple[str, ...]]], chosen: list[Report]) -> str:
