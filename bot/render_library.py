@@ -99,13 +99,17 @@ def render_same_unit(preview: Preview, same: LibraryEntry) -> str:
             f"要用《{esc(preview.title)}》替换它吗？（原报告文件会移入 removed/，不会删除）")
 
 
-def render_added(entry: LibraryEntry, replaced: str, reports: int) -> str:
+def render_added(entry: LibraryEntry, replaced: str, reports: int,
+                 alongside: Sequence[str] = ()) -> str:
     """Say that a report was stored and is answerable now."""
     meta = " · ".join(x for x in (entry.unit, entry.year) if x)
     text = (f"✅ 已收录 <code>{esc(short_id(entry.report_id))}</code>《{esc(entry.title)}》"
             + (f"（{esc(meta)}）" if meta else "") + f"，现在共 {reports} 份报告，可以直接提问了。")
     if replaced:
         text += f"\n已替换 <code>{esc(short_id(replaced))}</code>（原文件已移入 removed/）。"
+    elif alongside:  # issue 19: a unit/year clash never replaces unless 替换 was pressed
+        ids = "、".join(f"<code>{esc(short_id(i))}</code>" for i in alongside)
+        text += f"\n注意：已有同单位同年份的报告 {ids}，新报告另行收录，没有替换。"
     return text
 
 

@@ -241,13 +241,16 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
     await _edit(context, pending, "⏳ 正在收录并更新索引……")
     if action == "nw":
         pending.replace = ""
+    preview = pending.preview
+    same = await asyncio.to_thread(library(context).find_same, preview.unit, preview.year)
     try:
         entry = await add_to_corpus(context, pending)
     except QAError as exc:
         await _edit(context, pending, render_error(f"收录失败：{exc}"))
         return
+    alongside = [] if pending.replace else [e.report_id for e in same]
     await _edit(context, pending, rl.render_added(entry, pending.replace,
-                                                  len(context.engine.reports)))
+                                                  len(context.engine.reports), alongside))
 
 
 async def _ask_replace(query: CallbackQuery, state: LibraryState, token: str,

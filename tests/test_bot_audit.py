@@ -45,6 +45,18 @@ async def test_a_duplicate_upload_is_refused_and_log_lists_every_change(
     assert "内容相同" in again.params["text"]
     assert len(Library(library_dir).entries()) == 6
 
+    # A revised report of the same unit and year: 替换 only when pressed; 另存 says so.
+    revised = make_docx([*ROWS, ("Normal", None, "补充：全年开展志愿服务5次。")])
+    ask = await _upload(fake_tg, ADMIN, "第三党支部（修订）.docx", revised)
+    [asked] = await _press(fake_tg, _message(fake_tg, ask), _buttons(ask)["✅ 确认收录"], ADMIN, 1)
+    shown = _message(fake_tg, ask)
+    choices = _buttons(asked)
+    assert set(choices) == {"替换原报告", "另存为新报告", "取消"}
+    edits = await _press(fake_tg, shown, choices["另存为新报告"], ADMIN, 2)
+    done = edits[-1].params["text"]
+    assert "另行收录，没有替换" in done and added.report_id[:3] in done
+    assert len(Library(library_dir).entries()) == 7
+
     log = await _say(fake_tg, ADMIN, "/log")
     text = log.params["text"]
     assert "审计记录" in text and "收录" in text and added.report_id in text
@@ -55,6 +67,6 @@ async def test_a_duplicate_upload_is_refused_and_log_lists_every_change(
     await _press(fake_tg, _message(fake_tg, ask), _buttons(ask)["确认删除"], ADMIN, 1)
     text = (await _say(fake_tg, ADMIN, "/log 5")).params["text"]
     assert text.index("删除") < text.index("收录")
-    assert text.count(file_digest(data)) == 2
+    assert text.count(file_digest(data)) == 2 and file_digest(revised) in text
 
     assert (await _say(fake_tg, STAFF, "/log")).params["text"] == ADMINS_ONLY
