@@ -28,6 +28,8 @@ from qa.errors import QAError
 from qa.library import Library, LibraryEntry
 from qa.preview import Preview
 from qa.reindex import engine_with, reload_engine
+from qa.trend import unit_reports as trend_unit_reports
+from qa.unitnames import library_names
 
 from . import render_library as rl
 from .context import ENGINE, BotContext
@@ -179,10 +181,20 @@ def _entries(context: BotContext) -> dict[str, LibraryEntry]:
         return {}
 
 
-def unit_reports(reports: Sequence[Report], ref: str) -> list[Report]:
-    """Return the reports of a unit: its exact name, else the units that contain it."""
+def unit_reports(reports: Sequence[Report], ref: str, aliases: Sequence[tuple[str, str]] = ()
+                 ) -> list[Report]:
+    """Return the reports of a unit: its exact name, else the units that contain it, else the
+    unit any learned name means (「3支部」, 「宜东支部」, 「上海」; qa/unitnames.py)."""
     exact = [r for r in reports if r.unit and r.unit == ref]
-    return exact or [r for r in reports if r.unit and len(ref) >= 2 and ref in r.unit]
+    contained = [r for r in reports if r.unit and len(ref) >= 2 and ref in r.unit]
+    return exact or contained or named_unit_reports(reports, ref, aliases)
+
+
+def named_unit_reports(reports: Sequence[Report], ref: str,
+                       aliases: Sequence[tuple[str, str]]) -> list[Report]:
+    """Return the reports of the one unit a learned name means, or nothing."""
+    _, own = trend_unit_reports(reports, library_names(reports, aliases), ref)
+    return own
 
 
 async def report_command(update: Update, context: BotContext) -> None:
@@ -191,7 +203,9 @@ async def report_command(update: Update, context: BotContext) -> None:
     if message is None:
         return
     ref = clip(" ".join(context.args or []).strip(), 64)
-    of_unit = unit_reports(context.engine.reports, ref) if not ref.isdigit() else []
+    engine = context.engine
+    of_unit = (unit_reports(engine.reports, ref, engine.language.unit_aliases)
+               if not ref.isdigit() else [])
     if of_unit:
         entries = await asyncio.to_thread(_entries, context)
         heading = rl.reports_heading(len(of_unit), unit=ref)

@@ -161,3 +161,13 @@ def test_a_question_about_last_year_finds_the_report_that_reviews_it(
     answer = engine.ask("2025年江苏地区生产总值是多少")
     assert answer.found and "没有2025年" not in answer.notice
     assert {h.passage.report_id for h in answer.hits} == {by_file["2026年江苏省政府工作报告"]}
+
+
+def test_report_command_lists_a_unit_by_any_learned_name(branch_engine: QAEngine) -> None:
+    from bot.admin_files import unit_reports
+
+    aliases = branch_engine.language.unit_aliases
+    for ref in ("第三党支部", "3支部", "三支部"):
+        assert [r.report_id for r in unit_reports(branch_engine.reports, ref, aliases)] == [
+            "900_third"], ref
+    assert unit_reports(branch_engine.reports, "第九支部", aliases) == []
