@@ -93,6 +93,9 @@ def test_qa_compare_unit_lists_years_in_order_with_a_chart(
     data = json.loads(capsys.readouterr().out)
     assert data["order"] == "year"
     assert [row["year"] for row in data["rows"]] == ["2022", "2023", "2023"]
+    main(["compare", "发展党员", "县直工委", "近两年", "--reports", str(years_dir)])
+    out = capsys.readouterr().out  # as in the chat: the unit named beside the metric
+    assert "按年份排列" in out and "2021年" not in out and "（011，2022年）" in out
     code = main(["compare", "发展党员", "--unit", "第九党支部", "--reports", str(years_dir)])
     assert code == 2 and "没有找到单位「第九党支部」" in capsys.readouterr().err
 

@@ -29,7 +29,7 @@ from .figformat import (
 from .figtable import Comparison, FigureTable
 from .models import KIND_NAMES, Answer, Report
 from .textfmt import render_suggestion, render_text
-from .trend import compare_unit
+from .trend import compare_unit, unit_trend
 from .unitnames import library_names
 
 DEFAULT_REPORTS = Path("seeds")
@@ -183,8 +183,9 @@ def cmd_compare(engine: QAEngine, args: argparse.Namespace) -> int:
         metrics = table.metrics(min_reports=2)
         _emit({"metrics": list(metrics)}, args.json, render_metrics(metrics))
         return 0
-    comparison = _unit_comparison(engine, table, phrase, args) if args.unit else (
-        table.compare(phrase))
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    comparison = (_unit_comparison(engine, table, phrase, args) if args.unit else
+                  unit_trend(table, phrase, engine.reports, names) or table.compare(phrase))
     _emit(comparison_json(comparison), args.json, render_comparison(comparison))
     if args.chart:
         _write_chart(comparison, args.chart)
