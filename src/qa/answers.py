@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .asked import (
+    counts_after_terms,
     fitting_counts,
     has_fitting_count,
     has_hidden_name,
@@ -115,6 +116,12 @@ def states_count(scored: Scored, unit: str) -> bool:
     return has_fitting_count(scored.quote.text, unit)
 
 
+def counted_near(scored: Scored, query: Query) -> bool:
+    """Tell whether a hit states a count right after one of the asked words."""
+    terms = list(query.search_terms)  # 发展 alone too: 「发展1名预备党员」
+    return bool(counts_after_terms(scored.quote.text, query.unit, terms))
+
+
 def hides_count(scored: Scored, unit: str) -> bool:
     """Tell whether a scored hit's quote hides the asked count ("x次", "**名")."""
     return has_redacted_count(scored.quote.text, unit)
@@ -158,7 +165,8 @@ def by_year(query: Query, rows: Sequence[Scored], years: Mapping[str, str], noti
         report_id = row.hit.passage.report_id
         counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
         short = report_id.split("_")[0]
-        parts.append(f"{years[report_id]}年（{short}）：{'、'.join(counts) or '未给出数字'}")
+        # The counts nearest the asked words come first; three say enough for one year.
+        parts.append(f"{years[report_id]}年（{short}）：{'、'.join(counts[:3]) or '未给出数字'}")
     lead = f"{query.scope.label}历年：" + "；".join(parts)
     return found(query, tuple(r.quote for r in rows), tuple(r.hit for r in rows), notice, lead)
 

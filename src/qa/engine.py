@@ -300,8 +300,10 @@ class QAEngine:
         """One unit's reports year by year (「县直工委近三年发展党员」), oldest first."""
         scoped = [self._by_report[r] for r in query.scope.report_ids if r in self._by_report]
         kept = latest_years([figure_year(r) for r in scoped], query.trend)
+        # A year whose report words it differently (「发展1名预备党员」) still has its line.
         rows = [self._counted_row(query, s) for s in
-                self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True) if s.answers]
+                self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True)
+                if s.answers or answers.counted_near(s, query)]
         years = {s.hit.passage.report_id: figure_year(self._by_report[s.hit.passage.report_id])
                  for s in rows}
         rows = sorted((s for s in rows if years[s.hit.passage.report_id] in kept),

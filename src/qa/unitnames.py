@@ -201,5 +201,7 @@ def _covered(report_id: str, key: str, year: str, report: Report) -> str:
             if sum(map(len, texts)) > 3000:
                 break
         opening = "\n".join(texts)
+        if len(_COVERED) > 100_000:  # reports replaced many times over: start again
+            _COVERED.clear()
         found = _COVERED[cache_key] = covered_year(year, f"{report.title}\n{opening}")
     return found
