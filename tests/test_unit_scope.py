@@ -171,3 +171,18 @@ def test_report_command_lists_a_unit_by_any_learned_name(branch_engine: QAEngine
         assert [r.report_id for r in unit_reports(branch_engine.reports, ref, aliases)] == [
             "900_third"], ref
     assert unit_reports(branch_engine.reports, "第九支部", aliases) == []
+
+
+def test_every_government_report_of_the_corpus_names_its_province_and_years() -> None:
+    from qa.cli_library import read_preview
+
+    seen: dict[str, set[str]] = {}
+    for path in sorted(CORPUS.glob("gov*")):
+        preview = read_preview(path)
+        year = path.stem[3:7]
+        assert preview.unit.endswith("人民政府") and len(preview.unit) > 4, path.name
+        assert preview.year == year and preview.covers == str(int(year) - 1), path.name
+        assert "政府工作报告" in preview.title and preview.title != "下载", path.name
+        seen.setdefault(path.stem.split("-")[1], set()).add(preview.unit)
+    assert len(seen) == 24 and all(len(units) == 1 for units in seen.values())
+    assert len({next(iter(u)) for u in seen.values()}) == 24  # 24 provinces, 24 units
