@@ -149,3 +149,25 @@ def test_qa_reads_the_bots_reports_folder_from_env_and_dotenv(
     assert entry_main(["add", "--yes", str(upload)], dotenv) == 0
     assert len(Library(tmp_path / "from-env").entries()) == 1
     capsys.readouterr()
+
+
+def test_a_change_that_crashed_before_its_audit_line_is_logged_next_time(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from qa import auditlog
+
+    folder = tmp_path / "reports"
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(REPORT, encoding="utf-8")
+    second.write_text(REPORT.replace("第三党支部", "第五党支部"), encoding="utf-8")
+    run(capsys, "add", "--yes", "--by", "张三", "--reports", str(folder), str(first))
+    run(capsys, "add", "--yes", "--by", "李四", "--reports", str(folder), str(second))
+    [added, _] = Library(folder).entries()
+    run(capsys, "remove", "--yes", "--by", "王五", "--reports", str(folder), added.report_id)
+    (folder / auditlog.AUDIT_NAME).unlink()  # as if each crashed right after its commit
+    Library(folder).recover()
+    logged = {(r.action, r.report_id, r.by) for r in Library(folder).log()}
+    assert ("remove", added.report_id, "王五") in logged
+    assert ("add", added.report_id, "张三") in logged  # from its removal record
+    assert len(logged) == 3
+    Library(folder).recover()
+    assert len(Library(folder).log()) == 3  # never logged twice

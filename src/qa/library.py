@@ -208,9 +208,9 @@ class Library:
         return auditlog.read(self.folder)
 
     def _log(self, action: str, entry: LibraryEntry, by: str, now: datetime | None,
-             replaced: str = "") -> None:
+             replaced: str = "", at: str = "") -> None:
         auditlog.append(self.folder, auditlog.AuditRecord(
-            action, entry.report_id, by, now_text(now), entry.file_name, entry.sha256,
+            action, entry.report_id, by, at or now_text(now), entry.file_name, entry.sha256,
             entry.title, replaced))
 
     def find_duplicate(self, preview: Preview) -> LibraryEntry | None:
@@ -292,6 +292,30 @@ class Library:
         if text != self._manifest()[0]:
             write_atomic(self.manifest_path, text.encode())
         self._set_aside_orphans()
+        self._log_missed()
+
+    def _log_missed(self) -> None:
+        """Log the changes that committed but crashed before their audit line was written."""
+        # A replacement's entry loses ``replaces`` once the old report is retired: an id
+        # logged as added or as replacing counts as logged either way.
+        logged = {("remove" if r.action == "remove" else "add", r.report_id)
+                  for r in auditlog.read(self.folder)}
+        stored = list(self._manifest()[1].items())
+        removed = self.folder / REMOVED
+        for record in sorted(removed.glob("*.toml")) if removed.is_dir() else ():
+            stored += mf.entries(record.read_text("utf-8")).items()
+        for stem, fields in stored:
+            if not fields.get("sha256"):
+                continue  # hand-placed, or stored before the audit log existed
+            entry = _entry(stem, fields)
+            if ("add", stem) not in logged:
+                logged.add(("add", stem))
+                action = "replace" if fields.get("replaces") else "add"
+                self._log(action, entry, entry.added_by, None, str(fields.get("replaces", "")),
+                          entry.added_at)
+            if fields.get("reason") == "删除" and ("remove", stem) not in logged:
+                self._log("remove", entry, str(fields.get("removed_by", "")), None, "",
+                          str(fields.get("removed_at", "")))
 
     def _settle_removals(self) -> None:
         """Drop removal records that never committed; finish those that did."""
