@@ -174,7 +174,7 @@ def test_report_command_lists_a_unit_by_any_learned_name(branch_engine: QAEngine
 
 
 def test_every_government_report_of_the_corpus_names_its_province_and_years() -> None:
-    from qa.cli_library import read_preview
+    from qa.cli_library import preview_text, read_preview
 
     seen: dict[str, set[str]] = {}
     for path in sorted(CORPUS.glob("gov*")):
@@ -184,5 +184,6 @@ def test_every_government_report_of_the_corpus_names_its_province_and_years() ->
         assert preview.year == year and preview.covers == str(int(year) - 1), path.name
         assert "政府工作报告" in preview.title and preview.title != "下载", path.name
         seen.setdefault(path.stem.split("-")[1], set()).add(preview.unit)
+        assert f"年份：{year}（回顾 {int(year) - 1} 年）" in preview_text(preview)
     assert len(seen) == 24 and all(len(units) == 1 for units in seen.values())
     assert len({next(iter(u)) for u in seen.values()}) == 24  # 24 provinces, 24 units
