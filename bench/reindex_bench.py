@@ -28,13 +28,13 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 
 from bench_index import QUERIES, generate, percentile  # noqa: E402
 
-from qa.cache import default_cache_path  # noqa: E402
-from qa.convert import convert_file  # noqa: E402
-from qa.diskindex import default_index_dir  # noqa: E402
+from qa.documents.convert import convert_file
 from qa.engine import QAEngine  # noqa: E402
-from qa.library import Library  # noqa: E402
-from qa.preview import build_preview  # noqa: E402
+from qa.library.folder import Library
+from qa.library.preview import build_preview
 from qa.reindex import engine_with  # noqa: E402
+from qa.search.ondisk import default_index_dir
+from qa.search.tokencache import default_cache_path
 
 # One made-up place per run: each new report holds a fact no other report (or run) holds.
 PLACES = ("枫林", "柳岸", "松涛", "竹溪", "梅园", "桂苑", "荷塘", "杏坛", "橙湾", "榆阳")

@@ -11,23 +11,36 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from . import answers
-from .cache import parsed_cache_path
+from qa.answer import Retriever, Scored
+from qa.answer import compose as answers
+from qa.language import (
+    SECTION_KINDS,
+    Background,
+    Query,
+    Scope,
+    Tokenizer,
+    load_language,
+    understand,
+)
+from qa.reports import PassageList, load_reports
+from qa.search import PassageIndex, SearchIndex, cached_tokens, parsed_cache_path, segment_index
+
 from .errors import UnknownReportError
-from .index import PassageIndex, SearchIndex
-from .indexed import index_text
-from .indextext import cached_tokens, segment_index
-from .ingest import load_reports
-from .language import load_language
-from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
-from .passagelist import PassageList
-from .retrieve import Retriever, Scored
-from .segment import Segmenter
-from .understand import SECTION_KINDS, Query, Scope, understand
-from .weights import Background
+from .models import (
+    KIND_NAMES,
+    Answer,
+    Hit,
+    Intent,
+    Kind,
+    Passage,
+    Quote,
+    Report,
+    Suggestion,
+    index_text,
+)
 
 MAX_QUESTION_CHARS = 200
-# /problems and friends list at most this many reports (one passage each).
+# Section lists (problems and friends) name at most this many reports (one passage each).
 MAX_SECTION_REPORTS = 20
 # Report ids named in an "unknown report" message.
 MAX_LISTED_IDS = 10
@@ -71,14 +84,14 @@ class QAEngine:
     def __init__(
         self,
         reports: Sequence[Report],
-        segmenter: Segmenter | None = None,
+        segmenter: Tokenizer | None = None,
         top_k: int = 5,
         skipped: Sequence[tuple[str, str]] = (),
         token_lists: Sequence[Sequence[str]] | None = None,
         index: SearchIndex | None = None,
     ) -> None:
         self.reports = tuple(reports)
-        self.segmenter = segmenter or Segmenter()
+        self.segmenter = segmenter or Tokenizer()
         self.top_k = top_k
         self.skipped = tuple(skipped)
         self.language = load_language()
@@ -101,7 +114,7 @@ class QAEngine:
         cls,
         folder: Path,
         top_k: int = 5,
-        segmenter: Segmenter | None = None,
+        segmenter: Tokenizer | None = None,
         cache_path: Path | None = None,
         index_dir: Path | None = None,
     ) -> QAEngine:
@@ -114,12 +127,12 @@ class QAEngine:
         """
         corpus = load_reports(folder, parsed_cache_path(cache_path) if cache_path else None)
         if index_dir is not None:
-            segmenter = segmenter or Segmenter()
+            segmenter = segmenter or Tokenizer()
             index = segment_index(corpus.reports, segmenter, index_dir)
             return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
         if cache_path is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
-        segmenter = segmenter or Segmenter()
+        segmenter = segmenter or Tokenizer()
         tokens = cached_tokens(corpus.reports, segmenter, cache_path)
         return cls(corpus.reports, segmenter, top_k, corpus.skipped, tokens)
 
@@ -135,7 +148,7 @@ class QAEngine:
             # A county has thousands of reports: name a few, so the message stays one screen.
             known = "、".join(r.report_id.split("_")[0] for r in self.reports[:MAX_LISTED_IDS])
             more = (
-                f" 等 {len(self.reports)} 份（/reports 查看全部）"
+                f" 等 {len(self.reports)} 份"
                 if len(self.reports) > MAX_LISTED_IDS
                 else ""
             )
@@ -187,7 +200,7 @@ class QAEngine:
         if query.smalltalk:
             return answers.smalltalk(text, query.smalltalk)
         if query.scope.named and not query.scope.report_ids:
-            why = f"没有{query.scope.label}的报告（/reports 查看全部报告）。"
+            why = f"没有{query.scope.label}的报告。"
             return answers.not_found(text, query.intent, why + notice, self.suggestions())
         if expand:
             return self._expanded(query, k, notice)
@@ -228,7 +241,7 @@ class QAEngine:
         query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
                                     intent=SECTION_INTENT_OF[kind], which=False)
         limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
-        # A keyword typed after /plans is the topic even if the reports never use it.
+        # A keyword given with a plans list is the topic even if the reports never use it.
         return self._section(query, limit, notice, explicit=True)
 
     def _topic(self, query: Query, known_only: bool = True) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -204,3 +206,20 @@ class Answer:
     smalltalk: str = ""  # "greeting" / "thanks": a friendly reply, no search, no buttons
     scope: str = ""  # the reports the question named ("党组", "2022年"), for messages
     follows: str = ""  # the earlier question this one re-asked or expanded ("那002呢")
+
+
+def index_text(passage: Passage) -> str:
+    """Return what is indexed for a passage: its headings (minus its own label) and its text."""
+    headings = passage.section_path[:-1] if passage.label else passage.section_path
+    return " ".join((*headings, passage.text))
+
+
+def texts_digest(passages: Iterable[Passage]) -> str:
+    """Return a digest of the passages' indexed texts (boundaries included)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for passage in passages:
+        # Length-prefix each text so passage boundaries are part of the digest.
+        encoded = index_text(passage).encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
+    return digest.hexdigest()

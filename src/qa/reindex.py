@@ -13,15 +13,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .diskindex import add_reports
+from qa.search import (
+    IndexTexts,
+    IntArray,
+    OffsetArray,
+    PassageIndex,
+    SegmentIndex,
+    SegmentReport,
+    TokenTable,
+    add_reports,
+    segment_key,
+)
+
 from .engine import QAEngine
 from .errors import EmptyCorpusError
-from .index import IntArray, OffsetArray, PassageIndex, TokenTable
-from .indexed import index_text
-from .indextext import IndexTexts, segment_key
-from .models import Report
-from .segindex import SegmentIndex
-from .segments import SegmentReport
+from .models import Report, index_text
 
 
 def index_token_table(index: PassageIndex) -> TokenTable:

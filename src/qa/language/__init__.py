@@ -1,0 +1,25 @@
+"""Language: word lists, the domain lexicon, the tokenizer (rjieba), question normalisation,
+word weights, and understanding a question into a ``Query``.
+"""
+
+from __future__ import annotations
+
+from .startcache import use_cache_dir
+from .text import drop_subterms, split_sentences
+from .tokenizer import Tokenizer
+from .understand import SECTION_KINDS, Query, Scope, understand
+from .weights import Background
+from .wordlists import load_language
+
+__all__ = [
+    "Background",
+    "Query",
+    "SECTION_KINDS",
+    "Scope",
+    "Tokenizer",
+    "drop_subterms",
+    "load_language",
+    "split_sentences",
+    "understand",
+    "use_cache_dir",
+]
