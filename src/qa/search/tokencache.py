@@ -28,7 +28,7 @@ from typing import overload
 
 import numpy as np
 
-from qa import fsio
+from qa.fsio import write_cache as write_file_cache
 from qa.language import Tokenizer
 
 from .bm25 import IntArray, TokenTable
@@ -152,7 +152,7 @@ def write_token_cache(
     lengths = table.lengths().astype(np.int32)
     payload = header + lengths.tobytes() + ids.astype(np.int32).tobytes()
     prefix = MAGIC + _PREFIX.pack(zlib.crc32(payload), len(header))
-    fsio.write_cache(path, prefix + payload)
+    write_file_cache(path, prefix + payload)
 
 
 def cached_token_table(
