@@ -137,8 +137,13 @@ def _index_dir(cache: Path) -> Path:
     return cache.with_name(cache.name + ".index")
 
 
+def _parsed(cache: Path) -> Path:
+    """Return where the parsed-report cache of a bench run lives (beside its index)."""
+    return cache.with_suffix(".reports")
+
+
 def _use_startup_caches(cache: Path) -> None:
-    """Keep start-up caches where a front end would (qa/cli.py, bot/__main__.py do the same)."""
+    """Keep start-up caches where a front end would (qa.open_engine does the same)."""
     from qa.language.startcache import use_cache_dir
 
     use_cache_dir(cache.with_name(cache.name + ".startup"))
@@ -147,13 +152,12 @@ def _use_startup_caches(cache: Path) -> None:
 def worker_cold(folder: Path, cache: Path, _: Path) -> dict[str, Any]:
     """Build from scratch: parse, tokenise (parallel when large), write segments, index."""
     from qa.engine import QAEngine
-    from qa.search.tokencache import parsed_cache_path
-
     shutil.rmtree(_index_dir(cache), ignore_errors=True)
-    parsed_cache_path(cache).unlink(missing_ok=True)
+    _parsed(cache).unlink(missing_ok=True)
     _use_startup_caches(cache)
     start = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=cache, index_dir=_index_dir(cache))
+    engine = QAEngine.from_directory(folder, parsed_cache=_parsed(cache),
+                                     index_dir=_index_dir(cache))
     elapsed = time.perf_counter() - start
     stored = sum(f.stat().st_size for f in _index_dir(cache).rglob("*") if f.is_file())
     return {"build_s": elapsed, "passages": engine.index.size, "rss_mb": rss_mb(),
@@ -177,7 +181,8 @@ def worker_warm(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
 
     _use_startup_caches(cache)
     start = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=cache, index_dir=_index_dir(cache))
+    engine = QAEngine.from_directory(folder, parsed_cache=_parsed(cache),
+                                     index_dir=_index_dir(cache))
     engine.segmenter.initialize()
     warm = time.perf_counter() - start
     tokens = [engine.segmenter.tokens(q) for q in QUERIES]

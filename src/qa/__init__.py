@@ -20,7 +20,7 @@ with its own face (``__init__`` and ``__all__``), import only downwards:
 
 from __future__ import annotations
 
-from .engine import MAX_QUESTION_CHARS, QAEngine
+from .engine import MAX_QUESTION_CHARS, QAEngine, cache_dir, open_engine
 from .errors import BadQuestionError, EmptyCorpusError, QAError, ReportReadError, UnknownReportError
 from .figures import Comparison, ComparisonRow, Figure, FigureTable, ReportInfo, extract_figures
 from .language import Tokenizer
@@ -65,7 +65,9 @@ __all__ = [
     "Suggestion",
     "Tokenizer",
     "UnknownReportError",
+    "cache_dir",
     "extract_figures",
     "load_reports",
+    "open_engine",
     "parse_report",
 ]

@@ -21,9 +21,10 @@ from qa.language import (
     Tokenizer,
     load_language,
     understand,
+    use_cache_dir,
 )
 from qa.reports import PassageList, load_reports
-from qa.search import PassageIndex, SearchIndex, cached_tokens, parsed_cache_path, segment_index
+from qa.search import PassageIndex, SearchIndex, segment_index
 
 from .errors import UnknownReportError
 from .models import (
@@ -39,6 +40,9 @@ from .models import (
     index_text,
 )
 
+CACHE_DIR_NAME = ".qa-cache"
+PARSED_NAME = "reports.parsed"  # the parsed-report cache (qa.reports.parsecache)
+INDEX_NAME = "index"  # the segment index (qa.search.ondisk)
 MAX_QUESTION_CHARS = 200
 # Section lists (problems and friends) name at most this many reports (one passage each).
 MAX_SECTION_REPORTS = 20
@@ -115,26 +119,21 @@ class QAEngine:
         folder: Path,
         top_k: int = 5,
         segmenter: Tokenizer | None = None,
-        cache_path: Path | None = None,
+        parsed_cache: Path | None = None,
         index_dir: Path | None = None,
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
-        With ``cache_path``, tokens of unchanged reports come from that token cache file, and
-        their parsed structure from the file beside it (``parsed_cache_path``). With
-        ``index_dir``, the index lives there as memory-mapped segments (``qa.diskindex``)
-        and the token cache is not used.
+        With ``parsed_cache``, unchanged reports are not parsed again; with ``index_dir``, the
+        index lives there as memory-mapped segments (``qa.search.ondisk``), else in memory.
+        Front ends call ``open_engine``, which puts both in the folder's one cache folder.
         """
-        corpus = load_reports(folder, parsed_cache_path(cache_path) if cache_path else None)
-        if index_dir is not None:
-            segmenter = segmenter or Tokenizer()
-            index = segment_index(corpus.reports, segmenter, index_dir)
-            return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
-        if cache_path is None:
+        corpus = load_reports(folder, parsed_cache)
+        if index_dir is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
         segmenter = segmenter or Tokenizer()
-        tokens = cached_tokens(corpus.reports, segmenter, cache_path)
-        return cls(corpus.reports, segmenter, top_k, corpus.skipped, tokens)
+        index = segment_index(corpus.reports, segmenter, index_dir)
+        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -373,3 +372,22 @@ class QAEngine:
 
 __all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_question",
            "within"]
+
+
+def cache_dir(folder: Path) -> Path:
+    """Return the one cache folder beside the reports: parsed reports, index, start-up data."""
+    return folder / CACHE_DIR_NAME
+
+
+def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None) -> QAEngine:
+    """Open the reports in ``folder`` as every front end does, with its caches beside them.
+
+    Parsed reports, the segment index and the start-up data (character sets, lexicon
+    frequencies) all live in ``<folder>/.qa-cache``: a restart neither parses nor tokenises
+    unchanged reports.
+    """
+    cache = cache_dir(folder)
+    use_cache_dir(cache)
+    return QAEngine.from_directory(
+        folder, top_k, segmenter, parsed_cache=cache / PARSED_NAME, index_dir=cache / INDEX_NAME
+    )

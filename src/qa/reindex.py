@@ -25,7 +25,7 @@ from qa.search import (
     segment_key,
 )
 
-from .engine import QAEngine
+from .engine import QAEngine, open_engine
 from .errors import EmptyCorpusError
 from .models import Report, index_text
 
@@ -110,7 +110,8 @@ def _with_segment(
                     index=new_index)
 
 
-def reload_engine(engine: QAEngine, folder: Path, cache_path: Path | None = None) -> QAEngine:
+def reload_engine(engine: QAEngine, folder: Path) -> QAEngine:
     """Return a new engine over the folder as it is now (files dropped in by hand included)."""
-    index_dir = engine.index.folder if isinstance(engine.index, SegmentIndex) else None
-    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter, cache_path, index_dir)
+    if isinstance(engine.index, SegmentIndex):
+        return open_engine(folder, engine.top_k, engine.segmenter)
+    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter)

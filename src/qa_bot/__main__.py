@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
-from qa import QAEngine, QAError
-from qa.language import use_cache_dir
-from qa.search import default_cache_dir, default_cache_path, default_index_dir
+from qa import QAEngine, QAError, open_engine
 from qa_bot.runtime.stopping import GracefulStop
 from qa_bot.store.db import Store
 
@@ -46,13 +44,7 @@ def load_engine(settings: Settings) -> QAEngine:
     """Load the segmenter and index the reports now, so the first user never waits for it."""
     # The engine's tokenizer loads here, with the domain lexicon; tokens of unchanged reports
     # come from the same index the qa CLI keeps beside them.
-    folder = settings.reports_dir
-    # Every cache (index, parsed reports, character sets) in one folder beside the reports.
-    use_cache_dir(default_cache_dir(folder))
-    engine = QAEngine.from_directory(
-        folder, top_k=settings.top_k, cache_path=default_cache_path(folder),
-        index_dir=default_index_dir(folder),
-    )
+    engine = open_engine(settings.reports_dir, top_k=settings.top_k)
     engine.segmenter.initialize()
     return engine
 

@@ -12,7 +12,7 @@ from qa.models import Deferred, Passage, Report, Section
 from qa.reports import filestat, parsecache
 from qa.reports.filestat import FileDigests
 from qa.search.tokens import segment_key
-from tests.search.test_tokencache import CountingTokenizer
+from tests.search.test_tokenize import CountingTokenizer
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from qa.search import ondisk as diskindex
 from qa.search.ondisk import MANIFEST, read_manifest
 from qa.search.segindex import SegmentIndex
 from tests.search.test_reindex import NEW
-from tests.search.test_tokencache import CountingTokenizer
+from tests.search.test_tokenize import CountingTokenizer
 
 QUESTIONS = ("志愿服务", "存在哪些问题", "发展党员", "红色物业联盟覆盖多少小区", "主题党日")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import evaluate, read_gold
-from qa.engine import QAEngine
+from qa.engine import QAEngine, open_engine
 from qa.errors import QAError
 from qa.figures import (
     Comparison,
@@ -24,9 +24,7 @@ from qa.figures import (
     render_figures,
     render_metrics,
 )
-from qa.language import use_cache_dir
 from qa.models import KIND_NAMES, Answer, Report
-from qa.search import default_cache_dir, default_cache_path, default_index_dir
 
 from .commands import CLI_COMMANDS
 from .library import LIBRARY_HANDLERS, add_parsers
@@ -268,11 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in LIBRARY_HANDLERS:  # these work on files, not on a loaded engine
             return LIBRARY_HANDLERS[args.command](args)
-        # Every cache (segment index, parsed reports, character sets) in one folder beside
-        # the reports: a restart neither parses nor tokenises unchanged reports.
-        use_cache_dir(default_cache_dir(args.reports))
-        engine = QAEngine.from_directory(args.reports, cache_path=default_cache_path(args.reports),
-                                         index_dir=default_index_dir(args.reports))
+        engine = open_engine(args.reports)
         for name, why in engine.skipped:
             print(f"警告：跳过 {name}：{why}", file=sys.stderr)
         return HANDLERS[args.command](engine, args)

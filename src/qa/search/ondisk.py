@@ -36,12 +36,10 @@ from .segments import (
     segment_tokens,
     write_segment,
 )
-from .tokencache import default_cache_dir
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
-DEFAULT_INDEX_NAME = "index"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 # Compact when more segments than this are live, or this share of stored passages is dead.
@@ -65,11 +63,6 @@ class Entry:
     reports: tuple[SegmentReport, ...]
     dead: frozenset[str]
     sizes: dict[str, int]
-
-
-def default_index_dir(folder: Path) -> Path:
-    """Return where the segment index lives: inside the one cache folder beside the reports."""
-    return default_cache_dir(folder) / DEFAULT_INDEX_NAME
 
 
 def read_manifest(folder: Path, version: str) -> list[Entry]:

@@ -1,4 +1,4 @@
-"""The token table of a corpus (cached per report) and the segment index's keys."""
+"""What the segment index is built from: a report's indexed texts, its key, its tokens."""
 
 from __future__ import annotations
 
@@ -12,13 +12,7 @@ from qa.models import Passage, Report, index_text, texts_digest
 
 from .bm25 import SearchIndex, TokenTable
 from .ondisk import open_index
-from .tokencache import cached_token_table, tokenize_texts
-
-
-def cached_tokens(reports: Sequence[Report], segmenter: Tokenizer, cache_path: Path) -> TokenTable:
-    """Return the reports' tokens, tokenising only those the token cache does not hold."""
-    texts = [(r.report_id, IndexTexts(r.passages)) for r in reports]
-    return cached_token_table(texts, segmenter, cache_path)
+from .tokenize import tokenize_texts
 
 
 class IndexTexts(Sequence[str]):

@@ -26,7 +26,6 @@ from qa import QAEngine, Report, UnknownReportError
 from qa.errors import QAError
 from qa.library import Library, LibraryEntry, Preview
 from qa.reindex import engine_with, reload_engine
-from qa.search import default_cache_path
 from qa_bot.context import ENGINE, BotContext
 from qa_bot.keyboards import outline_keyboard
 from qa_bot.library import render as rl
@@ -247,7 +246,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     async with library_state(context.bot_data).lock:
         old = context.engine
         await asyncio.to_thread(library(context).recover)
-        engine = await asyncio.to_thread(reload_engine, old, folder, default_cache_path(folder))
+        engine = await asyncio.to_thread(reload_engine, old, folder)
         swap_engine(context, engine)
     before = {r.report_id for r in old.reports}
     added = [r for r in engine.reports if r.report_id not in before]
