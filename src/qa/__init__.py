@@ -26,7 +26,9 @@ from .figures import Comparison, ComparisonRow, Figure, FigureTable, ReportInfo,
 from .language import Tokenizer
 from .models import (
     KIND_NAMES,
+    LISTED_KINDS,
     PATH_SEP,
+    SECTION_KINDS,
     Answer,
     Hit,
     Intent,
@@ -35,12 +37,15 @@ from .models import (
     Quote,
     Report,
     Section,
+    SectionKind,
     Suggestion,
 )
 from .reports import Corpus, load_reports, parse_report
 
 __all__ = [
     "KIND_NAMES",
+    "LISTED_KINDS",
+    "SECTION_KINDS",
     "MAX_QUESTION_CHARS",
     "PATH_SEP",
     "Answer",
@@ -62,6 +67,7 @@ __all__ = [
     "ReportInfo",
     "ReportReadError",
     "Section",
+    "SectionKind",
     "Suggestion",
     "Tokenizer",
     "UnknownReportError",

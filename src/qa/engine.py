@@ -14,7 +14,6 @@ from pathlib import Path
 from qa.answer import Retriever, Scored
 from qa.answer import compose as answers
 from qa.language import (
-    SECTION_KINDS,
     Background,
     Query,
     Scope,
@@ -31,13 +30,13 @@ from .models import (
     KIND_NAMES,
     Answer,
     Hit,
-    Intent,
     Kind,
     Passage,
     Quote,
     Report,
     Suggestion,
     index_text,
+    intent_of_kind,
 )
 
 CACHE_DIR_NAME = ".qa-cache"
@@ -52,10 +51,6 @@ MAX_LISTED_IDS = 10
 FIGURE_SLACK = 0.1
 # A comparison lists at most this many reports (one line each).
 MAX_COMPARE_ROWS = 20
-SECTION_KIND_LIST: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
-SECTION_INTENT_OF: dict[str, Intent] = {"problems": "problems", "plans": "plans",
-                                        "highlights": "highlights", "causes": "causes",
-                                        "rectification": "rectification"}
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -232,13 +227,14 @@ class QAEngine:
 
         ``reports`` (ids) restricts the listing to those reports; None lists all.
         """
-        if kind not in SECTION_KINDS:
+        asked = intent_of_kind(kind)
+        if asked is None:
             raise ValueError(f"unknown section kind: {kind}")
         keyword, notice = prepare_question(keyword)
         base = within(self.understand(keyword) if keyword else Query(keyword, "", "general"),
                       reports)
         query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
-                                    intent=SECTION_INTENT_OF[kind], which=False)
+                                    intent=asked, which=False)
         limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
         # A keyword given with a plans list is the topic even if the reports never use it.
         return self._section(query, limit, notice, explicit=True)

@@ -27,9 +27,11 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from qa import QAEngine
+from qa_bot import buttons
 from qa_bot.admin import digest
 from qa_bot.admin import handlers as admin
 from qa_bot.ask import callbacks, handlers
+from qa_bot.ask.routing import QUESTION_COMMANDS
 from qa_bot.chatprefs import handlers as settings_bot
 from qa_bot.figures import handlers as figures_bot
 from qa_bot.library import handlers as admin_files
@@ -68,10 +70,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"
 COMMAND_HANDLERS = {
     "start": teach.start,  # deep links: start=problems, start=report_000
     "help": teach.help_command,
-    "ask": handlers.question_command,
-    "problems": handlers.question_command,
-    "plans": handlers.question_command,
-    "highlights": handlers.question_command,
+    **{name: handlers.question_command for name in QUESTION_COMMANDS},
     # Issue 12: admin insight and per-chat settings (bot/admin.py, bot/settings_bot.py).
     "stats": admin.stats_command,
     "gaps": admin.gaps_command,
@@ -219,9 +218,9 @@ def add_handlers(application: BotApp) -> None:
         filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
         & uploads.PreviewReply(application.bot_data), uploads.correct_preview))
     application.add_handler(CallbackQueryHandler(uploads.on_library_button,
-                                                 pattern=uploads.BUTTON_PATTERN))
+                                                 pattern=buttons.pattern(buttons.LIBRARY)))
     application.add_handler(CallbackQueryHandler(figures_bot.on_figures_button,
-                                                 pattern=figures_bot.BUTTON_PATTERN))
+                                                 pattern=buttons.pattern(buttons.FIGURES)))
     # --- end of the reports library and figures block.
     # Edits are routed before new text: an edited question edits its answer, never re-sends.
     application.add_handler(MessageHandler(
@@ -242,9 +241,10 @@ def add_handlers(application: BotApp) -> None:
         handlers.group_text))
     # Issue 12: /gaps and /settings buttons, matched by prefix before the answer buttons'
     # catch-all (which calls anything it does not know "按钮已失效").
-    application.add_handler(CallbackQueryHandler(admin.on_admin_button, pattern=r"^(gp|gh|dg):"))
+    application.add_handler(CallbackQueryHandler(admin.on_admin_button,
+                                                 pattern=buttons.pattern(buttons.GAPS)))
     application.add_handler(CallbackQueryHandler(settings_bot.on_settings_button,
-                                                 pattern=r"^cs:"))
+                                                 pattern=buttons.pattern(buttons.SETTINGS)))
     application.add_handler(CallbackQueryHandler(callbacks.on_button))
     application.add_handler(InlineQueryHandler(callbacks.inline_query))
     application.add_error_handler(handlers.error_handler)

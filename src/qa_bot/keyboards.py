@@ -1,10 +1,7 @@
 """Inline keyboards and their callback data, kept short: Telegram allows 64 bytes per button.
 
-Formats (the query id is the row id in the store's query log, so buttons survive restarts):
-    m:<query_id>:<page>      更多 / 上一页 — show another page of the answer in place
-    p:<query_id>:<item>      原文 — send the full passage of an answer item
-    f:<query_id>:<+1|-1>     👍 / 👎 — feedback vote
-    s:<report_ref>:<index>   open one section of a report outline
+Their data is encoded by ``qa_bot.buttons`` (prefixes m, p, f, s); the query id is the row
+id in the store's query log, so buttons survive restarts.
 """
 
 from __future__ import annotations
@@ -13,13 +10,12 @@ import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import InlineKeyboardButtonLimit
 
 from qa import Report
 
+from .buttons import encode
 from .render import Page, clip, section_label
 
-MAX_DATA_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64
 _PATTERN = re.compile(r"^(?P<kind>[mpfs]):(?P<ref>[^:]{1,48}):(?P<arg>-?\d{1,6})$")
 
 
@@ -38,10 +34,7 @@ class CallbackData:
 
     def encode(self) -> str:
         """Return the wire form, checked against Telegram's 64-byte limit."""
-        data = f"{self.kind}:{self.ref}:{self.arg}"
-        if len(data.encode()) > MAX_DATA_BYTES:
-            raise ValueError(f"callback_data too long: {data!r}")
-        return data
+        return encode(self.kind, self.ref, self.arg)
 
 
 def parse_callback(data: str | None) -> CallbackData | None:

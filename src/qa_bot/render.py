@@ -22,6 +22,7 @@ from qa import (
     Section,
     Suggestion,
 )
+from qa.answer import highlight_spans
 
 from .commands import COMMANDS, COMMANDS_BY_NAME
 
@@ -76,22 +77,11 @@ def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def term_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
-    """Return every occurrence of the terms in text, for hits the core did not quote."""
-    spans = []
-    for term in {t for t in terms if t}:
-        start = text.find(term)
-        while start >= 0:
-            spans.append((start, start + len(term)))
-            start = text.find(term, start + len(term))
-    return tuple(spans)
-
-
 def answer_items(answer: Answer) -> tuple[Quote, ...]:
     """Return the quotes, then the remaining hits as whole-passage quotes (the 更多 pages)."""
     quoted = {q.passage.passage_id for q in answer.quotes}
     extra = tuple(
-        Quote(h, h.passage.text, term_spans(h.passage.text, h.matched_terms))
+        Quote(h, h.passage.text, highlight_spans(h.passage.text, h.matched_terms, False))
         for h in answer.hits
         if h.passage.passage_id not in quoted
     )

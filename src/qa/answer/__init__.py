@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 from .evaluate import evaluate, read_gold
+from .quotes import highlight_spans
 from .retrieve import Retriever, Scored
 
 __all__ = [
+    "highlight_spans",
     "Retriever",
     "Scored",
     "evaluate",

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from qa.figures import parse_chinese_number
 from qa.language import Query, drop_subterms
-from qa.models import Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
+from qa.models import LISTED_KINDS, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
 
 from .asked import (
     fitting_counts,
@@ -37,7 +37,7 @@ def report_name(report: Report) -> str:
 
 
 # Views every front end offers as a command of its own (the bot /problems, the CLI qa problems).
-SUGGESTED_COMMANDS = ("problems", "plans", "highlights", "reports")
+SUGGESTED_COMMANDS = (*LISTED_KINDS, "reports")
 
 
 def suggestions(titles: Sequence[str]) -> tuple[Suggestion, ...]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qa.models import KIND_NAMES, LISTED_KINDS
+
 
 @dataclass(frozen=True, slots=True)
 class CliCommand:
@@ -19,9 +21,7 @@ class CliCommand:
 
 CLI_COMMANDS: tuple[CliCommand, ...] = (
     CliCommand("ask", "问题", "提问，例如：今年发展了多少党员？"),
-    CliCommand("problems", "[关键词]", "各报告的存在问题"),
-    CliCommand("plans", "[关键词]", "各报告的下一步计划"),
-    CliCommand("highlights", "[关键词]", "各报告的亮点工作"),
+    *(CliCommand(kind, "[关键词]", f"各报告的{KIND_NAMES[kind]}") for kind in LISTED_KINDS),
     CliCommand("reports", "", "列出报告及单位、年份、段落数"),
     CliCommand("report", "编号", "查看某份报告的提纲"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from qa.figures import (
     render_figures,
     render_metrics,
 )
-from qa.models import KIND_NAMES, Answer, Report
+from qa.models import KIND_NAMES, LISTED_KINDS, Answer, Report
 
 from .commands import CLI_COMMANDS
 from .library import LIBRARY_HANDLERS, add_parsers
@@ -200,11 +200,9 @@ def _write_chart(comparison: Comparison, path: Path) -> None:
     print(f"图表已保存：{path}", file=sys.stderr)
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[QAEngine, argparse.Namespace], int]] = {
     "ask": cmd_ask,
-    "problems": cmd_section,
-    "plans": cmd_section,
-    "highlights": cmd_section,
+    **{kind: cmd_section for kind in LISTED_KINDS},
     "reports": cmd_reports,
     "report": cmd_report,
     "eval": cmd_eval,
@@ -231,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "--after", default=None, metavar="上一问",
                 help="把问题当作这句之后的追问（如：--after 今年发展了多少党员 那003呢）",
             )
-        elif command.name in ("problems", "plans", "highlights"):
+        elif command.name in LISTED_KINDS:
             p.add_argument("keyword", nargs="*", help="关键词（可选）")
         elif command.name == "report":
             p.add_argument("id", help="报告编号或其前缀，如 000")

@@ -7,14 +7,13 @@ from __future__ import annotations
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
-from .understand import SECTION_KINDS, Query, Scope, understand
+from .understand import Query, Scope, understand
 from .weights import Background
 from .wordlists import load_language
 
 __all__ = [
     "Background",
     "Query",
-    "SECTION_KINDS",
     "Scope",
     "Tokenizer",
     "drop_subterms",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.models import Intent, Kind, Report
+from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
 from .text import drop_subterms
@@ -17,13 +17,6 @@ from .wordlists import Language, load_language
 EXPANSION_WEIGHT = 0.5
 SUBWORD_WEIGHT = 0.35
 
-SECTION_KINDS: dict[str, Kind] = {
-    "problems": "problems",
-    "plans": "plans",
-    "highlights": "highlights",
-    "causes": "causes",
-    "rectification": "rectification",
-}
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
 _REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
 _UNIT_ASKED = re.compile(
@@ -58,7 +51,7 @@ class Query:
     @property
     def kind(self) -> Kind | None:
         """Return the section kind the question asks about, if any."""
-        return SECTION_KINDS.get(self.intent)
+        return next((k for k in ASKED_KINDS if k == self.intent), None)
 
     @property
     def search_terms(self) -> tuple[str, ...]:

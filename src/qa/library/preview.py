@@ -12,19 +12,11 @@ from pathlib import PurePath
 
 from qa.documents import Converted
 from qa.errors import BadCorrectionError
-from qa.models import Kind, Report
+from qa.models import SECTION_KINDS, Kind, Report
 from qa.reports import HEADING, ReportMeta, clean_text, cn_to_int, heading_level, parse_report
 
 # The short names the preview shows for section kinds (工作/问题/计划/亮点/原因/整改).
-KIND_SHORT: dict[str, str] = {
-    "preamble": "前言",
-    "work": "工作",
-    "problems": "问题",
-    "plans": "计划",
-    "highlights": "亮点",
-    "causes": "原因",
-    "rectification": "整改",
-}
+KIND_SHORT: dict[str, str] = {k.kind: k.short for k in SECTION_KINDS}
 FIELDS = {"标题": "title", "单位": "unit", "年份": "year"}
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _UNIT_BEFORE_YEAR = re.compile(r"^(?:中共)?(.*?)(?:关于)?(?:19|20)\d{2}\s*年")

@@ -17,6 +17,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from qa import Report
+from qa_bot.buttons import encode
 from qa_bot.chatprefs.prefs import ChatPrefs
 from qa_bot.render import clip, clip_html_lines, esc
 from qa_bot.store.insight import Gap, Stats
@@ -95,17 +96,17 @@ def gaps_keyboard(gaps: Sequence[Gap], page: int, digest_on: bool) -> InlineKeyb
     start = page * GAPS_PER_PAGE
     shown = gaps[start:start + GAPS_PER_PAGE]
     rows = [[InlineKeyboardButton(f"✅ 已处理 {start + i + 1}",
-                                  callback_data=f"gh:{topic_hash(g.topic)}:{page}")
+                                  callback_data=encode("gh", topic_hash(g.topic), page))
              for i, g in enumerate(shown)]] if shown else []
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀ 上一页", callback_data=f"gp:{page - 1}"))
+        nav.append(InlineKeyboardButton("◀ 上一页", callback_data=encode("gp", page - 1)))
     if page + 1 < gaps_page_count(gaps):
-        nav.append(InlineKeyboardButton("下一页 ▶", callback_data=f"gp:{page + 1}"))
+        nav.append(InlineKeyboardButton("下一页 ▶", callback_data=encode("gp", page + 1)))
     if nav:
         rows.append(nav)
-    rows.append([InlineKeyboardButton("🔕 关闭每周摘要", callback_data="dg:0") if digest_on
-                 else InlineKeyboardButton("🔔 开启每周摘要", callback_data="dg:1")])
+    rows.append([InlineKeyboardButton("🔕 关闭每周摘要", callback_data=encode("dg", 0)) if digest_on
+                 else InlineKeyboardButton("🔔 开启每周摘要", callback_data=encode("dg", 1))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -158,16 +159,17 @@ def settings_keyboard(prefs: ChatPrefs, reports: Sequence[Report]) -> InlineKeyb
         return ("✅ " if on else "") + clip(text, 24)
 
     rows = [[InlineKeyboardButton(mark(not prefs.units and not prefs.years, "全部报告"),
-                                  callback_data="cs:a")]]
-    toggles = [InlineKeyboardButton(mark(u in prefs.units, u), callback_data=f"cs:u:{i}")
+                                  callback_data=encode("cs", "a"))]]
+    toggles = [InlineKeyboardButton(mark(u in prefs.units, u), callback_data=encode("cs", "u", i))
                for i, u in enumerate(units)][:30]
-    toggles += [InlineKeyboardButton(mark(y in prefs.years, f"{y}年"), callback_data=f"cs:y:{i}")
+    toggles += [InlineKeyboardButton(mark(y in prefs.years, f"{y}年"),
+                                     callback_data=encode("cs", "y", i))
                 for i, y in enumerate(years)][:20]
     rows += [toggles[i:i + 2] for i in range(0, len(toggles), 2)]
     length = "简短 → 改为完整" if prefs.brief else "完整 → 改为简短"
-    rows.append([InlineKeyboardButton("回答：" + length, callback_data="cs:l")])
+    rows.append([InlineKeyboardButton("回答：" + length, callback_data=encode("cs", "l"))])
     rows.append([InlineKeyboardButton("👍/👎：" + ("显示 → 隐藏" if prefs.votes else "隐藏 → 显示"),
-                                      callback_data="cs:v")])
+                                      callback_data=encode("cs", "v"))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 
 from qa import UnknownReportError
 from qa_bot import render
-from qa_bot.chatprefs.handlers import chat_answer, render_chat_answer
+from qa_bot.chatprefs.handlers import chat_answer
 from qa_bot.context import BotContext
 from qa_bot.keyboards import CallbackData, answer_keyboard, parse_callback
 from qa_bot.runtime.send import with_retries
@@ -81,7 +81,7 @@ async def show_page(query: CallbackQuery, message: Message, data: CallbackData,
     earlier = await earlier_for_page(message, record.question, context)
     answer, prefs = await chat_answer(context, message.chat,
                                       Request(record.command, record.question), earlier)
-    pages = render_chat_answer(answer, prefs)
+    pages = render.render_answer(answer)  # a brief answer is cut once, in ask_in_chat
     if not 0 <= data.arg < len(pages):
         return STALE
     page = pages[data.arg]

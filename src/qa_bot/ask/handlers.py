@@ -12,7 +12,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from qa import Answer
 from qa_bot import render
 from qa_bot.admin.handlers import note_chat_title
-from qa_bot.chatprefs.handlers import chat_answer, render_chat_answer
+from qa_bot.chatprefs.handlers import chat_answer
 from qa_bot.context import BotContext
 from qa_bot.keyboards import answer_keyboard
 from qa_bot.runtime.send import maybe_sent, with_retries
@@ -59,7 +59,7 @@ async def answer_request(update: Update, message: Message, context: BotContext,
     earlier = await earlier_question(message, context) if request.command == "ask" else None
     # The chat's /settings: which reports, brief or full, 👍/👎 shown or not.
     answer, prefs = await chat_answer(context, message.chat, request, earlier)
-    pages = render_chat_answer(answer, prefs)
+    pages = render.render_answer(answer)  # a brief answer is cut once, in ask_in_chat
     query_id = new_query_id()  # known before sending: the log write comes after the answer
     # A greeting or thanks gets a friendly line: nothing to page, quote or vote on.
     keyboard = None if answer.smalltalk else answer_keyboard(query_id, pages[0], prefs.votes)
@@ -129,7 +129,7 @@ async def edited_question(update: Update, context: BotContext) -> None:
     earlier = (await earlier_question(message, context, link.answer_message_id)
                if request.command == "ask" else None)
     answer, prefs = await chat_answer(context, message.chat, request, earlier)
-    pages = render_chat_answer(answer, prefs)
+    pages = render.render_answer(answer)  # a brief answer is cut once, in ask_in_chat
     query_id = new_query_id()
     try:
         await with_retries(lambda: context.bot.edit_message_text(

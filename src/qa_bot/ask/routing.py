@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from telegram import Message, MessageEntity
 
-from qa import Answer, QAEngine
+from qa import LISTED_KINDS, Answer, QAEngine
 
 # Commands whose argument is a question or keyword; these are logged and can be re-run.
-QUESTION_COMMANDS = ("ask", "problems", "plans", "highlights")
+QUESTION_COMMANDS = ("ask", *LISTED_KINDS)
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+|$)")
 
 

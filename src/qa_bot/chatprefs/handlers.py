@@ -10,11 +10,9 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, TelegramError
 
 from qa import Answer
-from qa_bot import render
 from qa_bot.admin.render import choices, only_searching, render_settings, settings_keyboard
 from qa_bot.ask.routing import Request
 from qa_bot.context import BotContext
-from qa_bot.render import Page
 from qa_bot.runtime.send import with_retries
 
 from .prefs import ChatPrefs, ask_in_chat, load_prefs, save_prefs
@@ -47,13 +45,6 @@ async def chat_answer(context: BotContext, chat: Chat, request: Request,
     answer = ask_in_chat(context.engine, request, prefs,
                          lambda label: only_searching(prefs, label, group), earlier)
     return answer, prefs
-
-
-def render_chat_answer(answer: Answer, prefs: ChatPrefs) -> list[Page]:
-    """Render an answer as pages; a brief one is its first page (the fact line leads every
-    answer's header)."""
-    pages = render.render_answer(answer)
-    return pages[:1] if prefs.brief else pages
 
 
 async def settings_command(update: Update, context: BotContext) -> None:

@@ -21,7 +21,6 @@ from qa_bot.library.handlers import FIGTABLE, find_report, reply
 from qa_bot.render import clip
 from qa_bot.runtime.send import with_retries
 
-BUTTON_PATTERN = r"^[CG]:"  # C:<metric> compare, G:<report>:<page> figures page
 _PAGE = re.compile(r"^G:(?P<ref>[^:]{1,40}):(?P<page>\d{1,4})$")
 EXPORT_NAME = "报告数字表.csv"
 STALE = "按钮已失效，请重新发送命令。"

@@ -14,7 +14,7 @@ from telegram.constants import MessageLimit
 
 from qa import PATH_SEP, Comparison, ComparisonRow, Figure, Report
 from qa.figures import STATUS_NAMES, value_text
-from qa_bot.library.render import MAX_DATA_BYTES, callback_data
+from qa_bot.buttons import encode, fits
 from qa_bot.render import clip, clip_html_lines, esc, short_id, utf16_len
 
 MAX_CAPTION_UNITS = int(MessageLimit.CAPTION_LENGTH)  # 1024
@@ -87,9 +87,9 @@ def render_metrics(metrics: Sequence[str]) -> str:
 
 def metrics_keyboard(metrics: Sequence[str]) -> InlineKeyboardMarkup | None:
     """Return one button per metric (those whose name fits in callback data), two a row."""
-    fits = [m for m in metrics if len(f"C:{m}".encode()) <= MAX_DATA_BYTES]
-    buttons = [InlineKeyboardButton(clip(m, 24), callback_data=callback_data("C", m))
-               for m in fits[:MAX_METRIC_BUTTONS]]
+    fitting = [m for m in metrics if fits(f"C:{m}")]
+    buttons = [InlineKeyboardButton(clip(m, 24), callback_data=encode("C", m))
+               for m in fitting[:MAX_METRIC_BUTTONS]]
     if not buttons:
         return None
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -129,11 +129,11 @@ def figures_keyboard(report: Report, page: FiguresPage) -> InlineKeyboardMarkup 
     nav = []
     if page.number > 0:
         nav.append(InlineKeyboardButton(
-            "◀ 上一页", callback_data=callback_data("G", ref, str(page.number - 1))))
+            "◀ 上一页", callback_data=encode("G", ref, page.number - 1)))
     if page.number + 1 < page.total:
         nav.append(InlineKeyboardButton(
             f"下一页 ▶ ({page.number + 2}/{page.total})",
-            callback_data=callback_data("G", ref, str(page.number + 1))))
+            callback_data=encode("G", ref, page.number + 1)))
     return InlineKeyboardMarkup([nav]) if nav else None
 
 

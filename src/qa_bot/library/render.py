@@ -9,27 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import InlineKeyboardButtonLimit
 
 from qa import Report
 from qa.errors import FileRefusedError
 from qa.library import LibraryEntry, Preview
+from qa_bot.buttons import encode
 from qa_bot.render import clip, clip_html_lines, esc, short_id
 
-MAX_DATA_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64
 ADMINS_ONLY = "抱歉，只有本机器人的管理员可以收录或删除报告；如需添加报告，请把文件转给管理员。"
 ADD_USAGE = "请把 /add 作为对文件消息的回复发送，或直接把 .docx、.txt、.pdf 文件发给我。"
 STALE = "按钮已失效（预览已过期、已处理，或机器人重启过），请重新发送文件。"
 NOT_YOURS = "只有发送这份文件的管理员可以操作这条预览。"
 PREVIEW_HELP = "可回复本消息更正：标题：… / 单位：… / 年份：…（每项一行）"
-
-
-def callback_data(*parts: str) -> str:
-    """Join callback parts with ':' and check Telegram's 64-byte limit."""
-    data = ":".join(parts)
-    if len(data.encode()) > MAX_DATA_BYTES:
-        raise ValueError(f"callback_data too long: {data!r}")
-    return data
 
 
 def _keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -39,21 +30,21 @@ def _keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup
 
 def preview_keyboard(token: str) -> InlineKeyboardMarkup:
     """Return 确认收录 / 取消 for a preview."""
-    return _keyboard([[("✅ 确认收录", callback_data("L", token, "ok")),
-                       ("取消", callback_data("L", token, "no"))]])
+    return _keyboard([[("✅ 确认收录", encode("L", token, "ok")),
+                       ("取消", encode("L", token, "no"))]])
 
 
 def replace_keyboard(token: str) -> InlineKeyboardMarkup:
     """Return 替换 / 另存为新报告 / 取消 when the same unit and year already exist."""
-    return _keyboard([[("替换原报告", callback_data("L", token, "rp")),
-                       ("另存为新报告", callback_data("L", token, "nw"))],
-                      [("取消", callback_data("L", token, "no"))]])
+    return _keyboard([[("替换原报告", encode("L", token, "rp")),
+                       ("另存为新报告", encode("L", token, "nw"))],
+                      [("取消", encode("L", token, "no"))]])
 
 
 def removal_keyboard(token: str) -> InlineKeyboardMarkup:
     """Return 确认删除 / 取消 for a /remove."""
-    return _keyboard([[("确认删除", callback_data("R", token, "ok")),
-                       ("取消", callback_data("R", token, "no"))]])
+    return _keyboard([[("确认删除", encode("R", token, "ok")),
+                       ("取消", encode("R", token, "no"))]])
 
 
 def render_refusal(exc: FileRefusedError) -> str:

@@ -45,7 +45,6 @@ from .handlers import (
 )
 
 logger = logging.getLogger(__name__)
-BUTTON_PATTERN = r"^[LR]:"  # the callback data this module answers (see render_library)
 _BUTTON = re.compile(r"^(?P<kind>[LR]):(?P<token>[A-Za-z0-9_-]{1,20}):(?P<action>[a-z]{2})$")
 
 
