@@ -47,8 +47,6 @@ MAX_QUESTION_CHARS = 200
 MAX_SECTION_REPORTS = 20
 # Report ids named in an "unknown report" message.
 MAX_LISTED_IDS = 10
-# A figure may come from a passage whose coverage is this much below the best one's.
-FIGURE_SLACK = 0.1
 # A comparison lists at most this many reports (one line each).
 MAX_COMPARE_ROWS = 20
 
@@ -304,7 +302,7 @@ class QAEngine:
         report_id = row.hit.passage.report_id
         alone = dataclasses.replace(query, scope=Scope((report_id,), report_id, True))
         for other in self.retriever.search(alone, self.top_k):
-            near = other.answers and other.coverage >= row.coverage - FIGURE_SLACK
+            near = other.answers and other.coverage >= row.coverage - answers.FIGURE_SLACK
             if near and answers.states_count(other, query.unit):
                 return other
         return row
@@ -313,22 +311,8 @@ class QAEngine:
         scored = self.retriever.search(query, k)
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
-        kept = [scored[0], *(s for s in scored[1:] if s.answers)]
-        if query.intent == "name" and answers.hides_name(scored[0]):
-            return answers.no_name(query, kept, notice, self.suggestions(query.terms))
-        if query.intent == "name" and not any(answers.says_who(s) for s in kept[:2]):
-            # As with counts: a passage about the matter that never says who is no answer.
-            return answers.no_name(query, kept, notice, self.suggestions(query.terms), False)
-        if query.intent == "figure":
-            # Only passages about as close to the question as the best may lend their number.
-            if answers.hides_count(scored[0], query.unit):
-                return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
-            near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
-            with_count = [s for s in near if answers.states_count(s, query.unit)]
-            if not with_count:
-                return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
-            kept = with_count + [s for s in kept if s not in with_count]
-        return answers.searched(query, kept, k, self._by_report, notice)
+        return answers.decide(query, scored, k, self._by_report, notice,
+                              lambda: self.suggestions(query.terms))
 
     def _expanded(self, query: Query, k: int, notice: str) -> Answer:
         """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""

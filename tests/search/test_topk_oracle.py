@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from qa.search import prune, segindex, topk
+from qa.search import prune, topk
 from qa.search.bm25 import PassageIndex, TokenTable, length_norm, tf_saturation
 from qa.search.segindex import SegmentIndex
 from qa.search.segments import SegmentReport, build_segment
+from qa.search.topk import DEFAULT_POLICY, TopKPolicy
 from tests.search.test_bm25_oracle import oracle_top10, zipf_corpus
 
 Docs = list[list[str]]
@@ -30,20 +31,23 @@ def small_corpus(seed: int, n: int = 1500) -> tuple[list[str], Docs]:
     return vocab, [rng.choices(vocab, weights, k=rng.randint(1, 6)) for _ in range(n)]
 
 
-def layouts(docs: Docs, size: int) -> list[tuple[SegmentIndex, Docs]]:
+def layouts(docs: Docs, size: int,
+            policy: TopKPolicy = DEFAULT_POLICY) -> list[tuple[SegmentIndex, Docs]]:
     """Return one segment, three segments, and dead reports re-served in another order."""
     reports = [(f"r{i:03d}", docs[i * size : (i + 1) * size]) for i in range(len(docs) // size)]
     ids = [r for r, _ in reports]
     full = [d for _, part in reports for d in part]
-    one = SegmentIndex.assemble([(segment("a", reports), frozenset())], ids)
+    one = SegmentIndex.assemble([(segment("a", reports), frozenset())], ids, policy=policy)
     third = len(reports) // 3
     three = SegmentIndex.assemble([(segment("a", reports[:third]), frozenset()),
                                    (segment("b", reports[third:-2]), frozenset()),
-                                   (segment("c", reports[-2:]), frozenset())], ids)
+                                   (segment("c", reports[-2:]), frozenset())], ids,
+                                  policy=policy)
     order = [r for r in ids if r not in ("r001", "r004")]
     order.insert(3, "r004")
     dead = SegmentIndex.assemble([(segment("a", reports), frozenset({"r001", "r004"})),
-                                  (segment("b", [reports[4]]), frozenset())], order)
+                                  (segment("b", [reports[4]]), frozenset())], order,
+                                 policy=policy)
     by_id = dict(reports)
     return [(one, full), (three, full), (dead, [d for r in order for d in by_id[r]])]
 
@@ -55,30 +59,29 @@ def random_queries(vocab: list[str], seed: int, count: int = 25) -> list[list[st
     return out + [[vocab[0], vocab[0], vocab[1]], [vocab[2], "未知词", vocab[2]]]
 
 
-@pytest.fixture(params=["default", "pruned", "masks-pruned", "tiny-prefix", "dense"])
-def prefixes(request, monkeypatch) -> str:
+POLICIES = {
+    "default": DEFAULT_POLICY,
+    "pruned": TopKPolicy(dense_first=0.0),
+    "masks-pruned": TopKPolicy(dense_first=0.0, few_allowed=0),
+    "tiny-prefix": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2, prefix_growth=2,
+                              prefix_max=32, prefix_share=10**9),
+    "dense": TopKPolicy(dense_first=float("inf"), few_allowed=0),
+}
+
+
+@pytest.fixture(params=list(POLICIES))
+def prefixes(request: pytest.FixtureRequest) -> TopKPolicy:
     """Run with the shipped settings (these small corpora are mostly scored at once); pruned by
     prefixes; with masks always pruned; with tiny prefixes: many rounds and dense fallbacks;
     and every query scored at once (qa.densetop), masks too."""
-    if request.param != "default":
-        monkeypatch.setattr(segindex, "DENSE_FIRST", 0.0)
-    if request.param in ("masks-pruned", "tiny-prefix", "dense"):
-        monkeypatch.setattr(segindex, "FEW_ALLOWED", 0)
-    if request.param == "dense":
-        monkeypatch.setattr(segindex, "DENSE_FIRST", float("inf"))
-    if request.param == "tiny-prefix":
-        monkeypatch.setattr(topk, "PREFIX_START", 2)
-        monkeypatch.setattr(topk, "PREFIX_GROWTH", 2)
-        monkeypatch.setattr(topk, "PREFIX_MAX", 32)
-        monkeypatch.setattr(topk, "PREFIX_SHARE", 10**9)
-    return str(request.param)
+    return POLICIES[request.param]
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_search_equals_passage_index_on_tied_corpora(prefixes: str, seed: int) -> None:
+def test_search_equals_passage_index_on_tied_corpora(prefixes: TopKPolicy, seed: int) -> None:
     vocab, docs = small_corpus(seed)
     rng = np.random.default_rng(seed)
-    for index, served in layouts(docs, 50):
+    for index, served in layouts(docs, 50, prefixes):
         reference = PassageIndex.build(served)
         allowed = rng.random(len(served)) < 0.3
         one_report = np.arange(len(served)) // 50 == 3  # few passages: all scored
@@ -91,18 +94,18 @@ def test_search_equals_passage_index_on_tied_corpora(prefixes: str, seed: int) -
                             == reference.search_per_group(query, k, groups, mask)), (query, k)
 
 
-def test_top10_equals_rank_bm25_on_zipf_corpus(prefixes: str) -> None:
+def test_top10_equals_rank_bm25_on_zipf_corpus(prefixes: TopKPolicy) -> None:
     vocab, docs = zipf_corpus(17)
-    for index, served in layouts(docs, 100):
+    for index, served in layouts(docs, 100, prefixes):
         oracle = BM25Okapi(served)
         for query in random_queries(vocab, 9):
             ours = [r.position for r in index.search(query, 10)]
             assert ours == oracle_top10(oracle.get_scores(query), served, query), query
 
 
-def test_weights_zero_negative_and_fractional(prefixes: str) -> None:
+def test_weights_zero_negative_and_fractional(prefixes: TopKPolicy) -> None:
     vocab, docs = zipf_corpus(5)
-    for index, served in layouts(docs, 100):
+    for index, served in layouts(docs, 100, prefixes):
         reference = PassageIndex.build(served)
         groups = (np.arange(len(served)) // 41).astype(np.int32)
         for query in random_queries(vocab, 4, 10):
@@ -123,42 +126,28 @@ def test_identical_passages_tie_by_position() -> None:
             assert index.search(query, k) == reference.search(query, k), (query, k)
 
 
-def test_common_terms_are_answered_from_prefixes(monkeypatch) -> None:
+def test_common_terms_are_answered_from_prefixes() -> None:
     """With the shipped prefix sizes, the zipf corpus' queries never need dense scoring
     (the early switch for plans reading much of a small corpus' lists is turned off here)."""
-    monkeypatch.setattr(topk, "DENSE_SHARE", 0)
-    monkeypatch.setattr(segindex, "DENSE_FIRST", 0.0)
     vocab, docs = zipf_corpus(11)
-    index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
+    policy = TopKPolicy(dense_share=0, dense_first=0.0)
+    index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"],
+                                  policy=policy)
     reference = PassageIndex.build(docs)
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("fell back to dense scoring")
-
-    monkeypatch.setattr(SegmentIndex, "_dense", refuse)
     for query in ([vocab[0], vocab[1]], [vocab[0], vocab[3], vocab[300]], [vocab[2]]):
         assert index.search(query, 10) == reference.search(query, 10)
+    assert index.dense_calls == 0
 
 
-def test_short_prefixes_fall_back_to_dense_scoring(monkeypatch) -> None:
+def test_short_prefixes_fall_back_to_dense_scoring() -> None:
     vocab, docs = zipf_corpus(11)
-    index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"])
+    policy = TopKPolicy(prefix_max=16, prefix_share=10**9, dense_first=0.0)
+    index = SegmentIndex.assemble([(segment("a", [("r", docs)]), frozenset())], ["r"],
+                                  policy=policy)
     reference = PassageIndex.build(docs)
-    monkeypatch.setattr(topk, "PREFIX_MAX", 16)
-    monkeypatch.setattr(topk, "PREFIX_SHARE", 10**9)
-    monkeypatch.setattr(segindex, "DENSE_FIRST", 0.0)
-    calls = []
-
-    dense = SegmentIndex._dense
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return dense(*args, **kwargs)
-
-    monkeypatch.setattr(SegmentIndex, "_dense", counted)
     for query in ([vocab[0], vocab[1]], [vocab[0], vocab[3], vocab[300]], [vocab[2]]):
         assert index.search(query, 10) == reference.search(query, 10)
-    assert calls
+    assert index.dense_calls > 0
 
 
 def test_impact_prefix_is_the_largest_saturations() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from qa.figures import parse_chinese_number
 from qa.language import Query, drop_subterms
@@ -28,6 +28,8 @@ SMALLTALK_REPLIES = {
     ),
     "thanks": "不客气！还有问题随时问我。",
 }
+# A figure may come from a passage whose coverage is this much below the best one's.
+FIGURE_SLACK = 0.1
 
 
 def report_name(report: Report) -> str:
@@ -207,3 +209,25 @@ def expanded(query: Query, rows: Sequence[Scored], notice: str) -> Answer:
             text = text[:EXPANDED_CHARS] + "…"
         quotes.append(Quote(hit, text, highlight_spans(text, query.terms, False)))
     return found(query, tuple(quotes), tuple(q.hit for q in quotes), notice)
+
+
+def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str, Report],
+           notice: str, hints: Callable[[], tuple[Suggestion, ...]]) -> Answer:
+    """Answer a searched question from its ranked passages (the best one answers): the fact,
+    or an honest near-miss when the passages never state the name or number asked for."""
+    kept = [scored[0], *(s for s in scored[1:] if s.answers)]
+    if query.intent == "name" and hides_name(scored[0]):
+        return no_name(query, kept, notice, hints())
+    if query.intent == "name" and not any(says_who(s) for s in kept[:2]):
+        # As with counts: a passage about the matter that never says who is no answer.
+        return no_name(query, kept, notice, hints(), False)
+    if query.intent == "figure":
+        # Only passages about as close to the question as the best may lend their number.
+        if hides_count(scored[0], query.unit):
+            return no_figure(query, kept, notice, hints())
+        near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
+        with_count = [s for s in near if states_count(s, query.unit)]
+        if not with_count:
+            return no_figure(query, kept, notice, hints())
+        kept = with_count + [s for s in kept if s not in with_count]
+    return searched(query, kept, k, reports, notice)

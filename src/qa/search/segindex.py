@@ -28,16 +28,19 @@ from .densetop import dense_top
 from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
-from .topk import Candidates, Impact, ImpactCache, Rank, impact, prefix_size, threshold_top
+from .topk import (
+    DEFAULT_POLICY,
+    Candidates,
+    Impact,
+    ImpactCache,
+    Rank,
+    TopKPolicy,
+    impact,
+    threshold_top,
+)
 
 # Candidates scored first to raise θ before the rest are pruned by their bounds.
 BATCH = 128
-# A mask allowing at most this many passages of a segment: score them all, no pruning.
-FEW_ALLOWED = 512
-# A query is scored at once (qa.densetop) rather than pruned (qa.topk) in a segment where its
-# postings plus a quarter of the passages (the scans of a segment-long array) are at most this:
-# a round of pruning costs about as much as scoring tens of thousands of postings.
-DENSE_FIRST = 300_000
 # Entries of the dense fallback's saturation cache (SegmentIndex.saturations).
 SATURATION_ENTRIES = 1 << 24
 
@@ -102,8 +105,10 @@ class SegmentIndex:
 
     def __init__(self, live: Sequence[LiveSegment], vocabulary: dict[str, int], df: Ints,
                  idf: FloatArray, size: int, avgdl: float, order: tuple[str, ...],
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None, policy: TopKPolicy = DEFAULT_POLICY) -> None:
         self.folder = folder  # where the segments are stored; None: in memory only
+        self.policy = policy  # pruning or scoring at once: speed only, never the result
+        self.dense_calls = 0  # segments scored at once so far (benchmarks and tests read it)
         self.live = tuple(live)
         self.vocabulary = vocabulary
         self.df = df
@@ -121,7 +126,7 @@ class SegmentIndex:
     @classmethod
     def assemble(
         cls, segments: Sequence[tuple[Segment, frozenset[str]]], order: Sequence[str],
-        folder: Path | None = None,
+        folder: Path | None = None, policy: TopKPolicy = DEFAULT_POLICY,
     ) -> SegmentIndex:
         """Combine segments (each with its dead report ids) to serve ``order``'s reports."""
         positions, size = place(segments, order)
@@ -141,7 +146,7 @@ class SegmentIndex:
                                     norm, np.asarray(segment.indptr), np.asarray(segment.docs),
                                     np.asarray(segment.tfs)))
         vocabulary = {t: i for t, i in vocab.items() if present[i]}
-        return cls(live, vocabulary, df, idf, size, avgdl, tuple(order), folder)
+        return cls(live, vocabulary, df, idf, size, avgdl, tuple(order), folder, policy)
 
     @property
     def size(self) -> int:
@@ -227,16 +232,16 @@ class SegmentIndex:
     ) -> Candidates:
         """Return one segment's passages that may be in the top k, scored exactly."""
         mask = None if allowed is None else live.local_mask(allowed)
-        if mask is not None and np.count_nonzero(mask) <= FEW_ALLOWED:
+        if mask is not None and np.count_nonzero(mask) <= self.policy.few_allowed:
             return _score_all(spans, order, np.flatnonzero(mask), live.norm)
         postings = sum(len(span.docs) for span in spans)
         # Few postings for the segment: one scatter-add beats rounds of pruning.
-        few = postings + live.segment.size / 4 <= DENSE_FIRST
+        few = postings + live.segment.size / 4 <= self.policy.dense_first
         if not few and all(span.weight >= 0 for span in spans):
             found, theta = threshold_top(
                 spans, order, live.norm, self._impacts(s, live, spans, local),
                 lambda docs: live.keep(docs, allowed), _ranker(live, k, groups), theta,
-                max(BATCH, 4 * k))
+                max(BATCH, 4 * k), self.policy)
             if found is not None:
                 return found
         return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
@@ -247,6 +252,7 @@ class SegmentIndex:
         theta: float,
     ) -> Candidates:
         """Score every posting at once from cached saturations (``qa.densetop``)."""
+        self.dense_calls += 1
         sats = [self._saturations(s, live, span, t) if t >= 0 else None
                 for span, t in zip(spans, local, strict=True)]
         tokens = [i for i in order if local[i] >= 0]
@@ -265,8 +271,10 @@ class SegmentIndex:
         """Return the impact prefix of span i (segment s), from the cache or built now."""
         def get(i: int) -> Impact:
             span = spans[i]
-            return self.impacts.get((s, local[i]), prefix_size(len(span.docs)),
-                                    lambda size: impact(span.docs, span.tfs, live.norm, size))
+            return self.impacts.get(
+                (s, local[i]), self.policy.prefix_size(len(span.docs)),
+                lambda size: impact(span.docs, span.tfs, live.norm, size,
+                                    self.policy.prefix_start))
         return get
 
     def _spans(

@@ -14,8 +14,9 @@ terms are looked up only while that bound reaches θ, and the few left are score
 by term in query order as ``PassageIndex.scores`` adds them. The ranking is unchanged
 (``tests/test_topk_oracle.py`` guards it against rank-bm25); a query reads a few thousand
 postings instead of every posting of its common terms. When prefixes are too short to get B
-below θ, or a plan would read more than 1/DENSE_SHARE of the query's postings, the caller scores
-every posting at once instead (``qa.densetop``: a bincount over cached saturations).
+below θ, or a plan would read more than 1/dense_share (``TopKPolicy``) of the query's postings,
+the caller scores every posting at once instead (``qa.densetop``: a bincount over cached
+saturations).
 """
 
 from __future__ import annotations
@@ -31,18 +32,8 @@ import numpy.typing as npt
 from .bm25 import FloatArray, locate, tf_saturation
 from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores
 
-# The first prefix per term; each further round reads at most PREFIX_GROWTH times more.
-PREFIX_START = 64
-PREFIX_GROWTH = 16
 # Deeper prefixes are planned for a bound this fraction of θ (θ ≥ 0 with such weights).
 PLAN_AIM = 0.85
-# The longest prefix kept per term: this, or PREFIX_SHARE of a longer list. Past it, pruning
-# by bounds (qa.prune) touches fewer postings.
-PREFIX_MAX = 16384
-PREFIX_SHARE = 8
-# Give up on prefixes (the caller scores every posting) once a plan would read more than
-# 1/DENSE_SHARE of the query's postings: merging prefixes costs a sort, scoring a scatter-add.
-DENSE_SHARE = 12
 # The rarest term's list is intersected with the next one's for a better θ (up to this length)
 # when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
@@ -54,6 +45,39 @@ DENSE_UNION = 16
 CACHE_ENTRIES = 1 << 22
 
 Rank = Callable[[Ints, FloatArray], float]  # (candidates, their scores) -> θ they reach
+
+
+@dataclass(frozen=True, slots=True)
+class TopKPolicy:
+    """When a segment index prunes by prefixes and when it scores every posting at once.
+
+    Each choice gives the same top k (the oracle tests run every one); these only decide the
+    speed. Tests pass other values to force each path.
+    """
+
+    # The first prefix per term; each further round reads at most prefix_growth times more.
+    prefix_start: int = 64
+    prefix_growth: int = 16
+    # The longest prefix kept per term: prefix_max, or 1/prefix_share of a longer list. Past
+    # it, pruning by bounds (qa.search.prune) touches fewer postings.
+    prefix_max: int = 16384
+    prefix_share: int = 8
+    # Give up on prefixes (score every posting) once a plan would read more than
+    # 1/dense_share of the query's postings: merging prefixes costs a sort, scoring a scatter.
+    dense_share: int = 12
+    # A mask allowing at most this many passages of a segment: score them all, no pruning.
+    few_allowed: int = 512
+    # Score at once (qa.search.densetop) in a segment where the query's postings plus a
+    # quarter of the passages (the scans of a segment-long array) are at most this: a round
+    # of pruning costs about as much as scoring tens of thousands of postings.
+    dense_first: float = 300_000
+
+    def prefix_size(self, postings: int) -> int:
+        """Return how many of a term's postings its cached prefix holds."""
+        return min(postings, max(self.prefix_max, postings // self.prefix_share))
+
+
+DEFAULT_POLICY = TopKPolicy()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -72,27 +96,23 @@ class Impact:
         return float(self.sats[m]) if m < len(self.sats) else self.rest
 
 
-def prefix_size(postings: int) -> int:
-    """Return how many of a term's postings its cached prefix holds."""
-    return min(postings, max(PREFIX_MAX, postings // PREFIX_SHARE))
-
-
-def impact(docs: Ints, tfs: npt.NDArray[np.float32], norm: FloatArray, size: int) -> Impact:
+def impact(docs: Ints, tfs: npt.NDArray[np.float32], norm: FloatArray, size: int,
+           start: int = DEFAULT_POLICY.prefix_start) -> Impact:
     """Return the ``size`` postings with the largest saturation, best first, and the rest's max."""
     sat = tf_saturation(tfs.astype(np.float64), norm[docs])
     if size >= len(sat):
         top = np.argsort(-sat, kind="stable")
-        return _with_ladder(Impact(docs[top], sat[top], 0.0))
+        return _with_ladder(Impact(docs[top], sat[top], 0.0), start)
     # After the partition, positions before ``size`` hold the largest values, ``size`` the next.
     part = np.argpartition(-sat, size)
     top = part[:size]
     top = top[np.argsort(-sat[top], kind="stable")]
-    return _with_ladder(Impact(docs[top], sat[top], float(sat[part[size]])))
+    return _with_ladder(Impact(docs[top], sat[top], float(sat[part[size]])), start)
 
 
-def _with_ladder(m: Impact) -> Impact:
+def _with_ladder(m: Impact, first: int) -> Impact:
     """Return the impact with its planning steps from the first depth a query reads."""
-    start = min(PREFIX_START, len(m.docs))
+    start = min(first, len(m.docs))
     return replace(m, ladder=((0.0, start, m.beyond(start)),
                               *_steps([(start, m.beyond(start)), *_doublings(m, 1.0, start)])))
 
@@ -198,7 +218,7 @@ def _doublings(m: Impact, scale: float, depth: int) -> list[tuple[int, float]]:
 def threshold_top(
     spans: Sequence[TermSpan], query_order: Sequence[int], norm: FloatArray,
     impacts: Callable[[int], Impact], keep: Callable[[Ints], BoolArray], rank: Rank,
-    theta: float, batch: int,
+    theta: float, batch: int, policy: TopKPolicy = DEFAULT_POLICY,
 ) -> tuple[Candidates | None, float]:
     """Return candidates holding the exact top k, or None and a θ floor for the fallback.
 
@@ -209,7 +229,7 @@ def threshold_top(
     present = [i for i, span in enumerate(spans) if len(span.docs)]
     heads = [impacts(i) for i in present]
     scales = [spans[i].count * spans[i].weight for i in present]
-    depth = [min(PREFIX_START, len(m.docs)) for m in heads]
+    depth = [min(policy.prefix_start, len(m.docs)) for m in heads]
     postings = sum(len(spans[i].docs) for i in present)
     seeded = False
     while True:
@@ -228,7 +248,7 @@ def threshold_top(
             break
         # Aiming below θ reads a little more, but then most passages read are pruned unseen.
         deeper = plan_depths(heads, scales, depth, PLAN_AIM * cutoff(theta),
-                             PREFIX_GROWTH * sum(depth))
+                             policy.prefix_growth * sum(depth))
         if not seeded and sum(deeper) > SEED_WHEN:
             # Before reading much deeper: a better θ makes the prefixes needed shorter.
             seeded, theta = True, max(theta, seed_theta(spans, query_order, norm, keep, rank,
@@ -236,8 +256,8 @@ def threshold_top(
             if sum(beyond) < cutoff(theta):
                 break
             deeper = plan_depths(heads, scales, depth, PLAN_AIM * cutoff(theta),
-                                 PREFIX_GROWTH * sum(depth))
-        if deeper == depth or sum(deeper) * DENSE_SHARE > postings:
+                                 policy.prefix_growth * sum(depth))
+        if deeper == depth or sum(deeper) * policy.dense_share > postings:
             # Reading that much of the lists costs more than scoring them all at once.
             return None, theta
         depth = deeper
