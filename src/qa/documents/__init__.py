@@ -1,0 +1,14 @@
+"""Documents: an uploaded file's bytes → the report's plain text (.txt, .docx, .pdf), or a
+refusal that says what to do.
+"""
+
+from __future__ import annotations
+
+from .convert import MAX_UPLOAD_BYTES, REFUSALS, Converted, convert_file
+
+__all__ = [
+    "Converted",
+    "MAX_UPLOAD_BYTES",
+    "REFUSALS",
+    "convert_file",
+]
