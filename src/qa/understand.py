@@ -12,7 +12,7 @@ from .models import Intent, Kind, Report
 from .normalize import normalize_question
 from .segment import Segmenter
 from .trend import trend_asked
-from .unitnames import library_names, numbered_branch, report_years, unit_of
+from .unitnames import absent_place, library_names, numbered_branch, report_years, unit_of
 
 # Expanded words (thesaurus, compounds' parts) count this much of the word they stand for.
 EXPANSION_WEIGHT = 0.5
@@ -115,7 +115,8 @@ def find_scope(
     units = list(dict.fromkeys(u for _, named in found for u in named))
     years = [_full_year(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text) if years else text
-    unknown = "" if units else numbered_branch(text)
+    unknown = "" if units else (numbered_branch(text)
+                                or absent_place(text, reports))
     if unknown:  # 「第七党支部」 with no such report: say so, never answer from others
         return Scope((), unknown, True), text.replace(unknown, " ")
     if not (ids or units or years):
