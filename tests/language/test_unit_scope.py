@@ -193,3 +193,23 @@ def test_every_government_report_of_the_corpus_names_its_province_and_years() ->
         assert f"年份：{year}（回顾 {int(year) - 1} 年）" in preview_text(preview)
     assert len(seen) == 24 and all(len(units) == 1 for units in seen.values())
     assert len({next(iter(u)) for u in seen.values()}) == 24  # 24 provinces, 24 units
+
+
+def test_a_province_the_library_lacks_is_answered_no_such_report(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    report = ("2026年江苏省政府工作报告\n——2026年1月27日在江苏省第十四届人民代表大会上\n"
+              "一、2025年工作回顾\n全省地区生产总值增长5%左右。\n二、2026年工作安排\n"
+              "地区生产总值增长5%左右，城镇新增就业120万人以上。\n")
+    (tmp_path / "js.txt").write_text(report, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("浙江2026年城镇新增就业目标多少万人")
+    assert not answer.found and "没有浙江" in answer.notice
+    answer = engine.ask("江苏2026年城镇新增就业目标多少万人")
+    assert answer.found and "120万人" in answer.quotes[0].text
+
+
+def test_provinces_txt_names_every_provincial_division() -> None:
+    lines = read_lines("provinces.txt")
+    assert len(lines) == 34
+    assert all(full.strip().startswith(short) for short, _, full in
+               (line.partition(":") for line in lines))

@@ -11,7 +11,7 @@ from qa.models import ASKED_KINDS, Intent, Kind, Report
 from .normalize import normalize_question
 from .text import drop_subterms
 from .tokenizer import Tokenizer
-from .unitnames import library_names, numbered_branch, unit_of
+from .unitnames import absent_place, library_names, numbered_branch, unit_of
 from .wordlists import Language, load_language
 from .years import report_years, trend_asked
 
@@ -109,7 +109,8 @@ def find_scope(
     units = list(dict.fromkeys(u for _, named in found for u in named))
     years = [_full_year(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text) if years else text
-    unknown = "" if units else numbered_branch(text)
+    unknown = "" if units else (numbered_branch(text)
+                                or absent_place(text, reports))
     if unknown:  # 「第七党支部」 with no such report: say so, never answer from others
         return Scope((), unknown, True), text.replace(unknown, " ")
     if not (ids or units or years):

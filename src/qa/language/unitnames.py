@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from qa.models import Report
 
 from .docmeta import organisations, strip_years
 from .docmeta import unit_from_titles as derive_unit
+from .wordlists import read_lines
 
 _GENERIC = frozenset({
     "党支部", "支部", "党总支", "总支", "党委", "党组", "工委", "委员会", "政府", "人民政府",
@@ -111,6 +113,25 @@ def numbered_branch(text: str) -> str:
     """Return a numbered branch a text names (「第七党支部」), known to the library or not."""
     match = _NUMBERED_BRANCH.search(text.replace(" ", ""))
     return match.group(0) if match else ""
+
+
+@cache
+def _provinces() -> tuple[str, ...]:
+    """Every name of a provincial-level division, longest first (data/provinces.txt)."""
+    names = [w for line in read_lines("provinces.txt") for w in line.replace(":", " ").split()]
+    return tuple(sorted(set(names), key=lambda n: (-len(n), n)))
+
+
+def absent_place(text: str, reports: Sequence[Report]) -> str:
+    """Return a province a text names that no government unit of the library is in, when the
+    library holds a government's reports at all (「浙江」 among 24 other provinces); else ""."""
+    named = next((name for name in _provinces() if name in text), "")
+    if not named:
+        return ""
+    governments = {u for u in (unit_of(r) for r in reports) if u.endswith("政府")}
+    if not governments or any(u.startswith(named[:2]) for u in governments):
+        return ""
+    return named
 
 
 def unit_of(report: Report) -> str:
