@@ -87,6 +87,8 @@ def test_a_plan_question_quotes_only_that_branch(branch_engine: QAEngine) -> Non
 def test_an_unknown_branch_is_not_answered_from_others(branch_engine: QAEngine) -> None:
     answer = branch_engine.ask("第七党支部发展了几个党员")
     assert not answer.found and "没有第七党支部的报告" in answer.notice
+    for question in ("各支部开展了哪些活动", "一支部一品牌怎么创建的", "两个支部发展了几个党员"):
+        assert not branch_engine.understand(question).scope.named, question
 
 
 def test_a_name_that_fits_two_units_is_asked_back(segmenter: Tokenizer, tmp_path: Path) -> None:

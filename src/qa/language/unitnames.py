@@ -105,8 +105,9 @@ def aliases_of(unit: str) -> set[str]:
     return {n for n in out if len(n) >= 2 and (n == unit or n not in _GENERIC)}
 
 
+# Not 「两个支部」「各支部」, nor the slogan 「一支部一品牌」.
 _NUMBERED_BRANCH = re.compile(
-    r"(?<![个名两几多各每])第?[一二三四五六七八九十\d]{1,3}(?:党总支|党支部|支部)")
+    r"(?<![个名两几多各每])第?[一二三四五六七八九十\d]{1,3}(?:党总支|党支部|支部)(?!一)")
 
 
 def numbered_branch(text: str) -> str:
