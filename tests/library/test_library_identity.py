@@ -145,8 +145,11 @@ def test_qa_reads_the_bots_reports_folder_from_env_and_dotenv(
     assert entry_main(["add", "--yes", str(upload)], dotenv) == 0
     assert len(Library(tmp_path / "from-dotenv").entries()) == 1
     monkeypatch.setenv("QA_REPORTS_DIR", str(tmp_path / "from-env"))  # the environment wins
+    monkeypatch.setenv("USER", "zhangsan")
     assert entry_main(["add", "--yes", str(upload)], dotenv) == 0
-    assert len(Library(tmp_path / "from-env").entries()) == 1
+    [entry] = Library(tmp_path / "from-env").entries()
+    assert entry.added_by == "命令行（zhangsan）"  # the audit names who ran qa
+    assert Library(tmp_path / "from-env").log()[0].by == "命令行（zhangsan）"
     capsys.readouterr()
 
 

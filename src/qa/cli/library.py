@@ -27,8 +27,10 @@ class FileReadError(QAError):
     """A file named on the command line cannot be read."""
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Register the three library commands on the CLI's sub-parsers."""
+def add_parsers(sub: Any, common: argparse.ArgumentParser, user: str = "") -> None:
+    """Register the library commands on the CLI's sub-parsers (``user``: who runs them, for
+    the audit; the front end reads it from the environment)."""
+    by = f"命令行（{user}）" if user else "命令行"
     p = sub.add_parser("check", parents=[common], help="预览一份报告文件（不收录）")
     p.add_argument("file", type=Path, help=".txt、.docx 或 .pdf 文件")
     p = sub.add_parser("add", parents=[common], help="预览并收录一份报告文件")
@@ -36,13 +38,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--title", default="", help="标题（默认从文件中识别）")
     p.add_argument("--unit", default="", help="单位（默认从标题中识别）")
     p.add_argument("--year", default="", help="年份（默认从标题或正文中识别）")
-    p.add_argument("--by", default="命令行", help="审计记录中的添加人（默认：命令行）")
+    p.add_argument("--by", default=by, help=f"审计记录中的添加人（默认：{by}）")
     p.add_argument("--yes", action="store_true",
                    help="不询问，直接收录（同单位同年份也另行收录，绝不替换）")
     p.add_argument("--replace", default="", metavar="编号", help="用这份文件替换已收录的报告")
     p = sub.add_parser("remove", parents=[common], help="删除报告（文件移入 removed/ 目录）")
     p.add_argument("id", help="报告编号或其前缀，如 005")
-    p.add_argument("--by", default="命令行", help="审计记录中的删除人（默认：命令行）")
+    p.add_argument("--by", default=by, help=f"审计记录中的删除人（默认：{by}）")
     p.add_argument("--yes", action="store_true", help="不询问，直接删除")
     p = sub.add_parser("log", parents=[common], help="收录、替换、删除的审计记录")
     p.add_argument("-n", type=int, default=0, metavar="条数", help="只看最近几条（默认全部）")

@@ -226,7 +226,7 @@ HANDLERS: dict[str, Callable[[QAEngine, argparse.Namespace], int]] = {
 }
 
 
-def build_parser(reports: Path = DEFAULT_REPORTS) -> argparse.ArgumentParser:
+def build_parser(reports: Path = DEFAULT_REPORTS, user: str = "") -> argparse.ArgumentParser:
     """Build the argument parser from the shared command registry (``reports``: the default
     folder, which the front end reads from QA_REPORTS_DIR like the bot)."""
     parser = argparse.ArgumentParser(prog="qa", description="党建工作报告问答（离线命令行）")
@@ -254,7 +254,7 @@ def build_parser(reports: Path = DEFAULT_REPORTS) -> argparse.ArgumentParser:
     p.add_argument("file", help="JSONL 标注文件")
     p.add_argument("--k", type=int, default=5, help="取前 k 条（默认 5）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出未命中的问题")
-    add_parsers(sub, common)
+    add_parsers(sub, common, user)
     _add_figure_parsers(sub, common)
     return parser
 
@@ -277,7 +277,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     reads it); this module never reads the environment itself.
     """
     configured = (env or {}).get("QA_REPORTS_DIR", "").strip()
-    parser = build_parser(Path(configured) if configured else DEFAULT_REPORTS)
+    user = (env or {}).get("USER", "") or (env or {}).get("LOGNAME", "")  # the audit's author
+    parser = build_parser(Path(configured) if configured else DEFAULT_REPORTS, user.strip())
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
