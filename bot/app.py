@@ -36,6 +36,7 @@ from . import (
     digest,
     figures_bot,
     handlers,
+    quarantine,
     settings_bot,
     teach,
     uploads,
@@ -63,6 +64,7 @@ BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 # One Telegram host: a small pool, but never smaller than the updates handled at once.
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+NOTICES = "quarantine_notices"  # bot_data: the start-up task telling senders of skipped updates
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 # Everything the handlers below serve; other update kinds are never fetched.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -104,6 +106,11 @@ async def post_init(application: BotApp) -> None:
     await uploads.restore_pending(application.bot_data, application.bot_data[STORE])
     for update in await inbox.recover(application.bot):
         application.update_queue.put_nowait(update)
+    # Issue 21: updates that crashed the bot twice are skipped; their senders are told.
+    processor = application.update_processor
+    if isinstance(processor, PerChatUpdateProcessor):
+        processor.expect_suspects()
+    application.bot_data[NOTICES] = quarantine.start_telling(application.bot, inbox.quarantined)
     # Menus per scope (private, groups, admins' private chats) and the weekly digest job.
     await teach.set_menus(application)
     digest.schedule_digest(application)
@@ -111,6 +118,9 @@ async def post_init(application: BotApp) -> None:
 
 async def post_shutdown(application: BotApp) -> None:
     """Save what the journal still holds, then close the store."""
+    notices = application.bot_data.get(NOTICES)
+    if notices is not None and not notices.done():
+        notices.cancel()  # Telegram unreachable all along: the log names the skipped updates
     try:
         await application.bot_data[JOURNAL].close()
     finally:
