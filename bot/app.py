@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import ssl
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from telegram import LinkPreviewOptions, Update
-from telegram.constants import FloodLimit, ParseMode
+from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
-    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -44,6 +42,7 @@ from . import (
 from .config import Settings
 from .context import (
     ENGINE,
+    FLOODED,
     GUARD,
     INBOX,
     JOURNAL,
@@ -54,11 +53,13 @@ from .context import (
     BotContext,
     ShownPages,
 )
+from .flooded import FloodedChats
 from .guard import FloodGuard
 from .inbox import Inbox, InboxBot
 from .journal import Journal
 from .ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
 from .outage import PollingOutage
+from .pacing import ChatPace, PacedRateLimiter
 
 BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 # One Telegram host: a small pool, but never smaller than the updates handled at once.
@@ -155,14 +156,13 @@ def make_request(pool_size: int, proxy: str | None, pool_timeout: float = 1.0) -
                         httpx_kwargs={"verify": _tls_context()})
 
 
-def make_bot(settings: Settings, inbox: Inbox) -> InboxBot:
+def make_bot(settings: Settings, inbox: Inbox, pace: ChatPace | None = None) -> InboxBot:
     """Return the bot: PTB's HTTPXRequest, HTML defaults, the rate limiter if enabled."""
     limiter = None
     if settings.rate_limit:
-        # Spacing only (max_retries=0): bot/send.py is the one place that retries.
-        # The cast only fixes the generic parameter (per-call rate_limit_args, never used).
-        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(
-            overall_max_rate=FloodLimit.MESSAGES_PER_SECOND, max_retries=0))
+        # Spacing only (max_retries=0): bot/send.py is the one place that retries. Groups are
+        # paced by bot/pacing.py (which knows each group's wait), the bot-wide 30/s by PTB.
+        limiter = PacedRateLimiter(pace or ChatPace())
     proxy = settings.proxy or None
     return InboxBot(
         inbox,
@@ -189,24 +189,29 @@ def build_application(settings: Settings, engine: QAEngine, store: Store,
     """
     journal = Journal()
     inbox = Inbox(store, journal)
+    pace = ChatPace()
+    flooded = FloodedChats(pace, store, journal)
     builder = (
         ApplicationBuilder()
-        .bot(make_bot(settings, inbox))
+        .bot(make_bot(settings, inbox, pace))
         .context_types(ContextTypes(context=BotContext))
         # Overlap updates of different chats while they wait on HTTP and SQLite; each chat's
-        # own updates still run one at a time, in order (edits, 更多 pages, votes).
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, inbox))
+        # own updates still run one at a time, in order (edits, 更多 pages, votes), and a
+        # chat waiting for its turn holds no running slot (issue 21: one busy group).
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, inbox,
+                                                   flooded.overflow))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if not polling:
         builder = builder.updater(None)
     application: BotApp = builder.build()
+    flooded.bot = application.bot
     outage = PollingOutage()
     inbox.on_fetched.append(outage.clear)
     application.bot_data.update({
         ENGINE: engine, STORE: store, SETTINGS: settings, INBOX: inbox, JOURNAL: journal,
-        PAGES: ShownPages(), OUTAGE: outage,
+        PAGES: ShownPages(), OUTAGE: outage, FLOODED: flooded,
         GUARD: FloodGuard(settings.flood_per_minute, 60.0, exempt=settings.admin_ids),
     })
     add_handlers(application)

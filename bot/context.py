@@ -11,6 +11,7 @@ from qa import QAEngine
 from qa.store import Store
 
 from .config import Settings
+from .flooded import FloodedChats
 from .guard import FloodGuard
 from .inbox import Inbox
 from .journal import Journal
@@ -18,6 +19,7 @@ from .outage import PollingOutage
 
 ENGINE, STORE, SETTINGS, GUARD = "engine", "store", "settings", "guard"
 INBOX, JOURNAL, PAGES, OUTAGE = "inbox", "journal", "pages", "outage"
+FLOODED = "flooded"  # issue 21: coalesced answers of groups over Telegram's pace
 MAX_REMEMBERED_PAGES = 10_000
 
 
@@ -90,6 +92,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def outage(self) -> PollingOutage:
         """Return the polling-outage notice (one warning per outage)."""
         return cast(PollingOutage, self.bot_data[OUTAGE])
+
+    @property
+    def flooded(self) -> FloodedChats:
+        """Return the coalesced answers of groups asking faster than Telegram allows."""
+        return cast(FloodedChats, self.bot_data[FLOODED])
 
     @property
     def username(self) -> str:

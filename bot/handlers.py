@@ -15,6 +15,7 @@ from qa.store import QueryEntry, new_query_id
 from . import render
 from .admin import note_chat_title
 from .context import BotContext
+from .flooded import Deferred
 from .followups import earlier_question, remember_question, revise_question
 from .keyboards import answer_keyboard
 from .routing import Request, is_addressed, parse_request
@@ -60,6 +61,13 @@ async def answer_request(update: Update, message: Message, context: BotContext,
     # The chat's /settings: which reports, brief or full, 👍/👎 shown or not.
     answer, prefs = await chat_answer(context, message.chat, request, earlier)
     pages = render_chat_answer(answer, prefs)
+    if context.flooded.should_defer(message.chat_id):
+        # Issue 21: the group's slots are spent; its answer joins a coalesced message and the
+        # update stays unfinished until that is sent (bot/flooded.py).
+        context.flooded.defer(Deferred(update.update_id, message, request.text, answer,
+                                       _entry(message, request, answer, started)))
+        context.inbox.settle(update.update_id)
+        return
     query_id = new_query_id()  # known before sending: the log write comes after the answer
     # A greeting or thanks gets a friendly line: nothing to page, quote or vote on.
     keyboard = None if answer.smalltalk else answer_keyboard(query_id, pages[0], prefs.votes)
