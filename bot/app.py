@@ -31,6 +31,8 @@ from . import (
     admin,
     admin_files,
     callbacks,
+    confirming,
+    degraded,
     digest,
     figures_bot,
     handlers,
@@ -65,7 +67,8 @@ BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 # One Telegram host: a small pool, but never smaller than the updates handled at once.
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-NOTICES = "quarantine_notices"  # bot_data: the start-up task telling senders of skipped updates
+NOTICES = "startup_notices"  # bot_data: start-up tasks telling senders and admins (issue 21)
+STARTUP_PROBLEMS = "startup_problems"  # bot_data: what was wrong at start (bot/degraded.py)
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 # Everything the handlers below serve; other update kinds are never fetched.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -111,7 +114,14 @@ async def post_init(application: BotApp) -> None:
     processor = application.update_processor
     if isinstance(processor, PerChatUpdateProcessor):
         processor.expect_suspects()
-    application.bot_data[NOTICES] = quarantine.start_telling(application.bot, inbox.quarantined)
+    # Issue 21: what is wrong with the reports folder, told to the admins once (bot/degraded.py);
+    # confirms a crash cut off, finished (bot/confirming.py).
+    application.bot_data[NOTICES] = [task for task in (
+        quarantine.start_telling(application.bot, inbox.quarantined),
+        confirming.start_finishing(application),
+        degraded.start_telling(application.bot, application.bot_data[SETTINGS].admin_ids,
+                               application.bot_data.get(STARTUP_PROBLEMS, ())),
+    ) if task is not None]
     # Menus per scope (private, groups, admins' private chats) and the weekly digest job.
     await teach.set_menus(application)
     digest.schedule_digest(application)
@@ -119,9 +129,8 @@ async def post_init(application: BotApp) -> None:
 
 async def post_shutdown(application: BotApp) -> None:
     """Save what the journal still holds, then close the store."""
-    notices = application.bot_data.get(NOTICES)
-    if notices is not None and not notices.done():
-        notices.cancel()  # Telegram unreachable all along: the log names the skipped updates
+    for notice in application.bot_data.get(NOTICES, ()):
+        notice.cancel()  # if Telegram was unreachable all along: the log has said it all
     try:
         await application.bot_data[JOURNAL].close()
     finally:

@@ -1,0 +1,138 @@
+"""确认收录 as a durable step: recorded when pressed, finished or explained after any crash.
+
+The press is written to the waiting upload's row (``qa.pending.confirm``) before any work;
+the row is dropped only once the outcome is on screen. A restart finds confirmed rows and
+finishes them: a report already stored from the same text is not stored again
+(``Library.stored_text``), anything else is stored now. Every 「⏳」 ends in ✅ or a reason:
+the report stored but the index not updated (a full disk), the folder not writable, a file
+the converter no longer takes — never the generic apology, never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from telegram.error import BadRequest, TelegramError
+
+from qa import pending as waiting_uploads
+from qa.errors import QAError
+from qa.library import LibraryEntry
+from qa.reindex import engine_with
+from qa.store import StoreError
+
+from . import render_library as rl
+from .admin_files import PendingUpload, library, library_state, swap_engine
+from .context import BotContext
+from .render import render_error
+from .send import with_retries
+
+logger = logging.getLogger(__name__)
+WORKING = "⏳ 正在收录并更新索引……"
+INTERRUPTED = "interrupted_confirms"  # bot_data: confirms a restart cut off, to finish
+
+
+async def mark_confirmed(context: BotContext, token: str, pending: PendingUpload) -> None:
+    """Record the press durably; a failing database costs only the restart's safety net."""
+    try:
+        await waiting_uploads.confirm(context.store, token, pending.replace)
+    except (sqlite3.Error, StoreError) as exc:
+        logger.warning("Could not record the confirm of upload %s (%s)", token, exc)
+
+
+async def store_once(context: BotContext, pending: PendingUpload
+                     ) -> tuple[LibraryEntry, str]:
+    """Store the upload unless its text is stored already, then index it if the engine lacks
+    it; return the entry and what went wrong with the index ("" if nothing)."""
+    folder = library(context)
+    preview = pending.preview
+    async with library_state(context.bot_data).lock:
+        entry = await asyncio.to_thread(folder.stored_text, preview.source.text)
+        if entry is None:
+            entry = await asyncio.to_thread(folder.add, preview, pending.added_by,
+                                            pending.replace)
+            logger.info("Report %s added by %s", entry.report_id, pending.added_by)
+        if any(r.report_id == entry.report_id for r in context.engine.reports):
+            return entry, ""
+        try:
+            report = await asyncio.to_thread(folder.read, entry.report_id)
+            removed = [pending.replace] if pending.replace else []
+            engine = await asyncio.to_thread(engine_with, context.engine, [report], removed)
+        except (QAError, OSError) as exc:
+            logger.error("Report %s stored but not indexed (%s)", entry.report_id, exc)
+            return entry, getattr(exc, "strerror", None) or str(exc)
+        swap_engine(context, engine)
+    return entry, ""
+
+
+def outcome(entry: LibraryEntry, replaced: str, reports: int, index_problem: str) -> str:
+    """Render the end of a confirm: ✅, or ✅ stored with the index problem and what to do."""
+    text = rl.render_added(entry, replaced, reports)
+    if index_problem:
+        text = text.split("，现在共")[0] + (
+            "，但更新索引失败（" + render_error(index_problem) + "），暂时还不能回答其中的内容；"
+            "请检查磁盘空间后发送 /reload。")
+    return text
+
+
+async def finish(context: BotContext, token: str, pending: PendingUpload) -> None:
+    """Carry out a recorded confirm and show how it ended; drop its row only then."""
+    try:
+        entry, problem = await store_once(context, pending)
+        text = outcome(entry, pending.replace, len(context.engine.reports), problem)
+    except QAError as exc:  # nothing was stored: the folder refused (read-only, full, bad toml)
+        text = render_error(f"收录失败：{exc}。没有收录这份报告，请处理后重新发送文件。")
+    except Exception as exc:  # an ⏳ must never stay: say what failed, the log has the rest
+        logger.exception("Confirm of upload %s failed", token)
+        text = render_error(f"收录时出错（{type(exc).__name__}）：请用 /reports 查看是否已收录。")
+    await edit(context, pending, text)
+    await context.journal.record(partial(waiting_uploads.drop, context.store, token))
+
+
+async def edit(context: BotContext, pending: PendingUpload, text: str, markup: Any = None
+               ) -> None:
+    """Edit the preview message; an unchanged text (shown before a restart) is fine."""
+    try:
+        await with_retries(lambda: context.bot.edit_message_text(
+            text, chat_id=pending.chat_id, message_id=pending.message_id, reply_markup=markup))
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
+
+
+@dataclass(frozen=True, slots=True)
+class Unfinishable:
+    """A recorded confirm whose upload can no longer be rebuilt after a restart."""
+
+    chat_id: int
+    message_id: int
+    reason: str
+
+
+async def finish_interrupted(context: BotContext,
+                             confirmed: list[tuple[str, PendingUpload | Unfinishable]]) -> None:
+    """Finish the confirms a restart cut off, or tell the admin why one cannot be."""
+    for token, item in confirmed:
+        try:
+            if isinstance(item, PendingUpload):
+                await finish(context, token, item)
+                continue
+            text = render_error(f"收录未完成：{item.reason}。没有收录这份报告，请重新发送文件。")
+            await with_retries(partial(context.bot.edit_message_text, text,
+                                       chat_id=item.chat_id, message_id=item.message_id))
+            await context.journal.record(partial(waiting_uploads.drop, context.store, token))
+        except TelegramError as exc:
+            logger.warning("Could not report the outcome of confirm %s (%s)", token, exc)
+
+
+def start_finishing(application: Any) -> asyncio.Task[None] | None:
+    """Finish the interrupted confirms in the background, once the bot can edit messages."""
+    confirmed = application.bot_data.pop(INTERRUPTED, [])
+    if not confirmed:
+        return None
+    return asyncio.get_running_loop().create_task(
+        finish_interrupted(BotContext(application), confirmed), name="interrupted-confirms")
