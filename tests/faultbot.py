@@ -5,10 +5,11 @@ The bot runs exactly as ``python -m bot`` does, plus what the environment asks f
 - ``QA_TEST_KILL_ON=<text>``: the process kills itself (SIGKILL, no cleanup) when it starts
   handling an update whose text or file name is exactly that: a poison update, as a
   decompression bomb that exhausts memory would be.
-- ``QA_TEST_KILL_AFTER_WRITES=<n>``: once an admin presses an upload button, the process kills
-  itself just before its n-th file-system change (open for writing, rename, mkdir, unlink)
-  from then on, counted with Python's audit hooks: a deterministic kill instant inside a
-  confirm.
+- ``QA_TEST_KILL_AFTER_WRITES=<n>`` with ``QA_TEST_KILL_FILE=<name>``: once 确认收录 is
+  pressed for an upload of that file name, the process kills itself just before its n-th
+  file-system change (open for writing, rename, mkdir, unlink) from then on, counted with
+  Python's audit hooks (n = 0: at the press, before it is recorded): a deterministic kill
+  instant inside a confirm. Confirms of other files (one finished after a restart) never arm.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 import bot.app as app_module
-import bot.uploads as uploads_module
+import bot.confirming as confirming
 from bot.__main__ import main
 
 _CHANGES = {"os.rename", "os.remove", "os.mkdir", "os.rmdir", "shutil.move", "os.link"}
@@ -63,15 +64,16 @@ def _is_change(event: str, args: tuple[Any, ...]) -> bool:
     return isinstance(flags, int) and bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
 
 
-def _plant_write_kill(limit: int) -> None:
-    original = uploads_module.on_upload_button
+def _plant_write_kill(limit: int, name: str) -> None:
+    original = confirming.mark_confirmed
 
-    async def armed(*args: Any, **kwargs: Any) -> None:
+    async def armed(context: Any, token: str, pending: Any) -> None:
         global _armed
-        _armed = True
-        if limit <= 0:
-            _die()  # the instant of the press, before any of its work
-        await original(*args, **kwargs)
+        if pending.preview.source.name == name:
+            _armed = True
+            if limit <= 0:
+                _die()  # the instant of the press, before it is recorded
+        await original(context, token, pending)
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         global _writes
@@ -80,7 +82,7 @@ def _plant_write_kill(limit: int) -> None:
             if _writes >= limit:
                 _die()
 
-    uploads_module.on_upload_button = armed  # type: ignore[assignment]
+    confirming.mark_confirmed = armed
     sys.addaudithook(hook)
 
 
@@ -88,5 +90,6 @@ if __name__ == "__main__":
     if os.environ.get("QA_TEST_KILL_ON"):
         _plant_poison(os.environ["QA_TEST_KILL_ON"])
     if os.environ.get("QA_TEST_KILL_AFTER_WRITES"):
-        _plant_write_kill(int(os.environ["QA_TEST_KILL_AFTER_WRITES"]))
+        _plant_write_kill(int(os.environ["QA_TEST_KILL_AFTER_WRITES"]),
+                          os.environ.get("QA_TEST_KILL_FILE", ""))
     sys.exit(main())
