@@ -92,7 +92,7 @@ async def test_kill_at_any_instant_of_a_confirm(fake_tg: FakeTelegram, tmp_path:
         if point == "last":
             break
         previews.append(await _press_confirm(fake_tg, i))
-        await _until(lambda: proc.returncode is not None
+        await _until(lambda p=proc: p.returncode is not None
                      or _text(fake_tg, previews[-1]).startswith("✅"), 60)
         if proc.returncode is None:
             proc.kill()  # after ✅ (or a point past the last change): kill it now
