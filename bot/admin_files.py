@@ -34,7 +34,7 @@ from . import render_library as rl
 from .context import ENGINE, BotContext
 from .degraded import reload_tolerant
 from .keyboards import outline_keyboard
-from .render import clip, render_error, render_outline
+from .render import clip, clip_html_lines, render_error, render_outline
 from .send import with_retries
 
 logger = logging.getLogger(__name__)
@@ -270,7 +270,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     added = [r for r in engine.reports if r.report_id not in before]
     removed = sorted(before - {r.report_id for r in engine.reports})
     text = rl.render_reloaded(added, removed, len(engine.reports), engine.skipped)
-    await reply(message, "\n".join([text, *notes]))
+    await reply(message, clip_html_lines([*notes, *text.split("\n")]) if notes else text)
 
 
 async def answer_press(query: CallbackQuery, text: str | None = None) -> None:

@@ -57,9 +57,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
                  inbox: Inbox | None = None,
-                 overflow: Callable[[object], Awaitable[None]] | None = None) -> None:
+                 overflow: Callable[[object], Awaitable[None]] | None = None,
+                 chat_backlog: int = MAX_CHAT_BACKLOG) -> None:
         super().__init__(MAX_HELD_UPDATES)
         self.inbox = inbox
+        self.chat_backlog = chat_backlog
         # Called instead of the handlers for an update beyond its chat's backlog bound.
         self.overflow = overflow
         self._running = asyncio.Semaphore(max_concurrent_updates)
@@ -83,7 +85,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             _discard(coroutine)  # a repeat of an update this process already has
             return
         key = order_key(update)
-        if key is not None and self._backlog.get(key, 0) >= MAX_CHAT_BACKLOG:
+        if key is not None and self._backlog.get(key, 0) >= self.chat_backlog:
             _discard(coroutine)  # this chat asks far faster than it can be answered
             if self.overflow is not None:
                 await self.overflow(update)

@@ -10,9 +10,13 @@ bench/bench_fairness.py measures the issue's numbers with the fake in its own pr
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
+from telegram import Chat, Message, Update
+
 from bot.flooded import FLOOD_NOTICE, FloodedChats
+from bot.ordering import PerChatUpdateProcessor
 from bot.pacing import ChatPace
 from qa import QAEngine
 from tests.fakebot import FakeTelegram
@@ -65,3 +69,24 @@ async def test_group_defers_only_after_its_share(tmp_path: Path) -> None:
         pace.book(-7)
     assert flooded.should_defer(-7) and not flooded.should_defer(7)
     await asyncio.sleep(0)
+
+
+async def test_a_chat_beyond_its_backlog_goes_to_overflow() -> None:
+    overflowed: list[int] = []
+
+    async def overflow(update: object) -> None:
+        assert isinstance(update, Update)
+        overflowed.append(update.update_id)
+
+    processor = PerChatUpdateProcessor(4, overflow=overflow, chat_backlog=2)
+    ran: list[int] = []
+
+    async def work(n: int) -> None:
+        await asyncio.sleep(0.01)
+        ran.append(n)
+
+    chat = Chat(-5, Chat.SUPERGROUP)
+    updates = [Update(n, message=Message(n, datetime.now(UTC), chat, text="x"))
+               for n in range(1, 6)]
+    await asyncio.gather(*(processor.process_update(u, work(u.update_id)) for u in updates))
+    assert ran == [1, 2] and overflowed == [3, 4, 5]
