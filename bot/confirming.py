@@ -34,6 +34,9 @@ from .send import with_retries
 logger = logging.getLogger(__name__)
 WORKING = "⏳ 正在收录并更新索引……"
 INTERRUPTED = "interrupted_confirms"  # bot_data: confirms a restart cut off, to finish
+# Starts of one confirm (the press, then each restart) before it is given up.
+MAX_ATTEMPTS = 2
+GIVEN_UP = "收录过程两次使机器人中断，已放弃（可用 /reports 查看是否已收录）"
 
 
 async def mark_confirmed(context: BotContext, token: str, pending: PendingUpload) -> None:
@@ -119,14 +122,22 @@ async def finish_interrupted(context: BotContext,
     for token, item in confirmed:
         try:
             if isinstance(item, PendingUpload):
+                await _count_retry(context, token)
                 await finish(context, token, item)
                 continue
-            text = render_error(f"收录未完成：{item.reason}。没有收录这份报告，请重新发送文件。")
+            text = render_error(f"收录未完成：{item.reason}。请检查文件后重新发送。")
             await with_retries(partial(context.bot.edit_message_text, text,
                                        chat_id=item.chat_id, message_id=item.message_id))
             await context.journal.record(partial(waiting_uploads.drop, context.store, token))
         except TelegramError as exc:
             logger.warning("Could not report the outcome of confirm %s (%s)", token, exc)
+
+
+async def _count_retry(context: BotContext, token: str) -> None:
+    try:
+        await waiting_uploads.retry(context.store, token)
+    except (sqlite3.Error, StoreError) as exc:
+        logger.warning("Could not count the retry of confirm %s (%s)", token, exc)
 
 
 def start_finishing(application: Any) -> asyncio.Task[None] | None:

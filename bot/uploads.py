@@ -139,6 +139,13 @@ async def restore_pending(bot_data: dict[Any, Any], store: Store) -> int:
     interrupted: list[tuple[str, PendingUpload | Unfinishable]] = []
     bot_data[INTERRUPTED] = interrupted
     for row in rows:
+        if row.confirmed and row.confirm_attempts >= confirming.MAX_ATTEMPTS:
+            # Started twice, cut off twice: it may be what kills the bot. Say so, not again.
+            logger.error("Confirm of upload %s (%s) cut off %d times; given up", row.token,
+                         row.file_name, row.confirm_attempts)
+            interrupted.append((row.token, Unfinishable(row.chat_id, row.message_id,
+                                                        confirming.GIVEN_UP)))
+            continue
         try:
             preview = await asyncio.to_thread(_rebuilt, row)
         except QAError as exc:  # the converter no longer takes it: its buttons will say 已失效

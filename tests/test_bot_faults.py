@@ -21,14 +21,18 @@ from typing import Any
 
 import pytest
 
+from bot import confirming
 from bot.__main__ import load_engine
 from bot.app import BotApp
 from bot.callbacks import REPORT_GONE
 from bot.handlers import APOLOGY
 from qa import QAEngine, Segmenter
+from qa import pending as waiting_uploads
+from qa.pending import PendingRow
+from qa.store import Store
 from tests.conftest import SEEDS
 from tests.conftest_bot import logged_query
-from tests.fakebot import FakeTelegram, private_chat, user
+from tests.fakebot import BOT_USER, FakeTelegram, private_chat, user
 from tests.fakebot.runner import make_settings, qa_bot_env, running_bot, start_qa_bot
 from tests.test_bot_uploads import ROWS, _buttons, _message, _press, _say, _upload
 from tests.uploads import make_docx
@@ -225,3 +229,24 @@ async def test_bot_starts_on_a_read_only_folder_with_a_bad_manifest(
     assert "报告目录无法写入" in told.params["text"] and "reports.toml" in told.params["text"]
     assert APOLOGY not in answer.params["text"] and "《" in answer.params["text"]
     assert "Traceback" not in err.decode()
+
+
+async def test_a_confirm_cut_off_twice_is_given_up_and_said(
+        fake_tg: FakeTelegram, tmp_path: Path, segmenter: Segmenter) -> None:
+    folder = _copy_seeds(tmp_path / "reports")
+    shown = fake_tg.new_message(private_chat(ADMIN), BOT_USER, confirming.WORKING)
+    store = Store(tmp_path / "qa.sqlite3")
+    await store.open()
+    row = PendingRow("tok1", ADMIN["id"], shown["message_id"], ADMIN["id"], "李书记 (7401)",
+                     "第三党支部.docx", make_docx(ROWS), "第三党支部", "第三党支部", "2024")
+    await waiting_uploads.save(store, row)
+    for _ in range(confirming.MAX_ATTEMPTS):  # pressed, then cut off again after a restart
+        await waiting_uploads.confirm(store, "tok1", "")
+    await store.close()
+    engine = QAEngine.from_directory(folder, segmenter=segmenter)
+    mark = fake_tg.mark()
+    async with _bot(fake_tg, folder, tmp_path, engine) as app:
+        (edit,) = await fake_tg.wait_for(mark, "editMessageText", timeout=20)
+        assert await _until_no_pending(app)
+    assert confirming.GIVEN_UP in edit.params["text"] and "收录未完成" in edit.params["text"]
+    assert not any(p.stem.startswith("005") for p in folder.glob("*.txt"))
