@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +21,9 @@ MAX_CONCURRENT_UPDATES = 16
 MAX_HELD_UPDATES = 100_000
 # Updates one chat may have waiting for their turn; beyond it they go to ``overflow``.
 MAX_CHAT_BACKLOG = 200
+# How long updates cut off by a crash may run alone at start before the others join them.
+SUSPECT_GRACE = 60.0
+logger = logging.getLogger(__name__)
 
 
 def order_key(update: object) -> int | None:
@@ -62,6 +66,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(MAX_HELD_UPDATES)
         self.inbox = inbox
         self.chat_backlog = chat_backlog
+        self.suspect_grace = SUSPECT_GRACE
         # Called instead of the handlers for an update beyond its chat's backlog bound.
         self.overflow = overflow
         self._running = asyncio.Semaphore(max_concurrent_updates)
@@ -74,9 +79,17 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._suspects_done.set()
 
     def expect_suspects(self) -> None:
-        """Hold ordinary updates back until the inbox's suspects have run (called at start)."""
+        """Hold ordinary updates back until the inbox's suspects have run (called at start),
+        or for ``suspect_grace`` seconds at most: a suspect that hangs must not stop the bot."""
         if self.inbox is not None and self.inbox.suspects:
             self._suspects_done.clear()
+            asyncio.get_running_loop().call_later(self.suspect_grace, self._end_grace)
+
+    def _end_grace(self) -> None:
+        if not self._suspects_done.is_set():
+            logger.warning("Suspect updates still running after %.0f s; handling the others "
+                           "alongside them", self.suspect_grace)
+            self._suspects_done.set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Await the coroutine once every earlier update of the same chat has finished."""

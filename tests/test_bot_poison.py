@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from telegram import Chat, Message, Update
+
+from bot.inbox import Inbox
+from bot.journal import Journal
+from bot.ordering import PerChatUpdateProcessor
 from bot.quarantine import SKIPPED_FILE
+from qa.store import Store
 from tests.fakebot import FakeTelegram, private_chat, user
 from tests.fakebot.runner import qa_bot_env, start_qa_bot
 
@@ -81,3 +88,40 @@ async def test_poison_update_is_quarantined_after_two_kills(fake_tg: FakeTelegra
         unfinished = conn.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()
     assert rows == [(2, 1)]
     assert unfinished == (0,)
+
+
+def _update(update_id: int, chat_id: int) -> Update:
+    chat = Chat(chat_id, Chat.PRIVATE)
+    return Update(update_id, message=Message(update_id, datetime.now(UTC), chat, text="x"))
+
+
+async def test_suspects_run_alone_but_a_hanging_one_stops_nobody() -> None:
+    store = Store(":memory:")
+    await store.open()
+    try:
+        inbox = Inbox(store, Journal())
+        suspect, other = _update(1, 11), _update(2, 22)
+        await inbox.receive([suspect, other])
+        inbox.suspects = {1}
+        processor = PerChatUpdateProcessor(4, inbox)
+        processor.suspect_grace = 0.3
+        processor.expect_suspects()
+        release, ran = asyncio.Event(), []
+
+        async def hangs() -> None:
+            await release.wait()
+
+        async def quick() -> None:
+            ran.append(2)
+
+        first = asyncio.create_task(processor.process_update(suspect, hangs()))
+        second = asyncio.create_task(processor.process_update(other, quick()))
+        await asyncio.sleep(0.1)
+        assert ran == []  # held back while the suspect runs alone
+        await asyncio.wait_for(second, 10)
+        assert ran == [2]  # the grace ran out: the others go on
+        release.set()
+        await first
+        assert [a for _, a in await store.unfinished_updates()] == []
+    finally:
+        await store.close()
