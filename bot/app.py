@@ -133,6 +133,9 @@ async def post_shutdown(application: BotApp) -> None:
         notice.cancel()  # if Telegram was unreachable all along: the log has said it all
     try:
         await application.bot_data[JOURNAL].close()
+        # A clean stop crashed nothing: what is left unfinished (coalesced answers not yet
+        # sent) must not count towards quarantine at the next start.
+        await application.bot_data[INBOX].stopped_cleanly()
     finally:
         await application.bot_data[STORE].close()
 

@@ -103,6 +103,13 @@ class Inbox:
         except (sqlite3.Error, StoreError) as exc:
             logger.warning("Could not count the start of update %d (%s)", update_id, exc)
 
+    async def stopped_cleanly(self) -> None:
+        """Forget the starts of unfinished updates: a clean stop is not a crash."""
+        try:
+            await self.store.forget_attempts()
+        except (sqlite3.Error, StoreError) as exc:
+            logger.warning("Could not reset the inbox's attempt counts (%s)", exc)
+
     async def recover(self, bot: ExtBot[Any]) -> list[Update]:
         """Return the unfinished updates of an earlier run, claimable: suspects first (oldest
         first), then the rest. Updates that crashed the bot ``MAX_ATTEMPTS`` times are set

@@ -125,3 +125,18 @@ async def test_suspects_run_alone_but_a_hanging_one_stops_nobody() -> None:
         assert [a for _, a in await store.unfinished_updates()] == []
     finally:
         await store.close()
+
+
+async def test_a_clean_stop_does_not_count_towards_quarantine() -> None:
+    store = Store(":memory:")
+    await store.open()
+    try:
+        inbox = Inbox(store, Journal())
+        await inbox.receive([_update(5, 55)])
+        await inbox.begin(5)  # started, then the bot was stopped (SIGTERM) before it finished
+        assert [a for _, a in await store.unfinished_updates()] == [1]
+        await inbox.stopped_cleanly()
+        assert [a for _, a in await store.unfinished_updates()] == [0]
+        assert await store.quarantine(1) == []
+    finally:
+        await store.close()

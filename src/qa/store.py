@@ -313,6 +313,11 @@ class Store:
         await self._write("UPDATE inbox SET attempts = attempts + 1"
                           " WHERE update_id = ? AND done_at IS NULL", (update_id,))
 
+    async def forget_attempts(self) -> None:
+        """Reset the start counts of unfinished updates (after a clean stop)."""
+        await self._write("UPDATE inbox SET attempts = 0 WHERE done_at IS NULL AND attempts > 0",
+                          ())
+
     async def quarantine(self, max_attempts: int) -> list[str]:
         """Set aside the unfinished updates started ``max_attempts`` times; return their JSON."""
         async with self._transaction() as db:
