@@ -131,6 +131,7 @@ async def post_shutdown(application: BotApp) -> None:
     """Save what the journal still holds, then close the store."""
     for notice in application.bot_data.get(NOTICES, ()):
         notice.cancel()  # if Telegram was unreachable all along: the log has said it all
+    application.bot_data[FLOODED].close()
     try:
         await application.bot_data[JOURNAL].close()
         # A clean stop crashed nothing: what is left unfinished (coalesced answers not yet

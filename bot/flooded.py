@@ -116,6 +116,11 @@ class FloodedChats:
             return
         self.defer(Deferred(update.update_id, message, message.text, None, None))
 
+    def close(self) -> None:
+        """Stop sending at shutdown; the unsent questions stay unfinished in the inbox."""
+        for task in self._senders.values():
+            task.cancel()
+
     async def _send_all(self, chat_id: int) -> None:
         await asyncio.sleep(GATHER_SECONDS)
         while items := self._waiting.get(chat_id):
