@@ -140,6 +140,12 @@ class Library:
         meta = ReportMeta(*(str(fields.get(k, "")) for k in ("title", "unit", "year")))
         return read_report(self._txt(report_id), meta)
 
+    def stored_text(self, text: str) -> LibraryEntry | None:
+        """Return the stored report made from this very text, if any (its id carries the text's
+        digest): a confirm cut off by a crash is finished without storing it twice."""
+        suffix = f"_{_digest(text)}"
+        return next((e for e in self.entries() if e.report_id.endswith(suffix)), None)
+
     def _txt(self, report_id: str) -> Path:
         return self.folder / f"{report_id}.txt"
 
@@ -155,6 +161,8 @@ class Library:
         except OSError as exc:
             why = exc.strerror or str(exc)
             raise LibraryWriteError(f"无法写入报告目录 {self.folder}：{why}") from exc
+        except tomllib.TOMLDecodeError as exc:  # an entry that would not read back
+            raise LibraryWriteError(f"{MANIFEST_NAME} 无法更新，未做任何修改：{exc}") from exc
 
     def add(
         self,
@@ -276,8 +284,7 @@ class Library:
         if (self.folder / REMOVED).is_dir():
             names += [p.name for p in (self.folder / REMOVED).iterdir()]
         numbers = [int(n.split("_")[0]) for n in names if n.split("_")[0].isdigit()]
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-        return f"{max(numbers, default=-1) + 1:03d}_{digest}"
+        return f"{max(numbers, default=-1) + 1:03d}_{_digest(text)}"
 
     # -- recovery ------------------------------------------------------------------------
 
@@ -341,6 +348,10 @@ class Library:
         for path in sorted(originals.iterdir()) if originals.is_dir() else ():
             if not self._txt(path.stem).is_file() and not path.name.startswith("."):
                 move_durably(path, self.folder / REMOVED / f"{path.stem}.unconfirmed{path.suffix}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _norm(value: str) -> str:

@@ -7,6 +7,7 @@ A ``Preview`` is a value: title, unit and year (derived, then editable with line
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -168,6 +169,13 @@ def numbering_issue(text: str) -> str:
     return ""
 
 
+def printable(value: str) -> str:
+    """Drop control and format characters (DEL, zero-width marks …) from a typed value: they
+    are invisible in a title, and some cannot be stored in reports.toml."""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(kept.split())
+
+
 def apply_corrections(preview: Preview, text: str) -> Preview:
     """Apply lines such as ``标题：…`` / ``单位：…`` / ``年份：…``; raise BadCorrectionError."""
     values = {"title": preview.title, "unit": preview.unit, "year": preview.year}
@@ -177,7 +185,7 @@ def apply_corrections(preview: Preview, text: str) -> Preview:
             raise BadCorrectionError(
                 f"看不懂这一行：{line.strip()[:30]}。请按「标题：…」「单位：…」「年份：…」各写一行"
             )
-        field, value = FIELDS[match.group(1)], match.group(2)
+        field, value = FIELDS[match.group(1)], printable(match.group(2))
         if field == "year":
             value = value.removesuffix("年度").removesuffix("年")
             if not re.fullmatch(r"(?:19|20)\d{2}", value):

@@ -265,12 +265,18 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     """
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
-    manifest = load_manifest(folder)
+    skipped: list[tuple[str, str]] = []
+    try:
+        manifest = load_manifest(folder)
+    except ReportReadError as exc:
+        # One bad line must not take every report away: load them with the titles, units
+        # and years their text gives, and name the manifest among what was skipped.
+        manifest = {}
+        skipped.append((MANIFEST_NAME, f"{exc}；已忽略清单，标题、单位、年份按正文识别"))
     superseded = superseded_ids(folder, manifest)
     sources = _Sources(cache_path)
     dirty = False  # a report was parsed, so the cache needs writing
     reports: list[Report] = []
-    skipped: list[tuple[str, str]] = []
     # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
     for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".txt")):
         stem = name[: -len(".txt")] or name  # as Path.stem: ".txt" alone is a hidden file
