@@ -13,6 +13,7 @@ from .errors import EmptyCorpusError, ReportReadError
 from .filestat import FileDigests
 from .models import Passage, Report, Section
 from .parsecache import ParsedCache, content_digest, entry_key, write_entries
+from .sectionkind import genre_kind
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -143,14 +144,20 @@ def parse_report(
     key: str = "",
 ) -> Report:
     """Parse a report's text (cleaned here) into sections and passages; pure, no I/O."""
-    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
     meta = meta or ReportMeta()
+    title, lines = report_lines(report_id, text, meta.title)
+    sections = _sections(report_id, title, walk_lines(lines, genre_kind(title)))
+    return Report(report_id, title, source, sections, meta.unit, meta.year, key)
+
+
+def report_lines(report_id: str, text: str, title: str = "") -> tuple[str, list[str]]:
+    """Return a report's title and its cleaned, non-empty body lines (title line dropped)."""
+    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
     first = lines[0] if lines else ""
-    title = meta.title or derive_title(report_id, first, "\n".join(lines))
+    title = title or derive_title(report_id, first, "\n".join(lines))
     if first and looks_like_title(first):
         lines = lines[1:]
-    sections = _sections(report_id, title, walk_lines(lines))
-    return Report(report_id, title, source, sections, meta.unit, meta.year, key)
+    return title, lines
 
 
 def read_report(path: Path, meta: ReportMeta | None = None) -> Report:

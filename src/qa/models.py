@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
+Kind = Literal[
+    "preamble", "work", "highlights", "rectification", "problems", "causes", "plans", "other"
+]
 Intent = Literal[
     "general", "figure", "name", "problems", "plans", "highlights", "causes", "rectification"
 ]
@@ -21,11 +23,13 @@ KIND_NAMES: dict[str, str] = {
     "problems": "存在问题",
     "causes": "原因分析",
     "plans": "下步计划",
+    "other": "其他",  # 党课 outlines, 附件, 名词解释: neither work done nor plans
 }
 # One letter per kind: what a deferred report knows of its passages without loading them.
 KIND_CODES: dict[str, str] = {
     "preamble": "p", "work": "w", "highlights": "h", "rectification": "r",
     "problems": "x", "causes": "c", "plans": "n",
+    "other": "o",
 }
 
 
