@@ -26,6 +26,7 @@ _DATED = re.compile(r"^(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?[，,]")
 _APPENDIX = re.compile(r"^附件\s*[\d一二三四五六七八九十]*[：:]?$")
 # Footnote definitions: [1] / ［1］ / 【1】 at a line's start.
 _FOOTNOTE = re.compile(r"^[\[［【]\d{1,3}[\]］】]")
+_BODY_STANDIN = "。" * MIN_BODY_LINE
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -120,16 +121,17 @@ class Head:
     body: str = ""
 
 
-def plan_heads(lines: list[str], numbered: list[bool], items: list[bool]) -> dict[int, Head]:
-    """Find the unnumbered headings of a report's lines; numbered and item lines are given.
+def plan_heads(lines: list[str], levels: list[int], items: list[bool]) -> dict[int, Head]:
+    """Find the unnumbered headings of a report's lines; numbering levels and item lines given.
 
-    Stand-alone heads only where the top level has no numbers (and after the opening body
-    text, so title blocks stay out); run-in heads only in a headed section holding a run of two
-    or more of one form (「——」 bullets or plain first sentences).
+    Stand-alone heads only where the top level has no numbers (「一、」 never occurs), and after
+    the opening body text, so title blocks stay out; run-in heads only in a headed section
+    holding a run of two or more of one form (「——」 bullets or plain first sentences).
     """
+    numbered = [level > 0 for level in levels]
     heads: dict[int, Head] = {}
-    if not any(numbered):
-        heads.update(_standalone_heads(lines))
+    if 1 not in levels:
+        heads.update(_standalone_heads(lines, numbered))
     runs = _Runs()
     for i, line in enumerate(lines):
         if numbered[i] or i in heads or is_appendix(line):
@@ -209,12 +211,15 @@ def _runin_at(lines: list[str], i: int, numbered: list[bool], items: list[bool])
     return None
 
 
-def _standalone_heads(lines: list[str]) -> dict[int, Head]:
+def _standalone_heads(lines: list[str], numbered: list[bool]) -> dict[int, Head]:
     first_body = next((i for i, line in enumerate(lines) if is_body(line)), len(lines))
     return {
         i: Head("standalone", line)
         for i, line in enumerate(lines[:-1])
-        if i > first_body and standalone_heading(line, lines[i + 1])
+        if i > first_body
+        and not numbered[i]
+        # A numbered sub-heading right after it stands for the body it heads.
+        and standalone_heading(line, _BODY_STANDIN if numbered[i + 1] else lines[i + 1])
     }
 
 

@@ -163,7 +163,7 @@ class KindTrail:
         own = explicit or heading_kind(title)
         if parent is not None:
             # "work" is the weakest label: a named kind inside it (a highlights run) wins.
-            return own if own is not None and parent in ("work", "other") else parent
+            return own if own is not None and parent == "work" else parent
         if own in (None, "work", "rectification") and self.top is not None:
             own = self.top  # a plan list after 「明年，…将」: 整改 there is planned
         kind = own or self._course(title)

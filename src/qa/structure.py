@@ -153,6 +153,9 @@ class _Walker:
         # "（1）个别党员学习不主动。" is content itself and must not be lost).
         self._bare = False
         self._paragraphs = 0  # paragraphs since the innermost heading
+        # An item heading that carried its body on its own line: the next plain paragraph is
+        # no part of it (「分析这些现象……」 after 三是…) but of the section around the list.
+        self._inline_item = False
 
     def kind(self) -> Kind:
         kind = self.kinds.paragraph or self._kind
@@ -168,6 +171,7 @@ class _Walker:
         self.stack.append((level, title, resolved))
         self.outline.append(OutlineHeading(len(self.stack), title, resolved))
         self._paragraphs = 0
+        self._inline_item = False
         self._bare = True
         self._restack()
 
@@ -274,6 +278,12 @@ class _Walker:
         self.kinds.last_top = kind
         self._restack()
 
+    def loose_paragraph(self, text: str, following: str) -> None:
+        """Add a paragraph of its own line, closing an item heading whose body was inline."""
+        if self._inline_item and self.stack and self.stack[-1][0] == ITEM_RANK:
+            self._pop()
+        self.paragraph(text, following=following)
+
     def item(self, line: str, following: str = "") -> None:
         end = _ITEM_HEAD_END.search(line)
         label = line[: end.start()] if end else line
@@ -284,6 +294,7 @@ class _Walker:
                 self.push_heading(ITEM_RANK, label)
                 if body:
                     self.headed(line, label, body)
+                    self._inline_item = True
                 return
         self._item(line)
 
@@ -322,7 +333,7 @@ def outline_lines(lines: list[str], default: Kind = "work") -> tuple[OutlineHead
 def _walk(lines: list[str], default: Kind) -> _Walker:
     numbered = [heading_level(line) for line in lines]
     items = [not n and bool(ITEM_LEAD.match(line)) for n, line in zip(numbered, lines, strict=True)]
-    heads = plan_heads(lines, [n > 0 for n in numbered], items)
+    heads = plan_heads(lines, numbered, items)
     walker = _Walker(default)
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else ""
@@ -338,7 +349,7 @@ def _walk(lines: list[str], default: Kind) -> _Walker:
         elif walker.blocks and footnote_mark(line, walker.blocks[-1].text):
             walker.footnote(line)
         else:
-            walker.paragraph(line, following=following)
+            walker.loose_paragraph(line, following)
     return walker
 
 
