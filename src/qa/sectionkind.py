@@ -19,11 +19,15 @@ _KINDS: tuple[Kind, ...] = (
 )
 # Kinds a lead-in paragraph may turn into problems or plans (never a problems part into plans).
 TURNABLE: tuple[Kind, ...] = ("work", "highlights", "rectification", "preamble")
-_PLAIN_ROLES = ("heading-end-plans", "acting-on", "opener", "vocative", "genre-other")
+_PLAIN_ROLES = (
+    "heading-end-plans", "acting-on", "opener", "vocative", "genre-other", "concession"
+)
 _TRAILING = "。：:；;，, \u3000"
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # 「2020年，党支部将……」: a year, then what will be done in the first clause.
-_FUTURE_OPENING = re.compile(r"^(?:(?:19|20)\d{2}年|明年|今后)[，,][^，,。]{0,12}将")
+_FUTURE_OPENING = re.compile(
+    r"^(?:(?:19|20)\d{2}年|明年|今后|下半年|下一年|新的一年)[，,][^，,。]{0,12}将"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,7 @@ class SectionCues:
     openers: tuple[str, ...]
     vocatives: tuple[str, ...]
     genre_other: tuple[str, ...] = ()
+    concessions: tuple[str, ...] = ()
 
 
 def parse_cues(lines: list[str]) -> SectionCues:
@@ -57,7 +62,7 @@ def parse_cues(lines: list[str]) -> SectionCues:
     return SectionCues(
         tuple(heading), plain.get("heading-end-plans", ()), plain.get("acting-on", ()),
         tuple(lead), plain.get("opener", ()), plain.get("vocative", ()),
-        plain.get("genre-other", ()),
+        plain.get("genre-other", ()), plain.get("concession", ()),
     )
 
 
@@ -118,6 +123,16 @@ def lead_kind(paragraph: str) -> Kind | None:
     if _FUTURE_OPENING.match(paragraph):
         return "plans"
     return None
+
+
+def concession_at(paragraph: str) -> int:
+    """Return where a review paragraph turns to its shortcomings (「但也存在……」), or -1."""
+    found = [at for at in map(paragraph.find, cues().concessions) if at > 0]
+    if not found:
+        return -1
+    at = min(found)
+    # 「……，看到了存在的不足」: the turn starts at the clause that says it.
+    return max(paragraph.rfind(c, 0, at) for c in "，,；;") + 1 if paragraph[at] != "但" else at
 
 
 def opens_running_text(sentence: str) -> bool:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .headings import MIN_BODY_CHARS, Head, footnote_mark, is_appendix, is_body, plan_heads
 from .models import Kind
-from .sectionkind import TURNABLE, KindTrail, heading_kind, lead_kind
+from .sectionkind import TURNABLE, KindTrail, concession_at, heading_kind, lead_kind
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -253,7 +253,8 @@ class _Walker:
             self.paragraph(rest)
             return True
         turn = lead_kind(text)
-        if turn is None or turn == self.kind() or self.kind() not in TURNABLE:
+        # A paragraph's own turn (a concession's problems) does not stop the next lead-in.
+        if turn is None or turn == self.kind() or self._kind not in TURNABLE:
             return False
         if len(self.stack) == 1 and self._opening():  # the lead-in says what the section is
             self._rekind(turn)
@@ -262,6 +263,10 @@ class _Walker:
             self.close()
             self.kinds.top = turn
             self._restack()
+        elif turn == "problems":
+            # 「我们也清醒认识到……」 after the last （九）: it speaks for the whole review.
+            while len(self.stack) > 1:
+                self._pop()
         self.kinds.paragraph = turn
         self._kind = self.kind()
         return False
@@ -282,6 +287,12 @@ class _Walker:
         """Add a paragraph of its own line, closing an item heading whose body was inline."""
         if self._inline_item and self.stack and self.stack[-1][0] == ITEM_RANK:
             self._pop()
+        turn = concession_at(text) if self.kind() in TURNABLE else -1
+        if turn > 0:  # 「……取得了一定的成绩，但也存在……」: the rest is problems
+            self.paragraph(text[:turn], following=text[turn:])
+            self.kinds.paragraph = "problems"
+            self.paragraph(text[turn:], following=following)
+            return
         self.paragraph(text, following=following)
 
     def item(self, line: str, following: str = "") -> None:
