@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .enumerations import LIST_LEAD, enumeration_starts
 from .headings import MIN_BODY_CHARS, Head, footnote_mark, is_appendix, is_body, plan_heads
 from .models import Kind
 from .sectionkind import TURNABLE, KindTrail, concession_at, heading_kind, lead_kind
@@ -26,8 +27,6 @@ HEADING = re.compile(
 ITEM_LEAD = re.compile(rf"^[{CN_NUM}]{{1,3}}是")
 # A later marker (二是, 三是 …) somewhere in a text: only then can it enumerate siblings.
 LATER_ITEM = re.compile(rf"[{CN_NUM[1:]}]是")
-# An inline "一是/二是…" enumeration marker: at the start or after punctuation.
-INLINE_ITEM = re.compile(rf"(?:(?<=^)|(?<=[。；;：:，,！？”]))([{CN_NUM}]{{1,3}})是")
 SENTENCE_END = re.compile(r"[。！？!?；;]|[.．](?=\S)")
 MAX_HEADING_CHARS = 60
 MAX_LABEL_CHARS = 40
@@ -79,20 +78,13 @@ def split_heading(line: str) -> tuple[str, str]:
 
 
 def split_items(paragraph: str) -> tuple[str, list[str]]:
-    """Split an inline 一是…二是… enumeration; return the lead text and the items.
+    """Split an inline enumeration (一是…二是…, 第一，…第二，…, 首先…其次…, （1）…（2）…).
 
-    Markers must rise (一是, 二是, …); a jump such as 三是 → 五是 is accepted, a restart is not.
+    Returns the lead text and the items. Markers must rise (一是, 二是, …); a jump such as
+    三是 → 五是 is accepted, a restart is not (qa.enumerations).
     """
-    if "一是" not in paragraph:  # cheap guard: most paragraphs enumerate nothing
-        return paragraph, []
-    starts: list[int] = []
-    last = 0
-    for match in INLINE_ITEM.finditer(paragraph):
-        number = cn_to_int(match.group(1))
-        if (not starts and number == 1) or (starts and number > last):
-            starts.append(match.start())
-            last = number
-    if len(starts) < 2:
+    starts = enumeration_starts(paragraph)
+    if not starts:
         return paragraph, []
     lead = paragraph[: starts[0]].strip()
     bounds = [*starts, len(paragraph)]
@@ -296,6 +288,9 @@ class _Walker:
         self.paragraph(text, following=following)
 
     def item(self, line: str, following: str = "") -> None:
+        if not ITEM_LEAD.match(line):  # 第一，/一要/首先 lines: list items, never headings
+            self._item(line)
+            return
         end = _ITEM_HEAD_END.search(line)
         label = line[: end.start()] if end else line
         body = line[end.end() :].strip() if end else ""
@@ -343,7 +338,8 @@ def outline_lines(lines: list[str], default: Kind = "work") -> tuple[OutlineHead
 
 def _walk(lines: list[str], default: Kind) -> _Walker:
     numbered = [heading_level(line) for line in lines]
-    items = [not n and bool(ITEM_LEAD.match(line)) for n, line in zip(numbered, lines, strict=True)]
+    items = [not n and bool(ITEM_LEAD.match(line) or LIST_LEAD.match(line))
+             for n, line in zip(numbered, lines, strict=True)]
     heads = plan_heads(lines, numbered, items)
     walker = _Walker(default)
     for i, line in enumerate(lines):
@@ -355,10 +351,10 @@ def _walk(lines: list[str], default: Kind) -> _Walker:
                 walker.paragraph(body)
         elif i in heads:
             walker.unnumbered(heads[i])
+        elif walker.blocks and footnote_mark(line, walker.blocks[-1].text):
+            walker.footnote(line)  # before items: ① defining a note is no list item
         elif items[i]:
             walker.item(line, following)
-        elif walker.blocks and footnote_mark(line, walker.blocks[-1].text):
-            walker.footnote(line)
         else:
             walker.loose_paragraph(line, following)
     return walker
