@@ -209,3 +209,15 @@ def test_shipped_section_cues_parse_and_cover_every_role() -> None:
 def test_unknown_cue_role_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown role"):
         parse_cues(["heading-nonsense: 词"])
+
+
+def test_a_later_year_or_plan_period_than_the_review_is_plans() -> None:
+    text = (f"报告\n{BODY}\n一、“十四五”时期和2024 年工作回顾\n{BODY}\n"
+            f"二、“十五五”时期工作的主要考虑\n{BODY}\n三、2025年目标任务和主要工作\n{BODY}\n")
+    kinds = [kind for _, _, kind in outline(text)]
+    assert kinds == ["work", "plans", "plans"]
+
+
+def test_a_problem_word_in_the_opening_does_not_make_a_review_a_problems_part() -> None:
+    text = f"报告\n{BODY}\n一、2024年工作回顾\n面对困难和问题交织叠加的局面，我们迎难而上，{BODY}\n"
+    assert outline(text) == [(1, "一、2024年工作回顾", "work")]

@@ -23,7 +23,10 @@ _PLAIN_ROLES = (
     "heading-end-plans", "acting-on", "opener", "vocative", "genre-other", "concession"
 )
 _TRAILING = "。：:；;，, \u3000"
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A five-year-plan period: 「“十四五”」, 「第十五个五年规划」.
+_PERIOD = re.compile(r"十([一二三四五六七八九])(?:五|个五年)")
+_DIGIT = "一二三四五六七八九"
 # 「2020年，党支部将……」: a year, then what will be done in the first clause.
 _FUTURE_OPENING = re.compile(
     r"^(?:(?:19|20)\d{2}年|明年|今后|下半年|下一年|新的一年)[，,][^，,。]{0,12}将"
@@ -154,6 +157,12 @@ def heading_year(title: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def heading_period(title: str) -> int:
+    """Return the five-year-plan period a heading names (「“十五五”时期」 → 15), or 0."""
+    match = _PERIOD.search(title)
+    return 10 + _DIGIT.index(match.group(1)) + 1 if match else 0
+
+
 def genre_kind(title: str) -> Kind:
     """Return the kind of a report's unmarked headings: work, or other for a 党课 or speech."""
     return "other" if any(word in title for word in cues().genre_other) else "work"
@@ -171,6 +180,7 @@ class KindTrail:
         self.top: Kind | None = None
         self.paragraph: Kind | None = None
         self.review_year = 0
+        self.review_period = 0
         self.last_top: Kind | None = None
 
     def resolve(self, title: str, parent: Kind | None, explicit: Kind | None = None) -> Kind:
@@ -181,15 +191,22 @@ class KindTrail:
             return own if own is not None and parent == "work" else parent
         if own in (None, "work", "rectification") and self.top is not None:
             own = self.top  # a plan list after 「明年，…将」: 整改 there is planned
+        if own in (None, "work") and self._later(title):
+            own = "plans"  # 「二、2025年目标任务和主要工作」 after 「2024年工作回顾」
         kind = own or self._course(title)
         if kind == "work":
             self.review_year = max(self.review_year, heading_year(title))
+            self.review_period = max(self.review_period, heading_period(title))
         self.last_top = kind
         return kind
 
+    def _later(self, title: str) -> bool:
+        """Tell whether a heading names a later year or plan period than the review did."""
+        year, period = heading_year(title), heading_period(title)
+        return bool(self.review_year and year > self.review_year) or bool(
+            self.review_period and period > self.review_period
+        )
+
     def _course(self, title: str) -> Kind:
-        # A report reviews, then plans: a later year than the review's, or anything after the
-        # plans began (政府自身建设), is plans too.
-        if self.review_year and heading_year(title) > self.review_year:
-            return "plans"
+        # A report reviews, then plans: anything after the plans began (政府自身建设) is plans.
         return "plans" if self.last_top == "plans" else self.default

@@ -248,7 +248,8 @@ class _Walker:
         # A paragraph's own turn (a concession's problems) does not stop the next lead-in.
         if turn is None or turn == self.kind() or self._kind not in TURNABLE:
             return False
-        if len(self.stack) == 1 and self._opening():  # the lead-in says what the section is
+        if turn == "plans" and len(self.stack) == 1 and self._opening():
+            # The lead-in says what the section is (「学校党委将继续……」).
             self._rekind(turn)
             return False
         if ITEM_LEAD.match(following):  # a plan list follows: it is no part of the last section
