@@ -86,6 +86,10 @@ def test_plain_numbers_never_use_exponents(value: float, text: str) -> None:
     assert "e+" not in plain_number(value)
 
 
+def test_plain_number_takes_an_int_too() -> None:
+    assert plain_number(20) == "20"
+
+
 HEAD = "政府工作报告\n一、工作回顾\n（一）稳增长。"
 REPORTS = {
     "a": "甲省2025年" + HEAD + "地区生产总值增长5%左右，城镇新增就业70万人。\n",

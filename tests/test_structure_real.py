@@ -221,3 +221,12 @@ def test_a_later_year_or_plan_period_than_the_review_is_plans() -> None:
 def test_a_problem_word_in_the_opening_does_not_make_a_review_a_problems_part() -> None:
     text = f"报告\n{BODY}\n一、2024年工作回顾\n面对困难和问题交织叠加的局面，我们迎难而上，{BODY}\n"
     assert outline(text) == [(1, "一、2024年工作回顾", "work")]
+
+
+PREAMBLE_TURNS = f"报告\n我们也清醒认识到，还有问题。\n明年，我们将继续。\n一是学习。{BODY}\n"
+
+
+@pytest.mark.parametrize("text", [GOV, BRANCH, ARTICLE, PREAMBLE_TURNS])
+def test_every_passage_of_a_kind_has_a_heading_to_show(text: str) -> None:
+    report = parse_report("r", text)
+    assert all(p.section_path for p in report.passages if p.kind != "preamble")

@@ -42,6 +42,7 @@ def is_set_phrase(text: str, at: int) -> bool:
 
 def plain_number(value: float) -> str:
     """Return a number as people write it: 118.3万, 172亿, 3005, 12.5; never 1.183e+06."""
+    value = float(value)  # an int passed where a float is typed still prints
     for at_least, unit, name in ((1e12, 1e12, "万亿"), (1e8, 1e8, "亿"), (1e5, 1e4, "万")):
         if abs(value) >= at_least:
             return _digits(round(value / unit, 4)) + name

@@ -17,8 +17,9 @@ from .models import Kind
 _KINDS: tuple[Kind, ...] = (
     "preamble", "work", "highlights", "rectification", "problems", "causes", "plans", "other"
 )
-# Kinds a lead-in paragraph may turn into problems or plans (never a problems part into plans).
-TURNABLE: tuple[Kind, ...] = ("work", "highlights", "rectification", "preamble")
+# Kinds a lead-in paragraph may turn into problems or plans (never a problems part into plans;
+# never the preamble, whose passages have no heading to file them under).
+TURNABLE: tuple[Kind, ...] = ("work", "highlights", "rectification")
 _PLAIN_ROLES = (
     "heading-end-plans", "acting-on", "opener", "vocative", "genre-other", "concession"
 )

@@ -148,6 +148,7 @@ class _Walker:
         # An item heading that carried its body on its own line: the next plain paragraph is
         # no part of it (「分析这些现象……」 after 三是…) but of the section around the list.
         self._inline_item = False
+        self._list_kind: Kind | None = None  # a lead-in announced a list of this kind
 
     def kind(self) -> Kind:
         kind = self.kinds.paragraph or self._kind
@@ -252,10 +253,9 @@ class _Walker:
             # The lead-in says what the section is (「学校党委将继续……」).
             self._rekind(turn)
             return False
-        if ITEM_LEAD.match(following):  # a plan list follows: it is no part of the last section
-            self.close()
-            self.kinds.top = turn
-            self._restack()
+        if ITEM_LEAD.match(following):
+            # A plan list follows: it is no part of the last section (closed at its first item).
+            self._list_kind = turn
         elif turn == "problems":
             # 「我们也清醒认识到……」 after the last （九）: it speaks for the whole review.
             while len(self.stack) > 1:
@@ -289,6 +289,10 @@ class _Walker:
         self.paragraph(text, following=following)
 
     def item(self, line: str, following: str = "") -> None:
+        if self._list_kind is not None:
+            self.close()
+            self.kinds.top, self._list_kind = self._list_kind, None
+            self._restack()
         if not ITEM_LEAD.match(line):  # 第一，/一要/首先 lines: list items, never headings
             self._item(line)
             return
