@@ -230,3 +230,13 @@ PREAMBLE_TURNS = f"报告\n我们也清醒认识到，还有问题。\n明年，
 def test_every_passage_of_a_kind_has_a_heading_to_show(text: str) -> None:
     report = parse_report("r", text)
     assert all(p.section_path for p in report.passages if p.kind != "preamble")
+
+
+def test_every_kind_has_names_for_users() -> None:
+    from typing import get_args
+
+    from qa.models import KIND_CODES, KIND_NAMES, Kind
+    from qa.preview import KIND_SHORT
+
+    kinds = set(get_args(Kind))
+    assert kinds == set(KIND_NAMES) == set(KIND_CODES) == set(KIND_SHORT)

@@ -26,6 +26,7 @@ KIND_SHORT: dict[str, str] = {
     "highlights": "亮点",
     "causes": "原因",
     "rectification": "整改",
+    "other": "其他",
 }
 FIELDS = {"标题": "title", "单位": "unit", "年份": "year"}
 _YEAR = re.compile(r"(?:19|20)\d{2}")
