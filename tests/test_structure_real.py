@@ -240,3 +240,8 @@ def test_every_kind_has_names_for_users() -> None:
 
     kinds = set(get_args(Kind))
     assert kinds == set(KIND_NAMES) == set(KIND_CODES) == set(KIND_SHORT)
+
+
+def test_a_long_task_heading_that_mentions_a_problem_is_no_problems_heading() -> None:
+    assert heading_kind("33、加强纪律教育，加强对苗头性、倾向性问题的督促提醒，守底线") is None
+    assert heading_kind("（二）对照检查中发现的主要问题") == "problems"

@@ -23,6 +23,10 @@ TURNABLE: tuple[Kind, ...] = ("work", "highlights", "rectification")
 _PLAIN_ROLES = (
     "heading-end-plans", "acting-on", "opener", "vocative", "genre-other", "concession"
 )
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、是]|[（(][^）)]{1,3}[）)]|\d{1,2}[、.．])"
+)
+_SHORT_HEADING = 12
 _TRAILING = "。：:；;，, \u3000"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # A five-year-plan period: 「“十四五”」, 「第十五个五年规划」.
@@ -84,8 +88,13 @@ def cues() -> SectionCues:
 
 
 def _names_problem(title: str, words: tuple[str, ...], acting_on: tuple[str, ...]) -> bool:
+    title = _NUMBERING.sub("", title)
     for word in words:
         at = title.find(word)
+        # A problems heading is short or ends on its problem noun (「存在的主要问题」); a long
+        # task heading merely mentions one (「加强对苗头性、倾向性问题的督促提醒」).
+        if at >= 0 and len(title) > _SHORT_HEADING and at + len(word) < len(title) - 4:
+            continue
         while at >= 0:
             # 「缩小差距」, 「差距持续缩小」: the problem word is what was acted on.
             around = title[max(0, at - 8) : at] + "|" + title[at + len(word) : at + len(word) + 6]
