@@ -29,7 +29,7 @@ from .unitnames import (
     unit_of,
 )
 from .weights import Background
-from .wordlists import load_language
+from .wordlists import load_language, read_lines
 from .years import figure_year, latest_years, report_years, trend_asked
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "numbered_branch",
     "numeral_forms",
     "organisations",
+    "read_lines",
     "report_years",
     "split_sentences",
     "strip_years",

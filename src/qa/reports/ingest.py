@@ -15,6 +15,7 @@ from qa.models import Passage, Report, Section
 from .clean import clean_text
 from .filestat import FileDigests
 from .parsecache import ParsedCache, content_digest, entry_key, write_entries
+from .sectionkind import genre_kind
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -145,18 +146,24 @@ def parse_report(
     key: str = "",
 ) -> Report:
     """Parse a report's text (cleaned here) into sections and passages; pure, no I/O."""
-    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
     meta = meta or ReportMeta()
-    first = lines[0] if lines else ""
-    title = meta.title or derive_title(report_id, first, "\n".join(lines))
-    if first and looks_like_title(first):
-        lines = lines[1:]
-    sections = _sections(report_id, title, walk_lines(lines))
+    title, lines = report_lines(report_id, text, meta.title)
+    sections = _sections(report_id, title, walk_lines(lines, genre_kind(title)))
     # A file without a manifest entry still has a unit and year: read them from the document.
     body = "\n".join(lines)
     unit = meta.unit or document_unit(title, body)
     year = meta.year or written_year(title, source.stem if source else "", body)
     return Report(report_id, title, source, sections, unit, year, key)
+
+
+def report_lines(report_id: str, text: str, title: str = "") -> tuple[str, list[str]]:
+    """Return a report's title and its cleaned, non-empty body lines (title line dropped)."""
+    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    title = title or derive_title(report_id, first, "\n".join(lines))
+    if first and looks_like_title(first):
+        lines = lines[1:]
+    return title, lines
 
 
 def read_report(path: Path, meta: ReportMeta | None = None) -> Report:
