@@ -105,8 +105,9 @@ def find_scope(
     chosen = [r for r in reports if not ids or r.report_id in ids]
     chosen = [r for r in chosen if not units or r.unit in units]
     if years:
-        # A plan for 2024 is written in the 2023 report.
-        ok = {str(y) for y in years} | ({str(y - 1) for y in years} if intent == "plans" else set())
+        # A plan for 2024 is written in the 2023 report; 2022's problems are rectified in 2023's.
+        shift = {"plans": -1, "rectification": 1}.get(intent, 0)
+        ok = {str(y) for y in years} | {str(y + shift) for y in years}
         chosen = [r for r in chosen if r.year in ok]
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
