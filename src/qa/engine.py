@@ -327,8 +327,8 @@ class QAEngine:
             told = self.rectifier.told_in_text(query, kind, answers.MAX_QUOTES)
             if told:  # "002整改了啥": no such heading, but the text tells it
                 return answers.found(query, tuple(s.quote for s in told),
-                                     tuple(s.hit for s in told), why + "以下是正文中提到的内容。"
-                                     + notice)
+                                     tuple(s.hit for s in told), notice,
+                                     lead=why + "以下是正文中相关的段落。")
             return answers.not_found(query.question, query.intent, why + notice,
                                      self.suggestions([], kind))
         return answers.found(query, quotes, listed(quotes), notice)

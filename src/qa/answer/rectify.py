@@ -111,16 +111,34 @@ def own_text(passage: Passage) -> str:
     return " ".join((*passage.section_path[1:], passage.text))
 
 
-def kinds_named(quotes: Sequence[Quote]) -> str:
-    """Return the section kinds the quotes come from, as users read them (下步计划、问题整改)."""
-    return "、".join(dict.fromkeys(KIND_NAMES[q.passage.kind] for q in quotes))
-
-
 def problem_topic(quote: Quote) -> str:
     """Return how a lead names a problem: its item heading, else its quoted sentence, short."""
     path = quote.passage.section_path
     text = path[-1] if len(path) > 1 else quote.text
     return text if len(text) <= TOPIC_CHARS else text[:TOPIC_CHARS] + "…"
+
+
+NEXT_YEAR = "次年报告"
+
+
+def answering_order(pairing: Pairing, asked: Kind | None) -> list[tuple[str, Quote]]:
+    """Return a problem's answering items, each with where it comes from, as a question
+    reads them: a plans question the plan first; a 整改 question what was rectified (this
+    report's, then the next year's)."""
+    plans = [(KIND_NAMES[q.passage.kind], q) for q in pairing.remedies if q.passage.kind == "plans"]
+    done = [(KIND_NAMES[q.passage.kind], q) for q in pairing.remedies if q.passage.kind != "plans"]
+    later = [(NEXT_YEAR, q) for q in pairing.later]
+    return plans + done + later if asked == "plans" else done + later + plans
+
+
+def named_lead(name: str, topic: str, answering: Sequence[tuple[str, Quote]]) -> str:
+    """Return the lead of a named problem's answer: where its answering items are, in order."""
+    counts = dict.fromkeys((label for label, _ in answering), 0)
+    for label, _ in answering:
+        counts[label] += 1
+    parts = [f"{label}记有 {n} 条落实情况" if label == NEXT_YEAR else f"{label}中有 {n} 条对应条目"
+             for label, n in counts.items()]
+    return f"针对{name}提出的「{topic}」，" + "；".join(parts)
 
 
 class Rectifier:
@@ -196,11 +214,8 @@ class Rectifier:
         said = self.words(problem.quote.text) | frozenset(problem.hit.matched_terms)
         focus = Wording(said, self.words(heading(problem.hit.passage)))
         pairing = self.pairing(problem.quote, focus)
-        # A plans question reads the plan first, a 整改 question what was rectified.
-        asked = sorted(pairing.remedies, key=lambda q: q.passage.kind != query.kind)
-        pairing = dataclasses.replace(pairing, remedies=tuple(asked))
         question = query.question or query.text
-        answering = (*pairing.remedies, *pairing.later)
+        answering = answering_order(pairing, query.kind)
         report = self._by_id[problem.hit.passage.report_id]
         topic = problem_topic(problem.quote)
         if not answering:
@@ -208,11 +223,8 @@ class Rectifier:
                    "没有与它直接对应的条目。问题原文：")
             return Answer(question, query.intent, False, (problem.quote,), (), (), why + notice,
                           scope=query.scope.label)
-        lead = f"针对{report_name(report)}提出的「{topic}」，"
-        lead += f"{kinds_named(pairing.remedies)}中有 {len(pairing.remedies)} 条对应措施"
-        if pairing.later:
-            lead += f"；次年报告记有 {len(pairing.later)} 条落实情况"
-        quotes = (*answering, problem.quote)
+        lead = named_lead(report_name(report), topic, answering)
+        quotes = (*(q for _, q in answering), problem.quote)
         # The answer leads with what was asked (the items); the problem follows as cited.
         return Answer(question, query.intent, True, quotes, tuple(q.hit for q in quotes), (),
                       notice, lead=lead, scope=query.scope.label)
