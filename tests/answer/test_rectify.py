@@ -9,6 +9,7 @@ from qa import QAEngine
 from qa.answer.rectify import MIN_PAIR, Wording, overlap, pair_score, pick
 from qa.models import Passage
 
+
 def _passage(n: int) -> Passage:
     return Passage(f"r#{n}", "r", "报告", ("三、下步计划",), "plans", f"第{n}条")
 

@@ -87,7 +87,7 @@ def test_outline_json_lists_every_item_shown(
     code, out, _ = run(capsys, "ask", "--json", "--k", "2", "--reports", seeds,
                        "003的下步工作打算")
     data = json.loads(out)
-    listed = [line.strip("  · ") for line in data["answer"].splitlines()
+    listed = [line.removeprefix("  · ") for line in data["answer"].splitlines()
               if line.startswith("  · ")]
     assert code == 0 and len(listed) == 4
     # Four plan items shown: four passages, whatever --k, each under its item heading.
