@@ -218,8 +218,9 @@ class QAEngine:
         if query.scope.named and not query.terms and query.kind is None:
             return self._what_about(query, notice)
         problem = self.rectifier.named_problem(query)
-        if problem is not None:  # "…内训少，后面打算怎么解决": the items that answer it
-            return self.rectifier.named(query, problem, notice)
+        named = None if problem is None else self.rectifier.named(query, problem, notice)
+        if named is not None:  # "…内训少，后面打算怎么解决": the items that answer it
+            return named
         if query.kind is not None:
             answer = self._section(query, k, notice)
             # A named report without such a section ("党组的特色活动") is searched as a topic.

@@ -118,3 +118,14 @@ def test_outside_the_allowed_reports_is_a_typed_answer(years_engine: QAEngine) -
     assert inside.found and not inside.outside
     unknown = years_engine.ask("999存在哪些问题", reports=allowed)
     assert not unknown.outside  # no such report at all: "没有…的报告", not "outside"
+
+
+def test_a_count_asked_of_a_named_problem_needs_an_item_stating_it(
+    years_engine: QAEngine,
+) -> None:
+    counted = years_engine.ask("100的内训少问题整改了多少次")
+    assert counted.lead.startswith("针对某局（100）")
+    assert "内训16次" in counted.quotes[0].text
+    # No item answering the problem states how many people: the count is searched for.
+    uncounted = years_engine.ask("100说示范培训多、支部内训少，后面打算培训多少人")
+    assert not uncounted.lead.startswith("针对")

@@ -13,10 +13,11 @@ import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from qa.language import Background, Query, drop_subterms
+from qa.language import Background, Query, asked_unit, drop_subterms
 from qa.models import KIND_NAMES, Answer, Hit, Kind, Pairing, Passage, Quote, Report
 from qa.search import SearchIndex
 
+from .asked import has_fitting_count
 from .compose import report_name
 from .quotes import QueryTerms, Weigh, quote_hit
 from .retrieve import Retriever, Scored
@@ -208,14 +209,24 @@ class Rectifier:
             return None
         return found[0]
 
-    def named(self, query: Query, problem: Scored, notice: str) -> Answer:
-        """Answer a named problem: the items that address it, then the problem as cited."""
+    def named(self, query: Query, problem: Scored, notice: str) -> Answer | None:
+        """Answer a named problem: the items that address it, then the problem as cited.
+
+        A question asking how many ("…内训少，整改了多少次") is answered only by items that
+        state such a count, first; None when none does (the count is searched for instead).
+        """
         # The sentence the question named, not the whole passage (it may list several ills).
         said = self.words(problem.quote.text) | frozenset(problem.hit.matched_terms)
         focus = Wording(said, self.words(heading(problem.hit.passage)))
         pairing = self.pairing(problem.quote, focus)
         question = query.question or query.text
         answering = answering_order(pairing, query.kind)
+        unit = asked_unit(query.text)
+        if unit:
+            counted = [item for item in answering if has_fitting_count(item[1].text, unit)]
+            if not counted:
+                return None
+            answering = counted + [item for item in answering if item not in counted]
         report = self._by_id[problem.hit.passage.report_id]
         topic = problem_topic(problem.quote)
         if not answering:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
-from .understand import Query, Scope, understand
+from .understand import Query, Scope, asked_unit, understand
 from .weights import Background
 from .wordlists import load_language
 
@@ -16,6 +16,7 @@ __all__ = [
     "Query",
     "Scope",
     "Tokenizer",
+    "asked_unit",
     "drop_subterms",
     "load_language",
     "split_sentences",
