@@ -127,5 +127,5 @@ def test_a_count_asked_of_a_named_problem_needs_an_item_stating_it(
     assert counted.lead.startswith("针对某局（100）")
     assert "内训16次" in counted.quotes[0].text
     # No item answering the problem states how many people: the count is searched for.
-    uncounted = years_engine.ask("100说示范培训多、支部内训少，后面打算培训多少人")
-    assert not uncounted.lead.startswith("针对")
+    uncounted = years_engine.ask("100的内训少问题整改了多少人")
+    assert uncounted.intent == "rectification" and not uncounted.lead.startswith("针对")
