@@ -33,12 +33,15 @@ from .models import (
     Hit,
     Intent,
     Kind,
+    Pairing,
     Passage,
     Quote,
     Report,
     Section,
     SectionKind,
     Suggestion,
+    quoted_hits,
+    shown_hits,
 )
 from .reports import Corpus, load_reports, parse_report
 
@@ -59,6 +62,7 @@ __all__ = [
     "Hit",
     "Intent",
     "Kind",
+    "Pairing",
     "Passage",
     "QAEngine",
     "QAError",
@@ -76,4 +80,6 @@ __all__ = [
     "load_reports",
     "open_engine",
     "parse_report",
+    "quoted_hits",
+    "shown_hits",
 ]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from qa.answer import Retriever, Scored
+from qa.answer import Rectifier, Retriever, Scored, pair_weigher
 from qa.answer import compose as answers
 from qa.language import (
     Background,
@@ -61,6 +61,20 @@ def prepare_question(raw: str) -> tuple[str, str]:
     return text, ""
 
 
+def listed(quotes: Sequence[Quote]) -> tuple[Hit, ...]:
+    """Return every passage the quotes show (an outline's items each): each quote's own
+    passage first, one per report as before, then the other items in the order shown."""
+    heads = {q.hit.passage.passage_id for q in quotes}
+    rest = [h for q in quotes for h in q.listed if h.passage.passage_id not in heads]
+    return tuple(q.hit for q in quotes) + tuple(rest)
+
+
+def outside(query: Query, reports: Collection[str] | None) -> bool:
+    """Tell whether a question names reports that exist, none of them among those allowed."""
+    ids = query.scope.report_ids
+    return reports is not None and query.scope.named and bool(ids) and not set(ids) & set(reports)
+
+
 def within(query: Query, reports: Collection[str] | None) -> Query:
     """Restrict a query's scope to the given report ids (None: leave it as it is).
 
@@ -108,6 +122,8 @@ class QAEngine:
         )
         self.retriever = Retriever(self.index, self.passages, self.reports, self.background,
                                    self.segmenter.normalize)
+        self.rectifier = Rectifier(self.retriever, self.reports, self.segmenter.tokens,
+                                   pair_weigher(self.background, self.index))
 
     @classmethod
     def from_directory(
@@ -182,7 +198,10 @@ class QAEngine:
         if not text:
             return answers.not_found(text, "general", "请输入问题，例如：今年发展了多少党员？",
                                      self.suggestions())
-        query = within(self.understand(text), reports)
+        understood = self.understand(text)
+        if outside(understood, reports):
+            return answers.outside(understood, notice)
+        query = within(understood, reports)
         if not context:
             return self._answer(query, k, notice)
         followed, expand = self._follow_up(query, context)
@@ -204,6 +223,10 @@ class QAEngine:
             return self._expanded(query, k, notice)
         if query.scope.named and not query.terms and query.kind is None:
             return self._what_about(query, notice)
+        problem = self.rectifier.named_problem(query)
+        named = None if problem is None else self.rectifier.named(query, problem, notice)
+        if named is not None:  # "…内训少，后面打算怎么解决": the items that answer it
+            return named
         if query.kind is not None:
             answer = self._section(query, k, notice)
             # A named report without such a section ("党组的特色活动") is searched as a topic.
@@ -237,13 +260,36 @@ class QAEngine:
         if asked is None:
             raise ValueError(f"unknown section kind: {kind}")
         keyword, notice = prepare_question(keyword)
-        base = within(self.understand(keyword) if keyword else Query(keyword, "", "general"),
-                      reports)
-        query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
-                                    intent=asked, which=False)
+        understood = self.understand(keyword) if keyword else Query(keyword, "", "general")
+        if outside(understood, reports):
+            return answers.outside(understood, notice)
+        query = dataclasses.replace(within(understood, reports),
+                                    question=keyword or KIND_NAMES[kind], intent=asked,
+                                    which=False)
+        if query.scope.named and not query.scope.report_ids:
+            why = f"没有{query.scope.label}的报告。"
+            return answers.not_found(query.question, asked, why + notice, self.suggestions())
         limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
         # A keyword given with a plans list is the topic even if the reports never use it.
         return self._section(query, limit, notice, explicit=True)
+
+    def rectify(self, keyword: str = "", reports: Collection[str] | None = None) -> Answer:
+        """List each report's problems (or those about a keyword), each with the plan and 整改
+        items of the same report that answer it, and the same unit's next year's account.
+
+        ``reports`` (ids) restricts the listing to those reports; None lists all.
+        """
+        keyword, notice = prepare_question(keyword)
+        understood = self.understand(keyword) if keyword else Query(keyword, "", "general")
+        if outside(understood, reports):
+            return answers.outside(understood, notice)
+        query = dataclasses.replace(within(understood, reports), intent="rectification",
+                                    question=keyword or KIND_NAMES["rectification"])
+        if query.scope.named and not query.scope.report_ids:
+            why = f"没有{query.scope.label}的报告。"
+            return answers.not_found(query.question, query.intent, why + notice,
+                                     self.suggestions())
+        return self.rectifier.listing(query, self._topic(query, known_only=False), notice)
 
     def _topic(self, query: Query, known_only: bool = True) -> list[str]:
         """Return the words that can narrow a section: specific, and used by the reports.
@@ -269,8 +315,7 @@ class QAEngine:
             return answers.not_found(query.question, query.intent, why + notice,
                                      self.suggestions(topic, kind))
         quotes = tuple(self._section_quote(s, kind) for s in rows)
-        return answers.found(query, quotes, tuple(s.hit for s in rows), notice,
-                             keyword="".join(topic))
+        return answers.found(query, quotes, listed(quotes), notice, keyword="".join(topic))
 
     def _section_quote(self, scored: Scored, kind: Kind) -> Quote:
         """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""
@@ -288,9 +333,14 @@ class QAEngine:
         if not quotes:
             where = f"{query.scope.label}的报告" if query.scope.named else "报告"
             why = f"{where}中没有「{KIND_NAMES[kind]}」部分。"
+            told = self.rectifier.told_in_text(query, kind, answers.MAX_QUOTES)
+            if told:  # "002整改了啥": no such heading, but the text tells it
+                return answers.found(query, tuple(s.quote for s in told),
+                                     tuple(s.hit for s in told), notice,
+                                     lead=why + "以下是正文中相关的段落。")
             return answers.not_found(query.question, query.intent, why + notice,
                                      self.suggestions([], kind))
-        return answers.found(query, quotes, tuple(q.hit for q in quotes), notice)
+        return answers.found(query, quotes, listed(quotes), notice)
 
     def _compare(self, query: Query, notice: str) -> Answer:
         """One line per report: "哪个单位…最多", "各单位…分别", "哪些单位…"."""

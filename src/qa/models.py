@@ -196,11 +196,35 @@ class Quote:
     text: str
     spans: tuple[tuple[int, int], ...] = ()
     items: tuple[str, ...] = ()  # for section overviews: the item headings quoted in order
+    item_hits: tuple[Hit, ...] = ()  # the passages behind ``items``, in the same order
 
     @property
     def passage(self) -> Passage:
         """Return the quoted passage."""
         return self.hit.passage
+
+    @property
+    def listed(self) -> tuple[Hit, ...]:
+        """Return every passage this quote shows: its items' passages, else its own."""
+        return self.item_hits or (self.hit,)
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """A problem a report names, with the items that answer it.
+
+    ``remedies`` are the same report's plan and 整改 items that address the problem, best
+    first; ``later`` is what the same unit's next-year report says was done about it.
+    """
+
+    problem: Quote
+    remedies: tuple[Quote, ...] = ()
+    later: tuple[Quote, ...] = ()
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        """Return the problem, then its remedies, then the next year's account, as shown."""
+        return (self.problem, *self.remedies, *self.later)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +254,29 @@ class Answer:
     smalltalk: str = ""  # "greeting" / "thanks": a friendly reply, no search, no buttons
     scope: str = ""  # the reports the question named ("党组", "2022年"), for messages
     follows: str = ""  # the earlier question this one re-asked or expanded ("那002呢")
+    # Problem → rectification listings: each problem with its answering items (``quotes``
+    # holds the same quotes flattened, in the order shown).
+    pairings: tuple[Pairing, ...] = ()
+    # The question named only reports outside those the caller allowed (``scope`` says
+    # which); front ends word the refusal their own way.
+    outside: bool = False
+
+
+def quoted_hits(answer: Answer) -> tuple[Hit, ...]:
+    """Return every passage an answer's quotes show, in the order shown (outline items each)."""
+    seen: dict[str, Hit] = {}
+    for quote in answer.quotes:
+        for hit in quote.listed:
+            seen.setdefault(hit.passage.passage_id, hit)
+    return tuple(seen.values())
+
+
+def shown_hits(answer: Answer, k: int) -> tuple[Hit, ...]:
+    """Return the passages an answer shows, then its further hits up to k in all."""
+    quoted = quoted_hits(answer)
+    ids = {h.passage.passage_id for h in quoted}
+    rest = [h for h in answer.hits if h.passage.passage_id not in ids]
+    return quoted + tuple(rest[: max(0, k - len(quoted))])
 
 
 def index_text(passage: Passage) -> str:

@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("problems", "[关键词]", "各报告的存在问题", "/problems 意识形态"),
     Command("plans", "[关键词]", "各报告的下一步计划", "/plans 理论学习"),
     Command("highlights", "[关键词]", "各报告的亮点工作", "/highlights"),
+    Command("rectify", "[关键词]", "各报告的问题，及计划、整改中与之对应的条目", "/rectify 培训"),
     Command("reports", "[年份]", "列出报告及单位、年份、段落数，可按年份筛选", "/reports 2023"),
     Command("report", "编号或单位", "查看某份报告的提纲，或列出某单位的报告",
             "/report 县直机关工委"),

@@ -16,6 +16,7 @@ from qa import Report
 from .buttons import encode
 from .render import Page, clip, section_label
 
+BUTTONS_PER_ROW = 4
 _PATTERN = re.compile(r"^(?P<kind>[mpfs]):(?P<ref>[^:]{1,48}):(?P<arg>-?\d{1,6})$")
 
 
@@ -54,9 +55,10 @@ def _button(text: str, kind: str, ref: str | int, arg: int) -> InlineKeyboardBut
 
 def answer_keyboard(query_id: int, page: Page, votes: bool = True) -> InlineKeyboardMarkup:
     """Return 原文 buttons for the page's items, paging buttons and (unless off) 👍/👎."""
-    rows = []
-    if page.items:
-        rows.append([_button(f"原文 {i + 1}", "p", query_id, i) for i in page.items])
+    rows: list[list[InlineKeyboardButton]] = []
+    buttons = [_button(f"原文 {i + 1}", "p", query_id, i) for i in page.items]
+    # A page of problems and their items has many: a few per row, as a phone shows them.
+    rows.extend(buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW))
     nav = []
     if page.number > 0:
         nav.append(_button("◀ 上一页", "m", query_id, page.number - 1))

@@ -16,11 +16,13 @@ from qa import (
     KIND_NAMES,
     PATH_SEP,
     Answer,
+    Pairing,
     Passage,
     Quote,
     Report,
     Section,
     Suggestion,
+    quoted_hits,
 )
 from qa.answer import highlight_spans
 
@@ -28,6 +30,7 @@ from .commands import COMMANDS, COMMANDS_BY_NAME
 
 MAX_UNITS = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 PER_PAGE = 3
+PAIRS_PER_PAGE = 2  # problems (each with up to five items answering it) on one page
 QUOTE_MAX_UNITS = 1200  # one quote block can never crowd a page past the limit
 QUESTION_MAX_CHARS = 120
 LEAD_MAX_CHARS = 600
@@ -78,8 +81,11 @@ def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def answer_items(answer: Answer) -> tuple[Quote, ...]:
-    """Return the quotes, then the remaining hits as whole-passage quotes (the 更多 pages)."""
-    quoted = {q.passage.passage_id for q in answer.quotes}
+    """Return the quotes, then the remaining hits as whole-passage quotes (the 更多 pages).
+
+    An outline's item passages are already shown by its headings: no page repeats them.
+    """
+    quoted = {h.passage.passage_id for h in quoted_hits(answer)}
     extra = tuple(
         Quote(h, h.passage.text, highlight_spans(h.passage.text, h.matched_terms, False))
         for h in answer.hits
@@ -119,7 +125,23 @@ class Page:
     total: int
 
 
+def render_pairing(pairing: Pairing, numbers: Sequence[int]) -> str:
+    """Render a problem, then each item answering it under its section kind (numbered as
+    the answer's 原文 buttons are), or a note that none does."""
+    first, *rest = numbers
+    lines = ["❓ <b>问题</b>", render_quote(pairing.problem, first + 1)]
+    answering = [(KIND_NAMES[q.passage.kind], q) for q in pairing.remedies]
+    answering += [("次年报告", q) for q in pairing.later]
+    for (kind, quote), number in zip(answering, rest, strict=True):
+        lines += [f"↳ <b>{esc(kind)}</b>", render_quote(quote, number + 1)]
+    if len(numbers) == 1:
+        lines.append("<i>↳ 计划和整改中没有与之直接对应的条目。</i>")
+    return "\n".join(lines)
+
+
 def _header(answer: Answer) -> str:
+    if answer.pairings:
+        return f"🛠 <b>问题与整改</b> · {esc(clip(answer.lead, LEAD_MAX_CHARS))}"
     if answer.quotes and answer.quotes[0].items:
         title = KIND_NAMES.get(answer.intent, "")
         return f"📋 <b>{esc(title)}</b> · 共 {len(answer.quotes)} 份报告"
@@ -132,26 +154,39 @@ def _header(answer: Answer) -> str:
 
 
 def _per_page(answer: Answer) -> int:
+    if answer.pairings:
+        return PAIRS_PER_PAGE
     # An overview (one item list per report) shows every report on one page when it fits.
     return len(answer.quotes) if answer.quotes and answer.quotes[0].items else PER_PAGE
 
 
+def _units(answer: Answer) -> list[tuple[str, list[int]]]:
+    """Return what pages are made of: each quote, or each problem with its items, and the
+    answer items each one shows."""
+    if not answer.pairings:
+        return [(render_quote(q, i + 1), [i]) for i, q in enumerate(answer_items(answer))]
+    units, start = [], 0
+    for pairing in answer.pairings:  # ``quotes`` holds the pairings' quotes in this order
+        numbers = list(range(start, start + len(pairing.quotes)))
+        units.append((render_pairing(pairing, numbers), numbers))
+        start += len(numbers)
+    return units
+
+
 def paginate_answer(answer: Answer) -> list[Page]:
     """Split a found answer into pages of whole quotes, each within the 4096-unit limit."""
-    items = answer_items(answer)
     header = _header(answer)
     notice = f"\n<i>{esc(answer.notice)}</i>" if answer.notice else ""
     groups: list[list[int]] = []
     blocks: list[list[str]] = []
-    for i, quote in enumerate(items):
-        block = render_quote(quote, i + 1)
+    for block, shown in _units(answer):
         fits = blocks and len(blocks[-1]) < _per_page(answer) and utf16_len(
             "\n\n".join([header, *blocks[-1], block]) + notice) + 20 <= MAX_UNITS
         if fits:
-            groups[-1].append(i)
+            groups[-1].extend(shown)
             blocks[-1].append(block)
         else:
-            groups.append([i])
+            groups.append(list(shown))
             blocks.append([block])
     total = len(blocks)
     pages = []

@@ -48,8 +48,12 @@ def test_figure_question_quotes_the_figure_with_its_source(small_engine: QAEngin
 def test_problems_overview_gives_one_entry_per_report(small_engine: QAEngine) -> None:
     answer = small_engine.ask("存在哪些问题")
     assert answer.found and answer.intent == "problems"
-    assert [h.passage.report_id for h in answer.hits] == ["a_report", "b_report", "c_report"]
+    assert [q.passage.report_id for q in answer.quotes] == ["a_report", "b_report", "c_report"]
     assert answer.quotes[0].items == ("一是理论学习不够深入", "二是三会一课落实不够规范")
+    # Hits: one per report first, then every other item the outline lists (issue 20, item 7).
+    assert [h.passage.report_id for h in answer.hits] == [
+        "a_report", "b_report", "c_report", "a_report"]
+    assert answer.hits[3].passage.text.startswith("二是三会一课落实不够规范")
     assert all(h.passage.kind == "problems" for h in answer.hits)
 
 

@@ -245,3 +245,14 @@ def test_every_kind_has_names_for_users() -> None:
 def test_a_long_task_heading_that_mentions_a_problem_is_no_problems_heading() -> None:
     assert heading_kind("33、加强纪律教育，加强对苗头性、倾向性问题的督促提醒，守底线") is None
     assert heading_kind("（二）对照检查中发现的主要问题") == "problems"
+
+
+def test_a_short_item_after_an_item_heading_is_its_sibling() -> None:
+    from qa import parse_report
+
+    text = ("某局2022年党建工作总结\n二、存在问题\n"
+            "一是党员教育培训不够系统。局机关示范培训多，各支部自己组织的内训少，培训计划缺乏统筹。\n"
+            "二是志愿服务形式单一。活动多为环境清扫，结合群众需求不够。\n")
+    paths = [p.section_path for p in parse_report("r", text).passages]
+    assert paths == [("二、存在问题", "一是党员教育培训不够系统"),
+                     ("二、存在问题", "二是志愿服务形式单一")]

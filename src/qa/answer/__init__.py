@@ -1,15 +1,19 @@
 """Answer: candidates and coverage (retrieve), quoted sentences (quotes), the answer policy
-(compose: facts, lists, honest "not found") and evaluation against gold questions.
+(compose: facts, lists, honest "not found"), problems paired with the items answering them
+(rectify) and evaluation against gold questions.
 """
 
 from __future__ import annotations
 
 from .evaluate import evaluate, read_gold
 from .quotes import highlight_spans
+from .rectify import Rectifier, pair_weigher
 from .retrieve import Retriever, Scored
 
 __all__ = [
     "highlight_spans",
+    "pair_weigher",
+    "Rectifier",
     "Retriever",
     "Scored",
     "evaluate",

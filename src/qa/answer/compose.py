@@ -43,7 +43,7 @@ def report_name(report: Report, kind: str = "") -> str:
 
 
 # Views every front end offers as a command of its own (the bot /problems, the CLI qa problems).
-SUGGESTED_COMMANDS = (*LISTED_KINDS, "reports")
+SUGGESTED_COMMANDS = (*LISTED_KINDS, "rectify", "reports")
 
 
 def suggestions(titles: Sequence[str]) -> tuple[Suggestion, ...]:
@@ -61,6 +61,13 @@ def smalltalk(question: str, kind: str) -> Answer:
 def not_found(question: str, intent: Intent, why: str, hints: tuple[Suggestion, ...]) -> Answer:
     """Return an honest "nothing found" with the reason and what to try."""
     return Answer(question, intent, False, (), (), hints, why)
+
+
+def outside(query: Query, notice: str) -> Answer:
+    """Say that the reports a question names are outside those the caller allowed."""
+    why = f"「{query.scope.label}」的报告不在检索范围内。"
+    return Answer(query.question or query.text, query.intent, False, (), notice=why + notice,
+                  scope=query.scope.label, outside=True)
 
 
 def nothing(
@@ -101,7 +108,11 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
     if not members:
         return None
     items = [p for p in members if len(p.section_path) > 1] or members
-    return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
+    # One passage per heading (the first under it): what the list shows, and what it cites.
+    first = {section_item(p): p for p in reversed(items)}
+    headings = list(dict.fromkeys(map(section_item, items)))
+    return overview_quote(Hit(items[0], 0.0, ()), headings,
+                          [Hit(first[h], 0.0, ()) for h in headings])
 
 
 def count_value(count: str) -> float:

@@ -142,8 +142,9 @@ def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh) -> Quote:
     return Quote(hit, text, highlight_spans(text, query.terms, query.figure))
 
 
-def overview_quote(hit: Hit, items: Sequence[str]) -> Quote:
-    """Quote a section by listing its item headings (for "存在哪些问题" style questions)."""
+def overview_quote(hit: Hit, items: Sequence[str], item_hits: Sequence[Hit] = ()) -> Quote:
+    """Quote a section by listing its item headings (for "存在哪些问题" style questions);
+    ``item_hits`` are the passages behind the headings, one each."""
     text = items[0] if items else trim_sentence(split_sentences(hit.passage.text)[0], [])
-    return Quote(hit, text, (), tuple(items))
+    return Quote(hit, text, (), tuple(items), tuple(item_hits))
 

@@ -22,6 +22,7 @@ class CliCommand:
 CLI_COMMANDS: tuple[CliCommand, ...] = (
     CliCommand("ask", "问题", "提问，例如：今年发展了多少党员？"),
     *(CliCommand(kind, "[关键词]", f"各报告的{KIND_NAMES[kind]}") for kind in LISTED_KINDS),
+    CliCommand("rectify", "[关键词]", "各报告的问题，及计划、整改中与之对应的条目"),
     CliCommand("reports", "", "列出报告及单位、年份、段落数"),
     CliCommand("report", "编号", "查看某份报告的提纲"),
 )

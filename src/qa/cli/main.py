@@ -27,7 +27,7 @@ from qa.figures import (
     unit_trend,
 )
 from qa.language import library_names
-from qa.models import KIND_NAMES, LISTED_KINDS, Answer, Report
+from qa.models import KIND_NAMES, LISTED_KINDS, Answer, Report, shown_hits
 
 from .commands import CLI_COMMANDS
 from .library import LIBRARY_HANDLERS, add_parsers
@@ -57,7 +57,8 @@ def answer_json(answer: Answer, k: int) -> dict[str, Any]:
                 "score": round(h.score, 4),
                 "passage_id": h.passage.passage_id,
             }
-            for h in answer.hits[:k]
+            # Every passage the text lists (an outline's items each), then further hits to k.
+            for h in shown_hits(answer, k)
         ],
         "suggestions": [render_suggestion(s) for s in answer.suggestions],
         "notice": answer.notice,
@@ -113,6 +114,13 @@ def cmd_ask(engine: QAEngine, args: argparse.Namespace) -> int:
 def cmd_section(engine: QAEngine, args: argparse.Namespace) -> int:
     """List problems / plans / highlights, optionally narrowed by a keyword."""
     answer = engine.section_answer(args.command, " ".join(args.keyword))
+    _emit(answer_json(answer, len(answer.hits)), args.json, render_text(answer))
+    return 0
+
+
+def cmd_rectify(engine: QAEngine, args: argparse.Namespace) -> int:
+    """List each report's problems with the plan and 整改 items answering them."""
+    answer = engine.rectify(" ".join(args.keyword))
     _emit(answer_json(answer, len(answer.hits)), args.json, render_text(answer))
     return 0
 
@@ -218,6 +226,7 @@ def _write_chart(comparison: Comparison, path: Path) -> None:
 HANDLERS: dict[str, Callable[[QAEngine, argparse.Namespace], int]] = {
     "ask": cmd_ask,
     **{kind: cmd_section for kind in LISTED_KINDS},
+    "rectify": cmd_rectify,
     "reports": cmd_reports,
     "report": cmd_report,
     "eval": cmd_eval,
@@ -246,7 +255,7 @@ def build_parser(reports: Path = DEFAULT_REPORTS, user: str = "") -> argparse.Ar
                 "--after", default=None, metavar="上一问",
                 help="把问题当作这句之后的追问（如：--after 今年发展了多少党员 那003呢）",
             )
-        elif command.name in LISTED_KINDS:
+        elif command.name in (*LISTED_KINDS, "rectify"):
             p.add_argument("keyword", nargs="*", help="关键词（可选）")
         elif command.name == "report":
             p.add_argument("id", help="报告编号或其前缀，如 000")

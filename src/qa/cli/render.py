@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.models import KIND_NAMES, PATH_SEP, Answer, Quote, Suggestion
+from qa.models import KIND_NAMES, PATH_SEP, Answer, Pairing, Quote, Suggestion
 
 from .commands import CLI_COMMANDS_BY_NAME
 
@@ -30,6 +30,18 @@ def render_quote(quote: Quote) -> str:
     return f"{quote.text}\n{source_line(quote)}"
 
 
+def render_pairing(pairing: Pairing) -> str:
+    """Render a problem, then each item answering it (or a note that none does)."""
+    lines = ["问题：" + render_quote(pairing.problem)]
+    answering = [(KIND_NAMES[q.passage.kind], q) for q in pairing.remedies]
+    answering += [("次年报告", q) for q in pairing.later]
+    for kind, quote in answering:
+        lines.append(f"  → {kind}：" + render_quote(quote).replace("\n", "\n    "))
+    if not answering:
+        lines.append("  → 计划和整改中没有与之直接对应的条目。")
+    return "\n".join(lines)
+
+
 def render_text(answer: Answer) -> str:
     """Render an answer as plain text: quotes first, so the fact leads."""
     parts: list[str] = []
@@ -37,7 +49,11 @@ def render_text(answer: Answer) -> str:
         return answer.notice
     if answer.lead:
         parts.append(answer.lead)
-    if answer.found:
+    if answer.found and answer.pairings:
+        parts.extend(render_pairing(p) for p in answer.pairings)
+        if answer.notice:
+            parts.append(answer.notice)
+    elif answer.found:
         if answer.quotes and answer.quotes[0].items:
             title = KIND_NAMES.get(answer.intent, "")
             parts.append(f"【{title}】共 {len(answer.quotes)} 份报告")

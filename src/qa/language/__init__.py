@@ -19,7 +19,7 @@ from .docmeta import (
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
-from .understand import Query, Scope, understand
+from .understand import Query, Scope, asked_unit, understand
 from .unitnames import (
     UnitNames,
     aliases_of,
@@ -39,6 +39,7 @@ __all__ = [
     "Tokenizer",
     "UnitNames",
     "aliases_of",
+    "asked_unit",
     "closing_date",
     "covered_year",
     "document_unit",

@@ -128,13 +128,16 @@ def find_scope(
 
 def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
     """A report is of a year it was written in or reviews; a plan for Y is made in the
-    report of the year before. Only a report written the year after is read for the year it
-    reviews (reading every report's opening would load every body)."""
+    report of the year before, Y's problems rectified in the report of the year after. Only
+    a report written the year after is read for the year it reviews (reading every report's
+    opening would load every body)."""
     written = report.year
     if written in years or not written.isdigit():
         return written in years
     if intent == "plans":
         return str(int(written) + 1) in years
+    if intent == "rectification":  # 2022's problems are rectified in 2023's report
+        return str(int(written) - 1) in years
     return str(int(written) - 1) in years and report_years(report)[1] in years
 
 

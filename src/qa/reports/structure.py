@@ -308,6 +308,8 @@ class _Walker:
                     self.headed(line, label, body)
                     self._inline_item = True
                 return
+        if self.stack and self.stack[-1][0] == ITEM_RANK:
+            self._pop()  # 「二是…」 after a 「一是…」 heading is its sibling, never nested in it
         self._item(line)
 
     def _item(self, line: str) -> None:

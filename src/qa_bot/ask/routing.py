@@ -11,7 +11,7 @@ from telegram import Message, MessageEntity
 from qa import LISTED_KINDS, Answer, QAEngine
 
 # Commands whose argument is a question or keyword; these are logged and can be re-run.
-QUESTION_COMMANDS = ("ask", *LISTED_KINDS)
+QUESTION_COMMANDS = ("ask", *LISTED_KINDS, "rectify")
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+|$)")
 
 
@@ -47,12 +47,14 @@ def parse_request(text: str, username: str) -> Request | None:
 def run_request(engine: QAEngine, request: Request, earlier: str | None = None,
                 reports: Collection[str] | None = None) -> Answer:
     """Ask the core: free questions go to ``ask`` (read after ``earlier``, the question they
-    may follow up), section commands to ``section_answer``.
+    may follow up), /rectify to ``rectify``, section commands to ``section_answer``.
 
     ``reports`` (ids) limits the search to a chat's chosen reports (/settings); None = all.
     """
     if request.command == "ask":
         return engine.ask(request.text, context=earlier, reports=reports)
+    if request.command == "rectify":
+        return engine.rectify(request.text, reports=reports)
     return engine.section_answer(request.command, request.text, reports=reports)
 
 

@@ -78,18 +78,15 @@ async def save_prefs(bot_data: dict[Any, Any], store: Store, chat_id: int,
     _cache(bot_data)[chat_id] = prefs
 
 
-def outside_reports(engine: QAEngine, text: str, allowed: frozenset[str]) -> str | None:
-    """Return what a question names ("党组", "002") when none of it is among the allowed reports."""
-    scope = engine.understand(text).scope if text.strip() else None
-    if scope is None or not scope.named or not scope.report_ids:
-        return None
-    return None if allowed & set(scope.report_ids) else scope.label
-
-
 def brief_answer(answer: Answer) -> Answer:
-    """Keep only the fact line and the first quote (brief answers)."""
+    """Keep only the fact line and the first quote (brief answers); of a problem → 整改
+    listing, the first problem with its items."""
     if not answer.found or not answer.quotes:
         return answer
+    if answer.pairings:
+        pairing = answer.pairings[0]
+        return replace(answer, quotes=pairing.quotes, hits=tuple(q.hit for q in pairing.quotes),
+                       pairings=(pairing,))
     first = answer.quotes[0]
     return replace(answer, quotes=(first,), hits=(first.hit,))
 
@@ -98,11 +95,11 @@ def ask_in_chat(engine: QAEngine, request: Request, prefs: ChatPrefs,
                 refuse: Callable[[str], str], earlier: str | None = None) -> Answer:
     """Answer a request within the chat's reports, or refuse one that names only others.
 
-    ``refuse(label)`` words the "本群只检索…" notice (the bot words it, the core never does).
+    The core is asked once; it says when the question named only reports outside the chat's
+    (``Answer.outside``), and ``refuse(label)`` words that as the "本群只检索…" notice.
     """
     allowed = prefs.report_ids(engine.reports)
-    label = None if allowed is None else outside_reports(engine, request.text, allowed)
-    if label is not None:
-        return Answer(request.text, "general", False, (), notice=refuse(label))
     answer = run_request(engine, request, earlier, reports=allowed)
+    if answer.outside:
+        return replace(answer, notice=refuse(answer.scope))
     return brief_answer(answer) if prefs.brief else answer
