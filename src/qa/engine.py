@@ -15,6 +15,8 @@ from qa.answer import Retriever, Scored
 from qa.answer import compose as answers
 from qa.language import (
     Background,
+    Homophones,
+    LanguageSettings,
     Query,
     Scope,
     Tokenizer,
@@ -86,8 +88,10 @@ class QAEngine:
         skipped: Sequence[tuple[str, str]] = (),
         token_lists: Sequence[Sequence[str]] | None = None,
         index: SearchIndex | None = None,
+        settings: LanguageSettings | None = None,
     ) -> None:
         self.reports = tuple(reports)
+        self.settings = settings or LanguageSettings()
         self.segmenter = segmenter or Tokenizer()
         self.top_k = top_k
         self.skipped = tuple(skipped)
@@ -103,6 +107,8 @@ class QAEngine:
         self.background = Background(
             self.segmenter.dictionary_path, self.index.doc_freq, frozenset(self.language.fillers)
         )
+        self.homophones = Homophones(lambda: self.index.vocabulary, self.index.doc_freq,
+                                     self.background.knows)
         self.retriever = Retriever(self.index, self.passages, self.reports, self.background,
                                    self.segmenter.normalize)
 
@@ -114,6 +120,7 @@ class QAEngine:
         segmenter: Tokenizer | None = None,
         parsed_cache: Path | None = None,
         index_dir: Path | None = None,
+        settings: LanguageSettings | None = None,
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
@@ -123,10 +130,11 @@ class QAEngine:
         """
         corpus = load_reports(folder, parsed_cache)
         if index_dir is None:
-            return cls(corpus.reports, segmenter, top_k, corpus.skipped)
+            return cls(corpus.reports, segmenter, top_k, corpus.skipped, settings=settings)
         segmenter = segmenter or Tokenizer()
         index = segment_index(corpus.reports, segmenter, index_dir)
-        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
+        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index,
+                   settings=settings)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -162,7 +170,10 @@ class QAEngine:
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""
         return understand(question, self.segmenter, self.reports, self.index.doc_freq,
-                          self.language)
+                          self.language, self._repair if self.settings.homophones else None)
+
+    def _repair(self, text: str) -> str:
+        return self.homophones.repair(text, self.segmenter.tokens(text))
 
     # -- answering -----------------------------------------------------------------------
 
@@ -359,7 +370,8 @@ def cache_dir(folder: Path) -> Path:
     return folder / CACHE_DIR_NAME
 
 
-def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None) -> QAEngine:
+def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None,
+                settings: LanguageSettings | None = None) -> QAEngine:
     """Open the reports in ``folder`` as every front end does, with its caches beside them.
 
     Parsed reports, the segment index and the start-up data (character sets, lexicon
@@ -369,5 +381,6 @@ def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None
     cache = cache_dir(folder)
     use_cache_dir(cache)
     return QAEngine.from_directory(
-        folder, top_k, segmenter, parsed_cache=cache / PARSED_NAME, index_dir=cache / INDEX_NAME
+        folder, top_k, segmenter, parsed_cache=cache / PARSED_NAME, index_dir=cache / INDEX_NAME,
+        settings=settings,
     )

@@ -4,6 +4,8 @@ word weights, and understanding a question into a ``Query``.
 
 from __future__ import annotations
 
+from .homophones import Homophones
+from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
@@ -13,6 +15,9 @@ from .wordlists import load_language
 
 __all__ = [
     "Background",
+    "Homophones",
+    "LanguageSettings",
+    "SOURCES",
     "Query",
     "Scope",
     "Tokenizer",

@@ -178,14 +178,19 @@ def understand(
     reports: Sequence[Report],
     doc_freq: Callable[[str], int],
     language: Language | None = None,
+    repair: Callable[[str], str] | None = None,
 ) -> Query:
-    """Turn a question as typed into a ``Query``."""
+    """Turn a question as typed into a ``Query``.
+
+    ``repair`` fixes typos in the normalised text (homophones, ``qa.language.homophones``).
+    """
     language = language or load_language()
     normal = normalize_question(question, segmenter.normalize, language)
     if normal.smalltalk:
         return Query(question, "", "general", smalltalk=normal.smalltalk)
-    intent = detect_intent(normal.text, language)
-    scope, rest = find_scope(normal.text, reports, language, intent)
+    text = repair(normal.text) if repair else normal.text
+    intent = detect_intent(text, language)
+    scope, rest = find_scope(text, reports, language, intent)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
     unit = asked_unit(rest) if intent == "figure" else ""
@@ -196,7 +201,7 @@ def understand(
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
     deficiency = any(p in compact for p in language.deficiency_phrases)
-    return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit,
+    return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
                  deficiency=deficiency)
 
 
