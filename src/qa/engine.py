@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from qa.answer import Retriever, Scored
+from qa.answer import Retriever, Scored, choose_report
 from qa.answer import compose as answers
 from qa.language import (
     Background,
@@ -20,6 +20,7 @@ from qa.language import (
     Query,
     Scope,
     Tokenizer,
+    drop_subterms,
     load_language,
     understand,
     use_cache_dir,
@@ -170,7 +171,8 @@ class QAEngine:
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""
         return understand(question, self.segmenter, self.reports, self.index.doc_freq,
-                          self.language, self._repair if self.settings.homophones else None)
+                          self.language, self._repair if self.settings.homophones else None,
+                          self.settings)
 
     def _repair(self, text: str) -> str:
         return self.homophones.repair(text, self.segmenter.tokens(text))
@@ -211,6 +213,8 @@ class QAEngine:
             return self._what_about(query, notice)
         if query.kind is not None:
             answer = self._section(query, k, notice)
+            if not answer.found and self.settings.deed_scope:
+                answer = self._section_by_deed(query, query.kind, notice) or answer
             # A named report without such a section ("党组的特色活动") is searched as a topic.
             if answer.found or not (self._topic(query) or query.scope.named and query.terms):
                 return answer
@@ -274,6 +278,25 @@ class QAEngine:
         quotes = tuple(self._section_quote(s, kind) for s in rows)
         return answers.found(query, quotes, tuple(s.hit for s in rows), notice,
                              keyword="".join(topic))
+
+    def _section_by_deed(self, query: Query, kind: Kind, notice: str) -> Answer | None:
+        """List the section of the one report the question's words describe ("搞…那家")."""
+        topic = self._topic(query)
+        if not topic:
+            return None
+        probe = dataclasses.replace(query, terms=tuple(topic), intent="general", which=False)
+        choice = choose_report(self.retriever.search(probe, MAX_COMPARE_ROWS, per_report=True))
+        if choice is None:
+            return None
+        chosen = self._by_report[choice.report_id]
+        said = f"按「{'、'.join(drop_subterms(topic))}」理解为《{chosen.title}》"
+        if choice.rival:
+            said += f"（《{self._by_report[choice.rival].title}》也提到，这里选了更贴近的一份）"
+        scope = Scope((chosen.report_id,), chosen.report_id.split("_")[0], True)
+        scoped = dataclasses.replace(query, terms=(), expansions={}, scope=scope)
+        answer = self._overview(scoped, kind, notice)
+        return dataclasses.replace(answer, notice=said + "。" + answer.notice) if answer.found \
+            else None
 
     def _section_quote(self, scored: Scored, kind: Kind) -> Quote:
         """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""

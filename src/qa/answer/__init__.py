@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+from .deed import DeedChoice, choose_report
 from .evaluate import evaluate, read_gold
 from .quotes import highlight_spans
 from .retrieve import Retriever, Scored
 
 __all__ = [
+    "DeedChoice",
+    "choose_report",
     "highlight_spans",
     "Retriever",
     "Scored",

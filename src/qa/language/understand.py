@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
+from .settings import LanguageSettings
 from .text import drop_subterms
 from .tokenizer import Tokenizer
 from .wordlists import Language, load_language
@@ -67,6 +68,11 @@ class Query:
         weights.update(dict.fromkeys(self.terms, 1.0))
         return weights
 
+# Counting a list's items ("有几条", "哪几大块", "几个…分别") asks for the list itself.
+_ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|几个.*分别")
+# A demonstrative after a description ("搞七个铁腕整治那家") ends the description: keep it
+# apart so the segmenter does not glue it to the last word ("四抓四强那家").
+_DEMONSTRATIVE = re.compile(r"[那这](?:家|个|份|篇|位)")
 _RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
 
 
@@ -78,6 +84,17 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
         if any(p in compact for p in phrases):
             return intent  # type: ignore[return-value]  # keys of intents.txt are Intent values
     return "general"
+
+
+def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
+    """Return the section kind a count of list items asks for ("下步打算有几条"), else intent."""
+    if intent != "figure" or not _ITEMS_ASKED.search(text.replace(" ", "")):
+        return intent
+    others = tuple((name, phrases) for name, phrases in language.intents if name != "figure")
+    for name, phrases in others:
+        if name in ASKED_KINDS and any(p in text for p in phrases):
+            return name  # type: ignore[return-value]  # keys of intents.txt are Intent values
+    return intent
 
 
 def asked_unit(text: str) -> str:
@@ -179,6 +196,7 @@ def understand(
     doc_freq: Callable[[str], int],
     language: Language | None = None,
     repair: Callable[[str], str] | None = None,
+    settings: LanguageSettings | None = None,
 ) -> Query:
     """Turn a question as typed into a ``Query``.
 
@@ -189,7 +207,12 @@ def understand(
     if normal.smalltalk:
         return Query(question, "", "general", smalltalk=normal.smalltalk)
     text = repair(normal.text) if repair else normal.text
+    settings = settings or LanguageSettings()
     intent = detect_intent(text, language)
+    if settings.item_lists:
+        intent = listed_kind(text, intent, language)
+    if settings.deed_scope:
+        text = _DEMONSTRATIVE.sub(lambda m: f" {m.group(0)} ", text)
     scope, rest = find_scope(text, reports, language, intent)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
