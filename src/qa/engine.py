@@ -346,7 +346,7 @@ class QAEngine:
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
         return answers.decide(query, scored, k, self._by_report, notice,
-                              lambda: self.suggestions(query.terms))
+                              lambda: self.suggestions(query.terms), self.settings.near_miss)
 
     def _expanded(self, query: Query, k: int, notice: str) -> Answer:
         """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""

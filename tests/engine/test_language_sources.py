@@ -48,3 +48,30 @@ def test_counting_a_sections_items_lists_the_section(engines: dict[str, QAEngine
     question = "党组那份下步打算有几条，分别是什么"
     assert engines["on"].understand(question).intent == "plans"
     assert engines["item_lists"].understand(question).intent == "figure"
+
+
+@pytest.fixture(scope="module")
+def plain(segmenter: Tokenizer) -> QAEngine:
+    return QAEngine.from_directory(SEEDS, segmenter=segmenter,
+                                   settings=LanguageSettings().without("near_miss"))
+
+
+def test_a_figure_for_another_year_is_a_near_miss(engines: dict[str, QAEngine],
+                                                  plain: QAEngine) -> None:
+    question = "2023年度评选了多少个五星级党支部"  # the report states the 2022年度 figure
+    answer = engines["on"].ask(question)
+    assert not answer.found and "只提到" in answer.notice and answer.quotes
+    assert "2022年度" in answer.quotes[0].text
+    assert plain.ask(question).found
+
+
+def test_a_stated_number_is_never_contradicted(engines: dict[str, QAEngine]) -> None:
+    answer = engines["on"].ask("支部书记讲了几回党课")
+    assert any("书记讲党课1次" in q.text for q in answer.quotes)
+    assert "没有给出具体数字" not in answer.notice and "只提到" in answer.notice
+
+
+def test_a_duration_is_not_a_year(engines: dict[str, QAEngine], plain: QAEngine) -> None:
+    assert engines["on"].understand("党龄50年的老党员有几个").scope.years == ()
+    assert plain.understand("党龄50年的老党员有几个").scope.years == (2050,)
+    assert engines["on"].understand("23年发展党员多少名").scope.years == (2023,)

@@ -100,6 +100,9 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
     return overview_quote(Hit(items[0], 0.0, ()), list(dict.fromkeys(map(section_item, items))))
 
 
+_YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
+
+
 def count_value(count: str) -> float:
     """Return the value of a count as written ("87名" → 87, "两支" → 2, "20余次" → 20)."""
     number = re.match(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+", count)
@@ -168,11 +171,24 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
     return found(query, quotes, hits, notice, lead)
 
 
+def other_year(text: str, years: Sequence[int]) -> bool:
+    """Tell whether a quote dates what it says to a year other than the asked ones."""
+    said = {int(y) for y in _YEAR_SAID.findall(text)}
+    return bool(said) and not said & set(years)
+
+
 def no_figure(query: Query, rows: Sequence[Scored], notice: str,
-              hints: tuple[Suggestion, ...]) -> Answer:
-    """Say the reports give no figure, and show where the topic is mentioned."""
+              hints: tuple[Suggestion, ...], near_miss: bool = False) -> Answer:
+    """Say the reports give no figure, and show where the topic is mentioned.
+
+    With ``near_miss``, a quote that does state a number (for another year, another thing) is
+    never contradicted: the answer says what was not given and what was ("只提到").
+    """
     quotes = tuple(row.quote for row in list(rows)[:2])
     why = "报告提到了这件事，但没有给出具体数字（或数字已隐去）。"
+    if near_miss and any(states_count(row, query.unit) for row in list(rows)[:2]):
+        asked = "、".join(f"{y}年" for y in query.scope.years)
+        why = f"报告没有给出{asked}所问的这个数字；只提到相近的说法（见下，数字不是所问的）。"
     return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
                   scope=query.scope.label)
 
@@ -212,7 +228,8 @@ def expanded(query: Query, rows: Sequence[Scored], notice: str) -> Answer:
 
 
 def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str, Report],
-           notice: str, hints: Callable[[], tuple[Suggestion, ...]]) -> Answer:
+           notice: str, hints: Callable[[], tuple[Suggestion, ...]],
+           near_miss: bool = False) -> Answer:
     """Answer a searched question from its ranked passages (the best one answers): the fact,
     or an honest near-miss when the passages never state the name or number asked for."""
     kept = [scored[0], *(s for s in scored[1:] if s.answers)]
@@ -227,7 +244,13 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
             return no_figure(query, kept, notice, hints())
         near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
         with_count = [s for s in near if states_count(s, query.unit)]
+        if near_miss and query.scope.years:
+            # A 2022年度 figure does not answer a 2023年度 question.
+            dated = [s for s in with_count if not other_year(s.quote.text, query.scope.years)]
+            if with_count and not dated:
+                return no_figure(query, with_count, notice, hints(), True)
+            with_count = dated
         if not with_count:
-            return no_figure(query, kept, notice, hints())
+            return no_figure(query, kept, notice, hints(), near_miss)
         kept = with_count + [s for s in kept if s not in with_count]
     return searched(query, kept, k, reports, notice)

@@ -19,6 +19,11 @@ EXPANSION_WEIGHT = 0.5
 SUBWORD_WEIGHT = 0.35
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
+# "党龄50年", "满30年", "50年以上": a number of years is a duration, not a year.
+_DURATION = re.compile(
+    r"(?:龄|满|近|达|超过|连续|了|干了|工作)\s*(?:20\d{2}|\d{2})\s*年"
+    r"|(?<!\d)(?:20\d{2}|\d{2})\s*年(?:以上|以来|来|多|余|左右|之久|间|内)"
+)
 _REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
 _UNIT_ASKED = re.compile(
     r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
@@ -32,6 +37,7 @@ class Scope:
     report_ids: tuple[str, ...] = ()
     label: str = ""  # what the question named, for messages: "党组", "2020年", "002"
     named: bool = False  # the question named a scope, even if no report matches it
+    years: tuple[int, ...] = ()  # the years the question named ("2023年度" → 2023)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +114,18 @@ def asked_unit(text: str) -> str:
 
 
 def find_scope(
-    text: str, reports: Sequence[Report], language: Language, intent: Intent
+    text: str, reports: Sequence[Report], language: Language, intent: Intent,
+    language_durations: bool = True,
 ) -> tuple[Scope, str]:
     """Return the reports a question names and the question without the naming words."""
     original = text
     ids = _ids_named(text, reports)
     text = _REPORT_ID.sub(" ", text) if ids else text
     units, text = _units_named(text, language)
+    if language_durations:
+        text = _DURATION.sub(lambda m: m.group(0).replace("年", "\0"), text)
     years = [_full_year(y) for y in _YEAR.findall(text)]
-    text = _YEAR.sub(" ", text) if years else text
+    text = (_YEAR.sub(" ", text) if years else text).replace("\0", "年")
     if not (ids or units or years):
         return Scope(), text
     chosen = [r for r in reports if not ids or r.report_id in ids]
@@ -127,7 +136,7 @@ def find_scope(
         chosen = [r for r in chosen if r.year in ok]
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
-    return Scope(tuple(r.report_id for r in chosen), label, True), text
+    return Scope(tuple(r.report_id for r in chosen), label, True, tuple(years)), text
 
 
 def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:
@@ -213,7 +222,7 @@ def understand(
         intent = listed_kind(text, intent, language)
     if settings.deed_scope:
         text = _DEMONSTRATIVE.sub(lambda m: f" {m.group(0)} ", text)
-    scope, rest = find_scope(text, reports, language, intent)
+    scope, rest = find_scope(text, reports, language, intent, settings.near_miss)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
     unit = asked_unit(rest) if intent == "figure" else ""
