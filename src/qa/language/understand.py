@@ -10,6 +10,7 @@ from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
 from .settings import LanguageSettings
+from .synonyms import load_cilin
 from .text import drop_subterms
 from .tokenizer import Tokenizer
 from .wordlists import Language, load_language
@@ -181,7 +182,8 @@ def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
 
 
 def expansions_for(
-    terms: Sequence[str], language: Language, doc_freq: Callable[[str], int]
+    terms: Sequence[str], language: Language, doc_freq: Callable[[str], int],
+    synonyms: Callable[[str], Sequence[str]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Map each topic word to what it also searches: thesaurus entries, then sub-words.
 
@@ -191,6 +193,9 @@ def expansions_for(
     out: dict[str, tuple[str, ...]] = {}
     for term in terms:
         found = [w for w in language.thesaurus.expand(term)]
+        if synonyms is not None and doc_freq(term) == 0:
+            # General synonyms only for words the reports never use, and only to report words.
+            found += [w for w in synonyms(term) if doc_freq(w)]
         if doc_freq(term) == 0 and len(term) >= 3:
             found += [term[i : i + 2] for i in range(len(term) - 1) if doc_freq(term[i : i + 2])]
         if found:
@@ -231,7 +236,9 @@ def understand(
     rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
-    expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
+    synonyms = load_cilin().get if settings.synonyms else None
+    expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
+                                (lambda w: synonyms(w, ())) if synonyms else None)
     deficiency = any(p in compact for p in language.deficiency_phrases)
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
                  deficiency=deficiency)
