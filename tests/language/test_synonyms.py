@@ -27,7 +27,7 @@ def test_a_topic_sized_group_is_not_a_synonym_set() -> None:
     ("工委的缺陷有哪些", "problems"),
     ("机关党委有哪些长处", "highlights"),
     ("党委有什么经验体会", "highlights"),
-    ("明年的蓝图是什么", "plans"),
+    ("今后有什么方略", "plans"),
 ])
 def test_cilin_seeded_words_name_their_section(question: str, intent: str) -> None:
     assert detect_intent(question, load_language()) == intent

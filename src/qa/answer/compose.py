@@ -16,6 +16,7 @@ from .asked import (
     has_redacted_count,
     names_someone,
 )
+from .nearmiss import counts_in, new_counts, qualifier_clash, unexplained_slogan
 from .quotes import highlight_spans, overview_quote
 from .retrieve import Scored
 
@@ -227,12 +228,36 @@ def expanded(query: Query, rows: Sequence[Scored], notice: str) -> Answer:
     return found(query, tuple(quotes), tuple(q.hit for q in quotes), notice)
 
 
+def near_answer(query: Query, rows: Sequence[Scored], why: str, notice: str,
+                hints: tuple[Suggestion, ...]) -> Answer:
+    """Say what the reports do not give, and quote what they give instead (found false)."""
+    quotes = tuple(row.quote for row in list(rows)[:2])
+    return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
+                  scope=query.scope.label)
+
+
+def missed_qualifier(query: Query, rows: Sequence[Scored], passage_text: Callable[[Scored], str]
+                     ) -> str:
+    """Return why every row misses the asked thing (another 届/星级, an unexplained slogan)."""
+    clashes = [qualifier_clash(drop_subterms(query.terms), passage_text(r)) for r in rows]
+    if rows and all(clashes):
+        asked, said = clashes[0] or ("", "")
+        return f"报告没有给出「{asked}」的情况；只提到「{said}」。"
+    slogans = [unexplained_slogan(query.text, query.terms, passage_text(r)) for r in rows]
+    if rows and all(slogans):
+        return f"报告没有解释「{slogans[0]}」具体指什么；只提到这个说法。"
+    return ""
+
+
 def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str, Report],
            notice: str, hints: Callable[[], tuple[Suggestion, ...]],
            near_miss: bool = False) -> Answer:
     """Answer a searched question from its ranked passages (the best one answers): the fact,
     or an honest near-miss when the passages never state the name or number asked for."""
     kept = [scored[0], *(s for s in scored[1:] if s.answers)]
+    missed = missed_qualifier(query, kept[:2], lambda r: r.hit.passage.text) if near_miss else ""
+    if missed:
+        return near_answer(query, kept, missed, notice, hints())
     if query.intent == "name" and hides_name(scored[0]):
         return no_name(query, kept, notice, hints())
     if query.intent == "name" and not any(says_who(s) for s in kept[:2]):
@@ -244,6 +269,10 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
             return no_figure(query, kept, notice, hints())
         near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
         with_count = [s for s in near if states_count(s, query.unit)]
+        if near_miss and counts_in(query.question, query.unit):
+            # A number the question already gives ("学习12次里头…") is not its answer.
+            with_count = [s for s in with_count
+                          if new_counts(s.quote.text, query.question, query.unit)]
         if near_miss and query.scope.years:
             # A 2022年度 figure does not answer a 2023年度 question.
             dated = [s for s in with_count if not other_year(s.quote.text, query.scope.years)]
