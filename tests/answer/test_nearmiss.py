@@ -1,4 +1,4 @@
-"""Near-miss checks (qa.answer.nearmiss): another qualifier, a slogan unexplained, a given number."""
+"""Near-miss checks (qa.answer.nearmiss): a qualifier, an unexplained slogan, a given number."""
 
 from __future__ import annotations
 
