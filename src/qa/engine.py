@@ -324,6 +324,9 @@ class QAEngine:
                 if s.answers]
         if not rows:
             return self._nothing(query, notice)
+        missed = answers.missed_qualifier(query, rows) if self.settings.near_miss else ""
+        if missed:
+            return answers.near_answer(query, rows, missed, notice, self.suggestions(query.terms))
         if query.intent == "figure":
             rows = [self._counted_row(query, row) for row in rows]
             rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows

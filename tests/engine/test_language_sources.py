@@ -75,3 +75,18 @@ def test_a_duration_is_not_a_year(engines: dict[str, QAEngine], plain: QAEngine)
     assert engines["on"].understand("党龄50年的老党员有几个").scope.years == ()
     assert plain.understand("党龄50年的老党员有几个").scope.years == (2050,)
     assert engines["on"].understand("23年发展党员多少名").scope.years == (2023,)
+
+
+def test_another_star_grade_is_a_near_miss(engines: dict[str, QAEngine],
+                                           plain: QAEngine) -> None:
+    question = "县直机关三星级的党支部一共有多少个"  # the report counts 五星级 ones
+    answer = engines["on"].ask(question)
+    assert not answer.found and "「三星级」" in answer.notice and "五星级" in answer.notice
+    assert plain.ask(question).found
+
+
+def test_a_named_slogan_is_not_its_meaning(engines: dict[str, QAEngine],
+                                           plain: QAEngine) -> None:
+    answer = engines["on"].ask("五多四过具体指的是什么")
+    assert not answer.found and "没有解释「五多四过」" in answer.notice and answer.quotes
+    assert plain.ask("五多四过具体指的是什么").found

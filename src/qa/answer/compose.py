@@ -236,16 +236,25 @@ def near_answer(query: Query, rows: Sequence[Scored], why: str, notice: str,
                   scope=query.scope.label)
 
 
-def missed_qualifier(query: Query, rows: Sequence[Scored], passage_text: Callable[[Scored], str]
-                     ) -> str:
-    """Return why every row misses the asked thing (another 届/星级, an unexplained slogan)."""
-    clashes = [qualifier_clash(drop_subterms(query.terms), passage_text(r)) for r in rows]
-    if rows and all(clashes):
-        asked, said = clashes[0] or ("", "")
-        return f"报告没有给出「{asked}」的情况；只提到「{said}」。"
-    slogans = [unexplained_slogan(query.text, query.terms, passage_text(r)) for r in rows]
-    if rows and all(slogans):
-        return f"报告没有解释「{slogans[0]}」具体指什么；只提到这个说法。"
+def missed_qualifier(query: Query, rows: Sequence[Scored]) -> str:
+    """Return why the best row misses the asked thing (another 届/星级, an unexplained slogan)
+    when no other row holds it either; "" when the rows answer.
+
+    A figure is judged by the sentence that states it ("五星级党支部59个" does not count the
+    三星级 ones the same passage mentions later); anything else by the whole passage.
+    """
+    if not rows:
+        return ""
+    figure = query.intent == "figure"
+    texts = [r.quote.text if figure else r.hit.passage.text for r in rows]
+    clash = qualifier_clash(query.terms, texts[0])
+    if clash and not any(clash[0] in text for text in texts):
+        return f"报告没有给出「{clash[0]}」的情况；只提到「{clash[1]}」。"
+    passages = [r.hit.passage.text for r in rows]
+    slogan = unexplained_slogan(query.text, query.terms, passages[0])
+    if slogan and all(unexplained_slogan(query.text, query.terms, t)
+                      for t in passages if slogan in t):
+        return f"报告没有解释「{slogan}」具体指什么；只提到这个说法。"
     return ""
 
 
@@ -255,7 +264,7 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
     """Answer a searched question from its ranked passages (the best one answers): the fact,
     or an honest near-miss when the passages never state the name or number asked for."""
     kept = [scored[0], *(s for s in scored[1:] if s.answers)]
-    missed = missed_qualifier(query, kept[:2], lambda r: r.hit.passage.text) if near_miss else ""
+    missed = missed_qualifier(query, kept) if near_miss else ""
     if missed:
         return near_answer(query, kept, missed, notice, hints())
     if query.intent == "name" and hides_name(scored[0]):
