@@ -17,6 +17,7 @@ from qa.language import (
     Background,
     Homophones,
     LanguageSettings,
+    Neighbours,
     Query,
     Scope,
     Tokenizer,
@@ -110,6 +111,7 @@ class QAEngine:
         )
         self.homophones = Homophones(lambda: self.index.vocabulary, self.index.doc_freq,
                                      self.background.knows)
+        self.neighbours = Neighbours(lambda: self.index.vocabulary, self.index.doc_freq)
         self.retriever = Retriever(self.index, self.passages, self.reports, self.background,
                                    self.segmenter.normalize)
 
@@ -172,7 +174,11 @@ class QAEngine:
         """Return how the engine reads a question (intent, scope, weighted terms)."""
         return understand(question, self.segmenter, self.reports, self.index.doc_freq,
                           self.language, self._repair if self.settings.homophones else None,
-                          self.settings)
+                          self.settings, self._neighbours if self.settings.neighbours else None)
+
+    def _neighbours(self, word: str) -> tuple[str, ...]:
+        # Only a word that can be a topic: "麻烦", "东西" stand for nothing in the reports.
+        return self.neighbours.of(word) if self.background.is_topic(word) else ()
 
     def _repair(self, text: str) -> str:
         return self.homophones.repair(text, self.segmenter.tokens(text))

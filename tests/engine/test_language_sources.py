@@ -90,3 +90,11 @@ def test_a_named_slogan_is_not_its_meaning(engines: dict[str, QAEngine],
     answer = engines["on"].ask("五多四过具体指的是什么")
     assert not answer.found and "没有解释「五多四过」" in answer.notice and answer.quotes
     assert plain.ask("五多四过具体指的是什么").found
+
+
+def test_an_unknown_word_searches_its_library_neighbours(segmenter: Tokenizer) -> None:
+    on = QAEngine.from_directory(SEEDS, segmenter=segmenter)
+    off = QAEngine.from_directory(SEEDS, segmenter=segmenter,
+                                  settings=LanguageSettings().without("neighbours"))
+    assert "楼宇" in on.understand("写字楼里的党员").neighbours.get("写字楼", ())
+    assert off.understand("写字楼里的党员").neighbours == {}

@@ -5,6 +5,7 @@ word weights, and understanding a question into a ``Query``.
 from __future__ import annotations
 
 from .homophones import Homophones
+from .neighbours import Neighbours
 from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
@@ -17,6 +18,7 @@ __all__ = [
     "Background",
     "Homophones",
     "LanguageSettings",
+    "Neighbours",
     "SOURCES",
     "Query",
     "Scope",

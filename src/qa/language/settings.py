@@ -18,6 +18,8 @@ class LanguageSettings:
     # Off: measured by bench/ablation.py it costs dev abstention (1.00 → 0.50) and helps no set;
     # its "=" groups are too broad (毛病 sits with 罪过) for a question's missing words.
     synonyms: bool = False
+    # Library words sharing a character with a word the reports never use (写字楼 → 楼宇).
+    neighbours: bool = True
     # Scope a question to the one report a descriptive phrase fits ("搞七个铁腕整治那家").
     deed_scope: bool = True
     # "有几条 / 哪几大块" about a section kind asks for the section's list, not a figure.

@@ -18,6 +18,7 @@ from .wordlists import Language, load_language
 # Expanded words (thesaurus, compounds' parts) count this much of the word they stand for.
 EXPANSION_WEIGHT = 0.5
 SUBWORD_WEIGHT = 0.35
+NEIGHBOUR_WEIGHT = 0.3
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
 # "党龄50年", "满30年", "50年以上": a number of years is a duration, not a year.
@@ -55,6 +56,9 @@ class Query:
     unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
     smalltalk: str = ""
     deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
+    # Library words sharing a character with a word the reports never use (写字楼 → 楼宇):
+    # weak evidence, searched at NEIGHBOUR_WEIGHT and credited less than a thesaurus entry.
+    neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def kind(self) -> Kind | None:
@@ -67,11 +71,13 @@ class Query:
         out = dict.fromkeys(self.terms)
         for term in self.terms:
             out.update(dict.fromkeys(self.expansions.get(term, ())))
+            out.update(dict.fromkeys(self.neighbours.get(term, ())))
         return tuple(out)
 
     def term_weights(self) -> dict[str, float]:
         """Return BM25 weights: 1 for the question's words, less for what they expanded to."""
-        weights = {t: EXPANSION_WEIGHT for t in self.search_terms}
+        weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
+        weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
         weights.update(dict.fromkeys(self.terms, 1.0))
         return weights
 
@@ -211,6 +217,7 @@ def understand(
     language: Language | None = None,
     repair: Callable[[str], str] | None = None,
     settings: LanguageSettings | None = None,
+    neighbours: Callable[[str], tuple[str, ...]] | None = None,
 ) -> Query:
     """Turn a question as typed into a ``Query``.
 
@@ -240,8 +247,9 @@ def understand(
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
     deficiency = any(p in compact for p in language.deficiency_phrases)
+    near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
-                 deficiency=deficiency)
+                 deficiency=deficiency, neighbours={t: n for t, n in near.items() if n})
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
