@@ -31,3 +31,13 @@ def test_repair_joins_two_single_characters() -> None:
 def test_settings_switch_one_source_off() -> None:
     off = LanguageSettings().without("homophones")
     assert not off.homophones and off.deed_scope
+
+
+def test_pinyin_initials_become_the_library_word() -> None:
+    library = {"主题教育": 9, "主体教育": 0, "党建": 50}
+    found = Homophones(lambda: library, lambda w: library.get(w, 0), set().__contains__)
+    assert found.repair("ztjy期间", ["ztjy", "期间"]) == "主题教育期间"
+
+
+def test_short_initials_are_too_ambiguous() -> None:
+    assert make().expand_initials("dj") == "dj"
