@@ -335,7 +335,8 @@ class QAEngine:
             return answers.near_answer(query, rows, missed, notice, self.suggestions(query.terms))
         if query.intent == "figure":
             rows = [self._counted_row(query, row) for row in rows]
-            rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
+            rows = answers.sort_by_count(rows, query.unit, query.search_terms,
+                                         answers.asks_fewest(query)) or rows
         return answers.compared(query, rows, self._by_report, notice)
 
     def _counted_row(self, query: Query, row: Scored) -> Scored:

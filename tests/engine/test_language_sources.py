@@ -98,3 +98,11 @@ def test_an_unknown_word_searches_its_library_neighbours(segmenter: Tokenizer) -
                                   settings=LanguageSettings().without("neighbours"))
     assert "楼宇" in on.understand("写字楼里的党员").neighbours.get("写字楼", ())
     assert off.understand("写字楼里的党员").neighbours == {}
+
+
+def test_a_fewest_comparison_puts_the_smallest_count_first(
+        engines: dict[str, QAEngine]) -> None:
+    answer = engines["on"].ask("哪个单位发展党员最少")
+    assert answer.found and answer.hits[0].passage.report_id.startswith("001")
+    most = engines["on"].ask("哪个单位发展党员最多")
+    assert most.hits[0].passage.report_id.startswith("003")

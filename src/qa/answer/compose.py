@@ -123,14 +123,26 @@ def hides_count(scored: Scored, unit: str) -> bool:
     return has_redacted_count(scored.quote.text, unit)
 
 
-def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str]) -> list[Scored]:
-    """Order rows by the count their quote states, largest first; rows without one last."""
+_FEWEST = re.compile(r"最少|最低|最差|最小")
+
+
+def asks_fewest(query: Query) -> bool:
+    """Tell whether a comparison asks for the smallest count ("哪家发展得最少")."""
+    return _FEWEST.search(query.text) is not None
+
+
+def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str],
+                  fewest: bool = False) -> list[Scored]:
+    """Order rows by the count their quote states, largest (or smallest) first; rows without
+    one last."""
     valued = []
     for row in rows:
-        counts = fitting_counts(row.quote.text, unit, drop_subterms(terms))
-        valued.append((max((count_value(c) for c in counts), default=-1.0), row))
-    valued.sort(key=lambda pair: -pair[0])
-    return [row for _, row in valued]
+        counts = [count_value(c) for c in fitting_counts(row.quote.text, unit, drop_subterms(terms))]
+        if counts:
+            valued.append((min(counts) if fewest else -max(counts), row))
+    valued.sort(key=lambda pair: pair[0])
+    ranked = [row for _, row in valued]
+    return ranked + [row for row in rows if row not in ranked]
 
 
 def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report],
@@ -144,7 +156,8 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
             found_counts = fitting_counts(quote.text, query.unit, drop_subterms(query.search_terms))
             counts = "、".join(found_counts) or "未给出数字"
             top = i == 0 and len(rows) > 1 and found_counts
-            parts.append(f"{name}{'最多' if top else ''}：{counts}")
+            extreme = "最少" if asks_fewest(query) else "最多"
+            parts.append(f"{name}{extreme if top else ''}：{counts}")
         else:
             parts.append(name)
     lead = ("；".join(parts) if query.intent == "figure" else "提到的单位：" + "、".join(parts))
