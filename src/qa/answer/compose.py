@@ -137,7 +137,8 @@ def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str],
     one last."""
     valued = []
     for row in rows:
-        counts = [count_value(c) for c in fitting_counts(row.quote.text, unit, drop_subterms(terms))]
+        stated = fitting_counts(row.quote.text, unit, drop_subterms(terms))
+        counts = [count_value(c) for c in stated]
         if counts:
             valued.append((min(counts) if fewest else -max(counts), row))
     valued.sort(key=lambda pair: pair[0])
