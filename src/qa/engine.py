@@ -23,6 +23,7 @@ from qa.language import (
     Tokenizer,
     drop_subterms,
     load_language,
+    points_at_unit,
     understand,
     use_cache_dir,
 )
@@ -219,7 +220,7 @@ class QAEngine:
             return self._what_about(query, notice)
         if query.kind is not None:
             answer = self._section(query, k, notice)
-            if not answer.found and self.settings.deed_scope:
+            if not answer.found and self.settings.deed_scope and points_at_unit(query.text):
                 answer = self._section_by_deed(query, query.kind, notice) or answer
             # A named report without such a section ("党组的特色活动") is searched as a topic.
             if answer.found or not (self._topic(query) or query.scope.named and query.terms):

@@ -93,7 +93,8 @@ def test_a_named_slogan_is_not_its_meaning(engines: dict[str, QAEngine],
 
 
 def test_an_unknown_word_searches_its_library_neighbours(segmenter: Tokenizer) -> None:
-    on = QAEngine.from_directory(SEEDS, segmenter=segmenter)
+    on = QAEngine.from_directory(SEEDS, segmenter=segmenter,
+                                 settings=LanguageSettings().switched("neighbours", True))
     off = QAEngine.from_directory(SEEDS, segmenter=segmenter,
                                   settings=LanguageSettings().without("neighbours"))
     assert "楼宇" in on.understand("写字楼里的党员").neighbours.get("写字楼", ())

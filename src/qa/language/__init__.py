@@ -10,7 +10,7 @@ from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
-from .understand import Query, Scope, understand
+from .understand import Query, Scope, points_at_unit, understand
 from .weights import Background
 from .wordlists import load_language
 
@@ -25,6 +25,7 @@ __all__ = [
     "Tokenizer",
     "drop_subterms",
     "load_language",
+    "points_at_unit",
     "split_sentences",
     "understand",
     "use_cache_dir",

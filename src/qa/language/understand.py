@@ -83,9 +83,9 @@ class Query:
 
 # Counting a list's items ("有几条", "哪几大块", "几个…分别") asks for the list itself.
 _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|几个.*分别")
-# A demonstrative after a description ("搞七个铁腕整治那家") ends the description: keep it
-# apart so the segmenter does not glue it to the last word ("四抓四强那家").
-_DEMONSTRATIVE = re.compile(r"[那这](?:家|个|份|篇|位)")
+# A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
+# "评五星支部那个县直机关工委"): the description names the unit.
+_UNIT_POINTER = re.compile(r"[那这](?:家|份|篇|个单位|个工委|个党委|个党组|个机关|个县直)|那个\s")
 _RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
 
 
@@ -97,6 +97,11 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
         if any(p in compact for p in phrases):
             return intent  # type: ignore[return-value]  # keys of intents.txt are Intent values
     return "general"
+
+
+def points_at_unit(text: str) -> bool:
+    """Tell whether a question points at a unit it describes ("…那家", "…那个工委")."""
+    return _UNIT_POINTER.search(text) is not None
 
 
 def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
@@ -232,8 +237,6 @@ def understand(
     intent = detect_intent(text, language)
     if settings.item_lists:
         intent = listed_kind(text, intent, language)
-    if settings.deed_scope:
-        text = _DEMONSTRATIVE.sub(lambda m: f" {m.group(0)} ", text)
     scope, rest = find_scope(text, reports, language, intent, settings.near_miss)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
