@@ -11,16 +11,21 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from qa.answer import Rectifier, Retriever, Scored, pair_weigher
+from qa.answer import Rectifier, Retriever, Scored, choose_report, pair_weigher
 from qa.answer import compose as answers
 from qa.language import (
     Background,
+    Homophones,
+    LanguageSettings,
+    Neighbours,
     Query,
     Scope,
     Tokenizer,
+    drop_subterms,
     figure_year,
     latest_years,
     load_language,
+    points_at_unit,
     understand,
     use_cache_dir,
 )
@@ -88,8 +93,9 @@ def within(query: Query, reports: Collection[str] | None) -> Query:
     kept = tuple(r for r in ids if r in reports) if named else tuple(sorted(reports))
     if not kept and not named:
         kept = ("",)  # an empty allowance must search nothing, not everything
-    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named,
-                                                  query.scope.ask))
+    # Only the reports change: the label, the question to ask back and the years stay.
+    return dataclasses.replace(query, scope=dataclasses.replace(query.scope, report_ids=kept,
+                                                                named=named))
 
 
 class QAEngine:
@@ -103,8 +109,10 @@ class QAEngine:
         skipped: Sequence[tuple[str, str]] = (),
         token_lists: Sequence[Sequence[str]] | None = None,
         index: SearchIndex | None = None,
+        settings: LanguageSettings | None = None,
     ) -> None:
         self.reports = tuple(reports)
+        self.settings = settings or LanguageSettings()
         self.segmenter = segmenter or Tokenizer()
         self.top_k = top_k
         self.skipped = tuple(skipped)
@@ -120,6 +128,9 @@ class QAEngine:
         self.background = Background(
             self.segmenter.dictionary_path, self.index.doc_freq, frozenset(self.language.fillers)
         )
+        self.homophones = Homophones(lambda: self.index.vocabulary, self.index.doc_freq,
+                                     self.background.knows)
+        self.neighbours = Neighbours(lambda: self.index.vocabulary, self.index.doc_freq)
         self.retriever = Retriever(self.index, self.passages, self.reports, self.background,
                                    self.segmenter.normalize)
         self.rectifier = Rectifier(self.retriever, self.reports, self.segmenter.tokens,
@@ -133,6 +144,7 @@ class QAEngine:
         segmenter: Tokenizer | None = None,
         parsed_cache: Path | None = None,
         index_dir: Path | None = None,
+        settings: LanguageSettings | None = None,
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
@@ -142,10 +154,11 @@ class QAEngine:
         """
         corpus = load_reports(folder, parsed_cache)
         if index_dir is None:
-            return cls(corpus.reports, segmenter, top_k, corpus.skipped)
+            return cls(corpus.reports, segmenter, top_k, corpus.skipped, settings=settings)
         segmenter = segmenter or Tokenizer()
         index = segment_index(corpus.reports, segmenter, index_dir)
-        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
+        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index,
+                   settings=settings)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -181,7 +194,15 @@ class QAEngine:
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""
         return understand(question, self.segmenter, self.reports, self.index.doc_freq,
-                          self.language)
+                          self.language, self._repair if self.settings.homophones else None,
+                          self.settings, self._neighbours if self.settings.neighbours else None)
+
+    def _neighbours(self, word: str) -> tuple[str, ...]:
+        # Only a word that can be a topic: "麻烦", "东西" stand for nothing in the reports.
+        return self.neighbours.of(word) if self.background.is_topic(word) else ()
+
+    def _repair(self, text: str) -> str:
+        return self.homophones.repair(text, self.segmenter.tokens(text))
 
     # -- answering -----------------------------------------------------------------------
 
@@ -229,6 +250,8 @@ class QAEngine:
             return named
         if query.kind is not None:
             answer = self._section(query, k, notice)
+            if not answer.found and self.settings.deed_scope and points_at_unit(query.text):
+                answer = self._section_by_deed(query, query.kind, notice) or answer
             # A named report without such a section ("党组的特色活动") is searched as a topic.
             if answer.found or not (self._topic(query) or query.scope.named and query.terms):
                 return answer
@@ -317,6 +340,25 @@ class QAEngine:
         quotes = tuple(self._section_quote(s, kind) for s in rows)
         return answers.found(query, quotes, listed(quotes), notice, keyword="".join(topic))
 
+    def _section_by_deed(self, query: Query, kind: Kind, notice: str) -> Answer | None:
+        """List the section of the one report the question's words describe ("搞…那家")."""
+        topic = self._topic(query)
+        if not topic:
+            return None
+        probe = dataclasses.replace(query, terms=tuple(topic), intent="general", which=False)
+        choice = choose_report(self.retriever.search(probe, MAX_COMPARE_ROWS, per_report=True))
+        if choice is None:
+            return None
+        chosen = self._by_report[choice.report_id]
+        said = f"按「{'、'.join(drop_subterms(topic))}」理解为《{chosen.title}》"
+        if choice.rival:
+            said += f"（《{self._by_report[choice.rival].title}》也提到，这里选了更贴近的一份）"
+        scope = Scope((chosen.report_id,), chosen.report_id.split("_")[0], True)
+        scoped = dataclasses.replace(query, terms=(), expansions={}, scope=scope)
+        answer = self._overview(scoped, kind, notice)
+        return dataclasses.replace(answer, notice=said + "。" + answer.notice) if answer.found \
+            else None
+
     def _section_quote(self, scored: Scored, kind: Kind) -> Quote:
         """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""
         text = self.segmenter.normalize(scored.hit.passage.text)
@@ -348,9 +390,13 @@ class QAEngine:
                 if s.answers]
         if not rows:
             return self._nothing(query, notice)
+        missed = answers.missed_qualifier(query, rows) if self.settings.near_miss else ""
+        if missed:
+            return answers.near_answer(query, rows, missed, notice, self.suggestions(query.terms))
         if query.intent == "figure":
             rows = [self._counted_row(query, row) for row in rows]
-            rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
+            rows = answers.sort_by_count(rows, query.unit, query.search_terms,
+                                         answers.asks_fewest(query)) or rows
         return answers.compared(query, rows, self._by_report, notice)
 
     def _by_year(self, query: Query, notice: str) -> Answer:
@@ -386,7 +432,7 @@ class QAEngine:
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
         return answers.decide(query, scored, k, self._by_report, notice,
-                              lambda: self.suggestions(query.terms))
+                              lambda: self.suggestions(query.terms), self.settings.near_miss)
 
     def _expanded(self, query: Query, k: int, notice: str) -> Answer:
         """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""
@@ -433,7 +479,8 @@ def cache_dir(folder: Path) -> Path:
     return folder / CACHE_DIR_NAME
 
 
-def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None) -> QAEngine:
+def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None,
+                settings: LanguageSettings | None = None) -> QAEngine:
     """Open the reports in ``folder`` as every front end does, with its caches beside them.
 
     Parsed reports, the segment index and the start-up data (character sets, lexicon
@@ -443,5 +490,6 @@ def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None
     cache = cache_dir(folder)
     use_cache_dir(cache)
     return QAEngine.from_directory(
-        folder, top_k, segmenter, parsed_cache=cache / PARSED_NAME, index_dir=cache / INDEX_NAME
+        folder, top_k, segmenter, parsed_cache=cache / PARSED_NAME, index_dir=cache / INDEX_NAME,
+        settings=settings,
     )

@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+from .deed import DeedChoice, choose_report
 from .evaluate import evaluate, read_gold
 from .quotes import highlight_spans
 from .rectify import Rectifier, pair_weigher
 from .retrieve import Retriever, Scored
 
 __all__ = [
+    "DeedChoice",
+    "choose_report",
     "highlight_spans",
     "pair_weigher",
     "Rectifier",

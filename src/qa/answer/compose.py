@@ -17,6 +17,7 @@ from .asked import (
     has_redacted_count,
     names_someone,
 )
+from .nearmiss import counts_in, new_counts, qualifier_clash, unexplained_slogan
 from .quotes import highlight_spans, overview_quote
 from .retrieve import Scored
 
@@ -115,6 +116,9 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
                           [Hit(first[h], 0.0, ()) for h in headings])
 
 
+_YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
+
+
 def count_value(count: str) -> float:
     """Return the value of a count as written ("87名" → 87, "两支" → 2, "20余次" → 20)."""
     number = re.match(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+", count)
@@ -140,14 +144,27 @@ def hides_count(scored: Scored, unit: str) -> bool:
     return has_redacted_count(scored.quote.text, unit)
 
 
-def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str]) -> list[Scored]:
-    """Order rows by the count their quote states, largest first; rows without one last."""
+_FEWEST = re.compile(r"最少|最低|最差|最小")
+
+
+def asks_fewest(query: Query) -> bool:
+    """Tell whether a comparison asks for the smallest count ("哪家发展得最少")."""
+    return _FEWEST.search(query.text) is not None
+
+
+def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str],
+                  fewest: bool = False) -> list[Scored]:
+    """Order rows by the count their quote states, largest (or smallest) first; rows without
+    one last."""
     valued = []
     for row in rows:
-        counts = fitting_counts(row.quote.text, unit, drop_subterms(terms))
-        valued.append((max((count_value(c) for c in counts), default=-1.0), row))
-    valued.sort(key=lambda pair: -pair[0])
-    return [row for _, row in valued]
+        stated = fitting_counts(row.quote.text, unit, drop_subterms(terms))
+        counts = [count_value(c) for c in stated]
+        if counts:
+            valued.append((min(counts) if fewest else -max(counts), row))
+    valued.sort(key=lambda pair: pair[0])
+    ranked = [row for _, row in valued]
+    return ranked + [row for row in rows if row not in ranked]
 
 
 def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report],
@@ -161,7 +178,8 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
             found_counts = fitting_counts(quote.text, query.unit, drop_subterms(query.search_terms))
             counts = "、".join(found_counts) or "未给出数字"
             top = i == 0 and len(rows) > 1 and found_counts
-            parts.append(f"{name}{'最多' if top else ''}：{counts}")
+            extreme = "最少" if asks_fewest(query) else "最多"
+            parts.append(f"{name}{extreme if top else ''}：{counts}")
         else:
             parts.append(name)
     lead = ("；".join(parts) if query.intent == "figure" else "提到的单位：" + "、".join(parts))
@@ -204,11 +222,24 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
     return found(query, quotes, hits, notice, lead)
 
 
+def other_year(text: str, years: Sequence[int]) -> bool:
+    """Tell whether a quote dates what it says to a year other than the asked ones."""
+    said = {int(y) for y in _YEAR_SAID.findall(text)}
+    return bool(said) and not said & set(years)
+
+
 def no_figure(query: Query, rows: Sequence[Scored], notice: str,
-              hints: tuple[Suggestion, ...]) -> Answer:
-    """Say the reports give no figure, and show where the topic is mentioned."""
+              hints: tuple[Suggestion, ...], near_miss: bool = False) -> Answer:
+    """Say the reports give no figure, and show where the topic is mentioned.
+
+    With ``near_miss``, a quote that does state a number (for another year, another thing) is
+    never contradicted: the answer says what was not given and what was ("只提到").
+    """
     quotes = tuple(row.quote for row in list(rows)[:2])
     why = "报告提到了这件事，但没有给出具体数字（或数字已隐去）。"
+    if near_miss and any(states_count(row, query.unit) for row in list(rows)[:2]):
+        asked = "、".join(f"{y}年" for y in query.scope.years)
+        why = f"报告没有给出{asked}所问的这个数字；只提到相近的说法（见下，数字不是所问的）。"
     return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
                   scope=query.scope.label)
 
@@ -247,11 +278,45 @@ def expanded(query: Query, rows: Sequence[Scored], notice: str) -> Answer:
     return found(query, tuple(quotes), tuple(q.hit for q in quotes), notice)
 
 
+def near_answer(query: Query, rows: Sequence[Scored], why: str, notice: str,
+                hints: tuple[Suggestion, ...]) -> Answer:
+    """Say what the reports do not give, and quote what they give instead (found false)."""
+    quotes = tuple(row.quote for row in list(rows)[:2])
+    return Answer(query.question, query.intent, False, quotes, (), hints, why + notice,
+                  scope=query.scope.label)
+
+
+def missed_qualifier(query: Query, rows: Sequence[Scored]) -> str:
+    """Return why the best row misses the asked thing (another 届/星级, an unexplained slogan)
+    when no other row holds it either; "" when the rows answer.
+
+    A figure is judged by the sentence that states it ("五星级党支部59个" does not count the
+    三星级 ones the same passage mentions later); anything else by the whole passage.
+    """
+    if not rows:
+        return ""
+    figure = query.intent == "figure"
+    texts = [r.quote.text if figure else r.hit.passage.text for r in rows]
+    clash = qualifier_clash(query.terms, texts[0])
+    if clash and not any(clash[0] in text for text in texts):
+        return f"报告没有给出「{clash[0]}」的情况；只提到「{clash[1]}」。"
+    passages = [r.hit.passage.text for r in rows]
+    slogan = unexplained_slogan(query.text, query.terms, passages[0])
+    if slogan and all(unexplained_slogan(query.text, query.terms, t)
+                      for t in passages if slogan in t):
+        return f"报告没有解释「{slogan}」具体指什么；只提到这个说法。"
+    return ""
+
+
 def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str, Report],
-           notice: str, hints: Callable[[], tuple[Suggestion, ...]]) -> Answer:
+           notice: str, hints: Callable[[], tuple[Suggestion, ...]],
+           near_miss: bool = False) -> Answer:
     """Answer a searched question from its ranked passages (the best one answers): the fact,
     or an honest near-miss when the passages never state the name or number asked for."""
     kept = [scored[0], *(s for s in scored[1:] if s.answers)]
+    missed = missed_qualifier(query, kept) if near_miss else ""
+    if missed:
+        return near_answer(query, kept, missed, notice, hints())
     if query.intent == "name" and hides_name(scored[0]):
         return no_name(query, kept, notice, hints())
     if query.intent == "name" and not any(says_who(s) for s in kept[:2]):
@@ -263,7 +328,17 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
             return no_figure(query, kept, notice, hints())
         near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
         with_count = [s for s in near if states_count(s, query.unit)]
+        if near_miss and counts_in(query.question, query.unit):
+            # A number the question already gives ("学习12次里头…") is not its answer.
+            with_count = [s for s in with_count
+                          if new_counts(s.quote.text, query.question, query.unit)]
+        if near_miss and query.scope.years:
+            # A 2022年度 figure does not answer a 2023年度 question.
+            dated = [s for s in with_count if not other_year(s.quote.text, query.scope.years)]
+            if with_count and not dated:
+                return no_figure(query, with_count, notice, hints(), True)
+            with_count = dated
         if not with_count:
-            return no_figure(query, kept, notice, hints())
+            return no_figure(query, kept, notice, hints(), near_miss)
         kept = with_count + [s for s in kept if s not in with_count]
     return searched(query, kept, k, reports, notice)

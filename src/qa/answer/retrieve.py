@@ -29,6 +29,8 @@ MIN_PARAPHRASE_COVERAGE = 0.25
 THESAURUS_CREDIT = 0.9
 PART_CREDIT = 0.8
 SUBWORD_CREDIT = 0.6
+# A shared-character neighbour (写字楼 → 楼宇) is weak evidence: half a word.
+NEIGHBOUR_CREDIT = 0.5
 # How much the best sentence (vs the whole passage's BM25) decides the final order.
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
@@ -69,6 +71,8 @@ def word_credit(
         return float(PART_CREDIT * len(covered) / len(word))
     if subwords:
         return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
+    if any(w in matched for w in query.neighbours.get(word, ())):
+        return NEIGHBOUR_CREDIT
     return 0.0
 
 

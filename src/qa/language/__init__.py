@@ -16,10 +16,13 @@ from .docmeta import (
     unit_from_titles,
     written_year,
 )
+from .homophones import Homophones
+from .neighbours import Neighbours
+from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
-from .understand import Query, Scope, asked_unit, understand
+from .understand import Query, Scope, asked_unit, points_at_unit, understand
 from .unitnames import (
     UnitNames,
     aliases_of,
@@ -34,6 +37,10 @@ from .years import figure_year, latest_years, report_years, trend_asked
 
 __all__ = [
     "Background",
+    "Homophones",
+    "LanguageSettings",
+    "Neighbours",
+    "SOURCES",
     "Query",
     "Scope",
     "Tokenizer",
@@ -51,6 +58,7 @@ __all__ = [
     "numbered_branch",
     "numeral_forms",
     "organisations",
+    "points_at_unit",
     "read_lines",
     "report_years",
     "split_sentences",

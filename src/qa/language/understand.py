@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
+from .settings import LanguageSettings
+from .synonyms import load_cilin
 from .text import drop_subterms
 from .tokenizer import Tokenizer
 from .unitnames import absent_place, library_names, numbered_branch, unit_of
@@ -18,8 +20,14 @@ from .years import report_years, trend_asked
 # Expanded words (thesaurus, compounds' parts) count this much of the word they stand for.
 EXPANSION_WEIGHT = 0.5
 SUBWORD_WEIGHT = 0.35
+NEIGHBOUR_WEIGHT = 0.3
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
+# "党龄50年", "满30年", "50年以上": a number of years is a duration, not a year.
+_DURATION = re.compile(
+    r"(?:龄|满|近|达|超过|连续|了|干了|工作)\s*(?:20\d{2}|\d{2})\s*年"
+    r"|(?<!\d)(?:20\d{2}|\d{2})\s*年(?:以上|以来|来|多|余|左右|之久|间|内)"
+)
 _REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
 _UNIT_ASKED = re.compile(
     r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
@@ -34,6 +42,7 @@ class Scope:
     label: str = ""  # what the question named, for messages: "党组", "2020年", "002"
     named: bool = False  # the question named a scope, even if no report matches it
     ask: str = ""  # a name that fits several units: the question to ask back
+    years: tuple[int, ...] = ()  # the years the question named ("2023年度" → 2023)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,9 @@ class Query:
     smalltalk: str = ""
     deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
     trend: int = 0  # "近三年/历年": one unit's figure by year (-1 every year, N the latest N)
+    # Library words sharing a character with a word the reports never use (写字楼 → 楼宇):
+    # weak evidence, searched at NEIGHBOUR_WEIGHT and credited less than a thesaurus entry.
+    neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def kind(self) -> Kind | None:
@@ -63,14 +75,21 @@ class Query:
         out = dict.fromkeys(self.terms)
         for term in self.terms:
             out.update(dict.fromkeys(self.expansions.get(term, ())))
+            out.update(dict.fromkeys(self.neighbours.get(term, ())))
         return tuple(out)
 
     def term_weights(self) -> dict[str, float]:
         """Return BM25 weights: 1 for the question's words, less for what they expanded to."""
-        weights = {t: EXPANSION_WEIGHT for t in self.search_terms}
+        weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
+        weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
         weights.update(dict.fromkeys(self.terms, 1.0))
         return weights
 
+# Counting a list's items ("有几条", "哪几大块", "几个…分别") asks for the list itself.
+_ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|几个.*分别")
+# A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
+# "评五星支部那个县直机关工委"): the description names the unit.
+_UNIT_POINTER = re.compile(r"[那这](?:家|份|篇|个单位|个工委|个党委|个党组|个机关|个县直)|那个\s")
 _RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
 
 
@@ -84,6 +103,22 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
     return "general"
 
 
+def points_at_unit(text: str) -> bool:
+    """Tell whether a question points at a unit it describes ("…那家", "…那个工委")."""
+    return _UNIT_POINTER.search(text) is not None
+
+
+def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
+    """Return the section kind a count of list items asks for ("下步打算有几条"), else intent."""
+    if intent != "figure" or not _ITEMS_ASKED.search(text.replace(" ", "")):
+        return intent
+    others = tuple((name, phrases) for name, phrases in language.intents if name != "figure")
+    for name, phrases in others:
+        if name in ASKED_KINDS and any(p in text for p in phrases):
+            return name  # type: ignore[return-value]  # keys of intents.txt are Intent values
+    return intent
+
+
 def asked_unit(text: str) -> str:
     """Return the measure word a figure question asks for ("多少人次" → "人次"), or ""."""
     compact = text.replace(" ", "")
@@ -95,7 +130,8 @@ def asked_unit(text: str) -> str:
 
 
 def find_scope(
-    text: str, reports: Sequence[Report], language: Language, intent: Intent
+    text: str, reports: Sequence[Report], language: Language, intent: Intent,
+    language_durations: bool = True,
 ) -> tuple[Scope, str]:
     """Return the reports a question names and the question without the naming words.
 
@@ -107,8 +143,10 @@ def find_scope(
     text = _REPORT_ID.sub(" ", text) if ids else text
     found, text = library_names(reports, language.unit_aliases).find(text, language.unit_blockers)
     units = list(dict.fromkeys(u for _, named in found for u in named))
+    if language_durations:
+        text = _DURATION.sub(lambda m: m.group(0).replace("年", "\0"), text)
     years = [_full_year(y) for y in _YEAR.findall(text)]
-    text = _YEAR.sub(" ", text) if years else text
+    text = (_YEAR.sub(" ", text) if years else text).replace("\0", "年")
     unknown = "" if units else (numbered_branch(text)
                                 or absent_place(text, reports))
     if unknown:  # 「第七党支部」 with no such report: say so, never answer from others
@@ -123,7 +161,7 @@ def find_scope(
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
     ask = _which_unit(unclear, chosen)
-    return Scope(tuple(r.report_id for r in chosen), label, True, ask), text
+    return Scope(tuple(r.report_id for r in chosen), label, True, ask, tuple(years)), text
 
 
 def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
@@ -179,7 +217,8 @@ def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
 
 
 def expansions_for(
-    terms: Sequence[str], language: Language, doc_freq: Callable[[str], int]
+    terms: Sequence[str], language: Language, doc_freq: Callable[[str], int],
+    synonyms: Callable[[str], Sequence[str]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Map each topic word to what it also searches: thesaurus entries, then sub-words.
 
@@ -189,6 +228,9 @@ def expansions_for(
     out: dict[str, tuple[str, ...]] = {}
     for term in terms:
         found = [w for w in language.thesaurus.expand(term)]
+        if synonyms is not None and doc_freq(term) == 0:
+            # General synonyms only for words the reports never use, and only to report words.
+            found += [w for w in synonyms(term) if doc_freq(w)]
         if doc_freq(term) == 0 and len(term) >= 3:
             found += [term[i : i + 2] for i in range(len(term) - 1) if doc_freq(term[i : i + 2])]
         if found:
@@ -202,15 +244,25 @@ def understand(
     reports: Sequence[Report],
     doc_freq: Callable[[str], int],
     language: Language | None = None,
+    repair: Callable[[str], str] | None = None,
+    settings: LanguageSettings | None = None,
+    neighbours: Callable[[str], tuple[str, ...]] | None = None,
 ) -> Query:
-    """Turn a question as typed into a ``Query``."""
+    """Turn a question as typed into a ``Query``.
+
+    ``repair`` fixes typos in the normalised text (homophones, ``qa.language.homophones``).
+    """
     language = language or load_language()
     normal = normalize_question(question, segmenter.normalize, language)
     if normal.smalltalk:
         return Query(question, "", "general", smalltalk=normal.smalltalk)
-    intent = detect_intent(normal.text, language)
-    trend, asked = trend_asked(normal.text)
-    scope, rest = find_scope(asked, reports, language, intent)
+    text = repair(normal.text) if repair else normal.text
+    settings = settings or LanguageSettings()
+    intent = detect_intent(text, language)
+    if settings.item_lists:
+        intent = listed_kind(text, intent, language)
+    trend, asked = trend_asked(text)
+    scope, rest = find_scope(asked, reports, language, intent, settings.near_miss)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
     unit = asked_unit(rest) if intent == "figure" else ""
@@ -219,10 +271,14 @@ def understand(
     rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
-    expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
+    synonyms = load_cilin().get if settings.synonyms else None
+    expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
+                                (lambda w: synonyms(w, ())) if synonyms else None)
     deficiency = any(p in compact for p in language.deficiency_phrases)
-    return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit,
-                 deficiency=deficiency, trend=trend)
+    near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
+    return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
+                 deficiency=deficiency, trend=trend,
+                 neighbours={t: n for t, n in near.items() if n})
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:

@@ -104,6 +104,10 @@ class Background:
         chars = [table.get(c, (0, "x"))[0] for c in word]
         return (max(chars) // OOV_DAMPING if chars else 0), None
 
+    def knows(self, word: str) -> bool:
+        """Tell whether general Chinese (the background dictionary) has this word."""
+        return word in self._table()[0]
+
     def weight(self, word: str) -> float:
         """Return the information weight of a question word (cached per engine)."""
         cached = self._cache.get(word)

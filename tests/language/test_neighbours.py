@@ -1,0 +1,26 @@
+"""Shared-character neighbours mined from a library vocabulary (qa.language.neighbours)."""
+
+from __future__ import annotations
+
+from qa.language import Neighbours
+
+LIBRARY = {"楼宇": 3, "办公楼": 1, "联盟": 4, "党员": 40, "党建": 50, "建设": 30, "社区": 5,
+           "工作": 60, "发展": 30, "组织": 40, "教育": 20, "学习": 30, "支部": 30}
+# A realistic vocabulary is large: a rare character is informative only against many words.
+LIBRARY.update({chr(0x4E00 + 2 * i) + chr(0x4E01 + 2 * i): 1 for i in range(200)})
+
+
+def make() -> Neighbours:
+    return Neighbours(lambda: LIBRARY, lambda w: LIBRARY.get(w, 0))
+
+
+def test_an_unknown_word_reaches_library_words_sharing_a_rare_character() -> None:
+    assert set(make().of("写字楼")) == {"楼宇", "办公楼"}
+
+
+def test_a_library_word_has_no_neighbours() -> None:
+    assert make().of("楼宇") == ()
+
+
+def test_a_word_sharing_nothing_has_no_neighbours() -> None:
+    assert make().of("比特币") == ()
