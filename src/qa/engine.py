@@ -19,6 +19,8 @@ from qa.language import (
     Query,
     Scope,
     Tokenizer,
+    figure_year,
+    latest_years,
     load_language,
     understand,
     use_cache_dir,
@@ -73,7 +75,8 @@ def within(query: Query, reports: Collection[str] | None) -> Query:
     kept = tuple(r for r in ids if r in reports) if named else tuple(sorted(reports))
     if not kept and not named:
         kept = ("",)  # an empty allowance must search nothing, not everything
-    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named))
+    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named,
+                                                  query.scope.ask))
 
 
 class QAEngine:
@@ -192,6 +195,9 @@ class QAEngine:
         text = query.question
         if query.smalltalk:
             return answers.smalltalk(text, query.smalltalk)
+        if query.scope.ask:  # a name that fits several units: ask, never guess
+            return answers.not_found(text, query.intent, query.scope.ask + notice,
+                                     self.suggestions())
         if query.scope.named and not query.scope.report_ids:
             why = f"没有{query.scope.label}的报告。"
             return answers.not_found(text, query.intent, why + notice, self.suggestions())
@@ -206,6 +212,8 @@ class QAEngine:
                 return answer
             query = dataclasses.replace(query, intent="general" if query.intent != "causes"
                                         else "causes")
+        if query.trend and query.scope.named and query.scope.report_ids:
+            return self._by_year(query, notice)
         if query.which:
             return self._compare(query, notice)
         return self._search(query, k, notice)
@@ -295,6 +303,22 @@ class QAEngine:
             rows = [self._counted_row(query, row) for row in rows]
             rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
         return answers.compared(query, rows, self._by_report, notice)
+
+    def _by_year(self, query: Query, notice: str) -> Answer:
+        """One unit's reports year by year (「县直工委近三年发展党员」), oldest first."""
+        scoped = [self._by_report[r] for r in query.scope.report_ids if r in self._by_report]
+        kept = latest_years([figure_year(r) for r in scoped], query.trend)
+        # A year whose report words it differently (「发展1名预备党员」) still has its line.
+        rows = [self._counted_row(query, s) for s in
+                self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True)
+                if s.answers or answers.counted_near(s, query)]
+        years = {s.hit.passage.report_id: figure_year(self._by_report[s.hit.passage.report_id])
+                 for s in rows}
+        rows = sorted((s for s in rows if years[s.hit.passage.report_id] in kept),
+                      key=lambda s: (years[s.hit.passage.report_id], s.hit.passage.report_id))
+        if not rows:
+            return self._nothing(query, notice)
+        return answers.by_year(query, rows, years, notice)
 
     def _counted_row(self, query: Query, row: Scored) -> Scored:
         """Return the report's best passage that states the asked count, else its best one."""

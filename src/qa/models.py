@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, cast
 
-Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
+Kind = Literal[
+    "preamble", "work", "highlights", "rectification", "problems", "causes", "plans", "other"
+]
 Intent = Literal[
     "general", "figure", "name", "problems", "plans", "highlights", "causes", "rectification"
 ]
@@ -37,6 +39,8 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
     SectionKind("highlights", "亮点工作", "亮点", "h", asked=True, listed=True),
     SectionKind("causes", "原因分析", "原因", "c", asked=True, listed=False),
     SectionKind("rectification", "问题整改", "整改", "r", asked=True, listed=False),
+    # 党课 outlines, 附件, 名词解释: neither work done nor plans
+    SectionKind("other", "其他", "其他", "o", asked=False, listed=False),
 )
 KIND_NAMES: dict[str, str] = {k.kind: k.name for k in SECTION_KINDS}
 KIND_CODES: dict[str, str] = {k.kind: k.code for k in SECTION_KINDS}

@@ -14,10 +14,17 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from qa import QAEngine, QAError, open_engine
+from qa_bot.runtime.degraded import load_engine_tolerant
 from qa_bot.runtime.stopping import GracefulStop
 from qa_bot.store.db import Store
 
-from .app import ALLOWED_UPDATES, DEFAULT_BASE_URL, build_application, make_request
+from .app import (
+    ALLOWED_UPDATES,
+    DEFAULT_BASE_URL,
+    STARTUP_PROBLEMS,
+    build_application,
+    make_request,
+)
 from .config import ConfigError, RedactFilter, Settings, load_env
 
 logger = logging.getLogger("qa_bot")
@@ -99,10 +106,10 @@ def main(env: Mapping[str, str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     # The reports load in a thread while the database and the token are checked (a network
     # round trip to Telegram): start-up takes the longer of the two, not their sum.
-    loading = loop.run_in_executor(None, load_engine, settings)
+    loading = loop.run_in_executor(None, load_engine_tolerant, settings, load_engine)
     problem = loop.run_until_complete(preflight(settings))
     try:
-        engine = loop.run_until_complete(loading)
+        engine, faults = loop.run_until_complete(loading)
     except QAError as exc:
         problem = problem or (f"无法加载报告：{exc}", 2)
     if problem is not None:
@@ -115,6 +122,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     store = Store(settings.db_path)
     application = build_application(settings, engine, store,
                                      polling=not settings.webhook_url)
+    application.bot_data[STARTUP_PROBLEMS] = faults  # told to the admins in post_init
     try:
         if settings.webhook_url:
             from qa_bot.runtime.webhook import run_webhook

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import ssl
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import httpx
 from telegram import LinkPreviewOptions, Update
-from telegram.constants import FloodLimit, ParseMode
+from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
-    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -34,19 +32,24 @@ from qa_bot.ask import callbacks, handlers
 from qa_bot.ask.routing import QUESTION_COMMANDS
 from qa_bot.chatprefs import handlers as settings_bot
 from qa_bot.figures import handlers as figures_bot
+from qa_bot.library import audit as audit_bot
+from qa_bot.library import confirming, uploads
 from qa_bot.library import handlers as admin_files
-from qa_bot.library import uploads
+from qa_bot.runtime import degraded, quarantine
+from qa_bot.runtime.flooded import FloodedChats
 from qa_bot.runtime.guard import FloodGuard
 from qa_bot.runtime.inbox import Inbox, InboxBot
 from qa_bot.runtime.journal import Journal
 from qa_bot.runtime.ordering import MAX_CONCURRENT_UPDATES, PerChatUpdateProcessor
 from qa_bot.runtime.outage import PollingOutage
+from qa_bot.runtime.pacing import ChatPace, PacedRateLimiter
 from qa_bot.store.db import Store
 from qa_bot.teach import handlers as teach
 
 from .config import Settings
 from .context import (
     ENGINE,
+    FLOODED,
     GUARD,
     INBOX,
     JOURNAL,
@@ -62,6 +65,8 @@ BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 # One Telegram host: a small pool, but never smaller than the updates handled at once.
 CONNECTION_POOL_SIZE = MAX_CONCURRENT_UPDATES
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+NOTICES = "startup_notices"  # bot_data: start-up tasks telling senders and admins (issue 21)
+STARTUP_PROBLEMS = "startup_problems"  # bot_data: what was wrong at start (bot/degraded.py)
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 # Everything the handlers below serve; other update kinds are never fetched.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -85,6 +90,7 @@ COMMAND_HANDLERS.update({
     "add": uploads.add_command,
     "remove": admin_files.remove_command,
     "reload": admin_files.reload_command,
+    "log": audit_bot.log_command,  # issue 19
     "compare": figures_bot.compare_command,
     "figures": figures_bot.figures_command,
     "export": figures_bot.export_command,
@@ -100,6 +106,18 @@ async def post_init(application: BotApp) -> None:
     await uploads.restore_pending(application.bot_data, application.bot_data[STORE])
     for update in await inbox.recover(application.bot):
         application.update_queue.put_nowait(update)
+    # Issue 21: updates that crashed the bot twice are skipped; their senders are told.
+    processor = application.update_processor
+    if isinstance(processor, PerChatUpdateProcessor):
+        processor.expect_suspects()
+    # Issue 21: what is wrong with the reports folder, told to the admins once (bot/degraded.py);
+    # confirms a crash cut off, finished (bot/confirming.py).
+    application.bot_data[NOTICES] = [task for task in (
+        quarantine.start_telling(application.bot, inbox.quarantined),
+        confirming.start_finishing(application),
+        degraded.start_telling(application.bot, application.bot_data[SETTINGS].admin_ids,
+                               application.bot_data.get(STARTUP_PROBLEMS, ())),
+    ) if task is not None]
     # Menus per scope (private, groups, admins' private chats) and the weekly digest job.
     await teach.set_menus(application)
     digest.schedule_digest(application)
@@ -107,8 +125,14 @@ async def post_init(application: BotApp) -> None:
 
 async def post_shutdown(application: BotApp) -> None:
     """Save what the journal still holds, then close the store."""
+    for notice in application.bot_data.get(NOTICES, ()):
+        notice.cancel()  # if Telegram was unreachable all along: the log has said it all
+    application.bot_data[FLOODED].close()
     try:
         await application.bot_data[JOURNAL].close()
+        # A clean stop crashed nothing: what is left unfinished (coalesced answers not yet
+        # sent) must not count towards quarantine at the next start.
+        await application.bot_data[INBOX].stopped_cleanly()
     finally:
         await application.bot_data[STORE].close()
 
@@ -141,14 +165,13 @@ def make_request(pool_size: int, proxy: str | None, pool_timeout: float = 1.0) -
                         httpx_kwargs={"verify": _tls_context()})
 
 
-def make_bot(settings: Settings, inbox: Inbox) -> InboxBot:
+def make_bot(settings: Settings, inbox: Inbox, pace: ChatPace | None = None) -> InboxBot:
     """Return the bot: PTB's HTTPXRequest, HTML defaults, the rate limiter if enabled."""
     limiter = None
     if settings.rate_limit:
-        # Spacing only (max_retries=0): bot/send.py is the one place that retries.
-        # The cast only fixes the generic parameter (per-call rate_limit_args, never used).
-        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(
-            overall_max_rate=FloodLimit.MESSAGES_PER_SECOND, max_retries=0))
+        # Spacing only (max_retries=0): bot/send.py is the one place that retries. Groups are
+        # paced by bot/pacing.py (which knows each group's wait), the bot-wide 30/s by PTB.
+        limiter = PacedRateLimiter(pace or ChatPace())
     proxy = settings.proxy or None
     return InboxBot(
         inbox,
@@ -175,24 +198,29 @@ def build_application(settings: Settings, engine: QAEngine, store: Store,
     """
     journal = Journal()
     inbox = Inbox(store, journal)
+    pace = ChatPace()
+    flooded = FloodedChats(pace, store, journal)
     builder = (
         ApplicationBuilder()
-        .bot(make_bot(settings, inbox))
+        .bot(make_bot(settings, inbox, pace))
         .context_types(ContextTypes(context=BotContext))
         # Overlap updates of different chats while they wait on HTTP and SQLite; each chat's
-        # own updates still run one at a time, in order (edits, 更多 pages, votes).
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, inbox))
+        # own updates still run one at a time, in order (edits, 更多 pages, votes), and a
+        # chat waiting for its turn holds no running slot (issue 21: one busy group).
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, inbox,
+                                                   flooded.overflow))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if not polling:
         builder = builder.updater(None)
     application: BotApp = builder.build()
+    flooded.bot = application.bot
     outage = PollingOutage()
     inbox.on_fetched.append(outage.clear)
     application.bot_data.update({
         ENGINE: engine, STORE: store, SETTINGS: settings, INBOX: inbox, JOURNAL: journal,
-        PAGES: ShownPages(), OUTAGE: outage,
+        PAGES: ShownPages(), OUTAGE: outage, FLOODED: flooded,
         GUARD: FloodGuard(settings.flood_per_minute, 60.0, exempt=settings.admin_ids),
     })
     add_handlers(application)

@@ -40,6 +40,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("add", "", "（管理员）回复一份文件，收录为新报告", admin=True),
     Command("remove", "编号", "（管理员）删除报告，文件移入 removed/", "/remove 005", admin=True),
     Command("reload", "", "（管理员）重新载入报告目录中的文件", admin=True),
+    # Issue 19: the audit log of every add/replace/remove (the CLI has `qa log`).
+    Command("log", "[条数]", "（管理员）收录、替换、删除记录：操作人、时间、文件、sha256",
+            "/log 20", admin=True),
     Command("settings", "", "本群设置：检索哪些报告、回答长短、是否显示评价按钮"),
     Command("stats", "[7|30]", "使用统计：每日提问、找到率、评价、热门问题（管理员）",
             "/stats 30", admin=True),

@@ -8,6 +8,7 @@ from typing import Any, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from qa import QAEngine
+from qa_bot.runtime.flooded import FloodedChats
 from qa_bot.runtime.guard import FloodGuard
 from qa_bot.runtime.inbox import Inbox
 from qa_bot.runtime.journal import Journal
@@ -18,6 +19,7 @@ from .config import Settings
 
 ENGINE, STORE, SETTINGS, GUARD = "engine", "store", "settings", "guard"
 INBOX, JOURNAL, PAGES, OUTAGE = "inbox", "journal", "pages", "outage"
+FLOODED = "flooded"  # issue 21: coalesced answers of groups over Telegram's pace
 MAX_REMEMBERED_PAGES = 10_000
 
 
@@ -90,6 +92,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def outage(self) -> PollingOutage:
         """Return the polling-outage notice (one warning per outage)."""
         return cast(PollingOutage, self.bot_data[OUTAGE])
+
+    @property
+    def flooded(self) -> FloodedChats:
+        """Return the coalesced answers of groups asking faster than Telegram allows."""
+        return cast(FloodedChats, self.bot_data[FLOODED])
 
     @property
     def username(self) -> str:

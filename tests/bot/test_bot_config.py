@@ -159,7 +159,8 @@ def test_digest_schedule_settings() -> None:
 
 
 def test_admin_commands_are_marked_in_the_registry() -> None:
-    assert {c.name for c in COMMANDS if c.admin} == {"stats", "gaps", "add", "remove", "reload"}
+    assert {c.name for c in COMMANDS if c.admin} == {"stats", "gaps", "add", "remove", "reload",
+                                                        "log"}
 
 
 def test_every_telegram_client_shares_one_tls_context() -> None:

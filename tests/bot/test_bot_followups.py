@@ -52,7 +52,7 @@ async def test_a_figure_answer_leads_with_the_fact(fake_tg: FakeTelegram, bot_ap
                                                    ) -> None:
     (call,), _ = await fake_tg.say(private_chat(ALICE), ALICE, "麻烦问下，哪个单位发展党员最多？")
     first_lines = plain(call.params["text"]).split("\n")[:2]
-    assert first_lines[1].startswith("💡 县直机关工委（003）最多：87名")
+    assert first_lines[1].startswith("💡 县直机关工委（003，2023年）最多：87名")
 
 
 async def test_problems_overview_shows_every_report_in_one_message(

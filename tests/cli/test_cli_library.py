@@ -110,14 +110,26 @@ def test_add_with_corrections_then_ask_answers_from_it_then_remove(
     assert (folder / "removed" / "").is_dir()
 
 
-def test_add_same_unit_and_year_replaces_with_yes(
-    capsys: pytest.CaptureFixture[str], folder: Path, upload: Path
+def test_add_same_unit_and_year_with_yes_adds_alongside_and_replace_is_explicit(
+    capsys: pytest.CaptureFixture[str], folder: Path, upload: Path, tmp_path: Path
 ) -> None:
+    # Issue 19: --yes never replaces; the same file again is refused; --replace replaces.
     assert run(capsys, "add", "--yes", "--reports", str(folder), str(upload))[0] == 0
-    code, out, _ = run(capsys, "add", "--yes", "--reports", str(folder), str(upload))
-    assert code == 0 and "替换了 005_" in out
+    code, _, err = run(capsys, "add", "--yes", "--reports", str(folder), str(upload))
+    assert code == 1 and "与已收录的 005_" in err and "内容相同" in err
+    revised = tmp_path / "第三党支部总结（修订）.txt"
+    revised.write_text(REPORT + "四、其他\n补充说明一项。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "add", "--yes", "--reports", str(folder), str(revised))
+    assert code == 0 and "另行收录，未替换" in out and "--replace 005_" in out
     ids = [r.report_id for r in load_reports(folder).reports]
-    assert len(ids) == 6 and ids[-1].startswith("006_")
+    assert len(ids) == 7 and ids[-1].startswith("006_")
+    third = tmp_path / "第三党支部总结（定稿）.txt"
+    third.write_text(REPORT + "四、其他\n定稿。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "add", "--yes", "--replace", "006", "--reports", str(folder),
+                       str(third))
+    assert code == 0 and "替换了 006_" in out
+    ids = [r.report_id for r in load_reports(folder).reports]
+    assert len(ids) == 7 and ids[-1].startswith("007_")
 
 
 def test_bad_year_and_unknown_id_are_one_line_errors(

@@ -77,9 +77,12 @@ def qa_bot_env(base_url: str, db_path: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-async def start_qa_bot(env: dict[str, str], cwd: Path, pipe: bool = True
+async def start_qa_bot(env: dict[str, str], cwd: Path, pipe: bool = True, module: str = "qa_bot"
                        ) -> asyncio.subprocess.Process:
-    """Start ``python -m qa_bot`` (qa-bot) with this environment; output piped or discarded."""
+    """Start ``python -m qa_bot`` (qa-bot) with this environment; output piped or discarded.
+
+    ``module="tests.faultbot"`` runs the same bot with a planted fault (see that module).
+    """
     stream = asyncio.subprocess.PIPE if pipe else asyncio.subprocess.DEVNULL
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "qa_bot", cwd=cwd, env=env,
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", module, cwd=cwd, env=env,
                                                 stdout=stream, stderr=stream)

@@ -102,7 +102,7 @@ def test_a_year_no_report_covers_is_not_found(seeds_engine: QAEngine) -> None:
 
 def test_which_unit_lines_are_sorted_with_the_extreme_first(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("哪个单位发展党员最多")
-    assert answer.found and answer.lead.startswith("县直机关工委（003）最多：87名")
+    assert answer.found and answer.lead.startswith("县直机关工委（003，2023年）最多：87名")
     assert answer.lead.index("87名") < answer.lead.index("20人") < answer.lead.index("10名")
 
 
@@ -130,7 +130,7 @@ def test_who_a_sentence_names() -> None:
 
 def test_a_figure_question_leads_with_the_figure(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("网评报送了多少条")
-    assert answer.found and "471条" in answer.lead and "（000）" in answer.lead
+    assert answer.found and "471条" in answer.lead and "（000，2023年）" in answer.lead
 
 
 def test_follow_up_with_another_report_re_asks_the_question(seeds_engine: QAEngine) -> None:

@@ -57,10 +57,13 @@ def test_manifest_title_wins_else_first_line_or_content(corpus_dir: Path) -> Non
     }
 
 
-def test_broken_manifest_is_a_clear_error(corpus_dir: Path) -> None:
+def test_broken_manifest_is_named_and_the_reports_still_load(corpus_dir: Path) -> None:
+    # Issue 21: one bad manifest line must not take every report away.
     (corpus_dir / "reports.toml").write_text("[reports\n", encoding="utf-8")
-    with pytest.raises(ReportReadError, match="reports.toml"):
-        load_reports(corpus_dir)
+    corpus = load_reports(corpus_dir)
+    assert corpus.reports
+    ((name, why),) = [s for s in corpus.skipped if s[0] == "reports.toml"]
+    assert "清单格式错误" in why and "已忽略清单" in why
 
 
 def test_heading_with_body_is_split() -> None:

@@ -71,6 +71,13 @@ def fitting_counts(sentence: str, unit: str, terms: Sequence[str] = ()) -> list[
     return near or [text for _, text in counts]
 
 
+def counts_after_terms(sentence: str, unit: str, terms: Sequence[str]) -> list[str]:
+    """Return only the counts right after an asked word ("发展1名" for 发展), maybe none."""
+    counts = stated_counts(sentence)
+    return [text for at, text, measure in counts
+            if fits(measure, unit) and _follows_term(sentence, at, terms)]
+
+
 def _follows_term(sentence: str, at: int, terms: Sequence[str]) -> bool:
     folded = unicodedata.normalize("NFKC", sentence).lower()
     if len(folded) != len(sentence):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from qa.figures import parse_chinese_number
-from qa.language import Query, drop_subterms
+from qa.language import Query, drop_subterms, figure_year
 from qa.models import (
     KIND_CODES,
     LISTED_KINDS,
@@ -21,6 +21,7 @@ from qa.models import (
 )
 
 from .asked import (
+    counts_after_terms,
     fitting_counts,
     has_fitting_count,
     has_hidden_name,
@@ -43,10 +44,13 @@ SMALLTALK_REPLIES = {
 FIGURE_SLACK = 0.1
 
 
-def report_name(report: Report) -> str:
-    """Return how a lead line names a report: its unit and number ("党组（002）")."""
+def report_name(report: Report, kind: str = "") -> str:
+    """Return how a lead line names a report: unit, number and the year its figures describe
+    ("党组（002，2023年）"; a plans passage describes the year after the one reviewed)."""
     short = report.report_id.split("_")[0]
-    return f"{report.unit or report.title}（{short}）"
+    year = figure_year(report, kind)
+    when = f"，{year}年{'计划' if kind == 'plans' else ''}" if year else ""
+    return f"{report.unit or report.title}（{short}{when}）"
 
 
 # Views every front end offers as a command of its own (the bot /problems, the CLI qa problems).
@@ -127,6 +131,12 @@ def states_count(scored: Scored, unit: str) -> bool:
     return has_fitting_count(scored.quote.text, unit)
 
 
+def counted_near(scored: Scored, query: Query) -> bool:
+    """Tell whether a hit states a count right after one of the asked words."""
+    terms = list(query.search_terms)  # 发展 alone too: 「发展1名预备党员」
+    return bool(counts_after_terms(scored.quote.text, query.unit, terms))
+
+
 def hides_count(scored: Scored, unit: str) -> bool:
     """Tell whether a scored hit's quote hides the asked count ("x次", "**名")."""
     return has_redacted_count(scored.quote.text, unit)
@@ -148,7 +158,7 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
     parts = []
     for i, row in enumerate(rows):
         hit, quote = row.hit, row.quote
-        name = report_name(reports[hit.passage.report_id])
+        name = report_name(reports[hit.passage.report_id], hit.passage.kind)
         if query.intent == "figure":
             found_counts = fitting_counts(quote.text, query.unit, drop_subterms(query.search_terms))
             counts = "、".join(found_counts) or "未给出数字"
@@ -160,6 +170,20 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
     quotes = tuple(row.quote for row in rows)
     hits = tuple(row.hit for row in rows)
     return found(query, quotes, hits, notice, lead)
+
+
+def by_year(query: Query, rows: Sequence[Scored], years: Mapping[str, str], notice: str
+            ) -> Answer:
+    """One line per report of one unit, oldest year first: "2022年：3名；2023年：87名"."""
+    parts = []
+    for row in rows:
+        report_id = row.hit.passage.report_id
+        counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
+        short = report_id.split("_")[0]
+        # The counts nearest the asked words come first; three say enough for one year.
+        parts.append(f"{years[report_id]}年（{short}）：{'、'.join(counts[:3]) or '未给出数字'}")
+    lead = f"{query.scope.label}历年：" + "；".join(parts)
+    return found(query, tuple(r.quote for r in rows), tuple(r.hit for r in rows), notice, lead)
 
 
 def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str, Report],
@@ -174,7 +198,8 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
             counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
             if counts:
                 hit = row.hit
-                parts.append(f"{report_name(reports[hit.passage.report_id])} {'、'.join(counts)}")
+                name = report_name(reports[hit.passage.report_id], hit.passage.kind)
+                parts.append(f"{name} {'、'.join(counts)}")
         lead = "；".join(dict.fromkeys(parts))
     quotes = tuple(row.quote for row in top)
     hits = tuple(row.hit for row in list(rows)[:k])

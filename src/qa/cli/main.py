@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from qa.figures import (
     Comparison,
     FigureTable,
     can_chart,
+    compare_unit,
     comparison_json,
     figure_json,
     figures_csv,
@@ -23,7 +24,9 @@ from qa.figures import (
     render_comparison_png,
     render_figures,
     render_metrics,
+    unit_trend,
 )
+from qa.language import library_names
 from qa.models import KIND_NAMES, LISTED_KINDS, Answer, Report
 
 from .commands import CLI_COMMANDS
@@ -181,11 +184,23 @@ def cmd_compare(engine: QAEngine, args: argparse.Namespace) -> int:
         metrics = table.metrics(min_reports=2)
         _emit({"metrics": list(metrics)}, args.json, render_metrics(metrics))
         return 0
-    comparison = table.compare(phrase)
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    comparison = (_unit_comparison(engine, table, phrase, args) if args.unit else
+                  unit_trend(table, phrase, engine.reports, names) or table.compare(phrase))
     _emit(comparison_json(comparison), args.json, render_comparison(comparison))
     if args.chart:
         _write_chart(comparison, args.chart)
     return 0
+
+
+def _unit_comparison(engine: QAEngine, table: FigureTable, phrase: str,
+                     args: argparse.Namespace) -> Comparison:
+    """Issue 19: one unit's figure by year (``--unit 县直工委``, ``--years 3``)."""
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    comparison = compare_unit(table, phrase, engine.reports, names, args.unit, args.years or -1)
+    if comparison is None:
+        raise UsageError(f"没有找到单位「{args.unit}」的报告（qa reports 查看全部报告）")
+    return comparison
 
 
 def _write_chart(comparison: Comparison, path: Path) -> None:
@@ -211,12 +226,14 @@ HANDLERS: dict[str, Callable[[QAEngine, argparse.Namespace], int]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser from the shared command registry."""
+def build_parser(reports: Path = DEFAULT_REPORTS, user: str = "") -> argparse.ArgumentParser:
+    """Build the argument parser from the shared command registry (``reports``: the default
+    folder, which the front end reads from QA_REPORTS_DIR like the bot)."""
     parser = argparse.ArgumentParser(prog="qa", description="党建工作报告问答（离线命令行）")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--reports", type=Path, default=DEFAULT_REPORTS, help="报告目录（默认 seeds/）"
+        "--reports", type=Path, default=reports,
+        help=f"报告目录（默认取 QA_REPORTS_DIR，与机器人相同；现为 {reports}）",
     )
     common.add_argument("--json", action="store_true", help="输出 JSON")
     sub = parser.add_subparsers(dest="command", metavar="命令")
@@ -237,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSONL 标注文件")
     p.add_argument("--k", type=int, default=5, help="取前 k 条（默认 5）")
     p.add_argument("-v", "--verbose", action="store_true", help="列出未命中的问题")
-    add_parsers(sub, common)
+    add_parsers(sub, common, user)
     _add_figure_parsers(sub, common)
     return parser
 
@@ -249,11 +266,19 @@ def _add_figure_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("compare", parents=[common], help="比较各报告的同一指标，如 发展党员")
     p.add_argument("metric", nargs="*", help="指标；省略时列出可比较的指标")
     p.add_argument("--chart", type=Path, help="另存柱状图 PNG 到此文件")
+    p.add_argument("--unit", default="", help="只看一个单位，按年份排列（如：--unit 县直工委）")
+    p.add_argument("--years", type=int, default=0, help="配合 --unit：只看最近几年（默认全部）")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; library errors become one friendly line, never a traceback."""
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run the CLI; library errors become one friendly line, never a traceback.
+
+    ``env`` is the configuration the entry point read (environment over ``.env``, as the bot
+    reads it); this module never reads the environment itself.
+    """
+    configured = (env or {}).get("QA_REPORTS_DIR", "").strip()
+    user = (env or {}).get("USER", "") or (env or {}).get("LOGNAME", "")  # the audit's author
+    parser = build_parser(Path(configured) if configured else DEFAULT_REPORTS, user.strip())
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -17,6 +17,7 @@ from .export import (
 )
 from .extract import Figure, extract_figures, find_figures, parse_chinese_number
 from .table import Comparison, ComparisonRow, FigureTable, ReportInfo
+from .trend import compare_by_year, compare_unit, unit_reports, unit_trend
 
 __all__ = [
     "Comparison",
@@ -26,6 +27,8 @@ __all__ = [
     "ReportInfo",
     "STATUS_NAMES",
     "can_chart",
+    "compare_by_year",
+    "compare_unit",
     "chart_font_path",
     "comparison_json",
     "extract_figures",
@@ -38,5 +41,7 @@ __all__ = [
     "render_figures",
     "render_metrics",
     "safe_label",
+    "unit_reports",
+    "unit_trend",
     "value_text",
 ]

@@ -76,6 +76,8 @@ def chart_texts(comparison: Comparison) -> list[str]:
 
 def chart_title(comparison: Comparison) -> str:
     """Return the chart's title."""
+    if comparison.order == "year":
+        return f"{comparison.unit}·{comparison.metric}：历年对比（按年份）"
     return f"{comparison.metric}：各报告对比（从高到低）"
 
 

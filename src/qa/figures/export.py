@@ -53,7 +53,7 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         })
     return {
         "query": comparison.query, "metric": comparison.metric, "measure": comparison.measure,
-        "found": comparison.found, "rows": rows,
+        "found": comparison.found, "rows": rows, "order": comparison.order,
         "others": [figure_json(f) for f in comparison.others],
     }
 
@@ -101,6 +101,8 @@ def render_comparison(comparison: Comparison) -> str:
         return f"没有报告提到「{comparison.query}」的数字。"
     valued = comparison.valued
     lines = [f"{comparison.metric}：{len(valued)} 份报告有数字，从高到低"]
+    if comparison.order == "year":
+        lines = [f"{comparison.unit}·{comparison.metric}：{len(valued)} 个年份有数字，按年份排列"]
     for rank, row in enumerate(valued, 1):
         lines += _cited(f"{rank}. {_who(row.report)} {value_text(_fig(row))}", row)
     for status, name in STATUS_NAMES.items():

@@ -23,20 +23,26 @@ from dataclasses import dataclass
 from qa.language import split_sentences
 from qa.models import Passage, Report
 
+from .fixedphrase import is_set_phrase, plain_number
 from .metricnames import canonical_metric
 
 MEASURES = (
     "个百分点|人次|场次|名|人|位|次|个|项|条|件|家|场|期|批|篇|册|支|种|户|张|届|%|％"
+    # Units of general reports (政府工作报告, 支部总结): money, length, area, weight, power, time.
+    "|千瓦时|千瓦|兆瓦|公里|千米|平方公里|平方米|公顷|亩|吨|元|美元|学时|课时|小时|天|所|座|套|台|辆"
+    "|处|间|栋|艘|架|床|份"
 )
 _FIGURE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+|\*+|＊+|[xX×]{1,2})"
-    r"(?P<wan>万)?(?P<approx>余|多)?(?P<wan2>万)?"
+    r"(?P<wan>万亿|亿|万)?(?P<approx>余|多)?(?P<wan2>万亿|亿|万)?"
     rf"(?P<measure>{MEASURES})(?P<post>以上)?"
 )
+_SCALE = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
 # A measure word that is really the first character of a noun: 一支部一品牌, 3项目, 5条例.
 _COMPOUNDS = tuple(
     """支部 项目 条例 条件 家庭 家属 场所 场地 期间 名单 名称
-    人员 人民 次序 种类 批准 批示 篇章 户籍 位置""".split()
+    人员 人民 次序 种类 批准 批示 篇章 户籍 位置
+    天然 天津 天府 元旦 元素 所属 所有 所在 座谈 台账 台阶 处理 处置 间隔 套餐 份额""".split()
 )
 _COUNT_VERBS = tuple(
     """开展 举办 召开 组织 完成 发展 组建 成立 慰问
@@ -53,8 +59,10 @@ _LEADING = re.compile(
 # A bare preposition left before the number says nothing: 对**人实施党纪处分.
 _BARE = ("对", "向", "为", "给", "从", "在", "经", "共", "并", "还", "每")
 _TRAILING = re.compile(
-    r"(?:达到|达|为|均|共计|累计|合计|总计|(?<!公)共|分别|了|从|超过|逾|近|约|大约)$"
+    r"(?:达到|达|为|均|共计|累计|合计|总计|(?<!公)共|分别|了|从|超过|逾|近|约|大约"
+    r"|控制在|保持在|稳定在|低于|高于)$"
 )
+_QUALIFIER = re.compile(r"^(?:左右|以上|以下|以内|上下)")
 # 等 closing an enumeration (扶贫帮困、政策讲解等志愿服务活动), not 一等奖 or 等级.
 _ENUM_END = re.compile(r"(?<![一二三四五六七八九十平同相均])等(?![奖级次])")
 # Where a long phrase may be cut: after a preposition or conjunction.
@@ -89,7 +97,7 @@ class Figure:
         """Return the value as users read it: "20", "300余", "近50", "**" when redacted."""
         if self.value is None:
             return "**"
-        number = f"{self.value:g}" if self.value < 1e15 else str(self.value)
+        number = plain_number(self.value)
         if self.approx in ("余", "多"):
             return number + self.approx
         return f"{self.approx}{number}"
@@ -139,8 +147,9 @@ def find_figures(sentence: str, names: bool = False) -> Iterator[_Match]:
         if _skip(sentence, m, before, names):
             continue
         value = _value(num)
-        if value is not None and (m.group("wan") or m.group("wan2")):
-            value *= 10000
+        scale = m.group("wan") or m.group("wan2")
+        if value is not None and scale:
+            value = round(value * _SCALE[scale], 6)  # 118.3万 is 1183000, not 1183000.0000000002
         measure = "%" if m.group("measure") == "％" else m.group("measure")
         approx = m.group("approx") or ("超过" if m.group("post") else _approx_before(before))
         yield _Match(start, m.end(), value, measure, approx, m.group(0))
@@ -161,7 +170,11 @@ def _skip(sentence: str, m: re.Match[str], before: str, names: bool = False) -> 
         # x inside a word (max, wsx2023) or × between numbers (3×4) is no redaction.
         return bool(before) and (before[-1].isascii() and before[-1].isalnum())
     if num[0].isdigit():
-        return bool(before) and before[-1] in ".．-－—~～"  # 2.1.3, ranges: not counts
+        # 2.1.3, ranges, and codes such as S101 (a road) or G7: no counts.
+        return bool(before) and (before[-1] in ".．-－—~～" or before[-1].isascii()
+                                 and before[-1].isalpha())
+    if not names and is_set_phrase(sentence, m.start()):
+        return True
     return not (names or any(u in num for u in _CN_UNITS) or before.endswith(_COUNT_VERBS))
 
 
@@ -211,7 +224,8 @@ def metric_phrase(
     if pre.startswith(("较", "比", "同比")) and previous is not None:
         return previous[1]  # 较上半年的15次: the earlier value of the figure before
     stop = min([next_start] + [i for i in (sentence.find(c, m.end) for c in _CLAUSE_END) if i >= 0])
-    after = sentence[m.end : stop].lstrip("的")[:MAX_AFTER]
+    # 左右/以上 qualify the number, not what it counts: 增长5%左右 counts 增长.
+    after = _QUALIFIER.sub("", sentence[m.end : stop]).lstrip("的")[:MAX_AFTER]
     if after.endswith(("上升到", "增加到", "提高到", "增长到", "到", "至")):
         after = ""  # 从10个上升到20个: what follows is the next figure's verb
     return pre + after or (previous[1] if previous else "")

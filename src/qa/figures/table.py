@@ -11,6 +11,7 @@ from qa.models import Report
 
 from .extract import Figure, extract_figures
 from .metricnames import canonical_metric, metric_matches
+from .metricwords import is_real_metric
 
 # value: ranked; redacted: figure hidden in the report (**名); other: only in another measure word
 # (e.g. 人次 where the others count 人), shown but never ranked; missing: not mentioned (未提及).
@@ -62,6 +63,8 @@ class Comparison:
     measure: str  # measure class of the ranked rows (人 covers 名/人/位); "" when none has it
     rows: tuple[ComparisonRow, ...]
     others: tuple[Figure, ...] = ()  # further matches not shown in a row (a report's 2nd figure)
+    order: Literal["value", "year"] = "value"  # "year": one unit's reports, oldest first
+    unit: str = ""  # the unit of a by-year comparison
 
     @property
     def found(self) -> bool:
@@ -105,7 +108,7 @@ class FigureTable:
         """Return the metrics found in at least min_reports reports, most widespread first."""
         seen: dict[str, set[str]] = {}
         for f in self.figures:
-            if f.metric:
+            if is_real_metric(f.metric):
                 seen.setdefault(f.metric, set()).add(f.report_id)
         ranked = sorted(seen.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         return tuple(metric for metric, ids in ranked if len(ids) >= min_reports)

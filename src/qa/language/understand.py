@@ -11,7 +11,9 @@ from qa.models import ASKED_KINDS, Intent, Kind, Report
 from .normalize import normalize_question
 from .text import drop_subterms
 from .tokenizer import Tokenizer
+from .unitnames import absent_place, library_names, numbered_branch, unit_of
 from .wordlists import Language, load_language
+from .years import report_years, trend_asked
 
 # Expanded words (thesaurus, compounds' parts) count this much of the word they stand for.
 EXPANSION_WEIGHT = 0.5
@@ -31,6 +33,7 @@ class Scope:
     report_ids: tuple[str, ...] = ()
     label: str = ""  # what the question named, for messages: "党组", "2020年", "002"
     named: bool = False  # the question named a scope, even if no report matches it
+    ask: str = ""  # a name that fits several units: the question to ask back
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ class Query:
     unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
     smalltalk: str = ""
     deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
+    trend: int = 0  # "近三年/历年": one unit's figure by year (-1 every year, N the latest N)
 
     @property
     def kind(self) -> Kind | None:
@@ -93,24 +97,56 @@ def asked_unit(text: str) -> str:
 def find_scope(
     text: str, reports: Sequence[Report], language: Language, intent: Intent
 ) -> tuple[Scope, str]:
-    """Return the reports a question names and the question without the naming words."""
+    """Return the reports a question names and the question without the naming words.
+
+    Units are named by any name learned from the library (qa/unitnames.py); a year finds the
+    reports written in it and those that review it (a 2025 政府工作报告 reviews 2024).
+    """
     original = text
     ids = _ids_named(text, reports)
     text = _REPORT_ID.sub(" ", text) if ids else text
-    units, text = _units_named(text, language)
+    found, text = library_names(reports, language.unit_aliases).find(text, language.unit_blockers)
+    units = list(dict.fromkeys(u for _, named in found for u in named))
     years = [_full_year(y) for y in _YEAR.findall(text)]
     text = _YEAR.sub(" ", text) if years else text
+    unknown = "" if units else (numbered_branch(text)
+                                or absent_place(text, reports))
+    if unknown:  # 「第七党支部」 with no such report: say so, never answer from others
+        return Scope((), unknown, True), text.replace(unknown, " ")
     if not (ids or units or years):
         return Scope(), text
     chosen = [r for r in reports if not ids or r.report_id in ids]
-    chosen = [r for r in chosen if not units or r.unit in units]
+    chosen = [r for r in chosen if not units or unit_of(r) in units]
     if years:
-        # A plan for 2024 is written in the 2023 report.
-        ok = {str(y) for y in years} | ({str(y - 1) for y in years} if intent == "plans" else set())
-        chosen = [r for r in chosen if r.year in ok]
+        chosen = [r for r in chosen if _of_years(r, {str(y) for y in years}, intent)]
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
-    return Scope(tuple(r.report_id for r in chosen), label, True), text
+    unclear = [(name, named) for name, named in found if len(named) > 1]
+    ask = _which_unit(unclear, chosen)
+    return Scope(tuple(r.report_id for r in chosen), label, True, ask), text
+
+
+def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
+    """A report is of a year it was written in or reviews; a plan for Y is made in the
+    report of the year before. Only a report written the year after is read for the year it
+    reviews (reading every report's opening would load every body)."""
+    written = report.year
+    if written in years or not written.isdigit():
+        return written in years
+    if intent == "plans":
+        return str(int(written) + 1) in years
+    return str(int(written) - 1) in years and report_years(report)[1] in years
+
+
+def _which_unit(unclear: list[tuple[str, tuple[str, ...]]], chosen: list[Report]) -> str:
+    """Ask back when a name fits several units that all have reports in scope."""
+    present = {unit_of(r) for r in chosen}
+    for name, units in unclear:
+        fitting = [u for u in units if u in present]
+        if len(fitting) > 1:
+            choices = "、".join(fitting)
+            return f"「{name}」可能指：{choices}。请说明是哪一个单位，例如：{fitting[0]}……"
+    return ""
 
 
 def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:
@@ -118,21 +154,6 @@ def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:
     for ref in _REPORT_ID.findall(text):
         out.extend(r.report_id for r in reports if r.report_id.startswith(ref))
     return out
-
-
-def _units_named(text: str, language: Language) -> tuple[list[str], str]:
-    """Find unit aliases (longest first, never inside a blocker word like 党组织)."""
-    masked = text
-    for blocker in language.unit_blockers:
-        masked = masked.replace(blocker, "\0" * len(blocker))
-    units: list[str] = []
-    for alias, unit in language.unit_aliases:
-        while alias in masked:
-            at = masked.index(alias)
-            masked = masked[:at] + "\0" * len(alias) + masked[at + len(alias) :]
-            text = text[:at] + " " * len(alias) + text[at + len(alias) :]
-            units.append(unit)
-    return list(dict.fromkeys(units)), text
 
 
 def _full_year(year: str) -> int:
@@ -185,7 +206,8 @@ def understand(
     if normal.smalltalk:
         return Query(question, "", "general", smalltalk=normal.smalltalk)
     intent = detect_intent(normal.text, language)
-    scope, rest = find_scope(normal.text, reports, language, intent)
+    trend, asked = trend_asked(normal.text)
+    scope, rest = find_scope(asked, reports, language, intent)
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases)
     unit = asked_unit(rest) if intent == "figure" else ""
@@ -197,7 +219,7 @@ def understand(
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
     deficiency = any(p in compact for p in language.deficiency_phrases)
     return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit,
-                 deficiency=deficiency)
+                 deficiency=deficiency, trend=trend)
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:

@@ -3,7 +3,12 @@
 Layout (all inside the folder it is given): ``<id>.txt`` the report as UTF-8 text,
 ``originals/<id>.<ext>`` the file as uploaded, ``reports.toml`` one entry per report (title,
 unit, year, plus ``added_by``/``added_at``/``file_name``/``original``/``passages`` for the
-audit), ``removed/`` whatever was removed or replaced (nothing is ever deleted).
+audit), ``removed/`` whatever was removed or replaced (nothing is ever deleted), ``audit.jsonl`` one
+line per add, replace and remove (qa/auditlog.py).
+
+A report's identity includes its content (qa/identity.py): a file whose bytes or text are
+already stored is refused with the id it duplicates, and nothing is ever replaced unless the
+caller names the id to replace.
 
 Every file is written whole and renamed into place after fsync (qa/fsio.py). The one rename
 that makes a report count is its ``.txt``: before it the new entry and original are
@@ -14,6 +19,7 @@ what a crash left half-done, always towards the state the last committing rename
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
 from collections.abc import Iterator
@@ -23,12 +29,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qa.errors import LibraryWriteError, UnknownReportError
+from qa.errors import (
+    DuplicateReportError,
+    LibraryWriteError,
+    ReportReadError,
+    UnknownReportError,
+)
 from qa.fsio import TMP_SUFFIX, exclusive_lock, move_durably, write_atomic
 from qa.library import manifest as mf
 from qa.models import Report
-from qa.reports import MANIFEST_NAME, ReportMeta, read_report
+from qa.reports import MANIFEST_NAME, ReportMeta, decode_bytes, read_report
 
+from . import auditlog
+from .identity import file_digest, text_digest
 from .preview import Preview
 
 ORIGINALS = "originals"
@@ -49,6 +62,7 @@ class LibraryEntry:
     added_at: str = ""
     file_name: str = ""
     original: str = ""  # relative to the folder
+    sha256: str = ""  # of the file as uploaded ("" for hand-placed files)
 
 
 def _entry(report_id: str, fields: dict[str, Any]) -> LibraryEntry:
@@ -66,6 +80,7 @@ def _entry(report_id: str, fields: dict[str, Any]) -> LibraryEntry:
         text("added_at"),
         text("file_name"),
         text("original"),
+        text("sha256"),
     )
 
 
@@ -125,6 +140,12 @@ class Library:
         meta = ReportMeta(*(str(fields.get(k, "")) for k in ("title", "unit", "year")))
         return read_report(self._txt(report_id), meta)
 
+    def stored_text(self, text: str) -> LibraryEntry | None:
+        """Return the stored report made from this very text, if any (its id carries the text's
+        digest): a confirm cut off by a crash is finished without storing it twice."""
+        suffix = f"_{_digest(text)}"
+        return next((e for e in self.entries() if e.report_id.endswith(suffix)), None)
+
     def _txt(self, report_id: str) -> Path:
         return self.folder / f"{report_id}.txt"
 
@@ -140,6 +161,8 @@ class Library:
         except OSError as exc:
             why = exc.strerror or str(exc)
             raise LibraryWriteError(f"无法写入报告目录 {self.folder}：{why}") from exc
+        except tomllib.TOMLDecodeError as exc:  # an entry that would not read back
+            raise LibraryWriteError(f"{MANIFEST_NAME} 无法更新，未做任何修改：{exc}") from exc
 
     def add(
         self,
@@ -152,6 +175,7 @@ class Library:
         with self._locked():
             if replace and not self._txt(replace).is_file():
                 raise UnknownReportError(f"要替换的报告不存在：{replace}")
+            self.refuse_duplicate(preview)
             report_id = self._next_id(preview.source.text)
             suffix = Path(preview.source.name).suffix.lower() or f".{preview.source.fmt}"
             original = f"{ORIGINALS}/{report_id}{suffix}"
@@ -164,6 +188,8 @@ class Library:
                 "added_at": now_text(now),
                 "file_name": preview.source.name,
                 "original": original,
+                "sha256": file_digest(preview.source.data),
+                "text_sha256": text_digest(preview.source.text),
             }
             if replace:
                 fields["replaces"] = replace
@@ -174,7 +200,9 @@ class Library:
             write_atomic(self._txt(report_id), body.encode("utf-8"))  # the commit
             if replace:
                 self._retire(replace, added_by, f"被 {report_id} 替换", now)
-            return _entry(report_id, fields)
+            entry = _entry(report_id, fields)
+            self._log("replace" if replace else "add", entry, added_by, now, replace)
+            return entry
 
     def remove(self, report_id: str, removed_by: str, now: datetime | None = None) -> LibraryEntry:
         """Move a report's files into ``removed/`` and drop its manifest entry."""
@@ -182,8 +210,50 @@ class Library:
             if not self._txt(report_id).is_file():
                 raise UnknownReportError(f"没有这份报告：{report_id}")
             gone = _entry(report_id, self._manifest()[1].get(report_id, {}))
+            if not gone.sha256:  # a hand-placed file: the audit names its text instead
+                gone = dataclasses.replace(gone, sha256=file_digest(
+                    self._txt(report_id).read_bytes()))
             self._retire(report_id, removed_by, "删除", now)
+            self._log("remove", gone, removed_by, now)
             return gone
+
+    def log(self) -> tuple[auditlog.AuditRecord, ...]:
+        """Return the audit log, oldest first."""
+        return auditlog.read(self.folder)
+
+    def _log(self, action: str, entry: LibraryEntry, by: str, now: datetime | None,
+             replaced: str = "", at: str = "") -> None:
+        auditlog.append(self.folder, auditlog.AuditRecord(
+            action, entry.report_id, by, at or now_text(now), entry.file_name, entry.sha256,
+            entry.title, replaced))
+
+    def find_duplicate(self, preview: Preview) -> LibraryEntry | None:
+        """Return the stored report with the same bytes or the same text, if any."""
+        data, text = file_digest(preview.source.data), text_digest(preview.source.text)
+        table = self._manifest()[1]
+        for entry in self.entries():
+            fields = table.get(entry.report_id, {})
+            if data == fields.get("sha256") or text == self._text_digest(entry, fields):
+                return entry
+        return None
+
+    def _text_digest(self, entry: LibraryEntry, fields: dict[str, Any]) -> str:
+        stored = fields.get("text_sha256")
+        if isinstance(stored, str) and stored:
+            return stored
+        path = self._txt(entry.report_id)  # hand-placed or older entries: read the text
+        try:
+            return text_digest(decode_bytes(path.read_bytes(), path.name))
+        except (OSError, ReportReadError):
+            return ""
+
+    def refuse_duplicate(self, preview: Preview) -> None:
+        """Raise DuplicateReportError naming the stored copy if the upload is one."""
+        same = self.find_duplicate(preview)
+        if same is not None:
+            label = f"{same.report_id}《{same.title or same.report_id}》"
+            raise DuplicateReportError(
+                f"{preview.source.name}：与已收录的 {label} 内容相同，未重复收录", same.report_id)
 
     def recover(self) -> None:
         """Finish or undo whatever a crash left half-done; safe to run at any time."""
@@ -214,8 +284,7 @@ class Library:
         if (self.folder / REMOVED).is_dir():
             names += [p.name for p in (self.folder / REMOVED).iterdir()]
         numbers = [int(n.split("_")[0]) for n in names if n.split("_")[0].isdigit()]
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-        return f"{max(numbers, default=-1) + 1:03d}_{digest}"
+        return f"{max(numbers, default=-1) + 1:03d}_{_digest(text)}"
 
     # -- recovery ------------------------------------------------------------------------
 
@@ -236,6 +305,30 @@ class Library:
         if text != self._manifest()[0]:
             write_atomic(self.manifest_path, text.encode())
         self._set_aside_orphans()
+        self._log_missed()
+
+    def _log_missed(self) -> None:
+        """Log the changes that committed but crashed before their audit line was written."""
+        # A replacement's entry loses ``replaces`` once the old report is retired: an id
+        # logged as added or as replacing counts as logged either way.
+        logged = {("remove" if r.action == "remove" else "add", r.report_id)
+                  for r in auditlog.read(self.folder)}
+        stored = list(self._manifest()[1].items())
+        removed = self.folder / REMOVED
+        for record in sorted(removed.glob("*.toml")) if removed.is_dir() else ():
+            stored += mf.entries(record.read_text("utf-8")).items()
+        for stem, fields in stored:
+            if not fields.get("sha256"):
+                continue  # hand-placed, or stored before the audit log existed
+            entry = _entry(stem, fields)
+            if ("add", stem) not in logged:
+                logged.add(("add", stem))
+                action = "replace" if fields.get("replaces") else "add"
+                self._log(action, entry, entry.added_by, None, str(fields.get("replaces", "")),
+                          entry.added_at)
+            if fields.get("reason") == "删除" and ("remove", stem) not in logged:
+                self._log("remove", entry, str(fields.get("removed_by", "")), None, "",
+                          str(fields.get("removed_at", "")))
 
     def _settle_removals(self) -> None:
         """Drop removal records that never committed; finish those that did."""
@@ -255,6 +348,10 @@ class Library:
         for path in sorted(originals.iterdir()) if originals.is_dir() else ():
             if not self._txt(path.stem).is_file() and not path.name.startswith("."):
                 move_durably(path, self.folder / REMOVED / f"{path.stem}.unconfirmed{path.suffix}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _norm(value: str) -> str:

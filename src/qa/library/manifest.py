@@ -31,8 +31,10 @@ def entry_text(report_id: str, fields: dict[str, Any]) -> str:
     """Return one ``[reports.<id>]`` table; strings are written as TOML basic strings."""
     lines = [f"[reports.{_key(report_id)}]"]
     for name, value in fields.items():
-        # A JSON string is a valid TOML basic string (same escapes); ints are written bare.
-        shown = str(value) if isinstance(value, int) else json.dumps(str(value), ensure_ascii=False)
+        # A JSON string is a valid TOML basic string (same escapes) once DEL, which JSON
+        # leaves bare and TOML forbids, is escaped too; ints are written bare.
+        shown = str(value) if isinstance(value, int) else json.dumps(
+            str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
         lines.append(f"{name} = {shown}")
     return "\n".join(lines) + "\n"
 

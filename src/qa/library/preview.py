@@ -7,11 +7,13 @@ A ``Preview`` is a value: title, unit and year (derived, then editable with line
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from qa.documents import Converted
 from qa.errors import BadCorrectionError
+from qa.language import covered_year, title_line, unit_from_document, unit_from_titles, written_year
 from qa.models import SECTION_KINDS, Kind, Report
 from qa.reports import HEADING, ReportMeta, clean_text, cn_to_int, heading_level, parse_report
 
@@ -19,8 +21,6 @@ from qa.reports import HEADING, ReportMeta, clean_text, cn_to_int, heading_level
 KIND_SHORT: dict[str, str] = {k.kind: k.short for k in SECTION_KINDS}
 FIELDS = {"标题": "title", "单位": "unit", "年份": "year"}
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_UNIT_BEFORE_YEAR = re.compile(r"^(?:中共)?(.*?)(?:关于)?(?:19|20)\d{2}\s*年")
-_UNIT_BEFORE_KIND = re.compile(r"^(?:中共)?(.*?)(?:党建|党风廉政|全面从严治党)?工作(?:总结|报告)")
 _TITLE_WORDS = re.compile(r"总结|报告|汇报")
 _CORRECTION = re.compile(r"^\s*(标题|单位|年份)\s*[:：]\s*(.*?)\s*$")
 _PLACEHOLDER_ID = "new"
@@ -52,6 +52,7 @@ class Preview:
     passages: int
     outline: tuple[OutlineEntry, ...]
     warnings: tuple[str, ...]
+    covers: str = ""  # the year the report reviews ("" or = year when it is the same)
 
     @property
     def meta(self) -> ReportMeta:
@@ -69,14 +70,8 @@ def derive_year(*texts: str) -> str:
 
 
 def derive_unit(*titles: str) -> str:
-    """Return the unit a title names before its year or "…工作总结", or ""."""
-    for title in titles:
-        for pattern in (_UNIT_BEFORE_YEAR, _UNIT_BEFORE_KIND):
-            match = pattern.match(title)
-            unit = match.group(1).strip(" 　-_（）()") if match else ""
-            if 2 <= len(unit) <= 30:
-                return unit
-    return ""
+    """Return the unit a title names before its year or "…工作总结", or "" (qa/docmeta.py)."""
+    return unit_from_titles(*titles)
 
 
 def build_preview(
@@ -85,11 +80,17 @@ def build_preview(
     """Parse a converted upload and describe it; given fields override the derived ones."""
     stem = PurePath(source.name).stem.strip()
     report = parse_report(_PLACEHOLDER_ID, source.text, ReportMeta(title, unit, year))
+    text = clean_text(source.text)
+    if not title and not _TITLE_WORDS.search(report.title):  # 「下载」: a web page's menu
+        title = title_line(text)
     if not title and report.title == _PLACEHOLDER_ID:  # the text names no title
         title = stem if _TITLE_WORDS.search(stem) else stem or "未命名报告"
     title = title or report.title
-    unit = unit or derive_unit(title, stem)
-    year = year or derive_year(title, stem, source.text[:500])
+    unit = (unit or derive_unit(title) or unit_from_document(title, text)
+            or derive_unit(stem))
+    year = year or written_year(title, stem, text)
+    if title == "政府工作报告" and unit.endswith("人民政府"):  # bare: name whose, and when
+        title = f"{year}年{unit.removesuffix('人民政府')}政府工作报告".lstrip("年")
     return Preview(
         source,
         title,
@@ -98,6 +99,7 @@ def build_preview(
         len(report.passages),
         outline_of(report),
         _warnings(source, report, unit, year),
+        covered_year(year, text),
     )
 
 
@@ -167,6 +169,13 @@ def numbering_issue(text: str) -> str:
     return ""
 
 
+def printable(value: str) -> str:
+    """Drop control and format characters (DEL, zero-width marks …) from a typed value: they
+    are invisible in a title, and some cannot be stored in reports.toml."""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(kept.split())
+
+
 def apply_corrections(preview: Preview, text: str) -> Preview:
     """Apply lines such as ``标题：…`` / ``单位：…`` / ``年份：…``; raise BadCorrectionError."""
     values = {"title": preview.title, "unit": preview.unit, "year": preview.year}
@@ -176,7 +185,7 @@ def apply_corrections(preview: Preview, text: str) -> Preview:
             raise BadCorrectionError(
                 f"看不懂这一行：{line.strip()[:30]}。请按「标题：…」「单位：…」「年份：…」各写一行"
             )
-        field, value = FIELDS[match.group(1)], match.group(2)
+        field, value = FIELDS[match.group(1)], printable(match.group(2))
         if field == "year":
             value = value.removesuffix("年度").removesuffix("年")
             if not re.fullmatch(r"(?:19|20)\d{2}", value):

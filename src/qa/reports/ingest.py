@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import EmptyCorpusError, ReportReadError
+from qa.language import document_unit, written_year
 from qa.models import Passage, Report, Section
 
 from .clean import clean_text
 from .filestat import FileDigests
 from .parsecache import ParsedCache, content_digest, entry_key, write_entries
+from .sectionkind import genre_kind
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -144,14 +146,24 @@ def parse_report(
     key: str = "",
 ) -> Report:
     """Parse a report's text (cleaned here) into sections and passages; pure, no I/O."""
-    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
     meta = meta or ReportMeta()
+    title, lines = report_lines(report_id, text, meta.title)
+    sections = _sections(report_id, title, walk_lines(lines, genre_kind(title)))
+    # A file without a manifest entry still has a unit and year: read them from the document.
+    body = "\n".join(lines)
+    unit = meta.unit or document_unit(title, body)
+    year = meta.year or written_year(title, source.stem if source else "", body)
+    return Report(report_id, title, source, sections, unit, year, key)
+
+
+def report_lines(report_id: str, text: str, title: str = "") -> tuple[str, list[str]]:
+    """Return a report's title and its cleaned, non-empty body lines (title line dropped)."""
+    lines = [line.strip() for line in clean_text(text).splitlines() if line.strip()]
     first = lines[0] if lines else ""
-    title = meta.title or derive_title(report_id, first, "\n".join(lines))
+    title = title or derive_title(report_id, first, "\n".join(lines))
     if first and looks_like_title(first):
         lines = lines[1:]
-    sections = _sections(report_id, title, walk_lines(lines))
-    return Report(report_id, title, source, sections, meta.unit, meta.year, key)
+    return title, lines
 
 
 def read_report(path: Path, meta: ReportMeta | None = None) -> Report:
@@ -260,12 +272,18 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     """
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
-    manifest = load_manifest(folder)
+    skipped: list[tuple[str, str]] = []
+    try:
+        manifest = load_manifest(folder)
+    except ReportReadError as exc:
+        # One bad line must not take every report away: load them with the titles, units
+        # and years their text gives, and name the manifest among what was skipped.
+        manifest = {}
+        skipped.append((MANIFEST_NAME, f"{exc}；已忽略清单，标题、单位、年份按正文识别"))
     superseded = superseded_ids(folder, manifest)
     sources = _Sources(cache_path)
     dirty = False  # a report was parsed, so the cache needs writing
     reports: list[Report] = []
-    skipped: list[tuple[str, str]] = []
     # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
     for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".txt")):
         stem = name[: -len(".txt")] or name  # as Path.stem: ".txt" alone is a hidden file

@@ -29,15 +29,20 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from qa.data import data_path
 from qa.fsio import write_cache_with
 from qa.models import Deferred, Passage, Report, Section, texts_digest
 
 from .bodies import Body, BodyCache, Packed, unpack_sections
 
 FORMAT = 3
-# The modules whose code decides a parsed report; named, not located, so files can move.
+# The modules and data files whose content decides a parsed report; modules named, not
+# located, so files can move.
 _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
-                   "qa.reports.parsecache", "qa.reports.bodies")
+                   "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.headings",
+                   "qa.reports.sectionkind", "qa.reports.enumerations",
+                   "qa.language.docmeta")  # a file without a manifest entry: unit and year
+_PARSER_DATA = ("section_cues.txt",)
 _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
 # Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
 CACHED_REPORTS = 2048
@@ -52,6 +57,8 @@ def parser_version() -> str:
     digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
     for name in _PARSER_MODULES:
         digest.update(Path(str(importlib.import_module(name).__file__)).read_bytes())
+    for data in _PARSER_DATA:
+        digest.update(data_path(data).read_bytes())
     return digest.hexdigest()
 
 

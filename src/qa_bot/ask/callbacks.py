@@ -28,6 +28,7 @@ from .routing import Request, run_request
 
 logger = logging.getLogger(__name__)
 STALE = "按钮已失效（答案已过期或不属于这条消息），请重新提问。"
+REPORT_GONE = "这段原文所在的报告已被删除或替换，无法显示；请重新提问查看现有报告。"
 VOTE_REPLIES = {"new": "感谢反馈！", "changed": "已更新您的评价。", "same": "您已评价过了。"}
 MAX_INLINE_RESULTS = 10
 
@@ -101,9 +102,13 @@ async def show_passage(query: CallbackQuery, message: Message, data: CallbackDat
     record = await bound_query(message, data, context)
     if record is None or not 0 <= data.arg < len(record.passage_ids):
         return STALE
-    passage = context.engine.passage(record.passage_ids[data.arg])
+    passage_id = record.passage_ids[data.arg]
+    passage = context.engine.passage(passage_id)
     if passage is None:
-        return STALE
+        # The answer outlived its source: say so rather than call the button stale.
+        report_id = passage_id.rpartition("#")[0]
+        known = {r.report_id for r in context.engine.reports}
+        return REPORT_GONE if report_id not in known else STALE
     await with_retries(lambda: message.reply_text(render.render_passage(passage)), once=True)
     return None
 

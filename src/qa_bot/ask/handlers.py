@@ -15,6 +15,7 @@ from qa_bot.admin.handlers import note_chat_title
 from qa_bot.chatprefs.handlers import chat_answer
 from qa_bot.context import BotContext
 from qa_bot.keyboards import answer_keyboard
+from qa_bot.runtime.flooded import Deferred
 from qa_bot.runtime.send import maybe_sent, with_retries
 from qa_bot.store.db import QueryEntry, new_query_id
 
@@ -60,6 +61,13 @@ async def answer_request(update: Update, message: Message, context: BotContext,
     # The chat's /settings: which reports, brief or full, 👍/👎 shown or not.
     answer, prefs = await chat_answer(context, message.chat, request, earlier)
     pages = render.render_answer(answer)  # a brief answer is cut once, in ask_in_chat
+    if context.flooded.should_defer(message.chat_id):
+        # Issue 21: the group's slots are spent; its answer joins a coalesced message and the
+        # update stays unfinished until that is sent (qa_bot/runtime/flooded.py).
+        context.flooded.defer(Deferred(update.update_id, message, request.text, answer,
+                                       _entry(message, request, answer, started)))
+        context.inbox.settle(update.update_id)
+        return
     query_id = new_query_id()  # known before sending: the log write comes after the answer
     # A greeting or thanks gets a friendly line: nothing to page, quote or vote on.
     keyboard = None if answer.smalltalk else answer_keyboard(query_id, pages[0], prefs.votes)

@@ -14,7 +14,8 @@ from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.error import BadRequest
 
 from qa import FigureTable, QAEngine, UnknownReportError
-from qa.figures import can_chart, figures_csv, render_comparison_png
+from qa.figures import Comparison, can_chart, figures_csv, render_comparison_png, unit_trend
+from qa.language import library_names
 from qa_bot.context import BotContext
 from qa_bot.figures import render as rf
 from qa_bot.library.handlers import FIGTABLE, find_report, reply
@@ -51,13 +52,16 @@ async def compare_command(update: Update, context: BotContext) -> None:
         metrics = table.metrics(min_reports=2)
         await reply(message, rf.render_metrics(metrics), reply_markup=rf.metrics_keyboard(metrics))
         return
-    await send_comparison(message, context, table, phrase)
+    engine = context.engine  # issue 19: 「/compare 发展党员 县直机关工委」 is one unit by year
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    by_year = await asyncio.to_thread(unit_trend, table, phrase, engine.reports, names)
+    await send_comparison(message, context, table, phrase, by_year)
 
 
 async def send_comparison(message: Message, context: BotContext, table: FigureTable,
-                          phrase: str) -> None:
+                          phrase: str, comparison: Comparison | None = None) -> None:
     """Send the sorted table; with two numbers or more, a bar chart with the table as caption."""
-    comparison = table.compare(phrase)
+    comparison = comparison or table.compare(phrase)
     if not can_chart(comparison):
         await reply(message, rf.render_comparison(comparison))
         return

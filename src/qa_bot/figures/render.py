@@ -46,6 +46,9 @@ def comparison_lines(comparison: Comparison, cited: bool = True) -> list[str]:
         return [f"没有报告提到「{esc(comparison.query)}」的数字。发送 /compare 查看可比较的指标。"]
     valued = comparison.valued
     lines = [f"📊 <b>{esc(comparison.metric)}</b>：{len(valued)} 份报告有数字，从高到低"]
+    if comparison.order == "year":  # issue 19: one unit's figure year by year
+        lines = [f"📊 <b>{esc(comparison.unit)}·{esc(comparison.metric)}</b>："
+                 f"{len(valued)} 个年份有数字，按年份排列"]
     for rank, row in enumerate(valued, 1):
         assert row.figure is not None
         lines.append(f"{rank}. {esc(_who(row))} {_value(row.figure)}"

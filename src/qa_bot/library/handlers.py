@@ -21,15 +21,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update, User
+from telegram.error import BadRequest
 
 from qa import QAEngine, Report, UnknownReportError
 from qa.errors import QAError
+from qa.figures import unit_reports as trend_unit_reports
+from qa.language import library_names
 from qa.library import Library, LibraryEntry, Preview
-from qa.reindex import engine_with, reload_engine
+from qa.reindex import engine_with
 from qa_bot.context import ENGINE, BotContext
 from qa_bot.keyboards import outline_keyboard
 from qa_bot.library import render as rl
-from qa_bot.render import clip, render_error, render_outline
+from qa_bot.render import clip, clip_html_lines, render_error, render_outline
+from qa_bot.runtime.degraded import reload_tolerant
 from qa_bot.runtime.send import with_retries
 
 logger = logging.getLogger(__name__)
@@ -176,10 +180,20 @@ def _entries(context: BotContext) -> dict[str, LibraryEntry]:
         return {}
 
 
-def unit_reports(reports: Sequence[Report], ref: str) -> list[Report]:
-    """Return the reports of a unit: its exact name, else the units that contain it."""
+def unit_reports(reports: Sequence[Report], ref: str, aliases: Sequence[tuple[str, str]] = ()
+                 ) -> list[Report]:
+    """Return the reports of a unit: its exact name, else the units that contain it, else the
+    unit any learned name means (「3支部」, 「宜东支部」, 「上海」; qa/unitnames.py)."""
     exact = [r for r in reports if r.unit and r.unit == ref]
-    return exact or [r for r in reports if r.unit and len(ref) >= 2 and ref in r.unit]
+    contained = [r for r in reports if r.unit and len(ref) >= 2 and ref in r.unit]
+    return exact or contained or named_unit_reports(reports, ref, aliases)
+
+
+def named_unit_reports(reports: Sequence[Report], ref: str,
+                       aliases: Sequence[tuple[str, str]]) -> list[Report]:
+    """Return the reports of the one unit a learned name means, or nothing."""
+    _, own = trend_unit_reports(reports, library_names(reports, aliases), ref)
+    return own
 
 
 async def report_command(update: Update, context: BotContext) -> None:
@@ -188,7 +202,9 @@ async def report_command(update: Update, context: BotContext) -> None:
     if message is None:
         return
     ref = clip(" ".join(context.args or []).strip(), 64)
-    of_unit = unit_reports(context.engine.reports, ref) if not ref.isdigit() else []
+    engine = context.engine
+    of_unit = (unit_reports(engine.reports, ref, engine.language.unit_aliases)
+               if not ref.isdigit() else [])
     if of_unit:
         entries = await asyncio.to_thread(_entries, context)
         heading = rl.reports_heading(len(of_unit), unit=ref)
@@ -243,15 +259,38 @@ async def reload_command(update: Update, context: BotContext) -> None:
         await reply(message, rl.ADMINS_ONLY)
         return
     folder = context.settings.reports_dir
+    notes: list[str] = []
     async with library_state(context.bot_data).lock:
         old = context.engine
-        await asyncio.to_thread(library(context).recover)
-        engine = await asyncio.to_thread(reload_engine, old, folder)
+        try:
+            await asyncio.to_thread(library(context).recover)
+        except QAError as exc:  # a read-only folder, a bad reports.toml: read what is there
+            logger.error("Reload: could not tidy the reports folder (%s)", exc)
+            notes.append(f"⚠️ {render_error(str(exc))}")
+        try:
+            engine, problems = await asyncio.to_thread(
+                reload_tolerant, old, folder)
+        except QAError as exc:
+            logger.error("Reload failed (%s); the old reports stay in service", exc)
+            await reply(message, render_error(
+                f"重新载入失败：{exc}。继续使用原来的 {len(old.reports)} 份报告。"))
+            return
         swap_engine(context, engine)
+    notes += [f"⚠️ {render_error(p)}" for p in problems]
     before = {r.report_id for r in old.reports}
     added = [r for r in engine.reports if r.report_id not in before]
     removed = sorted(before - {r.report_id for r in engine.reports})
-    await reply(message, rl.render_reloaded(added, removed, len(engine.reports), engine.skipped))
+    text = rl.render_reloaded(added, removed, len(engine.reports), engine.skipped)
+    await reply(message, clip_html_lines([*notes, *text.split("\n")]) if notes else text)
+
+
+async def answer_press(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a press replayed after a restart is too old to answer, which
+    must not stop the work it asked for."""
+    try:
+        await with_retries(lambda: query.answer(text))
+    except BadRequest as exc:
+        logger.info("Could not answer a button press (%s)", exc)
 
 
 async def may_press(query: CallbackQuery, message: Message,
@@ -260,10 +299,10 @@ async def may_press(query: CallbackQuery, message: Message,
     admin who started it pressed. Otherwise answer the press with why not."""
     if pending is None or (pending.chat_id, pending.message_id) != (
             message.chat_id, message.message_id):
-        await query.answer(rl.STALE)
+        await answer_press(query, rl.STALE)
         return False
     if query.from_user.id != pending.user_id or not is_admin(context, query.from_user.id):
-        await query.answer(rl.NOT_YOURS)
+        await answer_press(query, rl.NOT_YOURS)
         return False
     return True
 

@@ -47,6 +47,13 @@ def removal_keyboard(token: str) -> InlineKeyboardMarkup:
                        ("取消", encode("R", token, "no"))]])
 
 
+def render_duplicate(name: str, same: LibraryEntry) -> str:
+    """Say that an upload is already stored (same bytes or text), naming the stored copy."""
+    return (f"⚠️ 无法收录《{esc(clip(name, 60))}》：与已收录的 "
+            f"<code>{esc(short_id(same.report_id))}</code>《{esc(same.title)}》内容相同，未重复收录。"
+            "如要更新这份报告，请发送修改后的文件并选择「替换」。")
+
+
 def render_refusal(exc: FileRefusedError) -> str:
     """Render a refused upload as one line: the file, why, what to do."""
     return f"⚠️ 无法收录《{esc(clip(exc.name, 60))}》：{esc(exc.reason)}。{esc(exc.hint)}"
@@ -58,7 +65,8 @@ def render_preview(preview: Preview, note: str = "") -> str:
         f"📥 <b>收录预览</b>：{esc(clip(preview.source.name, 80))}",
         f"标题：《{esc(preview.title)}》",
         f"单位：{esc(preview.unit or '（未识别）')}　年份：{esc(preview.year or '（未识别）')}"
-        f"　段落：{preview.passages}",
+        + (f"（回顾 {esc(preview.covers)} 年）" if preview.covers not in ("", preview.year) else "")
+        + f"　段落：{preview.passages}",
     ]
     if note:
         lines.append(f"<i>{esc(note)}</i>")
@@ -80,13 +88,17 @@ def render_same_unit(preview: Preview, same: LibraryEntry) -> str:
             f"要用《{esc(preview.title)}》替换它吗？（原报告文件会移入 removed/，不会删除）")
 
 
-def render_added(entry: LibraryEntry, replaced: str, reports: int) -> str:
+def render_added(entry: LibraryEntry, replaced: str, reports: int,
+                 alongside: Sequence[str] = ()) -> str:
     """Say that a report was stored and is answerable now."""
     meta = " · ".join(x for x in (entry.unit, entry.year) if x)
     text = (f"✅ 已收录 <code>{esc(short_id(entry.report_id))}</code>《{esc(entry.title)}》"
             + (f"（{esc(meta)}）" if meta else "") + f"，现在共 {reports} 份报告，可以直接提问了。")
     if replaced:
         text += f"\n已替换 <code>{esc(short_id(replaced))}</code>（原文件已移入 removed/）。"
+    elif alongside:  # issue 19: a unit/year clash never replaces unless 替换 was pressed
+        ids = "、".join(f"<code>{esc(short_id(i))}</code>" for i in alongside)
+        text += f"\n注意：已有同单位同年份的报告 {ids}，新报告另行收录，没有替换。"
     return text
 
 

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Document, Message, MessageEntity, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
 from qa.documents import MAX_UPLOAD_BYTES, REFUSALS, convert_file
@@ -30,11 +30,13 @@ from qa_bot.store import pending as waiting_uploads
 from qa_bot.store.db import Store, StoreError
 from qa_bot.store.pending import PendingRow
 
+from . import confirming
+from .confirming import INTERRUPTED, Unfinishable
 from .handlers import (
     MAX_PENDING,
     LibraryState,
     PendingUpload,
-    add_to_corpus,
+    answer_press,
     is_admin,
     library,
     library_state,
@@ -99,6 +101,10 @@ async def take_upload(message: Message, document: Document, context: BotContext)
     except FileRefusedError as exc:
         await reply(message, rl.render_refusal(exc))
         return
+    same = await asyncio.to_thread(library(context).find_duplicate, preview)
+    if same is not None:  # issue 19: never a second copy of a stored report
+        await reply(message, rl.render_duplicate(name, same))
+        return
     state = library_state(context.bot_data)
     pending = PendingUpload(message.chat_id, user.id if user else 0, who(user), preview)
     token = state.hold(state.uploads, pending)
@@ -132,15 +138,32 @@ async def restore_pending(bot_data: dict[Any, Any], store: Store) -> int:
         logger.warning("waiting uploads unavailable: %s", exc)
         return 0
     state = library_state(bot_data)
+    # Confirms a crash cut off: finished after start (bot/confirming.py), never pressable again.
+    interrupted: list[tuple[str, PendingUpload | Unfinishable]] = []
+    bot_data[INTERRUPTED] = interrupted
     for row in rows:
+        if row.confirmed and row.confirm_attempts >= confirming.MAX_ATTEMPTS:
+            # Started twice, cut off twice: it may be what kills the bot. Say so, not again.
+            logger.error("Confirm of upload %s (%s) cut off %d times; given up", row.token,
+                         row.file_name, row.confirm_attempts)
+            interrupted.append((row.token, Unfinishable(row.chat_id, row.message_id,
+                                                        confirming.GIVEN_UP)))
+            continue
         try:
             preview = await asyncio.to_thread(_rebuilt, row)
-        except QAError:  # the converter no longer takes it: its buttons will say 已失效
+        except QAError as exc:  # the converter no longer takes it: its buttons will say 已失效
             logger.warning("dropping waiting upload %s (%s)", row.token, row.file_name)
+            if row.confirmed:
+                interrupted.append((row.token, Unfinishable(row.chat_id, row.message_id,
+                                                            str(exc))))
             continue
-        state.uploads[row.token] = PendingUpload(row.chat_id, row.user_id, row.added_by,
-                                                 preview, row.message_id, row.replace_id)
-    return len(state.uploads)
+        pending = PendingUpload(row.chat_id, row.user_id, row.added_by, preview,
+                                row.message_id, row.replace_id)
+        if row.confirmed:
+            interrupted.append((row.token, pending))
+        else:
+            state.uploads[row.token] = pending
+    return len(state.uploads) + len(interrupted)
 
 
 def _rebuilt(row: PendingRow) -> Preview:
@@ -227,22 +250,21 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
     if action == "ok" and await _ask_replace(query, state, token, pending, context):
         return
     del state.uploads[token]  # before any await: a double tap finds nothing to do
-    await context.journal.record(partial(waiting_uploads.drop, context.store, token))
     if action == "no":
-        await query.answer()
+        await context.journal.record(partial(waiting_uploads.drop, context.store, token))
+        await answer_press(query)
         await _edit(context, pending, "已取消，没有收录任何报告。")
         return
-    await query.answer("正在收录并更新索引…")
-    await _edit(context, pending, "⏳ 正在收录并更新索引……")
     if action == "nw":
         pending.replace = ""
+    # Durable from the press on: a restart finishes this confirm or says why it could not.
+    await confirming.mark_confirmed(context, token, pending)
+    await answer_press(query, "正在收录并更新索引…")
     try:
-        entry = await add_to_corpus(context, pending)
-    except QAError as exc:
-        await _edit(context, pending, render_error(f"收录失败：{exc}"))
-        return
-    await _edit(context, pending, rl.render_added(entry, pending.replace,
-                                                  len(context.engine.reports)))
+        await _edit(context, pending, confirming.WORKING)
+    except TelegramError as exc:  # the work goes on; its outcome edits the message again
+        logger.warning("Could not show the confirm in progress (%s)", exc)
+    await confirming.finish(context, token, pending)
 
 
 async def _ask_replace(query: CallbackQuery, state: LibraryState, token: str,
@@ -254,7 +276,7 @@ async def _ask_replace(query: CallbackQuery, state: LibraryState, token: str,
         return False  # none, or several (ambiguous): add as a new report
     pending.replace = same[0].report_id
     await keep_choices(context, token, pending)
-    await query.answer()
+    await answer_press(query)
     await _edit(context, pending, rl.render_same_unit(preview, same[0]),
                 rl.replace_keyboard(token))
     return True

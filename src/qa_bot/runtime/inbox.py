@@ -13,6 +13,14 @@ already in the inbox, so they are dropped, not answered twice.
 
 A duplicate answer remains possible in one window only: a crash after Telegram accepted the
 answer and before the transaction that logs it and marks the update done.
+
+Poison updates: each start of an update's handling is counted in its row before any handler
+runs. At start-up, an unfinished update started ``MAX_ATTEMPTS`` times (its handling killed
+the process each time: an out-of-memory kill, a crash in a native library) is quarantined:
+marked in the inbox, never handled again, its sender told in one line and the admins in
+/stats (bot/quarantine.py). Unfinished updates started once are suspects: they run first,
+one at a time, so a second crash is charged to the update that caused it and not to updates
+that happened to be in flight beside it.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from qa_bot.store.db import Store, StoreError
 from .journal import Journal
 
 logger = logging.getLogger(__name__)
+# Starts of an update's handling that ended in a crash before it is set aside.
+MAX_ATTEMPTS = 2
 
 
 class Inbox:
@@ -42,6 +52,10 @@ class Inbox:
         self._claimable: set[int] = set()
         self._settled: set[int] = set()
         self._failing = False
+        # Unfinished updates of an earlier run whose handling had started (see recover).
+        self.suspects: set[int] = set()
+        # Updates set aside at this start, for their senders to be told (bot/quarantine.py).
+        self.quarantined: list[Update] = []
         # Run after each successful getUpdates (the polling-outage notice listens here).
         self.on_fetched: list[Callable[[], None]] = []
 
@@ -82,12 +96,38 @@ class Inbox:
             return
         await self.journal.record(lambda: self.store.mark_done(update_id))
 
+    async def begin(self, update_id: int) -> None:
+        """Count a start of the update's handling; a failing database only costs the count."""
+        try:
+            await self.store.begin_attempt(update_id)
+        except (sqlite3.Error, StoreError) as exc:
+            logger.warning("Could not count the start of update %d (%s)", update_id, exc)
+
+    async def stopped_cleanly(self) -> None:
+        """Forget the starts of unfinished updates: a clean stop is not a crash."""
+        try:
+            await self.store.forget_attempts()
+        except (sqlite3.Error, StoreError) as exc:
+            logger.warning("Could not reset the inbox's attempt counts (%s)", exc)
+
     async def recover(self, bot: ExtBot[Any]) -> list[Update]:
-        """Return the unfinished updates of an earlier run, oldest first, claimable."""
-        updates = [Update.de_json(json.loads(p), bot) for p in await self.store.pending_updates()]
+        """Return the unfinished updates of an earlier run, claimable: suspects first (oldest
+        first), then the rest. Updates that crashed the bot ``MAX_ATTEMPTS`` times are set
+        aside in ``quarantined`` instead."""
+        self.quarantined = [Update.de_json(json.loads(p), bot)
+                            for p in await self.store.quarantine(MAX_ATTEMPTS)]
+        for update in self.quarantined:
+            logger.error("Update %d crashed the bot %d times; quarantined (not handled again)",
+                         update.update_id, MAX_ATTEMPTS)
+        rows = [(Update.de_json(json.loads(p), bot), attempts)
+                for p, attempts in await self.store.unfinished_updates()]
+        self.suspects = {u.update_id for u, attempts in rows if attempts > 0}
+        updates = [u for u, _ in rows if u.update_id in self.suspects]
+        updates += [u for u, _ in rows if u.update_id not in self.suspects]
         self._claimable.update(u.update_id for u in updates)
         if updates:
-            logger.info("Handling %d unfinished updates from the inbox first", len(updates))
+            logger.info("Handling %d unfinished updates from the inbox first (%d cut off by a "
+                        "crash, run one at a time)", len(updates), len(self.suspects))
         return updates
 
 

@@ -29,6 +29,8 @@ FeedbackOutcome = Literal["new", "changed", "same"]
 # How long a finished inbox row is kept: Telegram redelivers only unconfirmed updates, so a
 # day covers any restart; older rows only grow the file.
 INBOX_KEEP = timedelta(days=1)
+# A quarantined update (its handling killed the process twice) stays listed for the admins.
+QUARANTINE_KEEP = timedelta(days=30)
 
 __all__ = ["MIGRATIONS", "AnswerLink", "QueryEntry", "QueryRecord", "Store", "StoreError",
            "UnknownQueryError", "new_query_id"]
@@ -292,12 +294,50 @@ class Store:
 
     async def pending_updates(self) -> list[str]:
         """Return the JSON of every unfinished update, oldest first; drop old finished rows."""
-        cutoff = (datetime.now(UTC) - INBOX_KEEP).isoformat(timespec="milliseconds")
-        await self._write("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
-                          (cutoff,))
+        return [payload for payload, _ in await self.unfinished_updates()]
+
+    async def unfinished_updates(self) -> list[tuple[str, int]]:
+        """Return (JSON, handling attempts) of every unfinished update, oldest first; drop old
+        finished rows (quarantined ones are kept longer, for the admins)."""
+        now = datetime.now(UTC)
+        cutoff = (now - INBOX_KEEP).isoformat(timespec="milliseconds")
+        kept = (now - QUARANTINE_KEEP).isoformat(timespec="milliseconds")
+        await self._write("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?"
+                          " AND (quarantined_at IS NULL OR quarantined_at < ?)", (cutoff, kept))
         async with self.db.execute(
-            "SELECT payload FROM inbox WHERE done_at IS NULL ORDER BY seq") as cursor:
-            return [str(row[0]) for row in await cursor.fetchall()]
+            "SELECT payload, attempts FROM inbox WHERE done_at IS NULL ORDER BY seq") as cursor:
+            return [(str(row[0]), int(row[1])) for row in await cursor.fetchall()]
+
+    async def begin_attempt(self, update_id: int) -> None:
+        """Count one more start of an update's handling (before its handlers run)."""
+        await self._write("UPDATE inbox SET attempts = attempts + 1"
+                          " WHERE update_id = ? AND done_at IS NULL", (update_id,))
+
+    async def forget_attempts(self) -> None:
+        """Reset the start counts of unfinished updates (after a clean stop)."""
+        await self._write("UPDATE inbox SET attempts = 0 WHERE done_at IS NULL AND attempts > 0",
+                          ())
+
+    async def quarantine(self, max_attempts: int) -> list[str]:
+        """Set aside the unfinished updates started ``max_attempts`` times; return their JSON."""
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT update_id, payload FROM inbox WHERE done_at IS NULL AND attempts >= ?"
+                " ORDER BY seq", (max_attempts,)) as cursor:
+                rows = [(int(r[0]), str(r[1])) for r in await cursor.fetchall()]
+            now = now_iso()
+            await db.executemany(
+                "UPDATE inbox SET done_at = ?, quarantined_at = ? WHERE update_id = ?",
+                [(now, now, update_id) for update_id, _ in rows])
+        return [payload for _, payload in rows]
+
+    async def quarantined(self, since: datetime) -> list[tuple[str, str]]:
+        """Return (quarantined_at, JSON) of the updates set aside since then, newest first."""
+        async with self.db.execute(
+            "SELECT quarantined_at, payload FROM inbox WHERE quarantined_at >= ?"
+            " ORDER BY quarantined_at DESC",
+            (since.astimezone(UTC).isoformat(timespec="milliseconds"),)) as cursor:
+            return [(str(r[0]), str(r[1])) for r in await cursor.fetchall()]
 
     async def secret(self, name: str) -> str:
         """Return a named random secret, generated and kept on first use."""

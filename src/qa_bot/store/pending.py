@@ -31,6 +31,8 @@ class PendingRow:
     unit: str
     year: str
     replace_id: str = ""
+    confirmed: bool = False  # 确认收录 was pressed: a restart finishes the confirm
+    confirm_attempts: int = 0  # how many times the confirm was started
 
 
 async def save(store: Store, row: PendingRow) -> None:
@@ -55,6 +57,25 @@ async def revise(store: Store, token: str, title: str, unit: str, year: str,
         await store.db.commit()
 
 
+async def confirm(store: Store, token: str, replace_id: str) -> None:
+    """Record durably that 确认收录 was pressed (with the replace choice), before any work."""
+    await store.db.execute(
+        "UPDATE pending_uploads SET confirmed_at = ?, replace_id = ?,"
+        " confirm_attempts = confirm_attempts + 1 WHERE token = ?",
+        (now_iso(), replace_id, token))
+    if store.db.in_transaction:
+        await store.db.commit()
+
+
+async def retry(store: Store, token: str) -> None:
+    """Count one more start of a confirm a restart cut off, before it is started again."""
+    await store.db.execute(
+        "UPDATE pending_uploads SET confirm_attempts = confirm_attempts + 1 WHERE token = ?",
+        (token,))
+    if store.db.in_transaction:
+        await store.db.commit()
+
+
 async def drop(store: Store, token: str) -> None:
     """Forget a waiting upload (confirmed, cancelled or pushed out)."""
     await store.db.execute("DELETE FROM pending_uploads WHERE token = ?", (token,))
@@ -70,9 +91,11 @@ async def waiting(store: Store, now: datetime, limit: int) -> list[PendingRow]:
         await store.db.commit()
     async with store.db.execute(
         "SELECT token, chat_id, message_id, user_id, added_by, file_name, data, title, unit,"
-        " year, replace_id FROM pending_uploads ORDER BY created_at DESC LIMIT ?", (limit,),
+        " year, replace_id, confirmed_at IS NOT NULL, confirm_attempts FROM pending_uploads"
+        " ORDER BY created_at DESC LIMIT ?", (limit,),
     ) as cursor:
         rows = await cursor.fetchall()
     return [PendingRow(str(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
-                       bytes(r[6]), str(r[7]), str(r[8]), str(r[9]), str(r[10]))
+                       bytes(r[6]), str(r[7]), str(r[8]), str(r[9]), str(r[10]), bool(r[11]),
+                       int(r[12]))
             for r in reversed(list(rows))]

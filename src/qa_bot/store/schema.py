@@ -127,4 +127,16 @@ MIGRATIONS: tuple[str, ...] = (
         created_at  TEXT    NOT NULL
     );
     """,
+    # 8: poison updates and confirms that must survive a crash (issue 21). An inbox row counts
+    # the times its handling started; one started twice and never finished is quarantined
+    # (skipped, the sender told, listed in /stats). A waiting upload records the moment
+    # 确认收录 was pressed (and the choice), so a restart finishes or reports that confirm,
+    # and how many times that was tried (a confirm that kills the bot is not retried forever).
+    """
+    ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE inbox ADD COLUMN quarantined_at TEXT;
+    CREATE INDEX inbox_quarantined ON inbox(quarantined_at) WHERE quarantined_at IS NOT NULL;
+    ALTER TABLE pending_uploads ADD COLUMN confirmed_at TEXT;
+    ALTER TABLE pending_uploads ADD COLUMN confirm_attempts INTEGER NOT NULL DEFAULT 0;
+    """,
 )
