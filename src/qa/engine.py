@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Collection, Sequence
+from itertools import islice
 from pathlib import Path
 
 from qa.answer import Rectifier, Retriever, Scored, choose_report, pair_weigher
@@ -371,7 +372,7 @@ class QAEngine:
         wanted = set(query.scope.report_ids)
         reports = [r for r in self.reports if not wanted or r.report_id in wanted]
         found = (answers.report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
-        quotes = tuple(q for q in found if q)[:MAX_SECTION_REPORTS]
+        quotes = tuple(islice(filter(None, found), MAX_SECTION_REPORTS))  # read no more reports
         if not quotes:
             where = f"{query.scope.label}的报告" if query.scope.named else "报告"
             why = f"{where}中没有「{KIND_NAMES[kind]}」部分。"

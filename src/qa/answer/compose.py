@@ -7,7 +7,18 @@ from collections.abc import Callable, Mapping, Sequence
 
 from qa.figures import parse_chinese_number
 from qa.language import Query, drop_subterms, figure_year
-from qa.models import LISTED_KINDS, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
+from qa.models import (
+    KIND_CODES,
+    LISTED_KINDS,
+    Answer,
+    Hit,
+    Intent,
+    Kind,
+    Passage,
+    Quote,
+    Report,
+    Suggestion,
+)
 
 from .asked import (
     counts_after_terms,
@@ -105,6 +116,8 @@ def section_item(passage: Passage) -> str:
 
 def report_overview(report: Report, kind: Kind) -> Quote | None:
     """Quote a report's section of one kind as the list of its item headings."""
+    if KIND_CODES[kind] not in report.kind_codes:
+        return None  # known from the kind letters: a deferred body is not read for nothing
     members = [p for p in report.passages if p.kind == kind]
     if not members:
         return None

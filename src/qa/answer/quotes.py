@@ -27,6 +27,13 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+@lru_cache(maxsize=4096)
+def longest_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Return ``drop_subterms`` of a tuple of terms, cached: every sentence and candidate of a
+    question asks again for the same few combinations."""
+    return tuple(drop_subterms(terms))
+
+
 @dataclass(frozen=True, slots=True)
 class QueryTerms:
     """What sentence choice needs from a question: terms, their order, and figure wishes."""
@@ -45,10 +52,10 @@ class QueryTerms:
 def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
     """Score a sentence: weights of the query terms it holds, adjacent query words, figures."""
     folded = _fold(sentence)
-    present = [t for t in query.terms if t in folded]
+    present = tuple(t for t in query.terms if t in folded)
     if not present:
         return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
-    matched = drop_subterms(present) if len(present) > 1 else present
+    matched = longest_terms(present) if len(present) > 1 else present
     score = sum(query.weight(t, weigh) for t in matched)
     for a, b in zip(query.order, query.order[1:], strict=False):
         if a + b in folded and not any(a + b in m for m in matched):
@@ -127,9 +134,14 @@ def best_sentence(text: str, query: QueryTerms, weigh: Weigh) -> tuple[int, floa
     return best, scores[best], sentences
 
 
-def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh) -> Quote:
-    """Quote the best sentence of a hit's passage, led by the item's own heading sentence."""
-    best, _, sentences = best_sentence(hit.passage.text, query, weigh)
+def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh,
+              chosen: tuple[int, list[str]] | None = None) -> Quote:
+    """Quote the best sentence of a hit's passage, led by the item's own heading sentence.
+
+    ``chosen`` is the (best index, sentences) ``best_sentence`` already returned for this hit
+    and query, so they are not worked out twice.
+    """
+    best, sentences = chosen or best_sentence(hit.passage.text, query, weigh)[::2]
     lead = ""
     first = sentences[0]
     if best > 0 and hit.passage.label and first.startswith(hit.passage.label) and len(first) <= 45:

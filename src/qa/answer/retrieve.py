@@ -13,12 +13,12 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from qa.language import Background, Query, drop_subterms
+from qa.language import Background, Query
 from qa.models import Hit, Kind, Passage, Quote, Report
 from qa.reports import PassageList
 from qa.search import SearchIndex
 
-from .quotes import QueryTerms, Weigh, best_sentence, quote_hit
+from .quotes import QueryTerms, Weigh, best_sentence, longest_terms, quote_hit
 
 # Share of a question's information the best passage must hold to count as found.
 MIN_COVERAGE = 0.45
@@ -85,7 +85,7 @@ def coverage(
     ``known`` is the index's document frequency (which words the reports use); ``text`` the
     passage as folded for matching.
     """
-    words = drop_subterms(query.terms)
+    words = longest_terms(tuple(query.terms))
     total = sum(weigh(w) for w in words)
     if not total:
         return 0.0
@@ -106,7 +106,7 @@ def coverage(
 def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
     """Tell whether a question word reached the passage only through the thesaurus."""
     got = set(matched)
-    for word in drop_subterms(query.terms):
+    for word in longest_terms(tuple(query.terms)):
         if word in got or word in text:
             continue
         if any(w in got for w in query.expansions.get(word, ()) if w not in word):
@@ -216,15 +216,16 @@ class Retriever:
         else:
             ranked = self.index.search(terms, many, allowed, weights)
         hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset())[:k]
+        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset(), k)
 
     def rerank(
-        self, query: Query, hits: list[Hit], boosted: frozenset[str] = frozenset()
+        self, query: Query, hits: list[Hit], boosted: frozenset[str] = frozenset(),
+        k: int | None = None,
     ) -> list[Scored]:
         """Blend passage BM25 with how well the passage's best sentence answers.
 
         Figure questions lean on the sentence: the number sits in one sentence, not spread
-        over a passage.
+        over a passage. Only the first ``k`` (all when None) are returned, and quoted.
         """
         if not hits:
             return []
@@ -235,7 +236,7 @@ class Retriever:
         lean = SENTENCE_LEAN_FIGURE if terms.figure else SENTENCE_LEAN
         keyed = []
         for i, hit in enumerate(hits):
-            _, best, _ = best_sentence(hit.passage.text, terms, weigh)
+            at, best, sentences = best_sentence(hit.passage.text, terms, weigh)
             folded = self.folded_text(hit.passage)
             covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
             ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
@@ -243,7 +244,8 @@ class Retriever:
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             if hit.passage.kind in boosted:
                 blend *= KIND_BOOST
-            keyed.append((-blend, i, hit, covered, ok))
+            keyed.append((-blend, i, hit, covered, ok, (at, sentences)))
         keyed.sort(key=lambda row: (row[0], row[1]))
-        return [Scored(hit, covered, quote_hit(hit, terms, weigh), ok)
-                for _, _, hit, covered, ok in keyed]
+        # Quoting (trimming, highlighting) is the costly part: only the kept ones are quoted.
+        return [Scored(hit, covered, quote_hit(hit, terms, weigh, chosen), ok)
+                for _, _, hit, covered, ok, chosen in keyed[:k]]

@@ -22,7 +22,8 @@ def _split_cached(text: str) -> tuple[str, ...]:
 def drop_subterms(terms: Sequence[str]) -> list[str]:
     """Keep only the longest of nested terms (jieba's search mode yields 主题教育, 主题, 教育)."""
     kept: list[str] = []
-    for term in sorted(set(terms), key=len, reverse=True):
+    # Ties keep the question's order: a set's order changes from run to run (hash seeds).
+    for term in sorted(dict.fromkeys(terms), key=len, reverse=True):
         if not any(term in longer for longer in kept):
             kept.append(term)
     return kept

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from qa.models import Report
@@ -145,6 +145,20 @@ class UnitNames:
     """Every name of every unit in the library: name → units it may mean, longest first."""
 
     names: tuple[tuple[str, tuple[str, ...]], ...]
+    # Each name's place in ``names`` by its first two characters (one for a one-character
+    # name): a question is checked against the few names that can start in it, not all of
+    # them (tens of thousands in a large library).
+    starts: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, (name, _) in enumerate(self.names):
+            self.starts.setdefault(name[:2], []).append(i)
+
+    def _candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Return the names that may occur in ``text``, in ``names`` order."""
+        keys = {text[i : i + size] for size in (1, 2) for i in range(len(text))}
+        places = sorted(i for key in keys for i in self.starts.get(key, ()))
+        return [self.names[i] for i in places]
 
     def find(self, text: str, blockers: Sequence[str] = ()
              ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
@@ -153,7 +167,8 @@ class UnitNames:
         for blocker in blockers:
             masked = masked.replace(blocker, "\0" * len(blocker))
         found: list[tuple[str, tuple[str, ...]]] = []
-        for name, units in self.names:
+        # Blanking never makes a name appear, so names that cannot start in the text never match.
+        for name, units in self._candidates(text):
             while name in masked:
                 at = masked.index(name)
                 masked = masked[:at] + "\0" * len(name) + masked[at + len(name):]
@@ -179,8 +194,18 @@ def build_names(pairs: Iterable[tuple[str, str]]) -> UnitNames:
 def library_names(reports: Sequence[Report],
                   extras: Sequence[tuple[str, str]] = ()) -> UnitNames:
     """Learn every unit's names from the reports (cached per library), plus the extras."""
+    last = _LAST.get(id(reports))
+    if last is not None and last[0] is reports and last[1] == tuple(extras):
+        return last[2]  # the engine's own tuple again: the same library (every question asks)
     key = tuple((r.report_id, r.unit, r.title) for r in reports)
-    return _learned(key, tuple(extras), tuple(reports))
+    learned = _learned(key, tuple(extras), tuple(reports))
+    if isinstance(reports, tuple):  # immutable: the same object always holds the same reports
+        _LAST.clear()
+        _LAST[id(reports)] = (reports, tuple(extras), learned)
+    return learned
+
+
+_LAST: dict[int, tuple[tuple[Report, ...], tuple[tuple[str, str], ...], UnitNames]] = {}
 
 
 _CACHE: dict[tuple[object, ...], UnitNames] = {}

@@ -26,6 +26,7 @@ import numpy as np
 from qa.fsio import exclusive_lock, write_atomic
 
 from .bm25 import OffsetArray, TokenTable
+from .coldbuild import PostedTable
 from .segindex import SegmentIndex
 from .segments import (
     Segment,
@@ -52,7 +53,8 @@ MAX_DEAD_SHARE = 0.3
 BATCH_PASSAGES = 1_500_000
 
 Wanted = tuple[str, str, int]  # report id, key (digest of its indexed texts), passages
-Tokenize = Callable[[Sequence[int]], TokenTable]  # positions in ``wanted`` -> their tokens
+Tokens = TokenTable | PostedTable  # a batch's tokens, or their postings (qa.search.coldbuild)
+Tokenize = Callable[[Sequence[int]], Tokens]  # positions in ``wanted`` -> their tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,7 @@ def _batches(missing: list[int], wanted: Sequence[Wanted], places: int) -> list[
 
 
 def add_reports(index: SegmentIndex, version: str, added: Sequence[SegmentReport],
-                table: TokenTable | None, order: Sequence[str]) -> SegmentIndex:
+                table: Tokens | None, order: Sequence[str]) -> SegmentIndex:
     """Return a new index: ``index``'s reports still in ``order`` plus ``added`` (tokens: table).
 
     A disk-backed index writes the new segment and manifest; an in-memory one stays in memory.
@@ -151,7 +153,7 @@ def add_reports(index: SegmentIndex, version: str, added: Sequence[SegmentReport
 
 
 def _in_memory(entries: list[Entry], segments: list[Segment], keep: set[str],
-               added: Sequence[SegmentReport], table: TokenTable | None,
+               added: Sequence[SegmentReport], table: Tokens | None,
                order: list[str]) -> SegmentIndex:
     """Return the in-memory equivalent of ``_write`` (no files, no compaction)."""
     placed = [(s, e.dead | {r.report_id for r in e.reports if r.report_id not in keep})
@@ -162,7 +164,7 @@ def _in_memory(entries: list[Entry], segments: list[Segment], keep: set[str],
 
 
 def _write(folder: Path, version: str, current: list[tuple[Entry, Segment]], keep: set[str],
-           added: Sequence[SegmentReport], table: TokenTable | None, order: list[str],
+           added: Sequence[SegmentReport], table: Tokens | None, order: list[str],
            fresh: set[str] | frozenset[str] = frozenset()) -> list[tuple[Entry, Segment]]:
     """Write the new segment and the manifest (dead reports marked), compacting if due;
     return the segments now listed for this index. ``keep`` says which reports of the

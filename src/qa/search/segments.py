@@ -27,6 +27,7 @@ import numpy.typing as npt
 from qa.fsio import fsync_dir
 
 from .bm25 import IntArray, OffsetArray, TokenTable, table_postings
+from .coldbuild import PostedTable
 
 F32Array = npt.NDArray[np.float32]
 ARRAYS = ("indptr", "docs", "tfs", "lens", "maxtf", "minlen")
@@ -75,11 +76,15 @@ class Segment:
         return spans
 
 
-def build_segment(name: str, table: TokenTable, reports: tuple[SegmentReport, ...]) -> Segment:
-    """Sort a token table into a segment (in memory); ``reports`` cover the table in order."""
+def build_segment(name: str, table: TokenTable | PostedTable,
+                  reports: tuple[SegmentReport, ...]) -> Segment:
+    """Sort a token table into a segment (in memory); ``reports`` cover the table in order.
+
+    A ``PostedTable`` comes sorted already (by worker processes, ``qa.search.coldbuild``).
+    """
     if sum(r.passages for r in reports) != len(table):
         raise SegmentError(f"segment {name}: reports cover a different number of passages")
-    post = table_postings(table)
+    post = table.postings if isinstance(table, PostedTable) else table_postings(table)
     lens = table.lengths().astype(np.int32)
     starts = post.indptr[:-1]
     has = len(post.doc_ids) > 0

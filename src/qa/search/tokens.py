@@ -11,8 +11,8 @@ from qa.language import Tokenizer
 from qa.models import Passage, Report, index_text, texts_digest
 
 from .bm25 import SearchIndex, TokenTable
+from .coldbuild import PostedTable, post_texts
 from .ondisk import open_index
-from .tokenize import tokenize_texts
 
 
 class IndexTexts(Sequence[str]):
@@ -50,8 +50,8 @@ def segment_index(reports: Sequence[Report], segmenter: Tokenizer, folder: Path)
     """Open the segment index in ``folder`` for these reports, tokenising only what it lacks."""
     wanted = [(r.report_id, segment_key(r, segmenter.version), r.size) for r in reports]
 
-    def tokenize(which: Sequence[int]) -> TokenTable:
-        chosen = [text for i in which for text in IndexTexts(reports[i].passages)]
-        return TokenTable.from_lists(tokenize_texts(chosen, segmenter))
+    def tokenize(which: Sequence[int]) -> TokenTable | PostedTable:
+        texts = (text for i in which for text in IndexTexts(reports[i].passages))
+        return post_texts(texts, sum(reports[i].size for i in which), segmenter)
 
     return open_index(folder, wanted, tokenize, segmenter.version)

@@ -1,0 +1,133 @@
+"""A cold build on every core: worker processes tokenise a batch's texts a chunk at a time and
+turn each chunk into postings; the parent only stitches the chunks' postings together.
+
+Tokens used to come back to the parent as lists of strings, to be interned one dictionary
+look-up a token and sorted into postings in one piece: the parent was as busy as a worker, so
+two cores tokenised at the pace of about one. Now a chunk comes back as its vocabulary and its
+postings (a few numpy arrays), the parent maps each chunk's vocabulary to the batch's and copies
+the postings into place, and no process holds the batch's token ids or sort keys at once.
+The result is exactly ``table_postings(TokenTable.from_lists(tokens))`` of the same texts, bit
+for bit (tests/search/test_coldbuild.py): ids still follow first occurrence, because a chunk's
+vocabulary is in first-occurrence order and chunks arrive in order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.language import Tokenizer
+
+from .bm25 import OffsetArray, Postings, TokenTable, table_postings
+from .tokenize import PARALLEL_MIN_TEXTS
+
+# Texts a worker handles at once: large enough that a chunk's vocabulary is small beside its
+# postings, small enough that chunks in flight stay a few MB.
+CHUNK_TEXTS = 2_000
+
+Part = tuple[list[str], Postings, OffsetArray]  # a chunk's vocabulary, postings, lengths
+
+
+@dataclass(frozen=True, slots=True)
+class PostedTable:
+    """A batch's tokens already as postings: what ``build_segment`` makes of a ``TokenTable``."""
+
+    vocab: list[str]
+    postings: Postings
+    passage_lengths: OffsetArray
+
+    def __len__(self) -> int:
+        return len(self.passage_lengths)
+
+    def lengths(self) -> OffsetArray:
+        """Return the number of tokens in each passage (as ``TokenTable.lengths``)."""
+        return self.passage_lengths
+
+
+_WORKER: Tokenizer | None = None
+
+
+def _init_worker(segmenter: Tokenizer) -> None:
+    global _WORKER
+    _WORKER = segmenter
+
+
+def post_chunk(texts: Sequence[str], segmenter: Tokenizer) -> Part:
+    """Tokenise texts and return their vocabulary (first occurrence), postings and lengths."""
+    table = TokenTable.from_lists(segmenter.tokens(t) for t in texts)
+    return table.vocab, table_postings(table), table.lengths()
+
+
+def _post_chunk(texts: list[str]) -> Part:
+    assert _WORKER is not None
+    return post_chunk(texts, _WORKER)
+
+
+def chunked(texts: Iterable[str], size: int = CHUNK_TEXTS) -> Iterator[list[str]]:
+    """Yield texts in lists of ``size`` (the last one shorter), reading them lazily."""
+    chunk: list[str] = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def post_texts(texts: Iterable[str], count: int, segmenter: Tokenizer,
+               workers: int | None = None,
+               min_parallel: int = PARALLEL_MIN_TEXTS) -> TokenTable | PostedTable:
+    """Return ``count`` texts' tokens as a table, or as postings built by worker processes.
+
+    Few texts (or one core) are tokenised here into a ``TokenTable``. Texts are read lazily;
+    the pool takes chunks only as fast as it tokenises them, so a batch's texts are never all
+    held at once.
+    """
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers <= 1 or count < min_parallel or os.name != "posix":
+        return TokenTable.from_lists(segmenter.tokens(t) for t in texts)
+    # jieba loads once before forking: every worker inherits it copy-on-write, unpickled.
+    segmenter.initialize()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, _init_worker, (segmenter,)) as pool:
+        return stitch(pool.imap(_post_chunk, chunked(texts)))
+
+
+def stitch(parts: Iterable[Part]) -> PostedTable:
+    """Join chunks' postings, in chunk order, into one batch's postings over one vocabulary."""
+    lookup: dict[str, int] = {}
+    held: list[tuple[OffsetArray, Postings, int]] = []
+    lengths: list[OffsetArray] = []
+    base = 0
+    for vocab, postings, lens in parts:
+        # New words get the next ids in the chunk's first-occurrence order, as from_lists would.
+        remap = np.array([lookup.setdefault(t, len(lookup)) for t in vocab], dtype=np.int64)
+        held.append((remap[postings.present], postings, base))
+        lengths.append(lens)
+        base += len(lens)
+    df = np.zeros(len(lookup), dtype=np.int64)
+    for terms, postings, _ in held:
+        df[terms] += np.diff(postings.indptr)
+    indptr = np.zeros(len(lookup) + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    docs = np.empty(indptr[-1], dtype=np.int32)
+    tfs = np.empty(indptr[-1], dtype=np.float32)
+    filled = indptr[:-1].copy()  # where each term's next chunk's postings go
+    held.reverse()
+    while held:
+        terms, postings, first = held.pop()  # in chunk order, each freed once copied
+        counts = np.diff(postings.indptr)
+        at = np.repeat(filled[terms] - postings.indptr[:-1], counts)
+        at += np.arange(len(postings.doc_ids))
+        docs[at] = postings.doc_ids + first
+        tfs[at] = postings.tfs
+        filled[terms] += counts
+    total = np.concatenate(lengths) if lengths else np.empty(0, dtype=np.int64)
+    present = np.arange(len(lookup), dtype=np.intp)  # every interned word occurs
+    return PostedTable(list(lookup), Postings(present, indptr, docs, tfs), total)

@@ -1,0 +1,60 @@
+"""A cold build on both cores writes the very segment one process writes (qa.search.coldbuild)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+
+from qa import Tokenizer
+from qa.search import SegmentReport, TokenTable
+from qa.search.bm25 import table_postings
+from qa.search.coldbuild import post_texts, stitch
+from qa.search.segments import ARRAYS, TERMS_FILE, build_segment, write_segment
+
+
+def random_lists(rng: random.Random, count: int) -> list[list[str]]:
+    words = [f"w{i}" for i in range(300)]
+    # Skewed word use and some empty passages, as real reports have.
+    return [[words[int(rng.paretovariate(1.2)) % 300] for _ in range(rng.randrange(0, 40))]
+            for _ in range(count)]
+
+
+def test_stitched_chunks_are_the_postings_of_the_whole_table() -> None:
+    rng = random.Random(7)
+    lists = random_lists(rng, 1_000)
+    whole = TokenTable.from_lists(lists)
+    expected = table_postings(whole)
+    for size in (1, 7, 250, 1_000):
+        parts = []
+        for i in range(0, len(lists), size):
+            table = TokenTable.from_lists(lists[i : i + size])
+            parts.append((table.vocab, table_postings(table), table.lengths()))
+        got = stitch(parts)
+        assert got.vocab == whole.vocab
+        assert np.array_equal(got.lengths(), whole.lengths())
+        for field in ("present", "indptr", "doc_ids", "tfs"):
+            mine, theirs = getattr(got.postings, field), getattr(expected, field)
+            assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), (size, field)
+
+
+def written(folder: Path, table: object, reports: tuple[SegmentReport, ...]) -> dict[str, bytes]:
+    segment = build_segment("seg-test", table, reports)  # type: ignore[arg-type]
+    write_segment(folder, segment)
+    return {name: (folder / "seg-test" / name).read_bytes()
+            for name in (TERMS_FILE, *(f"{a}.npy" for a in ARRAYS))}
+
+
+def test_a_segment_built_by_two_worker_processes_is_bit_identical(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    phrases = ["全年发展党员", "开展主题党日活动", "三会一课", "理论学习中心组", "警示教育",
+               "志愿服务", "党风廉政建设", "存在问题", "下一步", "清廉机关"]
+    texts = ["".join(rng.choice(phrases) for _ in range(rng.randrange(1, 9))) + f"{i}名"
+             for i in range(4_500)]
+    reports = (SegmentReport("a", "k", 4_000), SegmentReport("b", "k", 500))
+    tokenizer = Tokenizer(lexicon=())
+    one = post_texts(iter(texts), len(texts), tokenizer, workers=1)
+    two = post_texts(iter(texts), len(texts), tokenizer, workers=2, min_parallel=1_000)
+    assert isinstance(one, TokenTable) and not isinstance(two, TokenTable)
+    assert written(tmp_path / "one", one, reports) == written(tmp_path / "two", two, reports)
