@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qa.documents import convert_file
 from qa.errors import QAError
-from qa.library import Library, LibraryEntry, Preview, apply_corrections, build_preview
+from qa.library import Library, LibraryEntry, Preview, apply_corrections, preview_isolated
 
 YES = {"y", "yes", "是", "确认", "好"}
 
@@ -42,7 +41,7 @@ def read_preview(path: Path) -> Preview:
         data = path.read_bytes()
     except OSError as exc:
         raise FileReadError(f"{path.name}：无法读取文件（{exc.strerror or exc}）") from exc
-    return build_preview(convert_file(data, path.name))
+    return preview_isolated(data, path.name)  # a bomb kills the worker, not qa
 
 
 def preview_text(preview: Preview) -> str:

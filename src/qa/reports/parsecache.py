@@ -37,7 +37,7 @@ from .bodies import Body, BodyCache, Packed, unpack_sections
 FORMAT = 3
 # The modules whose code decides a parsed report; named, not located, so files can move.
 _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
-                   "qa.reports.parsecache", "qa.reports.bodies")
+                   "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.longtext")
 _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
 # Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
 CACHED_REPORTS = 2048
