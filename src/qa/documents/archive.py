@@ -65,7 +65,7 @@ def _check_listing(infos: list[zipfile.ZipInfo], name: str, caps: Caps) -> None:
 
 def _too_big(name: str, size: int) -> FileRefusedError:
     return _refuse(name, "inflates_too_much",
-                   f"Word 文档解压后约 {size // MB} MB，远超正常报告（可能是压缩炸弹）",
+                   f"Word 文档解压后约 {round(size / MB)} MB，远超正常报告（可能是压缩炸弹）",
                    "请删去图片、拆分文档，或另存为新的 .docx 后再发送")
 
 

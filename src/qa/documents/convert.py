@@ -49,6 +49,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "spreadsheet": ("这是表格文件，不是报告", HINT_FORMATS),
     "binary": ("不是文本文件，或编码无法识别", "请另存为 UTF-8 编码的 .txt，或发送 .docx"),
     "damaged": ("文件已损坏，或与扩展名不符", "请在 Word 中重新另存为 .docx 后再发送"),
+    "xml_invalid": ("Word 文档的内容结构异常（如一段超长的文字），无法读取",
+                    "请在 Word 或 WPS 中打开并另存为新的 .docx 后再发送"),
 }
 
 
@@ -130,8 +132,7 @@ def _docx_text(data: bytes, name: str, caps: Caps) -> str:
     try:
         lines = docx_lines(data)
     except XMLSyntaxError as exc:  # e.g. one text node beyond lxml's 10 MB without huge_tree
-        raise _refuse(name, "xml_invalid",
-                      "Word 文档的内容结构异常（如一段超长的文字），无法读取") from exc
+        raise _refuse(name, "xml_invalid") from exc
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise _refuse(name, "damaged", "Word 文档已损坏，无法读取") from exc
     return _require_text("\n".join(lines), name)

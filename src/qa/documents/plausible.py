@@ -29,7 +29,7 @@ def check_plausible(text: str, name: str, caps: Caps) -> None:
     """Refuse text that cannot be a Chinese report; return quietly when it may be one."""
     if len(text) > caps.text_chars:
         raise FileRefusedError(name, "too_much_text",
-                               f"文字多达 {_wan(len(text))} 字，远超一份工作报告",
+                               f"文字多达 {_wan(len(text))}字，远超一份工作报告",
                                "请检查是否发错了文件，或拆分后分别发送")
     cjk = len(_CJK.findall(text))
     visible = len(_VISIBLE.findall(text))
@@ -40,7 +40,7 @@ def check_plausible(text: str, name: str, caps: Caps) -> None:
     longest = max((len(line) for line in lines), default=0)
     if longest > caps.line_chars:
         raise FileRefusedError(name, "one_line",
-                               f"有一段长达 {_wan(longest)} 字的文字没有任何换行，"
+                               f"有一段长达 {_wan(longest)}字的文字没有任何换行，"
                                "不像是正常分段的报告",
                                "请检查文件是否完整，按段落换行后再发送")
     headings = sum(1 for line in lines if heading_level(line.strip()) > 0)

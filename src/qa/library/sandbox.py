@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 # Imported once in the zygote; every worker forks with them already imported.
 _PRELOAD = ("qa.documents.docx", "qa.documents.pdf", "docx", "pypdf")
 MB = 1024 * 1024
-_WARM = "某支部2024年工作总结\n一、主要工作\n全年开展学习12次，发展党员2名。\n二、存在问题\n学习不够深入。\n"
+_WARM = ("某支部2024年工作总结\n一、主要工作\n全年开展学习12次，发展党员2名。\n"
+         "二、存在问题\n学习不够深入。\n")
 _HINT_CHECK = "请检查文件，删去图片或拆分后，另存为新的 .docx 再发送"
 
 

@@ -127,4 +127,10 @@ MIGRATIONS: tuple[str, ...] = (
         created_at  TEXT    NOT NULL
     );
     """,
+    # 8: a waiting upload keeps its converted text, so a restart never converts it again.
+    """
+    ALTER TABLE pending_uploads ADD COLUMN text TEXT;
+    ALTER TABLE pending_uploads ADD COLUMN fmt TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pending_uploads ADD COLUMN removed_lines INTEGER NOT NULL DEFAULT 0;
+    """,
 )
