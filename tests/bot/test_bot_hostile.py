@@ -51,7 +51,7 @@ class PeakRss:
 
 
 async def test_a_paragraph_bomb_is_refused_while_another_user_is_answered(
-        fake_tg: FakeTelegram, library_bot: BotApp) -> None:
+        fake_tg: FakeTelegram, library_bot: BotApp) -> None:  # noqa: F811
     bomb = hostile.paragraph_bomb(60)
     with PeakRss() as rss:
         mark = fake_tg.mark()
