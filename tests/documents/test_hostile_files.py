@@ -92,3 +92,11 @@ def test_a_long_paragraph_is_split_at_sentence_ends_and_the_preview_says_so() ->
     pieces = [p.text for p in parse_report("x", text).passages if "红色观影" in p.text]
     assert len(pieces) > 5 and "".join(pieces) == paragraph
     assert all(len(p) <= MAX_PASSAGE_CHARS and p.endswith("。") for p in pieces)
+
+
+def test_a_paragraph_flood_within_the_size_caps_is_refused_before_python_docx() -> None:
+    with pytest.raises(FileRefusedError) as caught:
+        preview_isolated(hostile.paragraph_bomb(5), "段落.docx")  # 5 MB, 80,000 paragraphs
+    assert caught.value.code == "too_many_paragraphs"
+    assert f"{caught.value.reason}。{caught.value.hint}" == (
+        "Word 文档含有约 80000 段，远超一份工作报告。请检查是否发错了文件，或拆分后分别发送")

@@ -42,7 +42,12 @@ def check_archive(data: bytes, name: str, caps: Caps) -> None:
             xml_total = 0
             for info in infos:
                 if info.filename.lower().endswith(_XML_SUFFIXES):
-                    xml_total += _scan_xml(archive, info, name, caps.xml_bytes - xml_total)
+                    size, paragraphs = _scan_xml(archive, info, name, caps.xml_bytes - xml_total)
+                    xml_total += size
+                    if info.filename == "word/document.xml" and paragraphs > caps.paragraphs:
+                        raise _refuse(name, "too_many_paragraphs",
+                                      f"Word 文档含有约 {paragraphs} 段，远超一份工作报告",
+                                      "请检查是否发错了文件，或拆分后分别发送")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise _refuse(name, "damaged", "文件已损坏，或不是 Word 文档") from exc
     except NotImplementedError as exc:  # a compression method zipfile cannot read
@@ -74,11 +79,13 @@ def _wide(head: bytes) -> bool:
     return head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:64]
 
 
-def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, room: int) -> int:
-    """Read one XML part in chunks, counting what it really inflates to; return its size."""
+def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, room: int
+              ) -> tuple[int, int]:
+    """Read one XML part in chunks, counting what it really inflates to; return its size and
+    how many paragraphs (<w:p>) it holds."""
     if info.file_size > room:
         raise _too_big(name, info.file_size)
-    size = 0
+    size = paragraphs = 0
     tail = b""
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
@@ -92,5 +99,10 @@ def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, room: 
                 raise _refuse(name, "xml_entities",
                               "Word 文档中含有 XML 实体声明（DOCTYPE/ENTITY），正常文档不会有",
                               "请检查文件来源，用 Word 或 WPS 另存为新的 .docx 后再发送")
+            paragraphs += _paragraphs(window) - _paragraphs(tail)
             tail = chunk[-16:]
-    return size
+    return size, paragraphs
+
+
+def _paragraphs(xml: bytes) -> int:
+    return xml.count(b"<w:p>") + xml.count(b"<w:p ")

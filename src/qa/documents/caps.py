@@ -18,6 +18,7 @@ class Caps:
     xml_bytes: int = 50 * MB  # a .docx's XML parts together, inflated
     part_bytes: int = 100 * MB  # all of a .docx's parts together (images too), inflated
     members: int = 2000  # parts in a .docx
+    paragraphs: int = 50_000  # <w:p> in document.xml (a long report has a few thousand)
     pdf_pages: int = 1000
     pdf_page_content: int = 20 * MB  # one page's decoded content stream
     pdf_content: int = 100 * MB  # all pages' decoded content streams together
