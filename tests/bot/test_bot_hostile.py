@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from typing import Any
 
 import psutil
 
 from qa_bot.app import BotApp
+from qa_bot.library.handlers import library_state
+from qa_bot.library.uploads import restore_pending
+from qa_bot.store import pending as waiting_uploads
+from qa_bot.store.db import Store
+from qa_bot.store.pending import PendingRow
 from tests import hostile
 from tests.bot.test_bot_uploads import (  # noqa: F401 - fixtures
     ADMIN,
@@ -81,3 +87,22 @@ async def test_a_waiting_preview_is_stored_converted(
         assert asyncio.get_running_loop().time() < deadline, "preview never stored"
         await asyncio.sleep(0.05)
     assert row[1] == "docx" and "红色观影活动7次" in row[0]  # a restart parses, never converts
+
+
+async def test_a_restart_restores_a_waiting_preview_from_its_text_without_converting(
+        tmp_path: Path) -> None:
+    store = Store(tmp_path / "qa.sqlite3")
+    await store.open()
+    try:
+        # The stored bytes would not even convert: the preview can only come from the text.
+        text = "第三党支部2024年党建工作总结\n一、主要工作\n全年组织党员开展红色观影活动7次。\n"
+        await waiting_uploads.save(store, PendingRow(
+            "tok1", ADMIN["id"], 42, ADMIN["id"], "李书记", "总结.docx", b"PK\x03\x04 broken",
+            "第三党支部2024年党建工作总结", "第三党支部", "2024", "", text, "docx", 0))
+        bot_data: dict[Any, Any] = {}
+        assert await restore_pending(bot_data, store) == 1
+    finally:
+        await store.close()
+    preview = library_state(bot_data).uploads["tok1"].preview
+    assert (preview.title, preview.passages, preview.source.fmt) == (
+        "第三党支部2024年党建工作总结", 1, "docx")
