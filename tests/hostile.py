@@ -142,6 +142,22 @@ def encrypted_pdf() -> bytes:
     return out.getvalue()
 
 
+def aes_pdf() -> bytes:
+    """A PDF encrypted with AES-256 (R6) under an empty-looking password: pypdf needs the
+    `cryptography` package for it, which the project does not install."""
+    u, o, ue, oe = (bytes([n]) * size for n, size in ((1, 48), (2, 48), (3, 32), (4, 32)))
+    encrypt = (b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4 /StmF /StdCF /StrF /StdCF"
+               b" /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >>"
+               b" /U <%s> /O <%s> /UE <%s> /OE <%s> /Perms <%s> >>"
+               % (u.hex().encode(), o.hex().encode(), ue.hex().encode(), oe.hex().encode(),
+                  (b"\5" * 16).hex().encode()))
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", encrypt])
+    file_id = b"<00112233445566778899aabbccddeeff>"
+    return pdf.replace(b"/Root 1 0 R >>",
+                       b"/Root 1 0 R /Encrypt 4 0 R /ID [%s %s] >>" % (file_id, file_id))
+
+
 def hang(data: bytes, name: str, caps: Caps) -> Preview:
     """A converter that never finishes (passed to preview_isolated as its job)."""
     time.sleep(3600)

@@ -31,6 +31,7 @@ CATALOGUE: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("路径.docx", hostile.traversal_names, "unsafe_names",
      "文件内部含有异常路径（../../etc/cron.d/evil），不是正常的 Word 文档。请检查文件来源，用 Word 或 WPS 另存为新的 .docx 后再发送"),
     ("加密.pdf", hostile.encrypted_pdf, "encrypted", "这份 PDF 有密码保护。请解除后再发送"),
+    ("AES加密.pdf", hostile.aes_pdf, "encrypted", "这份 PDF 有密码保护。请解除后再发送"),
     ("流炸弹.pdf", hostile.stream_bomb, "pdf_bomb",
      "PDF 中的数据解压后异常庞大，不像是正常导出的文件。请用 Word 或 WPS 重新导出 PDF，或发送 .docx"),
     ("共享流.pdf", hostile.shared_stream, "pdf_bomb",
