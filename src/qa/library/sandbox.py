@@ -71,13 +71,11 @@ def preview_isolated(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS,
     ``job`` must be importable by name (a module-level function); tests pass one that hangs.
     """
     with _LOCK:  # one conversion at a time: uploads are rare, and each may take a gigabyte
-        receiver, pid = _SERVER.submit((job, data, name, limits))
+        receiver = _SERVER.submit((job, data, name, limits))
         try:
-            preview = _receive(receiver, pid, name, limits)
+            preview = _receive(receiver, name, limits)
         finally:
             receiver.close()
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
             exitcode = _SERVER.reap()
         if preview is None:
             raise _died(name, exitcode)
@@ -115,14 +113,13 @@ class _Server:
         self.control = ours
         return ours
 
-    def submit(self, request: tuple[Any, ...]) -> tuple[Connection, int]:
-        """Send one request with its own result pipe; return the pipe and the child's pid."""
+    def submit(self, request: tuple[Any, ...]) -> Connection:
+        """Send one request with its own result pipe; return the pipe's reading end."""
         control = self.ensure_running()
         receiver, sender = multiprocessing.Pipe(duplex=False)
         try:
             control.send(request)
             reduction.send_handle(control, sender.fileno(), self.process.pid)
-            _, pid = control.recv()
         except (EOFError, OSError) as exc:
             receiver.close()
             self.stop()
@@ -130,7 +127,13 @@ class _Server:
                                    "请重新发送文件") from exc
         finally:
             sender.close()
-        return receiver, int(pid)
+        return receiver
+
+    def kill_child(self) -> None:
+        """Ask the zygote to kill the running child: only it may, as only it reaps the pid."""
+        with contextlib.suppress(OSError, AttributeError):
+            assert self.control is not None
+            self.control.send("kill")
 
     def reap(self) -> int | None:
         """Return the exit code of the child just run (the zygote reports it)."""
@@ -164,7 +167,10 @@ def _serve(control: Connection) -> None:
         preview_upload(_WARM.encode(), "warm.txt")
     while True:
         try:
-            job, data, name, limits = control.recv()
+            request = control.recv()
+            if not isinstance(request, tuple):
+                continue  # a kill that came after its child had ended
+            job, data, name, limits = request
             fd = reduction.recv_handle(control)
         except (EOFError, OSError):
             return  # the caller is gone
@@ -178,15 +184,24 @@ def _serve(control: Connection) -> None:
                 code = 1
             os._exit(code)
         os.close(fd)
-        control.send(("pid", pid))
-        _, status = os.waitpid(pid, 0)
-        control.send(("exit", os.waitstatus_to_exitcode(status)))
+        control.send(("exit", _wait_child(control, pid)))
 
 
-def _receive(receiver: Connection, pid: int, name: str, limits: Limits) -> Preview | None:
+def _wait_child(control: Connection, pid: int) -> int:
+    """Wait for the child, killing it when the caller asks; return its exit code."""
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if control.poll(0.01):
+            if control.recv() == "kill":
+                os.kill(pid, signal.SIGKILL)
+
+
+def _receive(receiver: Connection, name: str, limits: Limits) -> Preview | None:
     """Return the child's preview, raise its refusal, or None when it died without a word."""
     if not receiver.poll(limits.wall_seconds):
-        os.kill(pid, signal.SIGKILL)
+        _SERVER.kill_child()
         logger.warning("Conversion of %r passed %.0f s; worker killed", name, limits.wall_seconds)
         raise FileRefusedError(name, "timeout", f"处理超时（超过 {limits.wall_seconds:.0f} 秒）",
                                _HINT_CHECK)
