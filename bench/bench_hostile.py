@@ -106,13 +106,29 @@ def overhead(runs: int = 10) -> None:
           f"overhead {worker - local:.3f} s (median of {runs})")
 
 
+def huge_paragraph(folder: Path) -> None:
+    """Print question seconds with a 2-million-character paragraph placed in the folder by
+    hand (no upload checks it): passages are bounded at ingest, so no question walks it whole."""
+    para = "全年组织集中学习12次，组织党员开展红色观影活动7次，发展党员2名。" * 60_000
+    (folder / "900-huge.txt").write_text(f"某单位2024年党建工作总结\n一、主要工作\n{para}\n",
+                                         "utf-8")
+    engine = QAEngine.from_directory(folder)
+    longest = max(len(p.text) for r in engine.reports for p in r.passages)
+    for question in ("发展党员多少人", "红色观影活动开展了几次", "集中学习几次"):
+        started = time.perf_counter()
+        engine.ask(question)
+        print(f"huge paragraph ({len(para)} chars, longest passage {longest}): "
+              f"{question} {time.perf_counter() - started:.2f} s")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         shutil.copytree(ROOT / "seeds", folder, ignore=shutil.ignore_patterns(".qa-cache"))
         start_worker_server()
         asyncio.run(run_bot(folder, Path(tmp) / "qa.sqlite3"))
-    overhead()
+        overhead()
+        huge_paragraph(folder)
 
 
 if __name__ == "__main__":
