@@ -39,7 +39,11 @@ class FileRefusedError(QAError):
 
     ``code`` is a stable tag for front ends and tests (``doc``, ``wps``, ``scanned_pdf``,
     ``image``, ``spreadsheet``, ``empty``, ``binary``, ``too_large``, ``unsupported``,
-    ``damaged``, ``encrypted``); ``reason`` and ``hint`` are the user's Chinese lines.
+    ``damaged``, ``encrypted``; bounded work, issue 21: ``inflates_too_much``,
+    ``too_many_parts``, ``too_many_paragraphs``, ``unsafe_names``, ``xml_entities``,
+    ``xml_invalid``, ``pdf_bomb``, ``too_many_pages``, ``too_much_text``, ``no_chinese``,
+    ``one_line``, ``too_many_headings``, ``timeout``, ``worker_died``, ``unreadable``);
+    ``reason`` and ``hint`` are the user's Chinese lines.
     """
 
     def __init__(self, name: str, code: str, reason: str, hint: str) -> None:

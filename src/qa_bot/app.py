@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from functools import cache
 from typing import Any
@@ -25,6 +26,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from qa import QAEngine
+from qa.library import start_worker_server
 from qa_bot import buttons
 from qa_bot.admin import digest
 from qa_bot.admin import handlers as admin
@@ -104,6 +106,8 @@ async def post_init(application: BotApp) -> None:
     inbox: Inbox = application.bot_data[INBOX]
     # Previews that waited for 确认 come back before any update can press their buttons.
     await uploads.restore_pending(application.bot_data, application.bot_data[STORE])
+    if application.bot_data[SETTINGS].admin_ids:  # uploads possible: start their worker now
+        await asyncio.to_thread(start_worker_server)
     for update in await inbox.recover(application.bot):
         application.update_queue.put_nowait(update)
     # Issue 21: updates that crashed the bot twice are skipped; their senders are told.

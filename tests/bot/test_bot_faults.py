@@ -23,9 +23,9 @@ import pytest
 
 from qa import QAEngine, Tokenizer
 from qa_bot.__main__ import load_engine
+from qa_bot.apologies import APOLOGY
 from qa_bot.app import BotApp
 from qa_bot.ask.callbacks import REPORT_GONE
-from qa_bot.ask.handlers import APOLOGY
 from qa_bot.library import confirming
 from qa_bot.store import pending as waiting_uploads
 from qa_bot.store.db import Store

@@ -14,9 +14,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from qa.documents import convert_file
 from qa.errors import QAError
-from qa.library import Library, LibraryEntry, Preview, apply_corrections, auditlog, build_preview
+from qa.library import (
+    Library,
+    LibraryEntry,
+    Preview,
+    apply_corrections,
+    auditlog,
+    preview_isolated,
+)
 
 YES = {"y", "yes", "是", "确认", "好"}
 REPLACE = {"r", "replace", "替换", "t"}
@@ -56,7 +62,7 @@ def read_preview(path: Path) -> Preview:
         data = path.read_bytes()
     except OSError as exc:
         raise FileReadError(f"{path.name}：无法读取文件（{exc.strerror or exc}）") from exc
-    return build_preview(convert_file(data, path.name))
+    return preview_isolated(data, path.name)  # a bomb kills the worker, not qa
 
 
 def preview_text(preview: Preview) -> str:

@@ -16,6 +16,9 @@ from pathlib import PurePath
 from qa.errors import FileRefusedError, ReportReadError
 from qa.reports import decode_bytes
 
+from .archive import check_archive
+from .caps import DEFAULT_CAPS, Caps
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ACCEPTED = (".txt", ".docx", ".pdf")
 HINT_FORMATS = "请发送 .docx、.txt 或带文字的 .pdf"
@@ -46,6 +49,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "spreadsheet": ("这是表格文件，不是报告", HINT_FORMATS),
     "binary": ("不是文本文件，或编码无法识别", "请另存为 UTF-8 编码的 .txt，或发送 .docx"),
     "damaged": ("文件已损坏，或与扩展名不符", "请在 Word 中重新另存为 .docx 后再发送"),
+    "xml_invalid": ("Word 文档的内容结构异常（如一段超长的文字），无法读取",
+                    "请在 Word 或 WPS 中打开并另存为新的 .docx 后再发送"),
 }
 
 
@@ -84,8 +89,12 @@ def _zip_has(data: bytes, prefix: str) -> bool:
         return False
 
 
-def convert_file(data: bytes, name: str) -> Converted:
-    """Convert an uploaded file to report text; raise FileRefusedError with reason and hint."""
+def convert_file(data: bytes, name: str, caps: Caps = DEFAULT_CAPS) -> Converted:
+    """Convert an uploaded file to report text; raise FileRefusedError with reason and hint.
+
+    ``caps`` bound the work (inflated sizes, pages, text); run it through
+    ``qa.library.sandbox`` when the file comes from someone else.
+    """
     refusal = sniff_refusal(data, name)
     if refusal is not None:
         raise refusal
@@ -93,10 +102,10 @@ def convert_file(data: bytes, name: str) -> Converted:
         # pypdf and python-docx cost ≈0.25 s to import; only an upload needs them.
         from .pdf import pdf_text
 
-        text, removed = pdf_text(data, name)
+        text, removed = pdf_text(data, name, caps)
         return Converted(name, "pdf", text, data, removed)
     if data.startswith(b"PK\x03\x04"):
-        return Converted(name, "docx", _docx_text(data, name), data)
+        return Converted(name, "docx", _docx_text(data, name, caps), data)
     if PurePath(name).suffix.lower() != ".txt":
         raise _refuse(name, "damaged")
     try:
@@ -112,13 +121,18 @@ def _require_text(text: str, name: str) -> str:
     return text
 
 
-def _docx_text(data: bytes, name: str) -> str:
+def _docx_text(data: bytes, name: str, caps: Caps) -> str:
     if not _zip_has(data, "word/document.xml"):
         raise _refuse(name, "damaged", "文件已损坏，或不是 Word 文档")
+    check_archive(data, name, caps)  # bounded parts and safe XML before python-docx inflates
+    from lxml.etree import XMLSyntaxError
+
     from .docx import docx_lines
 
     try:
         lines = docx_lines(data)
+    except XMLSyntaxError as exc:  # e.g. one text node beyond lxml's 10 MB without huge_tree
+        raise _refuse(name, "xml_invalid") from exc
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise _refuse(name, "damaged", "Word 文档已损坏，无法读取") from exc
     return _require_text("\n".join(lines), name)

@@ -130,29 +130,50 @@ class Numbering:
         return _PLACEHOLDER.sub(fill, level.text)
 
 
-def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
+@dataclass(frozen=True, slots=True)
+class StyleFacts:
+    """What a paragraph style says about numbering and headings, read once per style.
+
+    python-docx finds a paragraph's style (and the default one) by scanning every style, so
+    asking per paragraph made a long document quadratic (4,000 paragraphs: 18 s).
+    """
+
+    name: str
+    num_pr: Any  # the first numPr on the style chain, or None
+    depth: int  # 1–9 for a heading style, 0 otherwise
+
+    @classmethod
+    def of(cls, style: Any) -> StyleFacts:
+        """Walk a style's chain once for its numbering and heading level."""
+        name = (style.name if style is not None else "") or ""
+        num_pr, depth = None, 0
+        while style is not None:
+            if num_pr is None:
+                s_pr = style.element.find(f"{W}pPr")
+                num_pr = s_pr.find(f"{W}numPr") if s_pr is not None else None
+            match = _HEADING_STYLE.match(style.name or "")
+            if match and not depth:
+                depth = int(match.group(1))
+            style = style.base_style
+        return cls(name, num_pr, depth)
+
+
+def _num_pr(paragraph: Paragraph, style: StyleFacts) -> tuple[str, int] | None:
     """Return (numId, ilvl) from the paragraph or, failing that, its style chain."""
     p_pr = paragraph._p.pPr
     node = p_pr.find(f"{W}numPr") if p_pr is not None else None
-    style = paragraph.style
-    while node is None and style is not None:
-        s_pr = style.element.find(f"{W}pPr")
-        node = s_pr.find(f"{W}numPr") if s_pr is not None else None
-        style = style.base_style
+    if node is None:
+        node = style.num_pr
     if node is None:
         return None
     ilvl = _val(node, "ilvl", "0")
     return _val(node, "numId"), int(ilvl) if ilvl.isdigit() else 0
 
 
-def _heading_depth(paragraph: Paragraph) -> int:
+def _heading_depth(paragraph: Paragraph, style: StyleFacts) -> int:
     """Return 1–9 for a heading style (or outline level), 0 for body text."""
-    style = paragraph.style
-    while style is not None:
-        match = _HEADING_STYLE.match(style.name or "")
-        if match:
-            return int(match.group(1))
-        style = style.base_style
+    if style.depth:
+        return style.depth
     p_pr = paragraph._p.pPr
     outline = _val(p_pr, "outlineLvl", "9") if p_pr is not None else "9"
     return int(outline) + 1 if outline.isdigit() and int(outline) < 9 else 0
@@ -165,20 +186,28 @@ class _Reader:
         self.numbering = Numbering.read(document)
         self.heading_counts = [0] * 10
         self.first = True
+        self.styles: dict[str | None, StyleFacts] = {}
+
+    def style(self, paragraph: Paragraph) -> StyleFacts:
+        """Return the paragraph's style facts, looked up once per style id."""
+        style_id = paragraph._p.style
+        if style_id not in self.styles:
+            self.styles[style_id] = StyleFacts.of(paragraph.style)
+        return self.styles[style_id]
 
     def line(self, paragraph: Paragraph) -> str:
         text = paragraph.text.strip()
         if not text:
             return ""
         first, self.first = self.first, False
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if style.lower() in ("title", "subtitle") or (first and _TITLE_WORDS.search(text)):
+        facts = self.style(paragraph)
+        if facts.name.lower() in ("title", "subtitle") or (first and _TITLE_WORDS.search(text)):
             return text  # the report's title is not a section
-        depth = _heading_depth(paragraph)
+        depth = _heading_depth(paragraph, facts)
         # Every heading counts, numbered or not, so a heading without a number that follows
         # numbered ones continues their sequence (三、 after 一、 二、).
         count = self.count_heading(depth) if depth else 0
-        num = _num_pr(paragraph)
+        num = _num_pr(paragraph, facts)
         label = self.numbering.label(*num) if num else ""
         if label:
             return _join(label, text)

@@ -13,10 +13,12 @@ import re
 from collections import Counter
 
 import pypdf
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from qa.errors import FileRefusedError
 from qa.reports import ITEM_LEAD, heading_level
+
+from .caps import DEFAULT_CAPS, Caps
 
 MIN_CHARS_PER_PAGE = 20  # fewer visible characters per page on average: a scan
 _PAGE_NUMBER = re.compile(
@@ -25,21 +27,25 @@ _PAGE_NUMBER = re.compile(
 _ENDS_SENTENCE = tuple("。！？!?；;：:”」")
 _SPACE = re.compile(r"\s+")
 
-def pdf_pages(data: bytes, name: str) -> list[list[str]]:
-    """Return each page's non-empty lines; refuse encrypted, damaged or scanned PDFs."""
+_ENCRYPTED = ("这份 PDF 有密码保护", "请解除后再发送")
+_REEXPORT = "请用 Word 或 WPS 重新导出 PDF，或发送 .docx"
+
+
+def pdf_pages(data: bytes, name: str, caps: Caps = DEFAULT_CAPS) -> list[list[str]]:
+    """Return each page's non-empty lines; refuse encrypted, damaged, oversized or scanned PDFs."""
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise FileRefusedError(
-                name, "encrypted", "PDF 已加密", "请取消密码后重新导出 PDF，或发送 .docx"
-            )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        _unlock(reader, name)
+        pages = _page_texts(reader, name, caps)
     except FileRefusedError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise FileRefusedError(
-            name, "damaged", "PDF 已损坏，无法读取", "请重新导出 PDF，或发送 .docx"
-        ) from exc
+    except (DependencyError, FileNotDecryptedError) as exc:  # AES without `cryptography`
+        raise FileRefusedError(name, "encrypted", *_ENCRYPTED) from exc
+    except LimitReachedError as exc:
+        raise _bomb(name) from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError,
+            RecursionError) as exc:
+        raise FileRefusedError(name, "damaged", "PDF 已损坏，无法读取", _REEXPORT) from exc
     visible = sum(len(_SPACE.sub("", page)) for page in pages)
     if visible < MIN_CHARS_PER_PAGE * max(1, len(pages)):
         raise FileRefusedError(
@@ -49,6 +55,41 @@ def pdf_pages(data: bytes, name: str) -> list[list[str]]:
             "请发送原始的 .docx，或用带文字层的 PDF",
         )
     return [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
+
+
+def _unlock(reader: pypdf.PdfReader, name: str) -> None:
+    # An empty user password opens many "protected" PDFs; anything else needs the sender.
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise FileRefusedError(name, "encrypted", *_ENCRYPTED)
+
+
+def _bomb(name: str) -> FileRefusedError:
+    return FileRefusedError(name, "pdf_bomb", "PDF 中的数据解压后异常庞大，不像是正常导出的文件",
+                            _REEXPORT)
+
+
+def _page_texts(reader: pypdf.PdfReader, name: str, caps: Caps) -> list[str]:
+    """Read the pages' text within the caps: page count, decoded content, text length."""
+    count = len(reader.pages)
+    if count > caps.pdf_pages:
+        raise FileRefusedError(name, "too_many_pages",
+                               f"PDF 共 {count} 页，远超一份工作报告（上限 {caps.pdf_pages} 页）",
+                               "请检查是否发错了文件，或拆分后分别发送")
+    content = chars = 0
+    texts: list[str] = []
+    for page in reader.pages:
+        stream = page.get_contents()
+        size = len(stream.get_data()) if stream is not None else 0
+        content += size
+        # Checked before extract_text: parsing a huge content stream is what takes minutes.
+        if size > caps.pdf_page_content or content > caps.pdf_content:
+            raise _bomb(name)
+        texts.append(page.extract_text() or "")
+        chars += len(texts[-1])
+        if chars > caps.text_chars:
+            raise FileRefusedError(name, "too_much_text", "PDF 的文字远超一份工作报告",
+                                   "请检查是否发错了文件，或拆分后分别发送")
+    return texts
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
@@ -89,6 +130,6 @@ def join_pdf_lines(pages: list[list[str]]) -> tuple[str, int]:
     return "\n".join(out) + "\n", removed
 
 
-def pdf_text(data: bytes, name: str) -> tuple[str, int]:
+def pdf_text(data: bytes, name: str, caps: Caps = DEFAULT_CAPS) -> tuple[str, int]:
     """Return a text PDF's report text and how many noise lines were dropped."""
-    return join_pdf_lines(pdf_pages(data, name))
+    return join_pdf_lines(pdf_pages(data, name, caps))

@@ -9,15 +9,21 @@ from .auditlog import AuditRecord
 from .folder import Library, LibraryEntry
 from .identity import file_digest, text_digest
 from .preview import Preview, apply_corrections, build_preview
+from .sandbox import DEFAULT_LIMITS, Limits, preview_isolated, preview_upload, start_worker_server
 
 __all__ = [
     "AuditRecord",
+    "DEFAULT_LIMITS",
     "Library",
     "LibraryEntry",
+    "Limits",
     "Preview",
     "apply_corrections",
     "auditlog",
     "build_preview",
     "file_digest",
     "text_digest",
+    "preview_isolated",
+    "preview_upload",
+    "start_worker_server",
 ]

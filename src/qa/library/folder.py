@@ -159,8 +159,9 @@ class Library:
                 self._recover()
                 yield
         except OSError as exc:
-            why = exc.strerror or str(exc)
-            raise LibraryWriteError(f"无法写入报告目录 {self.folder}：{why}") from exc
+            # Named 报告目录, never the server's path: the admin reading it is in a chat.
+            why = exc.strerror or type(exc).__name__
+            raise LibraryWriteError(f"无法写入报告目录：{why}") from exc
         except tomllib.TOMLDecodeError as exc:  # an entry that would not read back
             raise LibraryWriteError(f"{MANIFEST_NAME} 无法更新，未做任何修改：{exc}") from exc
 

@@ -15,7 +15,16 @@ from qa.documents import Converted
 from qa.errors import BadCorrectionError
 from qa.language import covered_year, title_line, unit_from_document, unit_from_titles, written_year
 from qa.models import SECTION_KINDS, Kind, Report
-from qa.reports import HEADING, ReportMeta, clean_text, cn_to_int, heading_level, parse_report
+from qa.reports import (
+    HEADING,
+    MAX_PASSAGE_CHARS,
+    ReportMeta,
+    clean_text,
+    cn_to_int,
+    count_long,
+    heading_level,
+    parse_report,
+)
 
 # The short names the preview shows for section kinds (工作/问题/计划/亮点/原因/整改).
 KIND_SHORT: dict[str, str] = {k.kind: k.short for k in SECTION_KINDS}
@@ -128,6 +137,9 @@ def _warnings(source: Converted, report: Report, unit: str, year: str) -> tuple[
         out.append("没有找到「存在问题」部分")
     if "plans" not in kinds:
         out.append("没有找到「下步计划」部分")
+    long = count_long([line.strip() for line in clean_text(source.text).splitlines()])
+    if long:
+        out.append(f"有 {long} 段文字超过 {MAX_PASSAGE_CHARS} 字，已在句末切分后收录")
     irregular = numbering_issue(source.text)
     if irregular:
         out.append(irregular)

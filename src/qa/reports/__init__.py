@@ -14,6 +14,7 @@ from .ingest import (
     parse_report,
     read_report,
 )
+from .longtext import MAX_PASSAGE_CHARS, count_long, split_long
 from .passagelist import PassageList
 from .structure import CN_NUM, HEADING, ITEM_LEAD, cn_to_int, heading_level
 
@@ -23,14 +24,17 @@ __all__ = [
     "HEADING",
     "ITEM_LEAD",
     "MANIFEST_NAME",
+    "MAX_PASSAGE_CHARS",
     "PassageList",
     "ReportMeta",
     "clean_text",
     "cn_to_int",
+    "count_long",
     "decode_bytes",
     "has_noise",
     "heading_level",
     "load_reports",
     "parse_report",
     "read_report",
+    "split_long",
 ]

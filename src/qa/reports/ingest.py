@@ -14,6 +14,7 @@ from qa.models import Passage, Report, Section
 
 from .clean import clean_text
 from .filestat import FileDigests
+from .longtext import split_long
 from .parsecache import ParsedCache, content_digest, entry_key, write_entries
 from .sectionkind import genre_kind
 from .structure import Block, looks_like_title, walk_lines
@@ -124,18 +125,19 @@ def _sections(report_id: str, title: str, blocks: list[Block]) -> tuple[Section,
     for index, (top, members) in enumerate(groups):
         passages = []
         for block in members:
-            counter += 1
-            passages.append(
-                Passage(
-                    f"{report_id}#{counter}",
-                    report_id,
-                    title,
-                    block.path,
-                    block.kind,
-                    block.text,
-                    block.label,
+            for text in split_long(block.text):  # no passage may slow every question
+                counter += 1
+                passages.append(
+                    Passage(
+                        f"{report_id}#{counter}",
+                        report_id,
+                        title,
+                        block.path,
+                        block.kind,
+                        text,
+                        block.label,
+                    )
                 )
-            )
         kind = members[0].kind if top else "preamble"
         sections.append(Section(report_id, index, top, kind, tuple(passages)))
     return tuple(sections)

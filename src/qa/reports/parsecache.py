@@ -40,7 +40,7 @@ FORMAT = 3
 # located, so files can move.
 _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
                    "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.headings",
-                   "qa.reports.sectionkind", "qa.reports.enumerations",
+                   "qa.reports.sectionkind", "qa.reports.enumerations", "qa.reports.longtext",
                    "qa.language.docmeta")  # a file without a manifest entry: unit and year
 _PARSER_DATA = ("section_cues.txt",)
 _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline

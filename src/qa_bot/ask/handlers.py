@@ -12,6 +12,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from qa import Answer
 from qa_bot import render
 from qa_bot.admin.handlers import note_chat_title
+from qa_bot.apologies import apology_for
 from qa_bot.chatprefs.handlers import chat_answer
 from qa_bot.context import BotContext
 from qa_bot.keyboards import answer_keyboard
@@ -23,7 +24,6 @@ from .followups import earlier_question, remember_question, revise_question
 from .routing import Request, is_addressed, parse_request
 
 logger = logging.getLogger(__name__)
-APOLOGY = "抱歉，处理您的请求时出错了，请稍后再试。"
 MAX_REPORT_REF = 64  # a report number is a few characters; anything longer is never one
 
 
@@ -167,8 +167,8 @@ async def error_handler(update: object, context: BotContext) -> None:
         return  # a reply that may have arrived gets no apology after it (nor a second copy)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(APOLOGY)
+            await update.callback_query.answer(apology_for(update))
         elif update.effective_message is not None and update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, APOLOGY)
+            await context.bot.send_message(update.effective_chat.id, apology_for(update))
     except TelegramError:
         logger.warning("Could not send the apology", exc_info=True)

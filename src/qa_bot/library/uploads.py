@@ -19,9 +19,9 @@ from telegram import CallbackQuery, Document, Message, MessageEntity, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
-from qa.documents import MAX_UPLOAD_BYTES, REFUSALS, convert_file
+from qa.documents import MAX_UPLOAD_BYTES, REFUSALS, Converted
 from qa.errors import BadCorrectionError, FileRefusedError, QAError
-from qa.library import Preview, apply_corrections, build_preview
+from qa.library import Preview, apply_corrections, build_preview, preview_isolated
 from qa_bot.context import BotContext
 from qa_bot.library import render as rl
 from qa_bot.render import render_error
@@ -94,11 +94,17 @@ async def take_upload(message: Message, document: Document, context: BotContext)
         reason, hint = REFUSALS["too_large"]  # refused before a byte is downloaded
         await reply(message, rl.render_refusal(FileRefusedError(name, "too_large", reason, hint)))
         return
-    telegram_file = await with_retries(lambda: context.bot.get_file(document.file_id))
-    data = bytes(await with_retries(telegram_file.download_as_bytearray))
     try:
-        preview = await asyncio.to_thread(_preview, data, name)
+        telegram_file = await with_retries(lambda: context.bot.get_file(document.file_id))
+        data = bytes(await with_retries(telegram_file.download_as_bytearray))
+    except TelegramError as exc:
+        logger.warning("Upload %r could not be downloaded: %s", name, exc)
+        await reply(message, rl.DOWNLOAD_FAILED)
+        return
+    try:  # in a limited child process: a hostile file kills the worker, not the bot
+        preview = await asyncio.to_thread(preview_isolated, data, name)
     except FileRefusedError as exc:
+        logger.info("Upload %r refused: %s (%s)", name, exc.code, exc.reason)
         await reply(message, rl.render_refusal(exc))
         return
     same = await asyncio.to_thread(library(context).find_duplicate, preview)
@@ -118,7 +124,8 @@ async def keep_pending(context: BotContext, token: str, pending: PendingUpload) 
     source, preview = pending.preview.source, pending.preview
     row = PendingRow(token, pending.chat_id, pending.message_id, pending.user_id,
                      pending.added_by, source.name, source.data, preview.title, preview.unit,
-                     preview.year, pending.replace)
+                     preview.year, pending.replace, text=source.text, fmt=source.fmt,
+                     removed_lines=source.removed_lines)
     await context.journal.record(partial(waiting_uploads.save, context.store, row))
 
 
@@ -167,11 +174,11 @@ async def restore_pending(bot_data: dict[Any, Any], store: Store) -> int:
 
 
 def _rebuilt(row: PendingRow) -> Preview:
-    return build_preview(convert_file(row.data, row.file_name), row.title, row.unit, row.year)
-
-
-def _preview(data: bytes, name: str) -> Preview:
-    return build_preview(convert_file(data, name))
+    """Rebuild a waiting preview from its stored text: a restart never converts again."""
+    if row.text is None:  # kept before texts were stored: converted once more, in the worker
+        return preview_isolated(row.data, row.file_name)
+    source = Converted(row.file_name, row.fmt, row.text, row.data, row.removed_lines)
+    return build_preview(source, row.title, row.unit, row.year)
 
 
 class PreviewReply(filters.MessageFilter):

@@ -1,7 +1,8 @@
 """Upload previews waiting for 确认收录, kept in the store so a restart does not drop them.
 
-A row holds the uploaded file as sent and the title, unit and year as last corrected; the
-preview is rebuilt from them (``qa.convert`` + ``qa.preview``), exactly as it was shown.
+A row holds the uploaded file as sent, its converted text and the title, unit and year as last
+corrected; the preview is rebuilt from the text (never converted again: a hostile file that
+was refused never got here, and a large one costs its conversion once).
 """
 
 from __future__ import annotations
@@ -33,16 +34,20 @@ class PendingRow:
     replace_id: str = ""
     confirmed: bool = False  # 确认收录 was pressed: a restart finishes the confirm
     confirm_attempts: int = 0  # how many times the confirm was started
+    text: str | None = None  # the converted text; None in rows kept before it was stored
+    fmt: str = ""
+    removed_lines: int = 0
 
 
 async def save(store: Store, row: PendingRow) -> None:
     """Keep a new waiting upload, its file included."""
     await store.db.execute(
         "INSERT OR REPLACE INTO pending_uploads (token, chat_id, message_id, user_id, added_by,"
-        " file_name, data, title, unit, year, replace_id, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " file_name, data, title, unit, year, replace_id, created_at, text, fmt, removed_lines)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (row.token, row.chat_id, row.message_id, row.user_id, row.added_by, row.file_name,
-         row.data, row.title, row.unit, row.year, row.replace_id, now_iso()))
+         row.data, row.title, row.unit, row.year, row.replace_id, now_iso(), row.text, row.fmt,
+         row.removed_lines))
     if store.db.in_transaction:
         await store.db.commit()
 
@@ -91,11 +96,13 @@ async def waiting(store: Store, now: datetime, limit: int) -> list[PendingRow]:
         await store.db.commit()
     async with store.db.execute(
         "SELECT token, chat_id, message_id, user_id, added_by, file_name, data, title, unit,"
-        " year, replace_id, confirmed_at IS NOT NULL, confirm_attempts FROM pending_uploads"
+        " year, replace_id, confirmed_at IS NOT NULL, confirm_attempts, text, fmt, removed_lines"
+        " FROM pending_uploads"
         " ORDER BY created_at DESC LIMIT ?", (limit,),
     ) as cursor:
         rows = await cursor.fetchall()
     return [PendingRow(str(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
                        bytes(r[6]), str(r[7]), str(r[8]), str(r[9]), str(r[10]), bool(r[11]),
-                       int(r[12]))
+                       int(r[12]), None if r[13] is None else str(r[13]), str(r[14]),
+                       int(r[15]))
             for r in reversed(list(rows))]

@@ -139,4 +139,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE pending_uploads ADD COLUMN confirmed_at TEXT;
     ALTER TABLE pending_uploads ADD COLUMN confirm_attempts INTEGER NOT NULL DEFAULT 0;
     """,
+    # 9: a waiting upload keeps its converted text, so a restart never converts it again.
+    """
+    ALTER TABLE pending_uploads ADD COLUMN text TEXT;
+    ALTER TABLE pending_uploads ADD COLUMN fmt TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pending_uploads ADD COLUMN removed_lines INTEGER NOT NULL DEFAULT 0;
+    """,
 )
