@@ -16,6 +16,9 @@ from .parsecache import ParsedCache, content_digest, entry_key, write_entries
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
+# What the folder loader reads, in the order one wins when two files share a stem: the .txt
+# (the library's own, or an edited copy) before any document it may have come from.
+READABLE = (".txt", ".docx", ".doc", ".wps", ".pdf")
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 _TITLE_IN_TEXT = re.compile(r"[\u4e00-\u9fff\d*]{0,14}(?:党建工作|工作)(?:总结|报告)")
 _LEADING_VERB = re.compile(r"^(?:现将|现就|现把|特将|就|将|把)")
@@ -183,8 +186,21 @@ def _key(name: str, digest: str, meta: ReportMeta | None) -> str:
     return entry_key(name, digest, (m.title, m.unit, m.year))
 
 
+def _file_text(path: Path, data: bytes) -> str:
+    """Return a file's report text: a .txt decoded, any other document converted."""
+    if path.suffix.lower() == ".txt":
+        return decode_bytes(data, path.name)
+    from .convert import convert_file  # convert imports this module: imported when needed
+    from .errors import FileRefusedError
+
+    try:
+        return convert_file(data, path.name).text
+    except FileRefusedError as exc:
+        raise ReportReadError(f"{exc}（{exc.hint}）" if exc.hint else str(exc)) from exc
+
+
 def _parse_file(path: Path, data: bytes, meta: ReportMeta | None, key: str = "") -> Report:
-    report = parse_report(path.stem, decode_bytes(data, path.name), meta, path, key)
+    report = parse_report(path.stem, _file_text(path, data), meta, path, key)
     if not report.passages:
         raise ReportReadError(f"{path.name}: 文件为空或没有正文")
     return report
@@ -250,8 +266,31 @@ class _Sources:
         return [fresh.report(r.key, r.source_path) or r for r in reports]
 
 
+def _report_files(folder: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return (stem, file name) of each report file in the folder, and the files set aside.
+
+    Two files with one stem (总结.txt and 总结.docx) would be one report id twice: the first
+    in READABLE's order is read and the other named as skipped.
+    """
+    chosen: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
+    for name in sorted(entry.name for entry in os.scandir(folder)):
+        dot = name.rfind(".")
+        ext = name[dot:].lower() if dot >= 0 else ""
+        if ext not in READABLE:
+            continue
+        stem = name[:dot] or name  # as Path.stem: ".txt" alone is a hidden file
+        kept = chosen.get(stem)
+        if kept is None or READABLE.index(ext) < READABLE.index(kept[kept.rfind("."):].lower()):
+            chosen[stem], name = name, kept or ""
+        if name:
+            skipped.append((name, f"{name}: 与 {chosen[stem]} 同名，只读取了 {chosen[stem]}"))
+    return sorted(chosen.items()), skipped
+
+
 def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
-    """Load every ``*.txt`` report in a folder; bad files are skipped and named, not fatal.
+    """Load every report (.txt .docx .doc .wps .pdf) in a folder; bad files are named, not fatal.
 
     With ``cache_path``, unchanged files come from that parsed-report cache (qa/parsecache.py),
     which is rewritten when any file changed, and are not even read while their stat is as
@@ -264,10 +303,8 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
     sources = _Sources(cache_path)
     dirty = False  # a report was parsed, so the cache needs writing
     reports: list[Report] = []
-    skipped: list[tuple[str, str]] = []
-    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
-    for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".txt")):
-        stem = name[: -len(".txt")] or name  # as Path.stem: ".txt" alone is a hidden file
+    files, skipped = _report_files(folder)
+    for stem, name in files:
         if stem in superseded:
             continue
         try:
@@ -278,5 +315,5 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
         reports.append(report)
         dirty = dirty or parsed
     if not reports:
-        raise EmptyCorpusError(f"报告目录中没有可用的 .txt 报告：{folder}")
+        raise EmptyCorpusError(f"报告目录中没有可用的报告（.txt .docx .doc .wps .pdf）：{folder}")
     return Corpus(tuple(sources.finish(reports, dirty)), tuple(skipped))
