@@ -41,6 +41,7 @@ from .admin_files import (
     who,
 )
 from .context import BotContext
+from .ocrprogress import ChatProgress
 from .render import render_error
 from .send import with_retries
 
@@ -95,11 +96,15 @@ async def take_upload(message: Message, document: Document, context: BotContext)
         return
     telegram_file = await with_retries(lambda: context.bot.get_file(document.file_id))
     data = bytes(await with_retries(telegram_file.download_as_bytearray))
+    # Off the event loop (a scan's OCR takes seconds a page); its pages are shown as read.
+    progress = ChatProgress(message, asyncio.get_running_loop())
     try:
-        preview = await asyncio.to_thread(_preview, data, name)
+        preview = await asyncio.to_thread(_preview, data, name, progress)
     except FileRefusedError as exc:
+        await progress.settle()
         await reply(message, rl.render_refusal(exc))
         return
+    await progress.settle()
     state = library_state(context.bot_data)
     pending = PendingUpload(message.chat_id, user.id if user else 0, who(user), preview)
     token = state.hold(state.uploads, pending)
@@ -148,8 +153,8 @@ def _rebuilt(row: PendingRow) -> Preview:
     return build_preview(convert_file(row.data, row.file_name), row.title, row.unit, row.year)
 
 
-def _preview(data: bytes, name: str) -> Preview:
-    return build_preview(convert_file(data, name))
+def _preview(data: bytes, name: str, progress: ChatProgress | None = None) -> Preview:
+    return build_preview(convert_file(data, name, progress))
 
 
 class PreviewReply(filters.MessageFilter):

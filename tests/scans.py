@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT = Path(__file__).resolve().parents[1] / "src" / "qa" / "data" / "fonts" / "NotoSansSC-Subset.otf"
+FONT = Path(__file__).resolve().parents[1] / "src/qa/data/fonts/NotoSansSC-Subset.otf"
 A4_150DPI = (1240, 1754)
 CHARS_PER_LINE = 34
 

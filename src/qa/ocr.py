@@ -148,8 +148,10 @@ def pdf_page_images(data: bytes, name: str) -> Iterator[Any]:
 
 def ocr_pages(images: Iterator[Any], total: int, progress: Progress | None = None
               ) -> list[list[str]]:
-    """Recognise page images in order, reporting (done, total) after each page."""
+    """Recognise page images in order, reporting (done, total) before and after each page."""
     pages: list[list[str]] = []
+    if progress is not None:
+        progress(0, total)
     for image in images:
         pages.append(image_lines(image))
         if progress is not None:
