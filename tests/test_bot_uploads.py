@@ -88,8 +88,10 @@ async def _upload(fake: FakeTelegram, person: dict[str, Any], name: str, data: b
                   **kwargs: Any) -> Call:
     mark = fake.mark()
     fake.send_document(private_chat(person), person, name, data, **kwargs)
-    (call,) = await fake.wait_for(mark, "sendMessage", timeout=20)
-    return call
+    sent = await fake.wait_for(mark, "sendMessage", timeout=20)
+    while sent[-1].params["text"].startswith("⏳"):  # a scan shows its OCR progress first
+        sent = await fake.wait_for(mark, "sendMessage", count=len(sent) + 1, timeout=60)
+    return sent[-1]
 
 
 async def _press(fake: FakeTelegram, message: dict[str, Any], data: str,

@@ -35,18 +35,21 @@ PARAGRAPHS = (
     "三、2025年工作计划",
     "持续深化“红色楼栋”建设，计划新建党员示范岗10个。",
 )
+TABLE_AFTER = 7  # the table closes section （二）
 TABLE = (("指标", "数量"), ("走访困难群众", "85户"), ("调解邻里纠纷", "14件"))
 
 
 def build_docx() -> bytes:
     """Return the report as .docx: paragraphs, a two-column table and a small picture."""
     document = docx.Document()
-    for text in PARAGRAPHS:
+    for text in PARAGRAPHS[:TABLE_AFTER]:
         document.add_paragraph(text)
     table = document.add_table(rows=0, cols=2)
     for left, right in TABLE:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = left, right
+    for text in PARAGRAPHS[TABLE_AFTER:]:
+        document.add_paragraph(text)
     picture = Image.new("RGB", (120, 80), "white")
     ImageDraw.Draw(picture).rectangle((10, 10, 110, 70), outline="red", width=4)
     buffer = io.BytesIO()
