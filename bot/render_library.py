@@ -20,7 +20,8 @@ from .render import clip, clip_html_lines, esc, short_id
 
 MAX_DATA_BYTES = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64
 ADMINS_ONLY = "抱歉，只有本机器人的管理员可以收录或删除报告；如需添加报告，请把文件转给管理员。"
-ADD_USAGE = "请把 /add 作为对文件消息的回复发送，或直接把 .docx、.txt、.pdf 文件发给我。"
+ADD_USAGE = ("请把 /add 作为对文件消息的回复发送，"
+             "或直接把 .docx、.doc、.wps、.txt、.pdf 文件或页面照片发给我。")
 STALE = "按钮已失效（预览已过期、已处理，或机器人重启过），请重新发送文件。"
 NOT_YOURS = "只有发送这份文件的管理员可以操作这条预览。"
 PREVIEW_HELP = "可回复本消息更正：标题：… / 单位：… / 年份：…（每项一行）"
