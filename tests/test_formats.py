@@ -117,6 +117,19 @@ def test_look_alike_code_points_fold_and_control_characters_go() -> None:
     assert decode_bytes(converted.text.encode("utf-8"), "look.txt") == converted.text
 
 
+def test_a_pdf_text_layer_with_radicals_and_nul_is_stored_clean_and_loads_again(
+        tmp_path: Path) -> None:
+    data = make_pdf([["县直机关⼯委2024年工作总结", "一、主要工作",
+                      "⾏政服务中心开展培训3次。\x00全年发展党员5名。"]])
+    text = convert_file(data, "层.pdf").text
+    assert text.splitlines() == ["县直机关工委2024年工作总结", "一、主要工作",
+                                 "行政服务中心开展培训3次。全年发展党员5名。"]
+    (tmp_path / "层.txt").write_text(text, "utf-8")  # as the library stores it
+    for _ in range(2):
+        (report,) = load_reports(tmp_path).reports
+        assert "行政服务中心" in report.passages[-1].text
+
+
 def test_boxes_of_a_tilted_page_come_back_as_lines_in_order() -> None:
     def box(x: float, y: float, text: str, tilt: float) -> Box:
         w, h = 300.0, 30.0

@@ -184,7 +184,7 @@ def ocr_image(data: bytes, name: str) -> list[str]:
     try:
         with Image.open(io.BytesIO(data)) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")  # phones store rotation
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
         raise FileRefusedError(name, "damaged", "图片已损坏，无法读取",
                                "请重新拍摄或导出后再发送") from exc
     return image_lines(image)
