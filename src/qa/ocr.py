@@ -26,6 +26,7 @@ MAX_SLIGHT_DEGREES = 4.0
 MIN_SCORE = 0.5
 _engine: Any = None
 _engine_lock = threading.Lock()
+_run_lock = threading.Lock()
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
@@ -66,7 +67,12 @@ def _ocr_engine() -> Any:
 def _recognise(image: Any) -> list[Box]:
     import numpy as np
 
-    result, _ = _ocr_engine()(np.asarray(image.convert("RGB")), use_cls=False)
+    pixels = np.asarray(image.convert("RGB"))
+    engine = _ocr_engine()
+    # One page at a time across uploads: the engine keeps Python state between its steps, and
+    # two scans read at once would only share the same two cores more slowly.
+    with _run_lock:
+        result, _ = engine(pixels, use_cls=False)
     return [
         Box(tuple((float(x), float(y)) for x, y in points), str(text), float(score))
         for points, text, score in (result or [])
