@@ -50,6 +50,13 @@ def test_a_libreoffice_doc_and_the_same_bytes_named_wps_read_alike() -> None:
     assert figures["走访困难群众"] == "85户" and figures["发展党员"] == "5名"
 
 
+def test_one_byte_pieces_are_cp1252_or_gbk_chinese() -> None:
+    from qa.doctext import _compressed
+
+    assert _compressed("发展党员5名。".encode("gbk")) == "发展党员5名。"
+    assert _compressed("café – naïve".encode("cp1252")) == "café – naïve"
+
+
 def test_a_docx_named_doc_is_read_as_the_docx_it_is() -> None:
     data = make_docx([("Normal", None, "第一党支部2024年工作总结"), ("Heading 1", 0, "主要工作"),
                       ("Normal", None, "发展党员3名。")])

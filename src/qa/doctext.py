@@ -4,7 +4,8 @@ WPS Office saves its .wps files in the same OLE2 "Word binary" layout, so one re
 both. The layout ([MS-DOC]): the OLE2 container (olefile) holds a ``WordDocument`` stream that
 starts with the File Information Block (FIB), and a table stream (``0Table`` or ``1Table``, by
 a FIB flag) holding the piece table (the Clx at fcClx/lcbClx). Each piece is a run of
-characters stored either as UTF-16LE or "compressed" as one byte each (cp1252 by the spec);
+characters stored either as UTF-16LE or "compressed" as one byte each (cp1252 by the spec;
+GBK when the bytes read as Chinese, as older WPS versions write them);
 the main document is the first ccpText characters in piece order.
 
 Measured against LibreOffice headless (``soffice --convert-to txt``) on the fixture: the same
@@ -32,6 +33,7 @@ _FLAG_ENCRYPTED = 0x0100
 _FLAG_TABLE_1 = 0x0200
 _CCP_TEXT = 0x4C  # FibRgLw97.ccpText
 _FC_CLX = 0x1A2  # FibRgFcLcb97.fcClx, then lcbClx
+_CJK = re.compile("[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 _DROP = re.compile("[\x01\x02\x05\x08\x1e\x1f]")  # pictures, note marks, soft hyphens
 
 
@@ -84,6 +86,19 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
     return pieces
 
 
+def _compressed(raw: bytes) -> str:
+    """Decode a one-byte piece: cp1252 by the spec, GBK when it holds Chinese (older WPS)."""
+    if any(b >= 0x80 for b in raw):
+        try:
+            text = raw.decode("gbk")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if len(_CJK.findall(text)) * 2 >= sum(1 for b in raw if b >= 0x80) * 0.9:
+                return text  # (nearly) every high byte pair is a Chinese character
+    return raw.decode("cp1252", "replace")
+
+
 def word_text(data: bytes) -> str:
     """Return the raw main-document text of a Word binary file (control marks kept)."""
     word, table = _streams(data)
@@ -100,7 +115,7 @@ def word_text(data: bytes) -> str:
             break
         count = min(end, ccp_text) - start
         if compressed:
-            out.append(word[offset : offset + count].decode("cp1252", "replace"))
+            out.append(_compressed(word[offset : offset + count]))
         else:
             out.append(word[offset : offset + 2 * count].decode("utf-16-le", "replace"))
     return "".join(out)
