@@ -35,7 +35,10 @@ from .models import Deferred, Passage, Report, Section
 
 FORMAT = 3
 _PARSER_MODULES = ("clean.py", "structure.py", "ingest.py", "models.py", "parsecache.py",
-                   "bodies.py", "indexed.py")
+                   "bodies.py", "indexed.py",
+                   # Documents in the reports folder are converted first (qa/convert.py).
+                   "lookalike.py", "convert.py", "docxtext.py", "doctext.py", "pdftext.py",
+                   "tablerows.py", "ocr.py")
 _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
 # Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
 CACHED_REPORTS = 2048
