@@ -198,8 +198,8 @@ async def test_group_upload_needs_a_mention_or_add(
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 BAD_FILES = [
-    ("总结.doc", OLE, "不是 Word/WPS 文字文档"),
-    ("总结.wps", OLE, "不是 Word/WPS 文字文档"),
+    ("总结.doc", OLE, "损坏"),
+    ("总结.wps", OLE, "损坏"),
     ("扫描.pdf", make_pdf([[], []]), "扫描件"),
     ("照片.jpg", b"\xff\xd8\xff\xe0" + b"\x01" * 100, "图片"),
     ("统计.xlsx", b"PK\x03\x04", "表格"),

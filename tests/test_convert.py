@@ -122,10 +122,10 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 @pytest.mark.parametrize(
     ("name", "data", "code", "words"),
     [
-        # An OLE2 file without a WordDocument stream, whatever its name says.
-        ("总结.doc", OLE, "not_word", "不是 Word/WPS 文字文档"),
-        ("总结.docx", OLE, "not_word", "不是 Word/WPS 文字文档"),
-        ("总结.wps", OLE, "not_word", "不是 Word/WPS 文字文档"),
+        # An OLE2 header and nothing readable behind it, whatever the name says.
+        ("总结.doc", OLE, "damaged", "损坏"),
+        ("总结.docx", OLE, "damaged", "损坏"),
+        ("总结.wps", OLE, "damaged", "损坏"),
         ("总结.wps", b"garbage, not a WPS file", "damaged", "损坏"),
         ("扫描.pdf", make_pdf([[], []]), "scanned_pdf", "扫描件中没有识别出文字"),
         ("照片.jpg", b"\xff\xd8\xff\xe0" + b"\x01" * 100, "damaged", "图片已损坏"),

@@ -72,9 +72,12 @@ def sniff_refusal(data: bytes, name: str) -> FileRefusedError | None:
     if data.startswith(_OLE_MAGIC):
         if ext in _SHEET_EXT:
             return _refuse(name, "spreadsheet")
-        from .doctext import is_word_ole
+        from .doctext import ole_kind
 
-        return None if is_word_ole(data) else _refuse(name, "not_word")
+        kind = ole_kind(data)
+        if kind == "damaged":
+            return _refuse(name, "damaged", "文件已损坏，无法读取")
+        return None if kind == "word" else _refuse(name, "not_word")
     if ext in _WORD_EXT and not data.startswith(b"PK\x03\x04"):
         return _refuse(name, "damaged", "文件已损坏，或不是 Word/WPS 文字文档")
     if data.startswith(_IMAGE_MAGIC):

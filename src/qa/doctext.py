@@ -41,13 +41,18 @@ class NotWordError(ValueError):
     """The OLE2 file is not a Word document (a spreadsheet, a presentation…)."""
 
 
-def is_word_ole(data: bytes) -> bool:
-    """Tell whether OLE2 bytes hold a Word binary document (a WordDocument stream)."""
+def ole_kind(data: bytes) -> str:
+    """Tell what OLE2 bytes hold: "word" (a WordDocument stream), "other" or "damaged"."""
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            return bool(ole.exists("WordDocument"))
+            return "word" if ole.exists("WordDocument") else "other"
     except (OSError, ValueError):
-        return False
+        return "damaged"
+
+
+def is_word_ole(data: bytes) -> bool:
+    """Tell whether OLE2 bytes hold a Word binary document (a WordDocument stream)."""
+    return ole_kind(data) == "word"
 
 
 def _streams(data: bytes) -> tuple[bytes, bytes]:
