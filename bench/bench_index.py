@@ -18,7 +18,7 @@ dictionary, in ``<workdir>/n<size>.startup``), as the real front ends ``qa`` and
 with ``<reports>/.qa-cache``: a warm start is measured as the product starts, not as a bare
 library call that rebuilds jieba's dictionary every time.
 
-Queries are tokenised once by the project's Segmenter; timings exclude tokenising the query.
+Queries are tokenised once by the project's Tokenizer; timings exclude tokenising the query.
 Top-10 agreement compares our ranking with ``get_scores`` among passages sharing a query term
 (ties by position, the rule both sides use).
 """
@@ -79,7 +79,7 @@ def timing(samples: list[float]) -> dict[str, float]:
 
 def seed_material() -> tuple[list[str], list[list[tuple[tuple[str, ...], str, int]]]]:
     """Return the seeds' sentences and, per seed report, (section path, label, sentences)."""
-    from qa.ingest import load_reports
+    from qa.reports.ingest import load_reports
 
     corpus = load_reports(SEEDS)
     sentences: list[str] = []
@@ -114,7 +114,7 @@ def make_report(rng: random.Random, number: int, sentences: list[str],
 
 def generate(folder: Path, passages: int, seed: int = 20240601) -> int:
     """Write reports into folder until about ``passages`` passages; return the report count."""
-    from qa.ingest import parse_report
+    from qa.reports.ingest import parse_report
 
     sentences, templates = seed_material()
     rng = random.Random(seed + passages)
@@ -137,23 +137,27 @@ def _index_dir(cache: Path) -> Path:
     return cache.with_name(cache.name + ".index")
 
 
+def _parsed(cache: Path) -> Path:
+    """Return where the parsed-report cache of a bench run lives (beside its index)."""
+    return cache.with_suffix(".reports")
+
+
 def _use_startup_caches(cache: Path) -> None:
-    """Keep start-up caches where a front end would (qa/cli.py, bot/__main__.py do the same)."""
-    from qa.fastload import use_cache_dir
+    """Keep start-up caches where a front end would (qa.open_engine does the same)."""
+    from qa.language.startcache import use_cache_dir
 
     use_cache_dir(cache.with_name(cache.name + ".startup"))
 
 
 def worker_cold(folder: Path, cache: Path, _: Path) -> dict[str, Any]:
     """Build from scratch: parse, tokenise (parallel when large), write segments, index."""
-    from qa.cache import parsed_cache_path
     from qa.engine import QAEngine
-
     shutil.rmtree(_index_dir(cache), ignore_errors=True)
-    parsed_cache_path(cache).unlink(missing_ok=True)
+    _parsed(cache).unlink(missing_ok=True)
     _use_startup_caches(cache)
     start = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=cache, index_dir=_index_dir(cache))
+    engine = QAEngine.from_directory(folder, parsed_cache=_parsed(cache),
+                                     index_dir=_index_dir(cache))
     elapsed = time.perf_counter() - start
     stored = sum(f.stat().st_size for f in _index_dir(cache).rglob("*") if f.is_file())
     return {"build_s": elapsed, "passages": engine.index.size, "rss_mb": rss_mb(),
@@ -177,7 +181,8 @@ def worker_warm(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
 
     _use_startup_caches(cache)
     start = time.perf_counter()
-    engine = QAEngine.from_directory(folder, cache_path=cache, index_dir=_index_dir(cache))
+    engine = QAEngine.from_directory(folder, parsed_cache=_parsed(cache),
+                                     index_dir=_index_dir(cache))
     engine.segmenter.initialize()
     warm = time.perf_counter() - start
     tokens = [engine.segmenter.tokens(q) for q in QUERIES]
@@ -193,11 +198,11 @@ def worker_warm(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
 
 
 def _open_store(cache: Path) -> tuple[Any, list[Any], list[Any]]:
-    from qa.diskindex import _open_entries, read_manifest
-    from qa.segment import Segmenter
+    from qa.language.tokenizer import Tokenizer
+    from qa.search.ondisk import _open_entries, read_manifest
 
     where = _index_dir(cache)
-    entries = read_manifest(where, Segmenter().version)
+    entries = read_manifest(where, Tokenizer().version)
     segments = _open_entries(where, entries)
     assert segments, "run the project workers first"
     return where, entries, segments
@@ -205,7 +210,7 @@ def _open_store(cache: Path) -> tuple[Any, list[Any], list[Any]]:
 
 def worker_serve(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
     """Open only the segment index (mmap + global statistics) and time queries: serving RSS."""
-    from qa.diskindex import _assemble
+    from qa.search.ondisk import _assemble
 
     start = time.perf_counter()
     where, entries, segments = _open_store(cache)
@@ -219,7 +224,7 @@ def worker_serve(folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
 
 def _token_lists(cache: Path) -> list[list[str]]:
     """Return every passage's tokens (grouped by term: BM25 ignores order) from the segments."""
-    from qa.segments import segment_tokens
+    from qa.search.segments import segment_tokens
 
     _, _, segments = _open_store(cache)
     out: list[list[str]] = []

@@ -2,7 +2,7 @@
 
 A scanned PDF is generated from a seed report: full A4 pages of Chinese text drawn at 150 dpi,
 each turned by ±1.2° as on a scanner, wrapped in a PDF with no text layer (tests/scans.py).
-The converter reads it as an upload would (qa.convert.convert_file → OCR). The models are
+The converter reads it as an upload would (qa.documents.convert_file → OCR). The models are
 loaded first, apart: the figures are wall and CPU seconds of recognition per page (CPU time
 tells the cost apart from other work on a shared machine), plus how much of the printed text
 came back (character match ratio).
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from qa.convert import convert_file  # noqa: E402
-from qa.ocr import _ocr_engine  # noqa: E402
+from qa.documents import convert_file  # noqa: E402
+from qa.documents.ocr import _ocr_engine  # noqa: E402
 from tests.scans import CHARS_PER_LINE, make_scanned_pdf, wrap  # noqa: E402
 
 LINES_PER_PAGE = 30

@@ -26,10 +26,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench")]
 import jieba  # noqa: E402
 from bench_index import generate  # noqa: E402
 
-from qa.indextext import index_text  # noqa: E402
-from qa.ingest import load_reports  # noqa: E402
-from qa.lexicon import LexiconBuilder  # noqa: E402
-from qa.segment import Segmenter, _new_jieba  # noqa: E402
+from qa.language.lexicon import LexiconBuilder
+from qa.language.tokenizer import Tokenizer, _new_jieba
+from qa.reports.ingest import load_reports
+from qa.search.tokens import index_text
 from tests.jieba_reference import reference_tokenizer, reference_tokens  # noqa: E402
 
 QUESTIONS = [ROOT.parent / "shared" / "eval" / "dev.jsonl",
@@ -59,7 +59,7 @@ def main() -> None:
         texts = corpus(args.passages, Path(tmp) / "reports")
         print(f"corpus: {len(texts)} texts, {sum(map(len, texts)) / 1e6:.1f} M characters "
               f"(generated and parsed in {time.perf_counter() - start:.1f} s)")
-        seg = Segmenter()
+        seg = Tokenizer()
         start = time.perf_counter()
         seg.initialize()
         rjieba_build = time.perf_counter() - start

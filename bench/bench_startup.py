@@ -8,7 +8,7 @@ Nothing cached: every run gets a fresh copy of the seeds (no ``.qa-cache``, no i
 them) and a fresh, empty TMPDIR (no jieba cache anywhere). Warm: one copy, caches written by
 an unmeasured first run. Python's own bytecode (``__pycache__``) is not a qa cache: one
 unmeasured run writes it first, and PYTHONDONTWRITEBYTECODE is dropped from the environment.
-Both run as ``python -m qa.cli`` / ``python -m bot`` with this tree's ``src`` first on the path
+Both run as ``python -m qa.cli`` / ``python -m qa_bot`` with this tree's ``src`` first on the path
 (what the ``qa`` and ``qa-bot`` scripts run). With ``--baseline DIR`` (another checkout, e.g.
 ``git archive <commit> | tar -x -C DIR``) every measurement alternates between the two trees,
 so load from other work on the machine falls on both alike.
@@ -109,7 +109,7 @@ async def time_bot(fake: ReadyFake, tree: Path, reports: Path, tmpdir: Path) -> 
     env = environment(tree, tmpdir, qa_bot_env(
         fake.base_url, tmpdir / "qa.sqlite3", QA_REPORTS_DIR=str(reports), LOG_LEVEL="WARNING"))
     start = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=tmpdir, env=env,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "qa_bot", cwd=tmpdir, env=env,
                                                 stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.PIPE)
     try:

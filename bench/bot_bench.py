@@ -34,8 +34,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import jieba  # noqa: E402
 
-from bot.handlers import APOLOGY  # noqa: E402
 from qa import QAEngine  # noqa: E402
+from qa_bot.ask.handlers import APOLOGY
 from tests.fakebot import FakeTelegram  # noqa: E402
 from tests.fakebot.runner import make_settings, qa_bot_env, running_bot, start_qa_bot  # noqa: E402
 from tests.fakebot.serve import RemoteFake  # noqa: E402

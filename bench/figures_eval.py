@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.figtable import FigureTable
-from qa.figures import Figure
-from qa.ingest import load_reports
-from qa.metricnames import metric_matches
+from qa.figures.extract import Figure
+from qa.figures.metricnames import metric_matches
+from qa.figures.table import FigureTable
+from qa.reports.ingest import load_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 

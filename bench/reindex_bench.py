@@ -28,12 +28,10 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 
 from bench_index import QUERIES, generate, percentile  # noqa: E402
 
-from qa.cache import default_cache_path  # noqa: E402
-from qa.convert import convert_file  # noqa: E402
-from qa.diskindex import default_index_dir  # noqa: E402
-from qa.engine import QAEngine  # noqa: E402
-from qa.library import Library  # noqa: E402
-from qa.preview import build_preview  # noqa: E402
+from qa.documents.convert import convert_file
+from qa.engine import QAEngine, open_engine
+from qa.library.folder import Library
+from qa.library.preview import build_preview
 from qa.reindex import engine_with  # noqa: E402
 
 # One made-up place per run: each new report holds a fact no other report (or run) holds.
@@ -129,8 +127,7 @@ def main() -> int:
             library.remove(old.report_id, "bench")
     t0 = time.perf_counter()
     # As qa-bot loads it: the segment index in the cache folder (a re-index writes one segment).
-    engine = QAEngine.from_directory(folder, cache_path=default_cache_path(folder),
-                                     index_dir=default_index_dir(folder))
+    engine = open_engine(folder)
     engine.segmenter.initialize()
     print(f"engine: {engine.index.size:,} passages, {len(engine.reports):,} reports, "
           f"loaded in {time.perf_counter() - t0:.1f} s")

@@ -9,7 +9,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from qa import QAEngine, Segmenter
+from qa import QAEngine, Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -48,9 +48,9 @@ REPORT_C = """一、亮点工作
 
 
 @pytest.fixture(scope="session")
-def segmenter() -> Segmenter:
+def segmenter() -> Tokenizer:
     """Return one initialised segmenter for the whole run (jieba loads once)."""
-    seg = Segmenter()
+    seg = Tokenizer()
     seg.initialize()
     return seg
 
@@ -78,13 +78,13 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def small_engine(corpus_dir: Path, segmenter: Segmenter) -> QAEngine:
+def small_engine(corpus_dir: Path, segmenter: Tokenizer) -> QAEngine:
     """Return an engine over the hand-written corpus."""
     return QAEngine.from_directory(corpus_dir, segmenter=segmenter)
 
 
 @pytest.fixture(scope="session")
-def seeds_engine(segmenter: Segmenter) -> QAEngine:
+def seeds_engine(segmenter: Tokenizer) -> QAEngine:
     """Return an engine over the project's seed reports."""
     return QAEngine.from_directory(SEEDS, segmenter=segmenter)
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import BotApp
 from qa import QAEngine
+from qa_bot.app import BotApp
 from tests.fakebot import FakeTelegram
 from tests.fakebot.runner import make_settings, running_bot
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import jieba
 
-from qa.segment import Segmenter
+from qa.language.tokenizer import Tokenizer
 
 
-def reference_tokenizer(segmenter: Segmenter) -> jieba.Tokenizer:
+def reference_tokenizer(segmenter: Tokenizer) -> jieba.Tokenizer:
     """Return a jieba Tokenizer holding jieba's dictionary plus the segmenter's lexicon."""
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
@@ -30,7 +30,7 @@ def reference_tokenizer(segmenter: Segmenter) -> jieba.Tokenizer:
     return tokenizer
 
 
-def reference_tokens(segmenter: Segmenter, tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+def reference_tokens(segmenter: Tokenizer, tokenizer: jieba.Tokenizer, text: str) -> list[str]:
     """Return the tokens of the pipeline as it was before rjieba (kept verbatim here)."""
     words = _join_single_chars(segmenter, tokenizer.cut_for_search(segmenter.normalize(text),
                                                                    HMM=False))
@@ -52,7 +52,7 @@ def _with_long_subwords(tokenizer: jieba.Tokenizer, words: list[str]) -> list[st
     return out
 
 
-def _join_single_chars(segmenter: Segmenter, words: Iterable[str]) -> list[str]:
+def _join_single_chars(segmenter: Tokenizer, words: Iterable[str]) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:

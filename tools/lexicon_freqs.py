@@ -15,14 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from qa.atomic import write_atomic  # noqa: E402
-from qa.lexicon import SHIPPED, LexiconBuilder, lexicon_digest  # noqa: E402
-from qa.segment import Segmenter, _new_jieba  # noqa: E402
+from qa.fsio import write_atomic
+from qa.language.lexicon import SHIPPED, LexiconBuilder, lexicon_digest
+from qa.language.tokenizer import Tokenizer, _new_jieba
 
 
 def main() -> None:
     """Work the frequencies out with a fresh tokenizer and write them with their key."""
-    segmenter = Segmenter()
+    segmenter = Tokenizer()
     words = LexiconBuilder(segmenter.normalize, _new_jieba()).build(segmenter.lexicon)
     # One word a line, so a change to the lexicon shows as a readable diff.
     lines = ",\n".join(json.dumps(list(word), ensure_ascii=False) for word in words)

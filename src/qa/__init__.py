@@ -2,28 +2,33 @@
 
 A pure library: it never imports telegram, never reads the environment and never
 configures logging. Front ends (the ``qa`` CLI, the Telegram bot) render its ``Answer``.
+
+The façade is ``QAEngine`` and the value types of ``qa.models``; the wings below it, each
+with its own face (``__init__`` and ``__all__``), import only downwards:
+
+    cli        the `qa` command line (wording only)
+    engine     orchestrates a question: understand → retrieve → compose
+    library    the reports folder: manifest, add/replace/remove, previews
+    answer     retrieve (candidates, coverage), quotes, compose (answer policy), evaluate
+    figures    numbers in reports: extract, table, compare, export, chart
+    search     BM25, on-disk segments, top-k, token tables
+    documents  uploaded file bytes → text (.txt/.docx/.pdf)
+    reports    text → Report: cleaning, structure, parse cache, passages
+    language   word lists, lexicon, tokenizer, normalise, weights, understand
+    models, errors, fsio   shared value types, named errors, durable file writes
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
-from .commands import COMMANDS, COMMANDS_BY_NAME, Command
-from .engine import MAX_QUESTION_CHARS, QAEngine
-from .errors import (
-    BadQuestionError,
-    EmptyCorpusError,
-    QAError,
-    ReportReadError,
-    UnknownReportError,
-)
-from .figtable import Comparison, ComparisonRow, FigureTable, ReportInfo
-from .figures import Figure, extract_figures
-from .ingest import Corpus, load_reports, parse_report
+from .engine import MAX_QUESTION_CHARS, QAEngine, cache_dir, open_engine
+from .errors import BadQuestionError, EmptyCorpusError, QAError, ReportReadError, UnknownReportError
+from .figures import Comparison, ComparisonRow, Figure, FigureTable, ReportInfo, extract_figures
+from .language import Tokenizer
 from .models import (
     KIND_NAMES,
+    LISTED_KINDS,
     PATH_SEP,
+    SECTION_KINDS,
     Answer,
     Hit,
     Intent,
@@ -32,27 +37,19 @@ from .models import (
     Quote,
     Report,
     Section,
+    SectionKind,
     Suggestion,
 )
-from .segment import Segmenter
-
-
-def __getattr__(name: str) -> ModuleType:
-    # The conversation store pulls in asyncio and aiosqlite (≈0.1 s): only the bot needs it.
-    if name == "conversations":
-        return importlib.import_module(".conversations", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from .reports import Corpus, load_reports, parse_report
 
 __all__ = [
-    "COMMANDS",
-    "COMMANDS_BY_NAME",
     "KIND_NAMES",
+    "LISTED_KINDS",
+    "SECTION_KINDS",
     "MAX_QUESTION_CHARS",
     "PATH_SEP",
     "Answer",
     "BadQuestionError",
-    "Command",
     "Comparison",
     "ComparisonRow",
     "Corpus",
@@ -70,11 +67,13 @@ __all__ = [
     "ReportInfo",
     "ReportReadError",
     "Section",
-    "Segmenter",
-    "conversations",
+    "SectionKind",
     "Suggestion",
+    "Tokenizer",
     "UnknownReportError",
+    "cache_dir",
     "extract_figures",
     "load_reports",
+    "open_engine",
     "parse_report",
 ]

@@ -11,34 +11,47 @@ import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from . import answers
-from .cache import parsed_cache_path
-from .errors import UnknownReportError
-from .index import PassageIndex, SearchIndex
-from .indexed import index_text
-from .indextext import cached_tokens, segment_index
-from .ingest import load_reports
-from .language import load_language
-from .models import KIND_NAMES, Answer, Hit, Intent, Kind, Passage, Quote, Report, Suggestion
-from .passagelist import PassageList
-from .retrieve import Retriever, Scored
-from .segment import Segmenter
-from .understand import SECTION_KINDS, Query, Scope, understand
-from .weights import Background
+from qa.answer import Retriever, Scored
+from qa.answer import compose as answers
+from qa.documents import document_text
+from qa.language import (
+    Background,
+    Query,
+    Scope,
+    Tokenizer,
+    figure_year,
+    latest_years,
+    load_language,
+    understand,
+    use_cache_dir,
+)
+from qa.reports import PassageList, load_reports
+from qa.search import PassageIndex, SearchIndex, segment_index
 
+from .errors import UnknownReportError
+from .models import (
+    KIND_NAMES,
+    Answer,
+    Hit,
+    Kind,
+    Passage,
+    Quote,
+    Report,
+    Suggestion,
+    index_text,
+    intent_of_kind,
+)
+
+CACHE_DIR_NAME = ".qa-cache"
+PARSED_NAME = "reports.parsed"  # the parsed-report cache (qa.reports.parsecache)
+INDEX_NAME = "index"  # the segment index (qa.search.ondisk)
 MAX_QUESTION_CHARS = 200
-# /problems and friends list at most this many reports (one passage each).
+# Section lists (problems and friends) name at most this many reports (one passage each).
 MAX_SECTION_REPORTS = 20
 # Report ids named in an "unknown report" message.
 MAX_LISTED_IDS = 10
-# A figure may come from a passage whose coverage is this much below the best one's.
-FIGURE_SLACK = 0.1
 # A comparison lists at most this many reports (one line each).
 MAX_COMPARE_ROWS = 20
-SECTION_KIND_LIST: tuple[Kind, ...] = ("problems", "plans", "highlights", "causes")
-SECTION_INTENT_OF: dict[str, Intent] = {"problems": "problems", "plans": "plans",
-                                        "highlights": "highlights", "causes": "causes",
-                                        "rectification": "rectification"}
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -62,7 +75,8 @@ def within(query: Query, reports: Collection[str] | None) -> Query:
     kept = tuple(r for r in ids if r in reports) if named else tuple(sorted(reports))
     if not kept and not named:
         kept = ("",)  # an empty allowance must search nothing, not everything
-    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named))
+    return dataclasses.replace(query, scope=Scope(kept, query.scope.label, named,
+                                                  query.scope.ask))
 
 
 class QAEngine:
@@ -71,14 +85,14 @@ class QAEngine:
     def __init__(
         self,
         reports: Sequence[Report],
-        segmenter: Segmenter | None = None,
+        segmenter: Tokenizer | None = None,
         top_k: int = 5,
         skipped: Sequence[tuple[str, str]] = (),
         token_lists: Sequence[Sequence[str]] | None = None,
         index: SearchIndex | None = None,
     ) -> None:
         self.reports = tuple(reports)
-        self.segmenter = segmenter or Segmenter()
+        self.segmenter = segmenter or Tokenizer()
         self.top_k = top_k
         self.skipped = tuple(skipped)
         self.language = load_language()
@@ -101,27 +115,22 @@ class QAEngine:
         cls,
         folder: Path,
         top_k: int = 5,
-        segmenter: Segmenter | None = None,
-        cache_path: Path | None = None,
+        segmenter: Tokenizer | None = None,
+        parsed_cache: Path | None = None,
         index_dir: Path | None = None,
     ) -> QAEngine:
         """Load every report in a folder and index it; raise EmptyCorpusError if none loads.
 
-        With ``cache_path``, tokens of unchanged reports come from that token cache file, and
-        their parsed structure from the file beside it (``parsed_cache_path``). With
-        ``index_dir``, the index lives there as memory-mapped segments (``qa.diskindex``)
-        and the token cache is not used.
+        With ``parsed_cache``, unchanged reports are not parsed again; with ``index_dir``, the
+        index lives there as memory-mapped segments (``qa.search.ondisk``), else in memory.
+        Front ends call ``open_engine``, which puts both in the folder's one cache folder.
         """
-        corpus = load_reports(folder, parsed_cache_path(cache_path) if cache_path else None)
-        if index_dir is not None:
-            segmenter = segmenter or Segmenter()
-            index = segment_index(corpus.reports, segmenter, index_dir)
-            return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
-        if cache_path is None:
+        corpus = load_reports(folder, parsed_cache, document_text)
+        if index_dir is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped)
-        segmenter = segmenter or Segmenter()
-        tokens = cached_tokens(corpus.reports, segmenter, cache_path)
-        return cls(corpus.reports, segmenter, top_k, corpus.skipped, tokens)
+        segmenter = segmenter or Tokenizer()
+        index = segment_index(corpus.reports, segmenter, index_dir)
+        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -135,7 +144,7 @@ class QAEngine:
             # A county has thousands of reports: name a few, so the message stays one screen.
             known = "、".join(r.report_id.split("_")[0] for r in self.reports[:MAX_LISTED_IDS])
             more = (
-                f" 等 {len(self.reports)} 份（/reports 查看全部）"
+                f" 等 {len(self.reports)} 份"
                 if len(self.reports) > MAX_LISTED_IDS
                 else ""
             )
@@ -186,8 +195,11 @@ class QAEngine:
         text = query.question
         if query.smalltalk:
             return answers.smalltalk(text, query.smalltalk)
+        if query.scope.ask:  # a name that fits several units: ask, never guess
+            return answers.not_found(text, query.intent, query.scope.ask + notice,
+                                     self.suggestions())
         if query.scope.named and not query.scope.report_ids:
-            why = f"没有{query.scope.label}的报告（/reports 查看全部报告）。"
+            why = f"没有{query.scope.label}的报告。"
             return answers.not_found(text, query.intent, why + notice, self.suggestions())
         if expand:
             return self._expanded(query, k, notice)
@@ -200,6 +212,8 @@ class QAEngine:
                 return answer
             query = dataclasses.replace(query, intent="general" if query.intent != "causes"
                                         else "causes")
+        if query.trend and query.scope.named and query.scope.report_ids:
+            return self._by_year(query, notice)
         if query.which:
             return self._compare(query, notice)
         return self._search(query, k, notice)
@@ -220,15 +234,16 @@ class QAEngine:
 
         ``reports`` (ids) restricts the listing to those reports; None lists all.
         """
-        if kind not in SECTION_KINDS:
+        asked = intent_of_kind(kind)
+        if asked is None:
             raise ValueError(f"unknown section kind: {kind}")
         keyword, notice = prepare_question(keyword)
         base = within(self.understand(keyword) if keyword else Query(keyword, "", "general"),
                       reports)
         query = dataclasses.replace(base, question=keyword or KIND_NAMES[kind],
-                                    intent=SECTION_INTENT_OF[kind], which=False)
+                                    intent=asked, which=False)
         limit = k or max(self.top_k, min(len(self.reports), MAX_SECTION_REPORTS))
-        # A keyword typed after /plans is the topic even if the reports never use it.
+        # A keyword given with a plans list is the topic even if the reports never use it.
         return self._section(query, limit, notice, explicit=True)
 
     def _topic(self, query: Query, known_only: bool = True) -> list[str]:
@@ -289,6 +304,22 @@ class QAEngine:
             rows = answers.sort_by_count(rows, query.unit, query.search_terms) or rows
         return answers.compared(query, rows, self._by_report, notice)
 
+    def _by_year(self, query: Query, notice: str) -> Answer:
+        """One unit's reports year by year (「县直工委近三年发展党员」), oldest first."""
+        scoped = [self._by_report[r] for r in query.scope.report_ids if r in self._by_report]
+        kept = latest_years([figure_year(r) for r in scoped], query.trend)
+        # A year whose report words it differently (「发展1名预备党员」) still has its line.
+        rows = [self._counted_row(query, s) for s in
+                self.retriever.search(query, MAX_COMPARE_ROWS, per_report=True)
+                if s.answers or answers.counted_near(s, query)]
+        years = {s.hit.passage.report_id: figure_year(self._by_report[s.hit.passage.report_id])
+                 for s in rows}
+        rows = sorted((s for s in rows if years[s.hit.passage.report_id] in kept),
+                      key=lambda s: (years[s.hit.passage.report_id], s.hit.passage.report_id))
+        if not rows:
+            return self._nothing(query, notice)
+        return answers.by_year(query, rows, years, notice)
+
     def _counted_row(self, query: Query, row: Scored) -> Scored:
         """Return the report's best passage that states the asked count, else its best one."""
         if answers.states_count(row, query.unit):
@@ -296,7 +327,7 @@ class QAEngine:
         report_id = row.hit.passage.report_id
         alone = dataclasses.replace(query, scope=Scope((report_id,), report_id, True))
         for other in self.retriever.search(alone, self.top_k):
-            near = other.answers and other.coverage >= row.coverage - FIGURE_SLACK
+            near = other.answers and other.coverage >= row.coverage - answers.FIGURE_SLACK
             if near and answers.states_count(other, query.unit):
                 return other
         return row
@@ -305,22 +336,8 @@ class QAEngine:
         scored = self.retriever.search(query, k)
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
-        kept = [scored[0], *(s for s in scored[1:] if s.answers)]
-        if query.intent == "name" and answers.hides_name(scored[0]):
-            return answers.no_name(query, kept, notice, self.suggestions(query.terms))
-        if query.intent == "name" and not any(answers.says_who(s) for s in kept[:2]):
-            # As with counts: a passage about the matter that never says who is no answer.
-            return answers.no_name(query, kept, notice, self.suggestions(query.terms), False)
-        if query.intent == "figure":
-            # Only passages about as close to the question as the best may lend their number.
-            if answers.hides_count(scored[0], query.unit):
-                return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
-            near = [s for s in kept if s.coverage >= scored[0].coverage - FIGURE_SLACK]
-            with_count = [s for s in near if answers.states_count(s, query.unit)]
-            if not with_count:
-                return answers.no_figure(query, kept, notice, self.suggestions(query.terms))
-            kept = with_count + [s for s in kept if s not in with_count]
-        return answers.searched(query, kept, k, self._by_report, notice)
+        return answers.decide(query, scored, k, self._by_report, notice,
+                              lambda: self.suggestions(query.terms))
 
     def _expanded(self, query: Query, k: int, notice: str) -> Answer:
         """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""
@@ -360,3 +377,22 @@ class QAEngine:
 
 __all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_question",
            "within"]
+
+
+def cache_dir(folder: Path) -> Path:
+    """Return the one cache folder beside the reports: parsed reports, index, start-up data."""
+    return folder / CACHE_DIR_NAME
+
+
+def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None) -> QAEngine:
+    """Open the reports in ``folder`` as every front end does, with its caches beside them.
+
+    Parsed reports, the segment index and the start-up data (character sets, lexicon
+    frequencies) all live in ``<folder>/.qa-cache``: a restart neither parses nor tokenises
+    unchanged reports.
+    """
+    cache = cache_dir(folder)
+    use_cache_dir(cache)
+    return QAEngine.from_directory(
+        folder, top_k, segmenter, parsed_cache=cache / PARSED_NAME, index_dir=cache / INDEX_NAME
+    )

@@ -7,7 +7,8 @@ QAError
 ├── BadQuestionError     an empty or unusable question
 ├── FileRefusedError     an uploaded file that cannot become a report (why, and what to do)
 ├── BadCorrectionError   a preview correction line that is not 标题/单位/年份：…
-└── LibraryWriteError    the reports folder could not be written (nothing changed)
+├── LibraryWriteError    the reports folder could not be written (nothing changed)
+└── DuplicateReportError a file already stored (same bytes or same text)
 """
 
 from __future__ import annotations
@@ -55,3 +56,11 @@ class BadCorrectionError(QAError):
 
 class LibraryWriteError(QAError):
     """The reports folder could not be written; the stored corpus is unchanged."""
+
+
+class DuplicateReportError(QAError):
+    """A file whose bytes or text are already stored; ``report_id`` names the stored copy."""
+
+    def __init__(self, message: str, report_id: str) -> None:
+        super().__init__(message)
+        self.report_id = report_id

@@ -1,5 +1,8 @@
 """Durable file operations: whole-file writes renamed into place, moves, and a folder lock.
 
+Two writers, two contracts: ``write_atomic`` raises (reports, manifests, segments: losing one
+is an error), ``write_cache`` returns False (a cache that cannot be written is only skipped).
+
 A crash at any moment leaves either the old file or the new one: data is written to a
 temporary file in the same folder, fsynced, renamed over the target, and the folder itself
 is fsynced so the rename survives a power cut.
@@ -8,13 +11,15 @@ is fsynced so the rename survives a power cut.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 TMP_SUFFIX = ".tmp"
+logger = logging.getLogger(__name__)
 
 
 def tmp_path(path: Path) -> Path:
@@ -73,3 +78,29 @@ def exclusive_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+def write_cache(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Replace ``path`` with ``data`` (bytes or chunks) atomically; return False if skipped."""
+    return write_cache_with(path, lambda out: _write_chunks(out, data))
+
+
+def write_cache_with(path: Path, write: Callable[[BinaryIO], None]) -> bool:
+    """Replace ``path`` like ``write_atomic_with``, best effort: False if it could not be written.
+
+    For caches only: one that cannot be written (a read-only folder) costs the next start its
+    speed-up, never the answer.
+    """
+    try:
+        write_atomic_with(path, write)
+        return True
+    except OSError as exc:
+        logger.warning("could not write cache %s: %s", path, exc)
+        return False
+
+
+def _write_chunks(out: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, bytes):
+        out.write(data)
+        return
+    for chunk in data:
+        out.write(chunk)

@@ -2,31 +2,57 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
-Kind = Literal["preamble", "work", "highlights", "rectification", "problems", "causes", "plans"]
+Kind = Literal[
+    "preamble", "work", "highlights", "rectification", "problems", "causes", "plans", "other"
+]
 Intent = Literal[
     "general", "figure", "name", "problems", "plans", "highlights", "causes", "rectification"
 ]
 
 PATH_SEP = " › "
-# What users read for each section kind (CLI, bot headers, notices).
-KIND_NAMES: dict[str, str] = {
-    "preamble": "前言",
-    "work": "工作情况",
-    "highlights": "亮点工作",
-    "rectification": "问题整改",
-    "problems": "存在问题",
-    "causes": "原因分析",
-    "plans": "下步计划",
-}
-# One letter per kind: what a deferred report knows of its passages without loading them.
-KIND_CODES: dict[str, str] = {
-    "preamble": "p", "work": "w", "highlights": "h", "rectification": "r",
-    "problems": "x", "causes": "c", "plans": "n",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class SectionKind:
+    """One kind of report section, as every part of the product names it."""
+
+    kind: Kind
+    name: str  # what users read (CLI, bot headers, notices): 存在问题
+    short: str  # the preview's outline tag: 问题
+    code: str  # one letter: what a deferred report knows of its passages without loading them
+    asked: bool  # a question can ask for this kind ("有哪些问题"): it is also an Intent
+    listed: bool  # front ends list it per report with a command of its own (/problems)
+
+
+# The one registry of section kinds: understand, answers, the preview, the CLI and the bot read it.
+SECTION_KINDS: tuple[SectionKind, ...] = (
+    SectionKind("preamble", "前言", "前言", "p", asked=False, listed=False),
+    SectionKind("work", "工作情况", "工作", "w", asked=False, listed=False),
+    SectionKind("problems", "存在问题", "问题", "x", asked=True, listed=True),
+    SectionKind("plans", "下步计划", "计划", "n", asked=True, listed=True),
+    SectionKind("highlights", "亮点工作", "亮点", "h", asked=True, listed=True),
+    SectionKind("causes", "原因分析", "原因", "c", asked=True, listed=False),
+    SectionKind("rectification", "问题整改", "整改", "r", asked=True, listed=False),
+    # 党课 outlines, 附件, 名词解释: neither work done nor plans
+    SectionKind("other", "其他", "其他", "o", asked=False, listed=False),
+)
+KIND_NAMES: dict[str, str] = {k.kind: k.name for k in SECTION_KINDS}
+KIND_CODES: dict[str, str] = {k.kind: k.code for k in SECTION_KINDS}
+# The kinds front ends list per report with a command (problems, plans, highlights).
+LISTED_KINDS: tuple[Kind, ...] = tuple(k.kind for k in SECTION_KINDS if k.listed)
+# The kinds a question can ask for; each is also an Intent of that name.
+ASKED_KINDS: tuple[Kind, ...] = tuple(k.kind for k in SECTION_KINDS if k.asked)
+
+
+def intent_of_kind(kind: str) -> Intent | None:
+    """Return the intent that asks for a section kind ("problems" → "problems"), or None."""
+    return cast(Intent, kind) if kind in ASKED_KINDS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +230,20 @@ class Answer:
     smalltalk: str = ""  # "greeting" / "thanks": a friendly reply, no search, no buttons
     scope: str = ""  # the reports the question named ("党组", "2022年"), for messages
     follows: str = ""  # the earlier question this one re-asked or expanded ("那002呢")
+
+
+def index_text(passage: Passage) -> str:
+    """Return what is indexed for a passage: its headings (minus its own label) and its text."""
+    headings = passage.section_path[:-1] if passage.label else passage.section_path
+    return " ".join((*headings, passage.text))
+
+
+def texts_digest(passages: Iterable[Passage]) -> str:
+    """Return a digest of the passages' indexed texts (boundaries included)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for passage in passages:
+        # Length-prefix each text so passage boundaries are part of the digest.
+        encoded = index_text(passage).encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
+    return digest.hexdigest()

@@ -13,15 +13,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .diskindex import add_reports
-from .engine import QAEngine
+from qa.search import (
+    IndexTexts,
+    IntArray,
+    OffsetArray,
+    PassageIndex,
+    SegmentIndex,
+    SegmentReport,
+    TokenTable,
+    add_reports,
+    segment_key,
+)
+
+from .engine import QAEngine, open_engine
 from .errors import EmptyCorpusError
-from .index import IntArray, OffsetArray, PassageIndex, TokenTable
-from .indexed import index_text
-from .indextext import IndexTexts, segment_key
-from .models import Report
-from .segindex import SegmentIndex
-from .segments import SegmentReport
+from .models import Report, index_text
 
 
 def index_token_table(index: PassageIndex) -> TokenTable:
@@ -104,7 +110,8 @@ def _with_segment(
                     index=new_index)
 
 
-def reload_engine(engine: QAEngine, folder: Path, cache_path: Path | None = None) -> QAEngine:
+def reload_engine(engine: QAEngine, folder: Path) -> QAEngine:
     """Return a new engine over the folder as it is now (files dropped in by hand included)."""
-    index_dir = engine.index.folder if isinstance(engine.index, SegmentIndex) else None
-    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter, cache_path, index_dir)
+    if isinstance(engine.index, SegmentIndex):
+        return open_engine(folder, engine.top_k, engine.segmenter)
+    return QAEngine.from_directory(folder, engine.top_k, engine.segmenter)

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 
 from telegram.error import TelegramError
 
-from bot.app import BotApp, build_application
-from bot.config import Settings
 from qa import QAEngine
-from qa.store import Store
+from qa_bot.app import BotApp, build_application
+from qa_bot.config import Settings
+from qa_bot.store.db import Store
 
 from .server import TOKEN
 
@@ -65,7 +65,7 @@ async def running_bot(settings: Settings, engine: QAEngine) -> AsyncIterator[Bot
 
 
 def qa_bot_env(base_url: str, db_path: Path, **settings: str) -> dict[str, str]:
-    """Return the environment for a ``python -m bot`` process against a fake server.
+    """Return the environment for a ``python -m qa_bot`` process against a fake server.
 
     The caller's QA_* / TELEGRAM_* variables are dropped so only ``settings`` apply.
     """
@@ -77,9 +77,12 @@ def qa_bot_env(base_url: str, db_path: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-async def start_qa_bot(env: dict[str, str], cwd: Path, pipe: bool = True
+async def start_qa_bot(env: dict[str, str], cwd: Path, pipe: bool = True, module: str = "qa_bot"
                        ) -> asyncio.subprocess.Process:
-    """Start ``python -m bot`` (qa-bot) with this environment; output piped or discarded."""
+    """Start ``python -m qa_bot`` (qa-bot) with this environment; output piped or discarded.
+
+    ``module="tests.faultbot"`` runs the same bot with a planted fault (see that module).
+    """
     stream = asyncio.subprocess.PIPE if pipe else asyncio.subprocess.DEVNULL
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=cwd, env=env,
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", module, cwd=cwd, env=env,
                                                 stdout=stream, stderr=stream)

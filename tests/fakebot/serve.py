@@ -22,6 +22,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from .fairness import run_fairness
 from .server import Call, FakeTelegram
 from .updates import private_chat, user
 
@@ -121,7 +122,8 @@ async def run_throughput(fake: FakeTelegram, spec: dict[str, Any]) -> dict[str, 
     return scenario.report() | {"seconds": last - started}
 
 
-SCENARIOS = {"latency": run_latency, "throughput": run_throughput}
+SCENARIOS = {"latency": run_latency, "throughput": run_throughput,
+             "fairness": run_fairness}  # one flooded group, private users meanwhile
 
 
 class _ControlHandler(tornado.web.RequestHandler):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ TOKEN = "123456:TEST-token-for-the-fake-server"
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "党建问答", "username": "djqa_bot",
             "can_join_groups": True, "can_read_all_group_messages": False,
             "supports_inline_queries": True}
+_FLOOD_COUNTED = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText"}
 _STRING_PARAMS = {"text", "callback_query_id", "inline_query_id", "parse_mode", "url",
                   "secret_token", "inline_message_id", "next_offset", "description", "caption"}
 
@@ -62,6 +64,9 @@ class FakeTelegram(UpdateFactory, FileApi):
         self.photos: list[bytes] = []  # every uploaded photo, in order
         self.webhook: dict[str, Any] = {}  # setWebhook parameters; empty = polling
         self.faults: list[tuple[str, int, str, int | None]] = []
+        # Telegram's per-group flood limit, off unless a test sets it: (messages, seconds).
+        self.group_flood: tuple[int, float] | None = None
+        self._posted: dict[int, list[float]] = {}
         self._ids = itertools.count(1)
         self._msg_ids: dict[int, itertools.count[int]] = {}
         self._changed = asyncio.Condition()
@@ -171,6 +176,12 @@ class FakeTelegram(UpdateFactory, FileApi):
                     body["parameters"] = {"retry_after": fault[3]}
                 await self._record(call)
                 return fault[1], body
+        flood = self._flood_wait(method, params)
+        if flood is not None:
+            call.status, call.error = 429, f"Too Many Requests: retry after {flood}"
+            await self._record(call)
+            return 429, {"ok": False, "error_code": 429, "description": call.error,
+                         "parameters": {"retry_after": flood}}
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             call.status, call.error = 404, "Not Found"
@@ -182,6 +193,23 @@ class FakeTelegram(UpdateFactory, FileApi):
             return call.status, {"ok": False, "error_code": call.status,
                                  "description": f"Bad Request: {call.error}"}
         return 200, {"ok": True, "result": call.result}
+
+    def _flood_wait(self, method: str, params: dict[str, Any]) -> int | None:
+        """Return retry_after if this post would exceed the group's limit (and count it if not).
+
+        A sliding window, as Telegram describes it: no more than N messages a minute per group.
+        """
+        chat_id = int(params.get("chat_id") or 0)
+        if self.group_flood is None or chat_id >= 0 or method not in _FLOOD_COUNTED:
+            return None
+        limit, period = self.group_flood
+        now = time.monotonic()
+        posted = [t for t in self._posted.get(chat_id, []) if t > now - period]
+        if len(posted) >= limit:
+            self._posted[chat_id] = posted
+            return max(1, math.ceil(posted[-limit] + period - now))
+        self._posted[chat_id] = [*posted, now]
+        return None
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)

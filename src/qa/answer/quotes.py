@@ -1,0 +1,149 @@
+"""Pick the sentence(s) worth quoting from a hit and mark what to highlight; no markup."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from qa.language import drop_subterms, split_sentences
+from qa.models import Hit, Quote
+
+_CLAUSE = re.compile(r"[^，,、：:]+[，,、：:]*")
+FIGURE = re.compile(
+    r"\d+(?:\.\d+)?(?:余|多)?(?:[%％]|人次|名|人|个|次|条|项|件|家|场次|场|期|批|篇|册|支|万|余名|余次)?"
+)
+MAX_QUOTE_CHARS = 160
+MIN_QUOTE_CHARS = 40
+
+Weigh = Callable[[str], float]
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    # Cached: the same sentences are folded again for every question that reaches them.
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """What sentence choice needs from a question: terms, their order, and figure wishes."""
+
+    terms: tuple[str, ...]
+    order: tuple[str, ...] = ()
+    figure: bool = False
+    unit: str = ""
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def weight(self, term: str, weigh: Weigh) -> float:
+        """Return a term's information weight scaled by its query weight (synonyms < 1)."""
+        return weigh(term) * self.weights.get(term, 1.0)
+
+
+def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
+    """Score a sentence: weights of the query terms it holds, adjacent query words, figures."""
+    folded = _fold(sentence)
+    present = [t for t in query.terms if t in folded]
+    if not present:
+        return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
+    matched = drop_subterms(present) if len(present) > 1 else present
+    score = sum(query.weight(t, weigh) for t in matched)
+    for a, b in zip(query.order, query.order[1:], strict=False):
+        if a + b in folded and not any(a + b in m for m in matched):
+            score += 0.5 * (weigh(a) + weigh(b))
+    if query.figure and score > 0:
+        figures = [m.group(0) for m in FIGURE.finditer(sentence)]
+        if figures:
+            score *= 1.5
+            if query.unit and any(f.endswith(query.unit) for f in figures):
+                score *= 1.3
+            if _count_follows_term(folded, matched):
+                score *= 1.2  # "查摆问题67个": the count belongs to the asked thing
+    return score
+
+
+def _count_follows_term(folded: str, terms: Sequence[str]) -> bool:
+    """Tell whether a number follows a query term within a few characters."""
+    for term in terms:
+        at = folded.find(term)
+        while at >= 0:
+            if re.match(r".{0,4}?\d", folded[at + len(term) :]):
+                return True
+            at = folded.find(term, at + 1)
+    return False
+
+
+def trim_sentence(sentence: str, terms: Sequence[str], limit: int = MAX_QUOTE_CHARS) -> str:
+    """Cut a long sentence to the window of clauses richest in query terms, marked with "…"."""
+    if len(sentence) <= limit:
+        return sentence
+    clauses = [m.group(0) for m in _CLAUSE.finditer(sentence)]
+    hits = [sum(1 for t in set(terms) if t in _fold(c)) for c in clauses]
+    best = (0, 0, -1)  # (start, end, hit count)
+    for start in range(len(clauses)):
+        length, count = 0, 0
+        for end in range(start, len(clauses)):
+            length += len(clauses[end])
+            if length > limit and end > start:
+                break
+            count += hits[end]
+            if count > best[2]:
+                best = (start, end + 1, count)
+    start, end, _ = best
+    text = "".join(clauses[start:end])[:limit]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(clauses) or len(text) < len("".join(clauses[start:end])) else ""
+    return prefix + text.rstrip("，,、：:") + suffix
+
+
+def highlight_spans(text: str, terms: Sequence[str], figure: bool) -> tuple[tuple[int, int], ...]:
+    """Return sorted, non-overlapping (start, end) spans of query terms and, if asked, figures."""
+    folded = _fold(text)
+    if len(folded) != len(text):  # NFKC changed lengths: offsets would drift
+        folded = text
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        if len(term) < 2 and not term.isdigit():
+            continue
+        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(term), folded))
+    if figure:
+        spans.extend((m.start(), m.end()) for m in FIGURE.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def best_sentence(text: str, query: QueryTerms, weigh: Weigh) -> tuple[int, float, list[str]]:
+    """Return the index and score of a passage's best sentence, and all its sentences."""
+    sentences = split_sentences(text) or [text]
+    scores = [sentence_score(s, query, weigh) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    return best, scores[best], sentences
+
+
+def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh) -> Quote:
+    """Quote the best sentence of a hit's passage, led by the item's own heading sentence."""
+    best, _, sentences = best_sentence(hit.passage.text, query, weigh)
+    lead = ""
+    first = sentences[0]
+    if best > 0 and hit.passage.label and first.startswith(hit.passage.label) and len(first) <= 45:
+        lead = first + ("" if best == 1 else "……")
+    body = trim_sentence(sentences[best], query.terms, MAX_QUOTE_CHARS - len(lead))
+    text = lead + body
+    if len(text) < MIN_QUOTE_CHARS and best + 1 < len(sentences) and not body.endswith("…"):
+        # A bare heading ("二是夯实理论武装。") says little: add what follows it.
+        text += trim_sentence(sentences[best + 1], query.terms, MAX_QUOTE_CHARS - len(text))
+    return Quote(hit, text, highlight_spans(text, query.terms, query.figure))
+
+
+def overview_quote(hit: Hit, items: Sequence[str]) -> Quote:
+    """Quote a section by listing its item headings (for "存在哪些问题" style questions)."""
+    text = items[0] if items else trim_sentence(split_sentences(hit.passage.text)[0], [])
+    return Quote(hit, text, (), tuple(items))
+

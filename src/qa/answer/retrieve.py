@@ -1,0 +1,245 @@
+"""Retrieval policy: candidates from the index, coverage of the question, sentence rerank.
+
+Small pure functions over a ``Query``; the engine only orchestrates. Coverage decides "found":
+the share of the question's information (``qa.weights``) that a passage holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from qa.language import Background, Query, drop_subterms
+from qa.models import Hit, Kind, Passage, Quote, Report
+from qa.reports import PassageList
+from qa.search import SearchIndex
+
+from .quotes import QueryTerms, Weigh, best_sentence, quote_hit
+
+# Share of a question's information the best passage must hold to count as found.
+MIN_COVERAGE = 0.45
+# ... or this share when a question word reached the passage through the thesaurus: a
+# paraphrase ("改了又犯" → 屡纠屡犯) is strong evidence though its other words are colloquial.
+MIN_PARAPHRASE_COVERAGE = 0.25
+# Credit for a word matched only through what it stands for.
+THESAURUS_CREDIT = 0.9
+PART_CREDIT = 0.8
+SUBWORD_CREDIT = 0.6
+# How much the best sentence (vs the whole passage's BM25) decides the final order.
+SENTENCE_LEAN = 0.5
+SENTENCE_LEAN_FIGURE = 0.8
+# A cause word inside a topic question boosts causes sections instead of restricting to them.
+# ... and a shortcoming described in a general question boosts problems and causes passages.
+KIND_BOOST = 1.3
+CANDIDATES = 30
+# Folded passage texts kept for the coverage check (≈ 50 MB at most).
+MAX_FOLDED = 100_000
+# How strongly coverage orders the candidates (1: a plain factor).
+COVERAGE_POWER = 2
+
+
+def word_credit(
+    word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = ""
+) -> float:
+    """Return how much of one question word a passage holds (1 = the word itself).
+
+    A compound the reports use (发展党员) is held by its parts only as far as one part
+    reaches: a passage with 发展 here and 党员 there does not talk about 发展党员. A compound
+    they never use is held by all its parts together (发展 + 党员 of 新发展党员).
+    """
+    if word in matched or (len(word) > 1 and word in text):
+        return 1.0  # in the text though jieba cut it otherwise (述职评议 in 述职评议会议)
+    expansions = query.expansions.get(word, ())
+    subwords = [w for w in expansions if w in word]
+    if any(w in matched for w in expansions if w not in subwords):
+        return THESAURUS_CREDIT
+    parts = [t for t in query.terms if t != word and t in word and t in matched]
+    if parts:
+        # The share of the word's characters its matched parts cover (发展+党员 of 新发展党员).
+        if in_reports:
+            return PART_CREDIT * max(len(p) for p in parts) / len(word)
+        covered: set[int] = set()
+        for part in parts:
+            start = word.find(part)
+            covered.update(range(start, start + len(part)))
+        return float(PART_CREDIT * len(covered) / len(word))
+    if subwords:
+        return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
+    return 0.0
+
+
+def coverage(
+    query: Query, matched: Sequence[str], weigh: Weigh,
+    known: Callable[[str], int] | None = None, text: str = "",
+) -> float:
+    """Return the share of the question's information weight that the matched words hold.
+
+    ``known`` is the index's document frequency (which words the reports use); ``text`` the
+    passage as folded for matching.
+    """
+    words = drop_subterms(query.terms)
+    total = sum(weigh(w) for w in words)
+    if not total:
+        return 0.0
+    got = set(matched)
+    held = total_weight = 0.0
+    for word in words:
+        weight = weigh(word)
+        credit = word_credit(word, query, got, bool(known and known(word)), text)
+        if credit == THESAURUS_CREDIT:
+            # A colloquial word that found its official counterpart carries its information.
+            found = [weigh(x) for x in query.expansions.get(word, ()) if x in got and x not in word]
+            weight = max([weight, *found])
+        held += weight * credit
+        total_weight += weight
+    return held / total_weight
+
+
+def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
+    """Tell whether a question word reached the passage only through the thesaurus."""
+    got = set(matched)
+    for word in drop_subterms(query.terms):
+        if word in got or word in text:
+            continue
+        if any(w in got for w in query.expansions.get(word, ()) if w not in word):
+            return True
+    return False
+
+
+def answers_question(coverage: float, paraphrase: bool) -> bool:
+    """Decide "found": enough of the question's information, less when paraphrased."""
+    return coverage >= MIN_COVERAGE or (paraphrase and coverage >= MIN_PARAPHRASE_COVERAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A hit with its coverage of the question, whether that answers it, and its best quote."""
+
+    hit: Hit
+    coverage: float
+    quote: Quote
+    answers: bool = False
+
+
+def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
+    """Return a passage's headings and text as the segmenter folds them (for substring checks)."""
+    return fold(" ".join((*passage.section_path, passage.text)))
+
+
+def boosted_kinds(query: Query) -> frozenset[str]:
+    """Return the section kinds a question leans to without asking for them outright."""
+    if query.intent == "causes":
+        return frozenset({"causes"})
+    if query.deficiency and query.intent in ("general", "figure"):
+        return frozenset({"problems", "causes"})
+    if query.which:
+        # "哪几家开了民主生活会": what a unit did is told in its work sections, not its problems.
+        return frozenset({"work", "highlights", "preamble"})
+    return frozenset()
+
+
+class Retriever:
+    """Find and order the passages that answer a ``Query``."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        passages: Sequence[Passage],
+        reports: Sequence[Report],
+        background: Background,
+        fold: Callable[[str], str] = str.lower,
+    ) -> None:
+        self.index = index
+        self.passages = passages
+        self.fold = fold  # the segmenter's normaliser: width, case, traditional characters
+        self._folded: dict[str, str] = {}  # passage id → folded text, for substring checks
+        self.background = background
+        # Per-position report and kind from the reports' counts and kind letters: no passage
+        # is read. One boolean mask per kind, built once: comparing per query is slow.
+        listed = passages if isinstance(passages, PassageList) else PassageList(reports)
+        self.report_of = listed.report_of
+        self._report_pos = {r.report_id: i for i, r in enumerate(reports)}
+        self.kind_masks: dict[str, npt.NDArray[np.bool_]] = listed.kind_masks()
+
+    def allowed(self, query: Query, kind: Kind | None = None) -> npt.NDArray[np.bool_] | None:
+        """Return the passages a query may reach (its scope and section kind), None for all."""
+        mask: npt.NDArray[np.bool_] | None = None
+        if query.scope.report_ids:
+            wanted = [self._report_pos[r] for r in query.scope.report_ids if r in self._report_pos]
+            mask = np.isin(self.report_of, wanted)
+        if kind is not None:
+            by_kind = self.kind_masks.get(kind)
+            if by_kind is None:
+                by_kind = np.zeros(self.index.size, dtype=np.bool_)
+            mask = by_kind if mask is None else mask & by_kind
+        return mask
+
+    def folded_text(self, passage: Passage) -> str:
+        """Return a passage's folded headings and text, folded once per passage (bounded)."""
+        folded = self._folded.get(passage.passage_id)
+        if folded is None:
+            folded = index_text_folded(passage, self.fold)
+            if len(self._folded) < MAX_FOLDED:
+                self._folded[passage.passage_id] = folded
+        return folded
+
+    def query_terms(self, query: Query) -> QueryTerms:
+        """Return what sentence scoring needs from a query."""
+        figure = query.intent == "figure"
+        return QueryTerms(
+            query.search_terms, query.terms, figure, query.unit, query.term_weights()
+        )
+
+    def search(
+        self, query: Query, k: int, kind: Kind | None = None, per_report: bool = False
+    ) -> list[Scored]:
+        """Return up to k passages, best first, each with coverage and quote.
+
+        ``per_report`` keeps only each report's best passage (section questions, "各单位").
+        """
+        terms = list(query.search_terms)
+        if not terms:
+            return []
+        weights = query.term_weights()
+        allowed = self.allowed(query, kind)
+        many = max(k * 6, CANDIDATES)
+        if per_report:
+            ranked = self.index.search_per_group(terms, many, self.report_of, allowed, weights)
+        else:
+            ranked = self.index.search(terms, many, allowed, weights)
+        hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
+        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset())[:k]
+
+    def rerank(
+        self, query: Query, hits: list[Hit], boosted: frozenset[str] = frozenset()
+    ) -> list[Scored]:
+        """Blend passage BM25 with how well the passage's best sentence answers.
+
+        Figure questions lean on the sentence: the number sits in one sentence, not spread
+        over a passage.
+        """
+        if not hits:
+            return []
+        weigh: Weigh = cache(self.background.weight)
+        terms = self.query_terms(query)
+        total = sum(terms.weight(t, weigh) for t in set(terms.terms)) or 1.0
+        top = max(h.score for h in hits) or 1.0
+        lean = SENTENCE_LEAN_FIGURE if terms.figure else SENTENCE_LEAN
+        keyed = []
+        for i, hit in enumerate(hits):
+            _, best, _ = best_sentence(hit.passage.text, terms, weigh)
+            folded = self.folded_text(hit.passage)
+            covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
+            ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
+            # A passage holding less of the question ranks lower whatever its BM25.
+            blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
+            if hit.passage.kind in boosted:
+                blend *= KIND_BOOST
+            keyed.append((-blend, i, hit, covered, ok))
+        keyed.sort(key=lambda row: (row[0], row[1]))
+        return [Scored(hit, covered, quote_hit(hit, terms, weigh), ok)
+                for _, _, hit, covered, ok in keyed]

@@ -1,0 +1,67 @@
+"""Language: word lists, the domain lexicon, the tokenizer (rjieba), question normalisation,
+word weights, understanding a question into a ``Query``, and what a document says of itself
+(unit, years) with the names its unit goes by (issue 19).
+"""
+
+from __future__ import annotations
+
+from .docmeta import (
+    closing_date,
+    covered_year,
+    document_unit,
+    organisations,
+    strip_years,
+    title_line,
+    unit_from_document,
+    unit_from_titles,
+    written_year,
+)
+from .lookalike import clean_code_points
+from .startcache import use_cache_dir
+from .text import drop_subterms, split_sentences
+from .tokenizer import Tokenizer
+from .understand import Query, Scope, understand
+from .unitnames import (
+    UnitNames,
+    aliases_of,
+    library_names,
+    numbered_branch,
+    numeral_forms,
+    unit_of,
+)
+from .weights import Background
+from .wordlists import load_language, read_lines
+from .years import figure_year, latest_years, report_years, trend_asked
+
+__all__ = [
+    "Background",
+    "Query",
+    "Scope",
+    "Tokenizer",
+    "UnitNames",
+    "aliases_of",
+    "clean_code_points",
+    "closing_date",
+    "covered_year",
+    "document_unit",
+    "drop_subterms",
+    "figure_year",
+    "latest_years",
+    "library_names",
+    "load_language",
+    "numbered_branch",
+    "numeral_forms",
+    "organisations",
+    "read_lines",
+    "report_years",
+    "split_sentences",
+    "strip_years",
+    "title_line",
+    "trend_asked",
+    "understand",
+    "unit_from_document",
+    "unit_from_titles",
+    "unit_of",
+    "use_cache_dir",
+    "written_year",
+]

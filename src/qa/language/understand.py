@@ -1,0 +1,250 @@
+"""Question understanding: normalise → small talk → intent → scope → weighted terms → ``Query``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from qa.models import ASKED_KINDS, Intent, Kind, Report
+
+from .normalize import normalize_question
+from .text import drop_subterms
+from .tokenizer import Tokenizer
+from .unitnames import absent_place, library_names, numbered_branch, unit_of
+from .wordlists import Language, load_language
+from .years import report_years, trend_asked
+
+# Expanded words (thesaurus, compounds' parts) count this much of the word they stand for.
+EXPANSION_WEIGHT = 0.5
+SUBWORD_WEIGHT = 0.35
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
+_REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
+_UNIT_ASKED = re.compile(
+    r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The reports a question names (by number, unit or year); empty means all reports."""
+
+    report_ids: tuple[str, ...] = ()
+    label: str = ""  # what the question named, for messages: "党组", "2020年", "002"
+    named: bool = False  # the question named a scope, even if no report matches it
+    ask: str = ""  # a name that fits several units: the question to ask back
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question understood: what it asks, about what, where, and how much each word weighs."""
+
+    question: str
+    text: str
+    intent: Intent
+    terms: tuple[str, ...] = ()  # topic words as segmented (compounds and their parts)
+    expansions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope: Scope = Scope()
+    which: bool = False  # "哪个单位 / 各单位 / 分别 / 最多": one line per report
+    unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
+    smalltalk: str = ""
+    deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
+    trend: int = 0  # "近三年/历年": one unit's figure by year (-1 every year, N the latest N)
+
+    @property
+    def kind(self) -> Kind | None:
+        """Return the section kind the question asks about, if any."""
+        return next((k for k in ASKED_KINDS if k == self.intent), None)
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """Return the topic words and every expansion, each once."""
+        out = dict.fromkeys(self.terms)
+        for term in self.terms:
+            out.update(dict.fromkeys(self.expansions.get(term, ())))
+        return tuple(out)
+
+    def term_weights(self) -> dict[str, float]:
+        """Return BM25 weights: 1 for the question's words, less for what they expanded to."""
+        weights = {t: EXPANSION_WEIGHT for t in self.search_terms}
+        weights.update(dict.fromkeys(self.terms, 1.0))
+        return weights
+
+_RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
+
+
+def detect_intent(text: str, language: Language | None = None) -> Intent:
+    """Return the first intent whose phrase occurs in a normalised question, else "general"."""
+    language = language or load_language()
+    compact = text.replace(" ", "")
+    for intent, phrases in language.intents:
+        if any(p in compact for p in phrases):
+            return intent  # type: ignore[return-value]  # keys of intents.txt are Intent values
+    return "general"
+
+
+def asked_unit(text: str) -> str:
+    """Return the measure word a figure question asks for ("多少人次" → "人次"), or ""."""
+    compact = text.replace(" ", "")
+    match = _UNIT_ASKED.search(compact)
+    if match:
+        return match.group(1)
+    # A rate or a share is answered by a percentage ("报到率是多少", "满意度有多高").
+    return "%" if _RATE_ASKED.search(compact) else ""
+
+
+def find_scope(
+    text: str, reports: Sequence[Report], language: Language, intent: Intent
+) -> tuple[Scope, str]:
+    """Return the reports a question names and the question without the naming words.
+
+    Units are named by any name learned from the library (qa/unitnames.py); a year finds the
+    reports written in it and those that review it (a 2025 政府工作报告 reviews 2024).
+    """
+    original = text
+    ids = _ids_named(text, reports)
+    text = _REPORT_ID.sub(" ", text) if ids else text
+    found, text = library_names(reports, language.unit_aliases).find(text, language.unit_blockers)
+    units = list(dict.fromkeys(u for _, named in found for u in named))
+    years = [_full_year(y) for y in _YEAR.findall(text)]
+    text = _YEAR.sub(" ", text) if years else text
+    unknown = "" if units else (numbered_branch(text)
+                                or absent_place(text, reports))
+    if unknown:  # 「第七党支部」 with no such report: say so, never answer from others
+        return Scope((), unknown, True), text.replace(unknown, " ")
+    if not (ids or units or years):
+        return Scope(), text
+    chosen = [r for r in reports if not ids or r.report_id in ids]
+    chosen = [r for r in chosen if not units or unit_of(r) in units]
+    if years:
+        chosen = [r for r in chosen if _of_years(r, {str(y) for y in years}, intent)]
+    refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
+    label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
+    unclear = [(name, named) for name, named in found if len(named) > 1]
+    ask = _which_unit(unclear, chosen)
+    return Scope(tuple(r.report_id for r in chosen), label, True, ask), text
+
+
+def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
+    """A report is of a year it was written in or reviews; a plan for Y is made in the
+    report of the year before. Only a report written the year after is read for the year it
+    reviews (reading every report's opening would load every body)."""
+    written = report.year
+    if written in years or not written.isdigit():
+        return written in years
+    if intent == "plans":
+        return str(int(written) + 1) in years
+    return str(int(written) - 1) in years and report_years(report)[1] in years
+
+
+def _which_unit(unclear: list[tuple[str, tuple[str, ...]]], chosen: list[Report]) -> str:
+    """Ask back when a name fits several units that all have reports in scope."""
+    present = {unit_of(r) for r in chosen}
+    for name, units in unclear:
+        fitting = [u for u in units if u in present]
+        if len(fitting) > 1:
+            choices = "、".join(fitting)
+            return f"「{name}」可能指：{choices}。请说明是哪一个单位，例如：{fitting[0]}……"
+    return ""
+
+
+def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:
+    out: list[str] = []
+    for ref in _REPORT_ID.findall(text):
+        out.extend(r.report_id for r in reports if r.report_id.startswith(ref))
+    return out
+
+
+def _full_year(year: str) -> int:
+    return int(year) if len(year) == 4 else 2000 + int(year)
+
+
+def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
+    """Drop words that only name an intent or ask a question, keeping the topic."""
+    intent_phrases = [p for _, phrases in language.intents for p in phrases]
+    out = []
+    for token in tokens:
+        if token in language.topic_words or token in language.which_phrases:
+            continue
+        rest = token
+        for phrase in intent_phrases:
+            rest = rest.replace(phrase, "")
+        if len(rest) >= 2 or (rest and rest == token):
+            out.append(token)
+    return out
+
+
+def expansions_for(
+    terms: Sequence[str], language: Language, doc_freq: Callable[[str], int]
+) -> dict[str, tuple[str, ...]]:
+    """Map each topic word to what it also searches: thesaurus entries, then sub-words.
+
+    A word the reports never use falls back to its character bigrams that they do use, so
+    a question sharing part of a compound still reaches the passage.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for term in terms:
+        found = [w for w in language.thesaurus.expand(term)]
+        if doc_freq(term) == 0 and len(term) >= 3:
+            found += [term[i : i + 2] for i in range(len(term) - 1) if doc_freq(term[i : i + 2])]
+        if found:
+            out[term] = tuple(dict.fromkeys(w for w in found if w != term))
+    return out
+
+
+def understand(
+    question: str,
+    segmenter: Tokenizer,
+    reports: Sequence[Report],
+    doc_freq: Callable[[str], int],
+    language: Language | None = None,
+) -> Query:
+    """Turn a question as typed into a ``Query``."""
+    language = language or load_language()
+    normal = normalize_question(question, segmenter.normalize, language)
+    if normal.smalltalk:
+        return Query(question, "", "general", smalltalk=normal.smalltalk)
+    intent = detect_intent(normal.text, language)
+    trend, asked = trend_asked(normal.text)
+    scope, rest = find_scope(asked, reports, language, intent)
+    compact = rest.replace(" ", "")
+    which = any(p in compact for p in language.which_phrases)
+    unit = asked_unit(rest) if intent == "figure" else ""
+    # The words that named the intent are not the topic ("接下来打算" must not search 接下).
+    long_topic = [w for w in language.topic_words if len(w) >= 3]
+    rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic])
+    tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
+    terms = topic_terms(_with_compounds(tokens, doc_freq), language)
+    expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq)
+    deficiency = any(p in compact for p in language.deficiency_phrases)
+    return Query(question, normal.text, intent, tuple(terms), expansions, scope, which, unit,
+                 deficiency=deficiency, trend=trend)
+
+
+def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
+    return next((phrases for name, phrases in language.intents if name == intent), ())
+
+
+def _strip(text: str, phrases: Sequence[str]) -> str:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        text = text.replace(phrase, " ")
+    return text
+
+
+def _with_compounds(tokens: list[str], doc_freq: Callable[[str], int]) -> list[str]:
+    """Add adjacent-token compounds the reports use (发展 + 党员 → 发展党员), and the
+    report words inside a new compound (发展党员 in 新发展 + 党员)."""
+    extra: list[str] = []
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        joined = a + b
+        if joined in tokens or joined in extra or not doc_freq(joined):
+            continue
+        extra.append(joined)
+        extra.extend(
+            joined[i : i + size]
+            for size in range(4, len(joined))
+            for i in range(len(joined) - size + 1)
+            if joined[i : i + size] not in tokens and doc_freq(joined[i : i + size])
+        )
+    return tokens + list(dict.fromkeys(extra))

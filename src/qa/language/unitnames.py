@@ -1,0 +1,206 @@
+"""Units and the names people call them, learned from the reports in the library.
+
+Each report gives its unit (manifest, else read from its title or opening lines), and every
+unit gives the short names an office uses for it: 第三党支部 → 三支部 / 第三支部 / 3支部,
+宜东分公司机关党支部 → 宜东支部, 上海市人民政府 → 上海市 / 上海 / 上海市政府,
+县直机关工委 → 县直工委.
+A numeral is written both ways (三 / 3). ``qa/data/units.txt`` adds only what no rule can
+derive (「我委」 for the unit that wrote the report, 「党组班子」 …).
+
+A name that fits several units is ambiguous: the question is asked back, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from qa.models import Report
+
+from .docmeta import organisations, strip_years
+from .docmeta import unit_from_titles as derive_unit
+from .wordlists import read_lines
+
+_GENERIC = frozenset({
+    "党支部", "支部", "党总支", "总支", "党委", "党组", "工委", "委员会", "政府", "人民政府",
+    "机关", "公司", "分公司", "集团", "单位", "部门", "党员", "党建",
+})
+_PROVINCE_KIND = re.compile(
+    r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|盟|县|区|旗)$")
+_BRANCH_OWNERS = ("分公司", "分局", "公司", "集团", "局", "厂", "院", "校", "站", "所")
+_CN = "〇一二三四五六七八九"
+_CN_NUMERAL = re.compile(r"[一二三四五六七八九十]+")
+_DIGITS = re.compile(r"\d{1,2}")
+
+
+def cn_number(text: str) -> int:
+    """Read 一 … 九十九 (三 → 3, 十二 → 12, 二十 → 20)."""
+    if "十" not in text:
+        return _CN.index(text) if len(text) == 1 else -1
+    tens, _, ones = text.partition("十")
+    return (_CN.index(tens) if tens else 1) * 10 + (_CN.index(ones) if ones else 0)
+
+
+def cn_numeral(value: int) -> str:
+    """Write 1 … 99 the Chinese way (3 → 三, 12 → 十二, 20 → 二十)."""
+    tens, ones = divmod(value, 10)
+    if not tens:
+        return _CN[ones]
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
+
+
+def numeral_forms(name: str) -> set[str]:
+    """Return the name with its first number written both ways (第三支部 / 第3支部)."""
+    forms = {name}
+    cn = _CN_NUMERAL.search(name)
+    if cn and 0 < cn_number(cn.group(0)) < 100:
+        forms.add(name[: cn.start()] + str(cn_number(cn.group(0))) + name[cn.end():])
+    digits = _DIGITS.search(name)
+    if digits and 0 < int(digits.group(0)) < 100:
+        forms.add(name[: digits.start()] + cn_numeral(int(digits.group(0))) + name[digits.end():])
+    return forms
+
+
+def _government_names(place: str) -> set[str]:
+    short = _PROVINCE_KIND.sub("", place)
+    names = {place, f"{place}政府", f"{place}人民政府"}
+    if len(short) >= 2:
+        names |= {short, f"{short}政府", f"{short}省政府" if place.endswith("省") else short}
+    return names
+
+
+def _branch_names(unit: str) -> set[str]:
+    """第三党支部 → 第三支部, 三支部, 三党支部; 宜东分公司机关党支部 → 宜东支部, 宜东党支部."""
+    stem = unit.removesuffix("党支部")
+    names = {f"{stem}支部"}
+    number = re.search(r"第([一二三四五六七八九十]+|\d+)$", stem)
+    if number:  # 宜东分公司第三党支部 → 第三党支部, 第三支部, 三支部
+        names |= {f"第{number.group(1)}支部", f"第{number.group(1)}党支部",
+                  f"{number.group(1)}支部", f"{number.group(1)}党支部"}
+    for owner in _BRANCH_OWNERS:  # the nearest owner's two-character name: 宜东(分公司)
+        head = re.search(r"([\u4e00-\u9fff]{2})" + owner, stem)
+        if head:
+            short = head.group(1)
+            return names | {f"{short}支部", f"{short}党支部", f"{stem[head.start():]}党支部"}
+    return names
+
+
+def aliases_of(unit: str) -> set[str]:
+    """Return the names a unit goes by (itself included), numerals written both ways."""
+    unit = re.sub(r"^(?:中共|中国共产党)", "", unit.strip())
+    names = {unit}
+    if unit.endswith("委员会") and len(unit) > 5:
+        names |= {unit.removesuffix("委员会") + "党委", unit.removesuffix("委员会")}
+    if unit.endswith("人民政府"):
+        names |= _government_names(unit.removesuffix("人民政府"))
+    elif unit.endswith("政府") and len(unit) > 4:
+        names |= _government_names(unit.removesuffix("政府"))
+    if unit.endswith("党支部") and len(unit) > 3:
+        names |= _branch_names(unit)
+    if "机关" in unit[1:-2]:  # 县直机关工委 → 县直工委
+        names.add(unit.replace("机关", "", 1))
+    out = {form for name in names for form in numeral_forms(name)}
+    return {n for n in out if len(n) >= 2 and (n == unit or n not in _GENERIC)}
+
+
+# Not 「两个支部」「各支部」, nor the slogan 「一支部一品牌」.
+_NUMBERED_BRANCH = re.compile(
+    r"(?<![个名两几多各每])第?[一二三四五六七八九十\d]{1,3}(?:党总支|党支部|支部)(?!一)")
+
+
+def numbered_branch(text: str) -> str:
+    """Return a numbered branch a text names (「第七党支部」), known to the library or not."""
+    match = _NUMBERED_BRANCH.search(text.replace(" ", ""))
+    return match.group(0) if match else ""
+
+
+@cache
+def _provinces() -> tuple[str, ...]:
+    """Every name of a provincial-level division, longest first (data/provinces.txt)."""
+    names = [w for line in read_lines("provinces.txt") for w in line.replace(":", " ").split()]
+    return tuple(sorted(set(names), key=lambda n: (-len(n), n)))
+
+
+def absent_place(text: str, reports: Sequence[Report]) -> str:
+    """Return a province a text names that no government unit of the library is in, when the
+    library holds a government's reports at all (「浙江」 among 24 other provinces); else ""."""
+    named = next((name for name in _provinces() if name in text), "")
+    if not named:
+        return ""
+    governments = {u for u in (unit_of(r) for r in reports) if u.endswith("政府")}
+    if not governments or any(u.startswith(named[:2]) for u in governments):
+        return ""
+    return named
+
+
+def unit_of(report: Report) -> str:
+    """Return a report's unit: the manifest's, else the one its title names."""
+    return report.unit or derive_unit(report.title)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitNames:
+    """Every name of every unit in the library: name → units it may mean, longest first."""
+
+    names: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def find(self, text: str, blockers: Sequence[str] = ()
+             ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
+        """Return the (name, units) a text mentions, and the text with those names blanked."""
+        masked = text
+        for blocker in blockers:
+            masked = masked.replace(blocker, "\0" * len(blocker))
+        found: list[tuple[str, tuple[str, ...]]] = []
+        for name, units in self.names:
+            while name in masked:
+                at = masked.index(name)
+                masked = masked[:at] + "\0" * len(name) + masked[at + len(name):]
+                text = text[:at] + " " * len(name) + text[at + len(name):]
+                found.append((name, units))
+        return found, text
+
+
+def build_names(pairs: Iterable[tuple[str, str]]) -> UnitNames:
+    """Group (name, unit) pairs: a name that is some unit's own full name means that unit."""
+    table: dict[str, list[str]] = {}
+    for name, unit in pairs:
+        units = table.setdefault(name, [])
+        if unit not in units:
+            units.append(unit)
+    for name, units in table.items():
+        if name in units:
+            units[:] = [name]
+    ordered = sorted(table.items(), key=lambda item: (-len(item[0]), item[0]))
+    return UnitNames(tuple((name, tuple(units)) for name, units in ordered))
+
+
+def library_names(reports: Sequence[Report],
+                  extras: Sequence[tuple[str, str]] = ()) -> UnitNames:
+    """Learn every unit's names from the reports (cached per library), plus the extras."""
+    key = tuple((r.report_id, r.unit, r.title) for r in reports)
+    return _learned(key, tuple(extras), tuple(reports))
+
+
+_CACHE: dict[tuple[object, ...], UnitNames] = {}
+
+
+def _learned(key: tuple[tuple[str, str, str], ...], extras: tuple[tuple[str, str], ...],
+             reports: tuple[Report, ...]) -> UnitNames:
+    cached = _CACHE.get((key, extras))
+    if cached is not None:
+        return cached
+    pairs: list[tuple[str, str]] = list(extras)
+    for report in reports:
+        unit = unit_of(report)
+        if not unit:
+            continue
+        given = {unit, derive_unit(report.title), *organisations([report.title])}
+        for name in (n for n in given if n):
+            pairs.extend((alias, unit) for alias in aliases_of(strip_years(name)))
+    learned = build_names(pairs)
+    if len(_CACHE) >= 4:
+        _CACHE.clear()
+    _CACHE[(key, extras)] = learned
+    return learned

@@ -1,0 +1,23 @@
+"""Library: the reports folder as admins change it — manifest, add/replace/remove, upload
+previews and corrections, a report's identity by content and the audit log (issue 19).
+"""
+
+from __future__ import annotations
+
+from . import auditlog
+from .auditlog import AuditRecord
+from .folder import Library, LibraryEntry
+from .identity import file_digest, text_digest
+from .preview import Preview, apply_corrections, build_preview
+
+__all__ = [
+    "AuditRecord",
+    "Library",
+    "LibraryEntry",
+    "Preview",
+    "apply_corrections",
+    "auditlog",
+    "build_preview",
+    "file_digest",
+    "text_digest",
+]

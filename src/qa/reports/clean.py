@@ -1,0 +1,57 @@
+"""Noise removal for scraped reports; every rule is one named row in ``NOISE_RULES``."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from qa.language import clean_code_points
+
+
+class NoiseRule(NamedTuple):
+    """A regular expression and what it stands for; matches are replaced by ``repl``.
+
+    ``needle``: a literal every match contains; texts without it skip the regex (speed).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    repl: str = ""
+    needle: str = ""
+
+
+# Order matters: whole-line rules first, then inline markers, then layout.
+NOISE_RULES: tuple[NoiseRule, ...] = (
+    NoiseRule("password_line", re.compile(r"(?m)^[ \t\u3000]*本文档编辑密码[:：].*$"), "", "密码"),
+    NoiseRule("paid_marker", re.compile(r"##paid(?:begin|end)##"), "", "##paid"),
+    NoiseRule(
+        "site_watermark",
+        re.compile(r"[“\"]?笔杆儿?网(?:\s*www\.bgzjy\.cn|[，,]\s*om|\.com|\.cn)?[”\"]?"),
+        "",
+        "笔杆",
+    ),
+    NoiseRule("bare_url", re.compile(r"(?:https?://)?www\.bgzjy\.cn"), "", "bgzjy"),
+    # A lone "笔" left at the end of a paragraph is the tail of a cut watermark.
+    NoiseRule(
+        "dangling_bi", re.compile(r"(?m)(?<=[。；！？”])[ \t\u3000]*笔[ \t\u3000]*$"), "", "笔"
+    ),
+    NoiseRule("blank_runs", re.compile(r"\n{3,}"), "\n\n", "\n\n\n"),
+)
+
+
+def clean_text(text: str, rules: tuple[NoiseRule, ...] = NOISE_RULES) -> str:
+    """Remove watermarks, paid-content markers and password lines; keep all content."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = clean_code_points(text)  # ⾏ → 行, NUL dropped: qa/language/lookalike.py
+    for rule in rules:
+        if rule.needle in text:
+            text = rule.pattern.sub(rule.repl, text)
+    return text.strip() + "\n" if text.strip() else ""
+
+
+NOISE_MARKERS: tuple[str, ...] = ("笔杆", "bgzjy", "##paid", "编辑密码")
+
+
+def has_noise(text: str) -> bool:
+    """Tell whether text still carries a known watermark or marker."""
+    return any(marker in text for marker in NOISE_MARKERS)

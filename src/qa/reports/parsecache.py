@@ -1,0 +1,260 @@
+"""Parsed reports kept beside the token cache: a restart with unchanged files skips parsing.
+
+An entry is keyed by the file's name, a digest of its bytes and its manifest metadata plus the
+parser's own source, so editing a report, its reports.toml entry or the parser invalidates
+exactly what it should. Opening the cache reads only its footer (per report: id, title, unit,
+year and one kind letter per passage); a report's body is read and unpacked when first used and
+the last ``CACHED_REPORTS`` unpacked stay in memory, so a start at 10⁶ passages builds none of
+them. Bodies are JSON (safe to read whatever wrote them); a missing, stale or unreadable cache
+only means parsing again, and a damaged body found later means parsing that one file again.
+
+Layout (format 3): a JSON header line, one JSON body line per report, a JSON footer line
+``{"entries": [[key, offset, length, crc32, id, title, unit, year, kinds, digest], …]}``
+(``digest``: of the indexed texts, ``qa.indexed.texts_digest``, the segment index's key),
+then the footer's offset (20 digits) and crc32 (10 digits) and a newline. A body whose crc32
+does not match is damaged: it is parsed again when used and never copied into a new cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import threading
+import weakref
+import zlib
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from qa.data import data_path
+from qa.fsio import write_cache_with
+from qa.models import Deferred, Passage, Report, Section, texts_digest
+
+from .bodies import Body, BodyCache, Packed, unpack_sections
+
+FORMAT = 3
+# The modules and data files whose content decides a parsed report; modules named, not
+# located, so files can move.
+_PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
+                   "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.headings",
+                   "qa.reports.sectionkind", "qa.reports.enumerations",
+                   "qa.language.docmeta",  # a file without a manifest entry: unit and year
+                   # Documents in the reports folder are converted first (documents/convert.py).
+                   "qa.language.lookalike", "qa.documents.convert", "qa.documents.docx",
+                   "qa.documents.doc", "qa.documents.pdf", "qa.documents.tablerows",
+                   "qa.documents.ocr")
+_PARSER_DATA = ("section_cues.txt",)
+_TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
+# Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
+CACHED_REPORTS = 2048
+
+# Parse a report's file again when its cached body is damaged: (id, title, source) → sections.
+Reparse = Callable[[str, str, Path | None], tuple[Section, ...]]
+
+
+@cache
+def parser_version() -> str:
+    """Return a hash of the parser's source files: any change to them invalidates entries."""
+    digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
+    for name in _PARSER_MODULES:
+        digest.update(Path(str(importlib.import_module(name).__file__)).read_bytes())
+    for data in _PARSER_DATA:
+        digest.update(data_path(data).read_bytes())
+    return digest.hexdigest()
+
+
+def content_digest(data: bytes) -> str:
+    """Return the digest of a report file's bytes (what ``qa.filestat`` remembers)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def entry_key(name: str, digest: str, meta: tuple[str, str, str]) -> str:
+    """Return the cache key of one report file: its name, bytes' digest and manifest metadata."""
+    key = hashlib.blake2b(parser_version().encode(), digest_size=16)
+    # A tuple's repr is unambiguous and far cheaper than JSON for 10⁴ files a start.
+    key.update(repr((name, digest, *meta)).encode("utf-8", "surrogatepass"))
+    return key.hexdigest()
+
+
+def pack(report: Report) -> Packed:
+    """Return a report as plain JSON data (passage ids and titles are rebuilt on unpack)."""
+    return [report.report_id, report.title, report.unit, report.year, [
+        [s.index, list(s.path), s.kind,
+         [[list(p.section_path), p.kind, p.text, p.label] for p in s.passages]]
+        for s in report.sections]]
+
+
+def unpack(packed: Packed, source: Path | None, key: str = "") -> Report:
+    """Rebuild the Report that ``pack`` stored, numbering passages as the parser does."""
+    report_id, title, unit, year, _ = packed
+    return Report(report_id, title, source, unpack_sections(packed), unit, year, key)
+
+
+class Entry(NamedTuple):
+    """One report in the footer: where its body is, and what is known without reading it.
+
+    A tuple, made straight from the footer's rows: 10⁴ reports are opened at every start.
+    """
+
+    key: str
+    offset: int
+    length: int
+    crc: int
+    report_id: str
+    title: str
+    unit: str
+    year: str
+    kinds: str
+    digest: str
+
+
+def _no_reparse(report_id: str, title: str, source: Path | None) -> tuple[Section, ...]:
+    return ()
+
+
+class ParsedCache:
+    """An open cache file; reports from it are ``Deferred`` and read here when used.
+
+    Thread-safe: bodies are read at an offset (``read_at``), the unpacked ones kept under a lock.
+    """
+
+    def __init__(self, path: Path, reparse: Reparse = _no_reparse) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._slots: list[tuple[Entry, Path | None]] = []
+        self._bodies = BodyCache(CACHED_REPORTS)
+        self._lock = threading.Lock()
+        self._damaged: set[str] = set()  # bodies found damaged: never copied to a new cache
+        self._reparse = reparse
+        self._file: BinaryIO | None = None
+        try:
+            self._file = path.open("rb")
+            weakref.finalize(self, self._file.close)
+            self._entries = _read_footer(self._file)
+        except (OSError, ValueError, TypeError, KeyError):
+            self.close()  # stale, damaged or not ours: as if there were no cache
+
+    def keys(self) -> set[str]:
+        """Return the keys of the stored entries."""
+        return set(self._entries)
+
+    def report(self, key: str, source: Path | None) -> Report | None:
+        """Return the stored report for a key (its body deferred), or None if absent."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        with self._lock:
+            slot = len(self._slots)
+            self._slots.append((entry, source))
+        return Report(entry.report_id, entry.title, source, Deferred(self, slot, entry.kinds),
+                      entry.unit, entry.year, key, entry.digest)
+
+    def raw(self, key: str) -> bytes | None:
+        """Return an entry's stored body as it is on disk, or None if absent or damaged."""
+        entry = self._entries.get(key)
+        if entry is None or self._file is None or key in self._damaged:
+            return None
+        try:
+            body = read_at(self._file, entry.offset, entry.length, self._lock)
+        except (OSError, ValueError):
+            return None
+        return body if zlib.crc32(body) == entry.crc else None
+
+    def sections(self, slot: int) -> tuple[Section, ...]:
+        """Return the sections of a report handed out by ``report``."""
+        return self._body(slot).sections()
+
+    def passages(self, slot: int) -> tuple[Passage, ...]:
+        """Return the passages of a report handed out by ``report``."""
+        return self._body(slot).passages()
+
+    def passage(self, slot: int, i: int) -> Passage:
+        """Return one passage (0-based) of a report handed out by ``report``."""
+        return self._body(slot).passage(i)
+
+    def _body(self, slot: int) -> Body:
+        entry, source = self._slots[slot]
+        return self._bodies.get(slot, lambda: self._read(entry, source))
+
+    def _read(self, entry: Entry, source: Path | None) -> Body:
+        """Read a body; one damaged since the cache opened is parsed from its file again."""
+        try:
+            raw = self.raw(entry.key)
+            if raw is None:
+                raise ValueError("damaged")
+            packed = json.loads(raw)
+            body = Body(packed)
+            if packed[0] == entry.report_id and len(body) == len(entry.kinds):
+                return body
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            pass
+        with self._lock:
+            self._damaged.add(entry.key)
+        return Body(None, self._reparse(entry.report_id, entry.title, source))
+
+    def close(self) -> None:
+        """Close the file; the cache then answers nothing (deferred reports are re-parsed)."""
+        self._entries = {}
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def read_at(file: BinaryIO, offset: int, length: int,
+            lock: threading.Lock | None = None) -> bytes:
+    """Read ``length`` bytes at ``offset`` without moving a shared position where possible."""
+    if hasattr(os, "pread"):
+        return os.pread(file.fileno(), length, offset)
+    with lock or threading.Lock():  # no pread (Windows): seek and read as one step
+        file.seek(offset)
+        return file.read(length)
+
+
+def _read_footer(file: BinaryIO) -> dict[str, Entry]:
+    """Return the entries a cache file lists; raise ValueError if it is stale or damaged."""
+    header = json.loads(file.readline() or b"null")
+    if not isinstance(header, dict) or header.get("parser") != parser_version():
+        raise ValueError("stale")
+    start = file.tell()
+    size = os.fstat(file.fileno()).st_size
+    trailer = read_at(file, size - _TRAILER, _TRAILER) if size >= _TRAILER else b""
+    if len(trailer) != _TRAILER or not trailer.endswith(b"\n"):
+        raise ValueError("no footer")
+    at, crc = int(trailer[:20]), int(trailer[20:30])
+    if not start <= at <= size - _TRAILER:
+        raise ValueError("footer out of place")
+    data = read_at(file, at, size - _TRAILER - at)
+    if zlib.crc32(data) != crc:
+        raise ValueError("damaged footer")
+    # The crc vouches for the rows as written; only their number of fields is checked.
+    return {row[0]: Entry._make(row) for row in json.loads(data)["entries"]}
+
+
+def write_entries(path: Path, entries: Iterable[tuple[str, Report]],
+                  old: ParsedCache | None = None) -> bool:
+    """Write the reports under their keys, atomically; False if the cache could not be written.
+
+    A body ``old`` holds under the same key is copied as it is (never unpacked).
+    """
+    def write(out: BinaryIO) -> None:
+        header = json.dumps({"parser": parser_version()}).encode() + b"\n"
+        out.write(header)
+        at = len(header)
+        rows = []
+        for key, report in entries:
+            body = old.raw(key) if old is not None else None
+            if body is None:
+                body = json.dumps(pack(report), ensure_ascii=False,
+                                  separators=(",", ":")).encode()
+            out.write(body + b"\n")
+            rows.append([key, at, len(body), zlib.crc32(body), report.report_id, report.title,
+                         report.unit, report.year, report.kind_codes,
+                         report.digest or texts_digest(report.passages)])
+            at += len(body) + 1
+        footer = json.dumps({"entries": rows}, ensure_ascii=False).encode() + b"\n"
+        out.write(footer)
+        out.write(f"{at:020d}{zlib.crc32(footer):010d}\n".encode())
+
+    return write_cache_with(path, write)

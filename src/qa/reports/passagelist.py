@@ -1,0 +1,59 @@
+"""Every passage of a corpus by index position, read from its report only when asked for.
+
+The engine and the retriever address passages by their position in the index; building all
+of them at start costs seconds and gigabytes at 10⁶. Reports know their passage counts and
+kinds without loading (``Report.size``, ``Report.kind_codes``), so positions map to reports
+by a binary search and only the reports actually used are read.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+
+from qa.models import KIND_CODES, Passage, Report
+
+
+class PassageList(Sequence[Passage]):
+    """The passages of some reports, in report order, looked up on demand."""
+
+    def __init__(self, reports: Sequence[Report]) -> None:
+        self.reports = tuple(reports)
+        sizes = [r.size for r in self.reports]
+        self.starts = [0]
+        for size in sizes:
+            self.starts.append(self.starts[-1] + size)
+        self.report_of = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("passage position out of range")
+        at = bisect.bisect_right(self.starts, i) - 1
+        return self.reports[at].passage(i - self.starts[at])
+
+    def __iter__(self) -> Iterator[Passage]:
+        for report in self.reports:
+            yield from report.passages
+
+    def kind_masks(self) -> dict[str, npt.NDArray[np.bool_]]:
+        """Return one boolean mask per kind present, from the reports' kind letters."""
+        codes = np.frombuffer("".join(r.kind_codes for r in self.reports).encode("ascii"),
+                              dtype=np.uint8)
+        present = set(np.unique(codes).tolist())
+        return {kind: codes == ord(code) for kind, code in KIND_CODES.items()
+                if ord(code) in present}

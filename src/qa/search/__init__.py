@@ -1,0 +1,25 @@
+"""Search: BM25 (rank-bm25's formula) over passages, on-disk index segments, exact top-k, and
+the token tables the index is built from.
+"""
+
+from __future__ import annotations
+
+from .bm25 import IntArray, OffsetArray, PassageIndex, SearchIndex, TokenTable
+from .ondisk import add_reports
+from .segindex import SegmentIndex
+from .segments import SegmentReport
+from .tokens import IndexTexts, segment_index, segment_key
+
+__all__ = [
+    "IndexTexts",
+    "IntArray",
+    "OffsetArray",
+    "PassageIndex",
+    "SearchIndex",
+    "SegmentIndex",
+    "SegmentReport",
+    "TokenTable",
+    "add_reports",
+    "segment_index",
+    "segment_key",
+]

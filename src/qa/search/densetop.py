@@ -1,0 +1,95 @@
+"""Exact top-k by scoring every posting at once, from cached whole-list saturations.
+
+Two uses: queries whose postings are few next to the segment (one scatter-add costs less than
+the rounds of ``qa.topk``), and the fallback of queries of many common terms whose prefix bounds
+never fall below θ. ``np.bincount`` adds the weights in array order, so with the postings laid
+out term after term in query order every passage's score is the same sum of the same float
+terms, from 0.0, as ``PassageIndex.scores`` computes: the ranking is exact
+(``tests/test_topk_oracle.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .bm25 import FloatArray
+from .prune import BoolArray, Ints, TermSpan, cutoff, holding
+from .topk import Candidates, Rank
+
+# θ is read off about this many passages of the rarest term (evenly spread), at most.
+RAREST_SAMPLE = 2048
+
+
+def scatter_scores(spans: Sequence[TermSpan], tokens: Sequence[int],
+                   saturations: Sequence[FloatArray | None], size: int) -> FloatArray:
+    """Return every passage's score: each query token's weighted saturations added in order.
+
+    ``tokens`` lists, per query token, its span; ``saturations[i]`` are span i's whole list's.
+    """
+    count = sum(len(spans[i].docs) for i in tokens)
+    # Filled in place, one pass each; intp passages spare bincount a cast of its own.
+    postings = np.empty(count, dtype=np.intp)
+    gains = np.empty(count, dtype=np.float64)
+    at = 0
+    for i in tokens:
+        sats = saturations[i]
+        assert sats is not None, "a query token without saturations"
+        end = at + len(sats)
+        postings[at:end] = spans[i].docs
+        np.multiply(spans[i].weight, sats, out=gains[at:end])
+        at = end
+    dense = np.bincount(postings, weights=gains, minlength=size)
+    return dense.astype(np.float64, copy=False)  # already float64 (weights); typed so
+
+
+def dense_top(
+    spans: Sequence[TermSpan], tokens: Sequence[int], saturations: Sequence[FloatArray | None],
+    size: int, mask: BoolArray | None, rank: Rank, theta: float,
+) -> Candidates:
+    """Return the passages that may be in the top k, scored exactly, from scores of all.
+
+    ``rank`` reads θ off scored passages (k-th best score or group score); ``theta`` is one
+    already reached (-inf if none).
+    """
+    dense = scatter_scores(spans, tokens, saturations, size)
+    positive = all(spans[i].weight > 0 for i in tokens)
+    if positive and not cutoff(theta) > 0:
+        theta = max(theta, _rarest_theta(spans, tokens, dense, mask, rank))
+    docs: Ints
+    if not positive:  # a score of 0 or below may still hold a term (and rank)
+        held = np.zeros(size, dtype=np.bool_)
+        for i in tokens:
+            held[spans[i].docs] = True
+        docs = np.flatnonzero(held if mask is None else held & mask)
+    elif cutoff(theta) > 0:
+        # Only passages at or above a k-th best score already reached can rank.
+        docs = np.flatnonzero(dense >= cutoff(theta))
+        docs = docs if mask is None else docs[mask[docs]]
+    else:  # fewer than k passages hold the query's terms
+        docs = np.flatnonzero(dense > 0 if mask is None else (dense > 0) & mask)
+    theta = max(theta, rank(docs, dense[docs]))
+    docs = docs[dense[docs] >= cutoff(theta)]
+    # The scores are already exact; what is left to find is which terms each passage holds.
+    return Candidates(docs, dense[docs], holding(spans, docs))
+
+
+def _rarest_theta(spans: Sequence[TermSpan], tokens: Sequence[int], dense: FloatArray,
+                  mask: BoolArray | None, rank: Rank) -> float:
+    """Return the θ that the passages holding the rarest query term reach (a lower bound).
+
+    The top k usually hold the rarest term, so its few passages give a θ near the final one
+    for the price of reading them, not a partition of the whole segment.
+    """
+    by_df = sorted({i for i in tokens if len(spans[i].docs)}, key=lambda i: len(spans[i].docs))
+    docs: Ints = np.empty(0, np.int32)
+    for i in by_df:  # the next rarest too while fewer than k passages show
+        more = spans[i].docs if mask is None else spans[i].docs[mask[spans[i].docs]]
+        # Every few of a long list are enough for a θ; the scan of all scores does the rest.
+        more = more[:: max(1, len(more) // RAREST_SAMPLE)]
+        docs = np.union1d(docs, more) if len(docs) else more
+        theta = rank(docs, dense[docs])
+        if theta > -np.inf:
+            return theta
+    return -np.inf

@@ -1,0 +1,4 @@
+"""Admin views: /stats, /gaps and the weekly digest.
+"""
+
+__all__ = ["digest", "handlers", "render"]

@@ -1,0 +1,4 @@
+"""Per-chat preferences: /settings (which reports, answer length, feedback buttons).
+"""
+
+__all__ = ["handlers", "prefs"]

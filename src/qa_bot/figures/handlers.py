@@ -1,0 +1,144 @@
+"""/compare, /figures and /export: the figures table in the chat (issue 11).
+
+The FigureTable is built once per engine, in a thread, and dropped when a re-index swaps the
+engine (bot/admin_files.swap_engine), so an uploaded report's figures count at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import weakref
+
+from telegram import CallbackQuery, InputFile, Message, Update
+from telegram.error import BadRequest
+
+from qa import FigureTable, QAEngine, UnknownReportError
+from qa.figures import Comparison, can_chart, figures_csv, render_comparison_png, unit_trend
+from qa.language import library_names
+from qa_bot.context import BotContext
+from qa_bot.figures import render as rf
+from qa_bot.library.handlers import FIGTABLE, find_report, reply
+from qa_bot.render import clip
+from qa_bot.runtime.send import with_retries
+
+_PAGE = re.compile(r"^G:(?P<ref>[^:]{1,40}):(?P<page>\d{1,4})$")
+EXPORT_NAME = "报告数字表.csv"
+STALE = "按钮已失效，请重新发送命令。"
+
+
+async def figure_table(context: BotContext) -> FigureTable:
+    """Return the figures table of the current engine, building it once (in a thread)."""
+    engine = context.engine
+    cached = context.bot_data.get(FIGTABLE)
+    if cached is not None and cached[0]() is engine:
+        table: FigureTable = cached[1]
+        return table
+    table = await asyncio.to_thread(FigureTable.from_reports, engine.reports)
+    if context.engine is engine:  # not swapped meanwhile
+        ref: weakref.ref[QAEngine] = weakref.ref(engine)
+        context.bot_data[FIGTABLE] = (ref, table)
+    return table
+
+
+async def compare_command(update: Update, context: BotContext) -> None:
+    """Compare a metric across reports; without one, offer the comparable metrics as buttons."""
+    message = update.effective_message
+    if message is None:
+        return
+    phrase = clip(" ".join(context.args or []).strip(), 40, "")
+    table = await figure_table(context)
+    if not phrase:
+        metrics = table.metrics(min_reports=2)
+        await reply(message, rf.render_metrics(metrics), reply_markup=rf.metrics_keyboard(metrics))
+        return
+    engine = context.engine  # issue 19: 「/compare 发展党员 县直机关工委」 is one unit by year
+    names = library_names(engine.reports, engine.language.unit_aliases)
+    by_year = await asyncio.to_thread(unit_trend, table, phrase, engine.reports, names)
+    await send_comparison(message, context, table, phrase, by_year)
+
+
+async def send_comparison(message: Message, context: BotContext, table: FigureTable,
+                          phrase: str, comparison: Comparison | None = None) -> None:
+    """Send the sorted table; with two numbers or more, a bar chart with the table as caption."""
+    comparison = comparison or table.compare(phrase)
+    if not can_chart(comparison):
+        await reply(message, rf.render_comparison(comparison))
+        return
+    png = await asyncio.to_thread(render_comparison_png, comparison)
+    caption, whole = rf.render_caption(comparison)
+    photo = InputFile(png, filename="compare.png")
+    await with_retries(lambda: message.reply_photo(photo, caption=caption), once=True)
+    if not whole:
+        await reply(message, rf.render_comparison(comparison))
+
+
+async def figures_command(update: Update, context: BotContext) -> None:
+    """Show a report's figures grouped by section, page 1 (buttons page in place)."""
+    message = update.effective_message
+    if message is None:
+        return
+    ref = clip(" ".join(context.args or []).strip(), 64, "")
+    if not ref:
+        await reply(message, "用法：/figures 编号，例如 /figures 000（/reports 查看编号）")
+        return
+    report = await find_report(message, context, ref)
+    if report is None:
+        return
+    pages = rf.figures_pages(report, (await figure_table(context)).for_report(report.report_id))
+    await reply(message, pages[0].text, reply_markup=rf.figures_keyboard(report, pages[0]))
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """Send the whole figures table, with citations, as a CSV file (open to everyone)."""
+    message = update.effective_message
+    if message is None:
+        return
+    table = await figure_table(context)
+    # A byte-order mark, or Excel (the staff's tool) reads UTF-8 as the local code page.
+    data = ("\ufeff" + figures_csv(table.figures)).encode("utf-8")
+    document = InputFile(data, filename=EXPORT_NAME)
+    caption = rf.render_export_caption(len(table.figures), len(table.reports))
+    await with_retries(lambda: message.reply_document(document, caption=caption), once=True)
+
+
+async def on_figures_button(update: Update, context: BotContext) -> None:
+    """Answer C:<metric> (compare it) and G:<report>:<page> (page a report's figures)."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = query.data or ""
+    if not isinstance(query.message, Message):
+        await query.answer(STALE)
+        return
+    if data.startswith("C:") and len(data) > 2:
+        await query.answer()
+        await send_comparison(query.message, context, await figure_table(context), data[2:])
+        return
+    await show_figures_page(query, query.message, data, context)
+
+
+async def show_figures_page(query: CallbackQuery, message: Message, data: str,
+                            context: BotContext) -> None:
+    """Edit a /figures message in place to show another page."""
+    match = _PAGE.match(data)
+    try:
+        report = context.engine.report(match["ref"]) if match else None
+    except UnknownReportError:
+        report = None
+    if match is None or report is None:
+        await query.answer(STALE)
+        return
+    pages = rf.figures_pages(report, (await figure_table(context)).for_report(report.report_id))
+    number = int(match["page"])
+    if number >= len(pages):
+        await query.answer(STALE)
+        return
+    await query.answer()
+    page = pages[number]
+    try:
+        await with_retries(lambda: message.edit_text(
+            page.text, reply_markup=rf.figures_keyboard(report, page)))
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise

@@ -1,0 +1,4 @@
+"""Teaching the bot's use: /start, /help and inline mode.
+"""
+
+__all__ = ["handlers", "render"]

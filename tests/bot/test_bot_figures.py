@@ -1,0 +1,118 @@
+"""Issue 11 through the fake Bot API: /compare with a chart, metric buttons, /figures, /export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from qa import Figure, FigureTable, QAEngine, ReportInfo
+from qa_bot.app import BotApp
+from qa_bot.figures.render import MAX_CAPTION_UNITS, render_caption, render_comparison
+from tests.fakebot import Call, FakeTelegram, private_chat, user
+
+ANN = user(8001, "小周")
+CHAT = private_chat(ANN)
+
+
+def _buttons(call: Call) -> dict[str, str]:
+    rows = call.params["reply_markup"]["inline_keyboard"]
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+async def _send(fake: FakeTelegram, text: str, *methods: str, count: int = 1) -> list[Call]:
+    mark = fake.mark()
+    fake.send_text(CHAT, ANN, text)
+    return await fake.wait_for(mark, *methods, count=count, timeout=30)
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+async def test_compare_sends_sorted_cited_lines_and_a_chart(
+        fake_tg: FakeTelegram, bot_app: BotApp, seeds_engine: QAEngine) -> None:
+    mark = fake_tg.mark()
+    (photo,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
+    assert fake_tg.sent_file(photo, "photo").startswith(b"\x89PNG")
+    caption = photo.params["caption"]
+    texts = [caption]
+    if "原句与出处见下一条消息" in caption:  # too long for a caption: the table follows
+        (rest,) = await fake_tg.wait_for(mark, "sendMessage", timeout=30)
+        texts.append(rest.params["text"])
+    table = _plain(texts[-1])
+    comparison = FigureTable.from_reports(seeds_engine.reports).compare("发展党员")
+    values = [row.figure.value for row in comparison.valued if row.figure]
+    assert len(values) >= 2 and values == sorted(values, reverse=True)
+    ranked = re.findall(r"^(\d+)\. .*?（(\d{3})", table, flags=re.M)
+    assert [int(rank) for rank, _ in ranked] == list(range(1, len(values) + 1))
+    assert [short for _, short in ranked] == [
+        row.report.report_id[:3] for row in comparison.valued]
+    for row in comparison.valued:  # each line cites its sentence and report
+        assert row.figure is not None
+        assert row.figure.sentence[:30] in table and f"《{row.report.title}》" in table
+    if comparison.missing:
+        assert "未提及" in table
+    assert len(caption) <= MAX_CAPTION_UNITS
+    assert fake_tg.rejected == []
+
+
+async def test_compare_alone_offers_metric_buttons(fake_tg: FakeTelegram, bot_app: BotApp
+                                                   ) -> None:
+    (listing,) = await _send(fake_tg, "/compare", "sendMessage")
+    buttons = _buttons(listing)
+    assert "发展党员" in buttons and all(len(d.encode()) <= 64 for d in buttons.values())
+    mark = fake_tg.mark()
+    message = fake_tg.messages[(CHAT["id"], listing.result["message_id"])]
+    fake_tg.press(message, buttons["发展党员"], ANN)
+    (photo,) = await fake_tg.wait_for(mark, "sendPhoto", timeout=30)
+    assert "发展党员" in photo.params["caption"]
+
+
+async def test_figures_pages_in_place(fake_tg: FakeTelegram, bot_app: BotApp,
+                                      seeds_engine: QAEngine) -> None:
+    (first,) = await _send(fake_tg, "/figures 000", "sendMessage")
+    report = seeds_engine.report("000")
+    count = len(FigureTable.from_reports([report]).figures)
+    assert f"共 {count} 个" in first.params["text"] and "<b>" in first.params["text"]
+    buttons = _buttons(first)
+    assert all(len(d.encode()) <= 64 for d in buttons.values())
+    (more,) = [d for t, d in buttons.items() if t.startswith("下一页")]
+    mark = fake_tg.mark()
+    message: dict[str, Any] = fake_tg.messages[(CHAT["id"], first.result["message_id"])]
+    fake_tg.press(message, more, ANN)
+    (edit,) = await fake_tg.wait_for(mark, "editMessageText", timeout=30)
+    assert edit.params["message_id"] == message["message_id"] and "第 2/" in edit.params["text"]
+    assert fake_tg.rejected == []
+
+
+async def test_export_sends_a_csv_of_every_figure(fake_tg: FakeTelegram, bot_app: BotApp,
+                                                  seeds_engine: QAEngine) -> None:
+    (sent,) = await _send(fake_tg, "/export", "sendDocument")
+    assert sent.params["document"]["filename"].endswith(".csv")
+    data = fake_tg.sent_file(sent, "document")
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    table = FigureTable.from_reports(seeds_engine.reports)
+    assert len(rows) == len(table.figures)
+    assert [(r["报告编号"], r["原句"], r["段落编号"]) for r in rows] == [
+        (f.report_id, f.sentence, f.passage_id) for f in table.figures]
+    assert any(r["指标"] == "发展党员" and r["数值"] for r in rows)
+    assert all(r["数值"] == "" for r in rows if r["数字已隐去"] == "是")
+
+
+def _figure(report: str, value: float, sentence: str) -> Figure:
+    return Figure(report, f"{report}-p0", "一、工作", "某单位", "2023", "发展党员", "发展党员",
+                  value, "名", "", False, sentence)
+
+
+def test_a_long_table_leaves_the_caption_short() -> None:
+    reports = [ReportInfo(f"{i:03d}_x", f"第{i}党支部2023年党建工作总结", f"第{i}党支部", "2023")
+               for i in range(12)]
+    figures = [_figure(r.report_id, i + 1, "发展党员" * 40) for i, r in enumerate(reports)]
+    comparison = FigureTable(figures, reports).compare("发展党员")
+    caption, whole = render_caption(comparison)
+    assert not whole and len(caption) <= MAX_CAPTION_UNITS and "下一条消息" in caption
+    assert "12. " in _plain(caption) or "……（另有" in caption
+    assert len(render_comparison(comparison)) <= 4096

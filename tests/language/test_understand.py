@@ -1,0 +1,155 @@
+"""Questions typed the way staff type them: normalisation, weights, scope, figures, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import QAEngine
+from qa.language.normalize import normalize_question
+from qa.language.tokenizer import Tokenizer
+from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
+
+
+def fold(text: str) -> str:
+    return Tokenizer(lexicon=(), stopwords=()).normalize(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("@dj_helper_bot 网评报送了多少条", "网评报送了多少条"),  # a mention of any bot
+        ("网评报送了多少条😅✨🏔️", "网评报送了多少条"),  # emoji, joiners, selectors
+        ("网评报送了多少条？？？！！", "网评报送了多少条"),  # repeated / full-width marks
+        ("網評報送了多少條", "网评报送了多少条"),  # traditional characters
+        ("麻烦问下，网评报送了多少条啊", "网评报送了多少条"),  # polite words and particles
+        ("帮我查查网评报送了多少条呗 thx", "网评报送了多少条"),  # English filler
+        ("主题活动搞了多少回", "主题活动开展了多少次"),  # colloquial verbs and measure words
+        ("找党员唠唠嗑", "找党员唠嗑"),  # reduplicated verbs
+        ("next step 党建", "下一步 党建"),
+        ("基层支部战斗力弱不弱", "基层支部战斗力弱"),  # an A-not-A question asks about A
+        ("整改到不到位", "整改到位"),
+    ],
+)
+def test_normalisation_rules(raw: str, text: str) -> None:
+    assert normalize_question(raw, fold).text == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"), [("谢谢", "thanks"), ("你好！", "greeting"), ("好的，谢谢👍", "thanks")]
+)
+def test_greetings_and_thanks_are_small_talk(seeds_engine: QAEngine, raw: str, kind: str) -> None:
+    answer = seeds_engine.ask(raw)
+    assert answer.smalltalk == kind and not answer.found and answer.notice
+    assert not answer.suggestions and not answer.hits
+
+
+def test_filler_weighs_less_than_any_report_word(seeds_engine: QAEngine) -> None:
+    weigh = seeds_engine.background.weight
+    fillers = seeds_engine.background.fillers
+    lightest_report_word = min(weigh(w) for w in seeds_engine.index.vocabulary if w not in fillers)
+    assert lightest_report_word >= REPORT_FLOOR
+    assert all(weigh(f) == FILLER_WEIGHT < lightest_report_word for f in ("麻烦", "请问", "谢谢"))
+
+
+def test_ordinary_words_weigh_little_and_rare_content_words_a_lot(seeds_engine: QAEngine) -> None:
+    weigh = seeds_engine.background.weight
+    for ordinary in ("东西", "哪里", "怎么回事"):
+        for rare in ("公积金", "国足", "比特币"):
+            assert weigh(ordinary) < weigh(rare), (ordinary, rare)
+    assert specificity(10**6, 6 * 10**7) < specificity(10, 6 * 10**7)
+    assert tag_factor("uj") < tag_factor("v") < tag_factor("n")
+
+
+def test_a_filler_no_longer_sinks_a_good_question(seeds_engine: QAEngine) -> None:
+    plain = seeds_engine.ask("请问今年发展了多少党员")
+    padded = seeds_engine.ask("麻烦问下今年发展了多少党员")
+    assert plain.found and padded.found and plain.hits[0] == padded.hits[0]
+
+
+@pytest.mark.parametrize(
+    "question", ["党员公积金缴纳了多少", "国足比赛组织党员看了几场", "周末去哪爬山比较好啊"]
+)
+def test_an_unknown_content_word_makes_not_found(seeds_engine: QAEngine, question: str) -> None:
+    assert not seeds_engine.ask(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "report"),
+    [
+        ("002开展了哪些主题活动", "002"),  # report id
+        ("党组组织党员去过保密教育基地吗", "002"),  # unit
+        ("22年党委总结里怎么严明纪律", "004"),  # short year + unit
+        ("2022年度报告的警示教育", "004"),  # full year
+    ],
+)
+def test_scope_restricts_to_the_named_reports(
+    seeds_engine: QAEngine, question: str, report: str
+) -> None:
+    answer = seeds_engine.ask(question)
+    assert answer.found and {h.passage.report_id[:3] for h in answer.hits} == {report}
+
+
+def test_a_silent_named_report_says_so(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("党组那份总结里，今年吸收了几个新同志入党")
+    title = "《党组2023年党建工作总结及下一步工作计划》"
+    assert not answer.found and f"{title}中没有提到" in answer.notice
+
+
+def test_a_year_no_report_covers_is_not_found(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("2020年县直机关工委换届了几个支部")
+    assert not answer.found and "2020年" in answer.notice
+
+
+def test_which_unit_lines_are_sorted_with_the_extreme_first(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("哪个单位发展党员最多")
+    assert answer.found and answer.lead.startswith("县直机关工委（003，2023年）最多：87名")
+    assert answer.lead.index("87名") < answer.lead.index("20人") < answer.lead.index("10名")
+
+
+def test_a_redacted_figure_is_answered_as_no_figure(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("对各支部书记开展了多少次集中学习培训")
+    assert not answer.found and "没有给出具体数字" in answer.notice
+    assert answer.quotes and "x次" in answer.quotes[0].passage.text
+
+
+def test_a_who_question_about_a_matter_that_names_nobody_is_not_answered(
+        seeds_engine: QAEngine) -> None:
+    # The reports tell of a speech contest but never who won: the honest answer says so.
+    answer = seeds_engine.ask("青年干部演讲比赛谁得了第一名，是谁")
+    assert answer.intent == "name" and not answer.found
+    assert "没有写是谁" in answer.notice and answer.quotes
+
+
+def test_who_a_sentence_names() -> None:
+    from qa.answer.asked import names_someone
+
+    assert names_someone("市直机关工委书记*同志对经验做法给予肯定")
+    assert names_someone("由党组书记带头讲专题党课")
+    assert not names_someone("以青年干部为重点开展主题演讲比赛，提交作品30篇")
+
+
+def test_a_figure_question_leads_with_the_figure(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("网评报送了多少条")
+    assert answer.found and "471条" in answer.lead and "（000，2023年）" in answer.lead
+
+
+def test_follow_up_with_another_report_re_asks_the_question(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("那003呢", context="今年发展了多少党员")
+    assert answer.found and answer.hits[0].passage.report_id.startswith("003")
+    assert answer.follows == "今年发展了多少党员"
+    assert not seeds_engine.ask("党费收缴", context="今年发展了多少党员").follows
+    assert "87名" in answer.quotes[0].text
+
+
+def test_follow_up_asking_for_more_expands_whole_passages(seeds_engine: QAEngine) -> None:
+    first = seeds_engine.ask("双报到报到率是多少")
+    more = seeds_engine.ask("具体怎么做的", context="双报到报到率是多少")
+    assert more.found and more.quotes[0].text.rstrip("…") in more.quotes[0].passage.text
+    assert sum(len(q.text) for q in more.quotes) > sum(len(q.text) for q in first.quotes)
+
+
+def test_intent_words_never_become_the_topic(seeds_engine: QAEngine) -> None:
+    for question in ("接下来打算咋整", "为啥会出现这些短板啊", "今后一段时间准备重点抓哪几件事"):
+        answer = seeds_engine.ask(question)
+        assert answer.found and answer.quotes[0].items, question
+        assert len(answer.quotes) >= 2, question  # an overview of every report with the kind

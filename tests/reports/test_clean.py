@@ -1,0 +1,46 @@
+"""Each noise rule, one by one, and that content survives cleaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.reports.clean import NOISE_RULES, clean_text, has_noise
+
+
+def rule(name: str) -> tuple:
+    return tuple(r for r in NOISE_RULES if r.name == name)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("password_line", "正文。\n本文档编辑密码：wsx2023\n后文。", "正文。\n\n后文。"),
+        ("paid_marker", "##paidbegin##（二）标题\n正文##paidend##", "（二）标题\n正文"),
+        ("site_watermark", "强化了意识。“笔杆儿网www.bgzjy.cn”", "强化了意识。"),
+        ("site_watermark", "推动工作。笔杆儿网，om", "推动工作。"),
+        ("dangling_bi", "提升治理能力。笔\n下一段", "提升治理能力。\n下一段"),
+        ("blank_runs", "甲\n\n\n\n\n乙", "甲\n\n乙"),
+    ],
+)
+def test_each_rule_removes_its_noise(name: str, raw: str, expected: str) -> None:
+    assert clean_text(raw, rule(name)).strip() == expected
+
+
+def test_dangling_bi_keeps_a_real_word() -> None:
+    assert clean_text("拿起笔\n", rule("dangling_bi")) == "拿起笔\n"
+
+
+def test_redactions_are_left_alone() -> None:
+    text = "对**人实施党纪处分，开展了x次集中学习，学习党的XX大精神。"
+    assert clean_text(text) == text + "\n"
+
+
+def test_all_rules_leave_no_marker() -> None:
+    raw = "##paidbegin##正文。“笔杆儿网www.bgzjy.cn”\n本文档编辑密码：abc\n收尾。笔\n##paidend##"
+    cleaned = clean_text(raw)
+    assert not has_noise(cleaned)
+    assert "正文。" in cleaned and "收尾。" in cleaned
+
+
+def test_empty_text_stays_empty() -> None:
+    assert clean_text("\n\n  \n") == ""

@@ -1,0 +1,141 @@
+"""The parsed-report cache: same reports as parsing, used when valid, ignored when not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa import load_reports
+from qa.models import Report
+from qa.reports.parsecache import ParsedCache, unpack, write_entries
+
+
+def _stored(cache: Path) -> int:
+    """Return how many entries the cache file holds."""
+    opened = ParsedCache(cache)
+    try:
+        return len(opened.keys())
+    finally:
+        opened.close()
+
+
+def _edit_first_entry(cache: Path, change: Callable[[list[Any]], list[Any]]) -> None:
+    """Rewrite the cache with its first entry's stored body changed (footer kept as it was)."""
+    opened = ParsedCache(cache)
+    keys = sorted(opened.keys(), key=lambda k: opened._entries[k].offset)
+    bodies = {k: opened.raw(k) or b"" for k in keys}
+    reports = {k: opened.report(k, None) for k in keys}
+    bodies[keys[0]] = json.dumps(change(json.loads(bodies[keys[0]])), ensure_ascii=False).encode()
+
+    class Edited(ParsedCache):
+        def raw(self, key: str) -> bytes | None:
+            return bodies[key]
+
+    entries: list[tuple[str, Report]] = [(k, r) for k, r in reports.items() if r is not None]
+    write_entries(cache, entries, Edited(cache))
+    opened.close()
+
+
+def _damage_first_body(cache: Path) -> None:
+    """Overwrite the first stored body's bytes in place (a disk error, not a rewrite)."""
+    opened = ParsedCache(cache)
+    first = min(opened.keys(), key=lambda k: opened._entries[k].offset)
+    entry = opened._entries[first]
+    opened.close()
+    data = bytearray(cache.read_bytes())
+    data[entry.offset:entry.offset + entry.length] = b"[" + b" " * (entry.length - 2) + b"]"
+    cache.write_bytes(bytes(data))
+
+
+def _first_body(cache: Path) -> list[Any]:
+    opened = ParsedCache(cache)
+    first = min(opened.keys(), key=lambda k: opened._entries[k].offset)
+    try:
+        return list(json.loads(opened.raw(first) or b"null"))
+    finally:
+        opened.close()
+
+
+def test_cached_reports_equal_parsed_ones(seed_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "parsed.reports"
+    parsed = load_reports(seed_dir).reports
+    assert load_reports(seed_dir, cache).reports == parsed  # cold: parses, writes the cache
+    assert _stored(cache) == len(parsed)
+    assert load_reports(seed_dir, cache).reports == parsed  # warm: from the cache
+
+
+def test_the_cache_is_what_a_warm_load_reads(seed_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "parsed.reports"
+    load_reports(seed_dir, cache)
+
+    def retext(entry: list[Any]) -> list[Any]:
+        entry[4][-1][3][0][2] = "缓存中的文字"  # last section, first passage, its text
+        return entry
+
+    _edit_first_entry(cache, retext)
+    texts = {p.text for r in load_reports(seed_dir, cache).reports for p in r.passages}
+    assert "缓存中的文字" in texts
+
+
+def test_an_edited_report_or_manifest_is_parsed_again(seed_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "parsed.reports"
+    before = {r.report_id: r for r in load_reports(seed_dir, cache).reports}
+    first = sorted(seed_dir.glob("*.txt"))[0]
+    added = "\n四、其他\n新增一段关于档案管理的内容。\n"
+    first.write_text(first.read_text(encoding="utf-8") + added, encoding="utf-8")
+    manifest = (seed_dir / "reports.toml").read_text(encoding="utf-8")
+    second = sorted(seed_dir.glob("*.txt"))[1].stem
+    title = before[second].title
+    (seed_dir / "reports.toml").write_text(manifest.replace(title, "改过的标题"),
+                                               encoding="utf-8")
+    after = {r.report_id: r for r in load_reports(seed_dir, cache).reports}
+    assert any("档案管理" in p.text for p in after[first.stem].passages)
+    assert after[second].title == "改过的标题"
+    assert after == {r.report_id: r for r in load_reports(seed_dir).reports}
+    untouched = sorted(before)[2:]
+    assert all(after[i] == before[i] for i in untouched)
+
+
+def test_a_removed_report_leaves_the_cache(seed_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "parsed.reports"
+    load_reports(seed_dir, cache)
+    sorted(seed_dir.glob("*.txt"))[0].unlink()
+    assert len(load_reports(seed_dir, cache).reports) == _stored(cache) == 4
+
+
+@pytest.mark.parametrize("damage", [b"\x00garbage", b"{}", b'{"parser": "old"}\nk\t[]\n',
+                                    b"[1, 2]", b""])
+def test_a_damaged_or_stale_cache_only_means_parsing_again(seed_dir: Path, tmp_path: Path,
+                                                           damage: bytes) -> None:
+    cache = tmp_path / "parsed.reports"
+    cache.write_bytes(damage)
+    assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
+    assert _stored(cache) == 5  # rewritten, usable next time
+
+
+def test_a_damaged_entry_is_parsed_again(seed_dir: Path, tmp_path: Path) -> None:
+    # Bodies are read when first used, so damage found then means parsing that file again;
+    # the entry itself is replaced when the cache is next rewritten (any file changing).
+    cache = tmp_path / "parsed.reports"
+    load_reports(seed_dir, cache)
+    _edit_first_entry(cache, lambda entry: ["only", "three", "fields"])
+    assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
+    _damage_first_body(cache)
+    assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
+    sorted(seed_dir.glob("*.txt"))[-1].unlink()
+    load_reports(seed_dir, cache)  # rewritten: the damaged body is packed afresh, not copied
+    assert len(_first_body(cache)) == 5
+
+
+def test_a_body_is_unpacked_only_when_used(seed_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "parsed.reports"
+    parsed = load_reports(seed_dir).reports
+    load_reports(seed_dir, cache)
+    warm = load_reports(seed_dir, cache).reports
+    assert [r.size for r in warm] == [len(r.passages) for r in parsed]
+    assert [r.kind_codes for r in warm] == [r.kind_codes for r in parsed]
+    assert unpack(_first_body(cache), parsed[0].source_path, parsed[0].key) == parsed[0]
