@@ -158,13 +158,13 @@ def aes_pdf() -> bytes:
                        b"/Root 1 0 R /Encrypt 4 0 R /ID [%s %s] >>" % (file_id, file_id))
 
 
-def hang(data: bytes, name: str, caps: Caps) -> Preview:
+def hang(data: bytes, name: str, caps: Caps, progress: object = None) -> Preview:
     """A converter that never finishes (passed to preview_isolated as its job)."""
     time.sleep(3600)
     raise AssertionError("unreachable")
 
 
-def hog(data: bytes, name: str, caps: Caps) -> Preview:
+def hog(data: bytes, name: str, caps: Caps, progress: object = None) -> Preview:
     """A converter that asks for far more memory than the worker may have."""
     blocks = [bytearray(256 * 1024 * 1024) for _ in range(16)]
     raise AssertionError(f"allocated {len(blocks)} blocks")

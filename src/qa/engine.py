@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qa.answer import Rectifier, Retriever, Scored, choose_report, pair_weigher
 from qa.answer import compose as answers
+from qa.documents import document_text
 from qa.language import (
     Background,
     Homophones,
@@ -153,7 +154,7 @@ class QAEngine:
         index lives there as memory-mapped segments (``qa.search.ondisk``), else in memory.
         Front ends call ``open_engine``, which puts both in the folder's one cache folder.
         """
-        corpus = load_reports(folder, parsed_cache)
+        corpus = load_reports(folder, parsed_cache, document_text)
         if index_dir is None:
             return cls(corpus.reports, segmenter, top_k, corpus.skipped, settings=settings)
         segmenter = segmenter or Tokenizer()

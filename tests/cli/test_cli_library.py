@@ -73,7 +73,7 @@ def test_check_a_bad_file_exits_1_with_the_reason(
     code, out, err = run(capsys, "check", str(bad))
     assert (code, out) == (1, "")
     assert err == (
-        "错误：总结.doc：旧版 Word 格式（.doc）无法读取。请在 Word 或 WPS 中另存为 .docx 后再发送\n"
+        "错误：总结.doc：文件已损坏，无法读取。请在 Word 中重新另存为 .docx 后再发送\n"
     )
     code, _, err = run(capsys, "check", str(tmp_path / "missing.txt"))
     assert code == 1 and err.startswith("错误：missing.txt：无法读取文件")

@@ -122,12 +122,14 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 @pytest.mark.parametrize(
     ("name", "data", "code", "words"),
     [
-        ("总结.doc", OLE, "doc", "另存为 .docx"),
-        ("总结.docx", OLE, "doc", "另存为 .docx"),  # a renamed .doc is still a .doc
-        ("总结.wps", OLE, "wps", "另存为 .docx"),
-        ("扫描.pdf", make_pdf([[], []]), "scanned_pdf", "扫描件"),
-        ("照片.jpg", b"\xff\xd8\xff\xe0" + b"\x01" * 100, "image", "图片"),
-        ("截图.txt", b"\x89PNG\r\n\x1a\n" + b"\x01" * 100, "image", "图片"),
+        # An OLE2 header and nothing readable behind it, whatever the name says.
+        ("总结.doc", OLE, "damaged", "损坏"),
+        ("总结.docx", OLE, "damaged", "损坏"),
+        ("总结.wps", OLE, "damaged", "损坏"),
+        ("总结.wps", b"garbage, not a WPS file", "damaged", "损坏"),
+        ("扫描.pdf", make_pdf([[], []]), "scanned_pdf", "扫描件中没有识别出文字"),
+        ("照片.jpg", b"\xff\xd8\xff\xe0" + b"\x01" * 100, "damaged", "图片已损坏"),
+        ("截图.txt", b"\x89PNG\r\n\x1a\n" + b"\x01" * 100, "damaged", "图片已损坏"),
         ("统计.xlsx", _zip(["xl/workbook.xml"]), "spreadsheet", "表格"),
         ("统计.xls", OLE, "spreadsheet", "表格"),
         ("统计.csv", "单位,人数\n".encode(), "spreadsheet", "表格"),

@@ -38,9 +38,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, user: str = "") -> No
     the audit; the front end reads it from the environment)."""
     by = f"命令行（{user}）" if user else "命令行"
     p = sub.add_parser("check", parents=[common], help="预览一份报告文件（不收录）")
-    p.add_argument("file", type=Path, help=".txt、.docx 或 .pdf 文件")
+    p.add_argument("file", type=Path, help=".txt、.docx、.doc、.wps、.pdf 或页面照片")
     p = sub.add_parser("add", parents=[common], help="预览并收录一份报告文件")
-    p.add_argument("file", type=Path, help=".txt、.docx 或 .pdf 文件")
+    p.add_argument("file", type=Path, help=".txt、.docx、.doc、.wps、.pdf 或页面照片")
     p.add_argument("--title", default="", help="标题（默认从文件中识别）")
     p.add_argument("--unit", default="", help="单位（默认从标题中识别）")
     p.add_argument("--year", default="", help="年份（默认从标题或正文中识别）")

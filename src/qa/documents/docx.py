@@ -22,6 +22,8 @@ from docx.text.paragraph import Paragraph
 
 from qa.reports import CN_NUM, heading_level
 
+from .tablerows import table_lines
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"总结|报告|汇报")
@@ -229,11 +231,8 @@ def _join(label: str, text: str) -> str:
 
 
 def _table_lines(table: Table) -> Iterator[str]:
-    for row in table.rows:
-        cells = list(dict.fromkeys(c.text.strip() for c in row.cells))  # merged cells repeat
-        joined = "　".join(c for c in cells if c)
-        if joined:
-            yield joined
+    # Rows as 「指标：值」 (documents/tablerows.py): a statistics table's figures are found.
+    yield from table_lines([[c.text for c in row.cells] for row in table.rows])
 
 
 def docx_lines(data: bytes) -> list[str]:

@@ -218,6 +218,8 @@ def metric_phrase(
     clause_start = max(sentence.rfind(c, 0, m.start) for c in _CLAUSE_END) + 1
     after_prev = previous is not None and previous[0] > clause_start
     pre = "" if after_prev else _clean_before(sentence[clause_start : m.start])
+    if not pre and not after_prev:
+        pre = _label_before_colon(sentence, clause_start, m.start)
     if previous is not None and after_prev:
         if sentence[previous[0] : m.start].endswith(("到", "至")):
             return previous[1]  # 从10个上升到20个: the same count, later
@@ -229,6 +231,16 @@ def metric_phrase(
     if after.endswith(("上升到", "增加到", "提高到", "增长到", "到", "至")):
         after = ""  # 从10个上升到20个: what follows is the next figure's verb
     return pre + after or (previous[1] if previous else "")
+
+
+def _label_before_colon(sentence: str, clause_start: int, start: int) -> str:
+    """Read 发展党员 of 「发展党员：12名」, a table row's form (qa/documents/tablerows.py)."""
+    if clause_start < 2 or sentence[clause_start - 1] not in "：:":
+        return ""
+    if sentence[clause_start:start].strip():
+        return ""
+    label_start = max(sentence.rfind(c, 0, clause_start - 1) for c in _CLAUSE_END) + 1
+    return _clean_before(sentence[label_start : clause_start - 1].strip())
 
 
 def _clean_before(text: str) -> str:

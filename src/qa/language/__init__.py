@@ -17,6 +17,7 @@ from .docmeta import (
     written_year,
 )
 from .homophones import Homophones
+from .lookalike import clean_code_points
 from .neighbours import Neighbours
 from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
@@ -47,6 +48,7 @@ __all__ = [
     "UnitNames",
     "aliases_of",
     "asked_unit",
+    "clean_code_points",
     "closing_date",
     "covered_year",
     "document_unit",

@@ -20,6 +20,7 @@ import pickle
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing import reduction
@@ -27,7 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from qa.documents import DEFAULT_CAPS, Caps, check_plausible, convert_file
+from qa.documents import DEFAULT_CAPS, Caps, Progress, check_plausible, convert_file
 from qa.errors import FileRefusedError
 
 from .preview import Preview, build_preview
@@ -46,34 +47,39 @@ _HINT_CHECK = "请检查文件，删去图片或拆分后，另存为新的 .doc
 class Limits:
     """What one conversion may cost; ``caps`` bound the readers inside the worker."""
 
-    memory_bytes: int = 1024 * MB  # address space above the worker's own at start
-    cpu_seconds: int = 60
-    wall_seconds: float = 90.0
+    # Address space above the worker's own at start: onnxruntime (OCR of scans) reserves
+    # ≈ 1.5 GB of it; a decompression bomb still dies long before it fills the machine.
+    memory_bytes: int = 2560 * MB
+    # A 30-page scan is read by OCR at 5–10 CPU seconds a page on two cores.
+    cpu_seconds: int = 360
+    wall_seconds: float = 480.0
     output_bytes: int = 32 * MB  # the pickled preview sent back
     caps: Caps = field(default_factory=lambda: DEFAULT_CAPS)
 
 
 DEFAULT_LIMITS = Limits()
-Job = Callable[[bytes, str, Caps], Preview]
+Job = Callable[[bytes, str, Caps, Progress | None], Preview]
 
 
-def preview_upload(data: bytes, name: str, caps: Caps = DEFAULT_CAPS) -> Preview:
+def preview_upload(data: bytes, name: str, caps: Caps = DEFAULT_CAPS,
+                   progress: Progress | None = None) -> Preview:
     """Convert, check and preview an upload in this process (the worker's job)."""
-    converted = convert_file(data, name, caps)
+    converted = convert_file(data, name, caps, progress)
     check_plausible(converted.text, name, caps)
     return build_preview(converted)
 
 
 def preview_isolated(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS,
-                     job: Job = preview_upload) -> Preview:
+                     job: Job = preview_upload, progress: Progress | None = None) -> Preview:
     """Run ``job`` on an upload in a limited child process; raise FileRefusedError.
 
     ``job`` must be importable by name (a module-level function); tests pass one that hangs.
+    ``progress`` hears the child's (pages done, pages in all) while a scan is read.
     """
     with _LOCK:  # one conversion at a time: uploads are rare, and each may take a gigabyte
         receiver = _SERVER.submit((job, data, name, limits))
         try:
-            preview = _receive(receiver, name, limits)
+            preview = _receive(receiver, name, limits, progress)
         finally:
             receiver.close()
             exitcode = _SERVER.reap()
@@ -198,20 +204,28 @@ def _wait_child(control: Connection, pid: int) -> int:
                 os.kill(pid, signal.SIGKILL)
 
 
-def _receive(receiver: Connection, name: str, limits: Limits) -> Preview | None:
+def _receive(receiver: Connection, name: str, limits: Limits,
+             progress: Progress | None) -> Preview | None:
     """Return the child's preview, raise its refusal, or None when it died without a word."""
-    if not receiver.poll(limits.wall_seconds):
-        _SERVER.kill_child()
-        logger.warning("Conversion of %r passed %.0f s; worker killed", name, limits.wall_seconds)
-        raise FileRefusedError(name, "timeout", f"处理超时（超过 {limits.wall_seconds:.0f} 秒）",
-                               _HINT_CHECK)
-    try:
-        kind, value = pickle.loads(receiver.recv_bytes(limits.output_bytes))
-    except EOFError:
-        return None
-    except OSError:  # longer than output_bytes
-        raise FileRefusedError(name, "too_much_text", "转换出的内容过大，远超一份工作报告",
-                               "请检查是否发错了文件，或拆分后分别发送") from None
+    deadline = time.monotonic() + limits.wall_seconds
+    while True:
+        if not receiver.poll(max(0.0, deadline - time.monotonic())):
+            _SERVER.kill_child()
+            logger.warning("Conversion of %r passed %.0f s; worker killed", name,
+                           limits.wall_seconds)
+            raise FileRefusedError(name, "timeout",
+                                   f"处理超时（超过 {limits.wall_seconds:.0f} 秒）", _HINT_CHECK)
+        try:
+            kind, value = pickle.loads(receiver.recv_bytes(limits.output_bytes))
+        except EOFError:
+            return None
+        except OSError:  # longer than output_bytes
+            raise FileRefusedError(name, "too_much_text", "转换出的内容过大，远超一份工作报告",
+                                   "请检查是否发错了文件，或拆分后分别发送") from None
+        if kind != "progress":
+            break
+        if progress is not None:
+            progress(*value)
     if kind == "refused":
         raise FileRefusedError(*value)
     if kind == "failed":
@@ -235,7 +249,10 @@ def _work(sender: Connection, job: Job, data: bytes, name: str, limits: Limits) 
     """In the child: set the limits, run the job, send back one pickled outcome."""
     _limit(limits)
     try:
-        outcome = _outcome(job, data, name, limits)
+        def report(done: int, total: int) -> None:  # pages read so far, to the parent
+            sender.send_bytes(pickle.dumps(("progress", (done, total))))
+
+        outcome = _outcome(job, data, name, limits, report)
         payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         payload = pickle.dumps(("refused", _memory(name)))
@@ -244,9 +261,10 @@ def _work(sender: Connection, job: Job, data: bytes, name: str, limits: Limits) 
     sender.close()
 
 
-def _outcome(job: Job, data: bytes, name: str, limits: Limits) -> tuple[str, Any]:
+def _outcome(job: Job, data: bytes, name: str, limits: Limits,
+             progress: Progress) -> tuple[str, Any]:
     try:
-        preview = job(data, name, limits.caps)
+        preview = job(data, name, limits.caps, progress)
         return "ok", replace(preview, source=replace(preview.source, data=b""))
     except FileRefusedError as exc:
         return "refused", (exc.name, exc.code, exc.reason, exc.hint)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from qa.language import clean_code_points
+
 
 class NoiseRule(NamedTuple):
     """A regular expression and what it stands for; matches are replaced by ``repl``.
@@ -40,6 +42,7 @@ NOISE_RULES: tuple[NoiseRule, ...] = (
 def clean_text(text: str, rules: tuple[NoiseRule, ...] = NOISE_RULES) -> str:
     """Remove watermarks, paid-content markers and password lines; keep all content."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = clean_code_points(text)  # ⾏ → 行, NUL dropped: qa/language/lookalike.py
     for rule in rules:
         if rule.needle in text:
             text = rule.pattern.sub(rule.repl, text)

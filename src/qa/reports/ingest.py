@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from qa.errors import EmptyCorpusError, ReportReadError
@@ -20,6 +22,12 @@ from .sectionkind import genre_kind
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
+# What the folder loader reads, in the order one wins when two files share a stem: the .txt
+# (the library's own, or an edited copy) before any document it may have come from.
+READABLE = (".txt", ".docx", ".doc", ".wps", ".pdf")
+# A document's (file name, bytes) → its report text; qa.documents.document_text converts them
+# (the front ends pass it in: documents sit above reports). Without it only .txt files load.
+DocumentText = Callable[[str, bytes], str]
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 _TITLE_IN_TEXT = re.compile(r"[\u4e00-\u9fff\d*]{0,14}(?:党建工作|工作)(?:总结|报告)")
 _LEADING_VERB = re.compile(r"^(?:现将|现就|现把|特将|就|将|把)")
@@ -168,11 +176,12 @@ def report_lines(report_id: str, text: str, title: str = "") -> tuple[str, list[
     return title, lines
 
 
-def read_report(path: Path, meta: ReportMeta | None = None) -> Report:
+def read_report(path: Path, meta: ReportMeta | None = None,
+                convert: DocumentText | None = None) -> Report:
     """Read and parse one report file; raise ReportReadError naming the file."""
     _stat(path)
     data = _read_bytes(path)
-    return _parse_file(path, data, meta, _key(path.name, content_digest(data), meta))
+    return _parse_file(path, data, meta, _key(path.name, content_digest(data), meta), convert)
 
 
 def _stat(path: Path | str, name: str = "") -> os.stat_result:
@@ -198,19 +207,30 @@ def _key(name: str, digest: str, meta: ReportMeta | None) -> str:
     return entry_key(name, digest, (m.title, m.unit, m.year))
 
 
-def _parse_file(path: Path, data: bytes, meta: ReportMeta | None, key: str = "") -> Report:
-    report = parse_report(path.stem, decode_bytes(data, path.name), meta, path, key)
+def _file_text(path: Path, data: bytes, convert: DocumentText | None) -> str:
+    """Return a file's report text: a .txt decoded, any other document converted."""
+    if path.suffix.lower() == ".txt":
+        return decode_bytes(data, path.name)
+    if convert is None:
+        raise ReportReadError(f"{path.name}: 不是 .txt 报告")
+    return convert(path.name, data)
+
+
+def _parse_file(path: Path, data: bytes, meta: ReportMeta | None, key: str = "",
+                convert: DocumentText | None = None) -> Report:
+    report = parse_report(path.stem, _file_text(path, data, convert), meta, path, key)
     if not report.passages:
         raise ReportReadError(f"{path.name}: 文件为空或没有正文")
     return report
 
 
-def _reparse(report_id: str, title: str, source: Path | None) -> tuple[Section, ...]:
+def _reparse(report_id: str, title: str, source: Path | None,
+             convert: DocumentText | None = None) -> tuple[Section, ...]:
     """Parse a file again for a cached body found damaged (nothing if it cannot be read)."""
     if source is None:
         return ()
     try:
-        return read_report(source, ReportMeta(title)).sections
+        return read_report(source, ReportMeta(title), convert).sections
     except ReportReadError:
         return ()
 
@@ -227,9 +247,11 @@ def superseded_ids(folder: Path, manifest: dict[str, ReportMeta]) -> set[str]:
 class _Sources:
     """The caches a load consults: parsed reports and remembered file digests (or neither)."""
 
-    def __init__(self, cache_path: Path | None) -> None:
+    def __init__(self, cache_path: Path | None, convert: DocumentText | None = None) -> None:
+        self.convert = convert
+        self.reparse = partial(_reparse, convert=convert)
         self.path = cache_path
-        self.cache = ParsedCache(cache_path, _reparse) if cache_path is not None else None
+        self.cache = ParsedCache(cache_path, self.reparse) if cache_path is not None else None
         self.digests = FileDigests(cache_path.with_suffix(".files")) if cache_path else None
 
     def load(self, folder: Path, name: str, meta: ReportMeta | None) -> tuple[Report, bool]:
@@ -248,7 +270,9 @@ class _Sources:
             self.digests.remember(name, stat, digest)
         key = _key(name, digest, meta)
         report = self.cache.report(key, path) if self.cache is not None else None
-        return (report, False) if report is not None else (_parse_file(path, data, meta, key), True)
+        if report is not None:
+            return report, False
+        return _parse_file(path, data, meta, key, self.convert), True
 
     def finish(self, reports: list[Report], dirty: bool) -> list[Report]:
         """Save the caches if they changed; return the reports, deferred to the new cache."""
@@ -261,12 +285,37 @@ class _Sources:
         if not write_entries(self.path, ((r.key, r) for r in reports), self.cache):
             return reports
         # Read back from the new file, so freshly parsed reports leave memory too.
-        fresh = ParsedCache(self.path, _reparse)
+        fresh = ParsedCache(self.path, self.reparse)
         return [fresh.report(r.key, r.source_path) or r for r in reports]
 
 
-def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
-    """Load every ``*.txt`` report in a folder; bad files are skipped and named, not fatal.
+def _report_files(folder: Path, readable: tuple[str, ...]
+                  ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return (stem, file name) of each report file in the folder, and the files set aside.
+
+    Two files with one stem (总结.txt and 总结.docx) would be one report id twice: the first
+    in READABLE's order is read and the other named as skipped.
+    """
+    chosen: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
+    for name in sorted(entry.name for entry in os.scandir(folder)):
+        dot = name.rfind(".")
+        ext = name[dot:].lower() if dot >= 0 else ""
+        if ext not in readable:
+            continue
+        stem = name[:dot] or name  # as Path.stem: ".txt" alone is a hidden file
+        kept = chosen.get(stem)
+        if kept is None or readable.index(ext) < readable.index(kept[kept.rfind("."):].lower()):
+            chosen[stem], name = name, kept or ""
+        if name:
+            skipped.append((name, f"{name}: 与 {chosen[stem]} 同名，只读取了 {chosen[stem]}"))
+    return sorted(chosen.items()), skipped
+
+
+def load_reports(folder: Path, cache_path: Path | None = None,
+                 convert: DocumentText | None = None) -> Corpus:
+    """Load every report (.txt .docx .doc .wps .pdf) in a folder; bad files are named, not fatal.
 
     With ``cache_path``, unchanged files come from that parsed-report cache (qa/parsecache.py),
     which is rewritten when any file changed, and are not even read while their stat is as
@@ -283,12 +332,12 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
         manifest = {}
         skipped.append((MANIFEST_NAME, f"{exc}；已忽略清单，标题、单位、年份按正文识别"))
     superseded = superseded_ids(folder, manifest)
-    sources = _Sources(cache_path)
+    sources = _Sources(cache_path, convert)
     dirty = False  # a report was parsed, so the cache needs writing
     reports: list[Report] = []
-    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
-    for name in sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".txt")):
-        stem = name[: -len(".txt")] or name  # as Path.stem: ".txt" alone is a hidden file
+    files, set_aside = _report_files(folder, READABLE if convert else (".txt",))
+    skipped.extend(set_aside)
+    for stem, name in files:
         if stem in superseded:
             continue
         try:
@@ -299,5 +348,5 @@ def load_reports(folder: Path, cache_path: Path | None = None) -> Corpus:
         reports.append(report)
         dirty = dirty or parsed
     if not reports:
-        raise EmptyCorpusError(f"报告目录中没有可用的 .txt 报告：{folder}")
+        raise EmptyCorpusError(f"报告目录中没有可用的报告（.txt .docx .doc .wps .pdf）：{folder}")
     return Corpus(tuple(sources.finish(reports, dirty)), tuple(skipped))

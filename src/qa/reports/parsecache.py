@@ -41,7 +41,11 @@ FORMAT = 3
 _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
                    "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.headings",
                    "qa.reports.sectionkind", "qa.reports.enumerations", "qa.reports.longtext",
-                   "qa.language.docmeta")  # a file without a manifest entry: unit and year
+                   "qa.language.docmeta",  # a file without a manifest entry: unit and year
+                   # Documents in the reports folder are converted first (documents/convert.py).
+                   "qa.language.lookalike", "qa.documents.convert", "qa.documents.docx",
+                   "qa.documents.doc", "qa.documents.pdf", "qa.documents.tablerows",
+                   "qa.documents.ocr")
 _PARSER_DATA = ("section_cues.txt",)
 _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a newline
 # Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.

@@ -17,7 +17,8 @@ from qa_bot.buttons import encode
 from qa_bot.render import clip, clip_html_lines, esc, short_id
 
 ADMINS_ONLY = "抱歉，只有本机器人的管理员可以收录或删除报告；如需添加报告，请把文件转给管理员。"
-ADD_USAGE = "请把 /add 作为对文件消息的回复发送，或直接把 .docx、.txt、.pdf 文件发给我。"
+ADD_USAGE = ("请把 /add 作为对文件消息的回复发送，"
+             "或直接把 .docx、.doc、.wps、.txt、.pdf 文件或页面照片发给我。")
 STALE = "按钮已失效（预览已过期、已处理，或机器人重启过），请重新发送文件。"
 DOWNLOAD_FAILED = "无法从 Telegram 取回这个文件（网络或文件问题），请稍后重新发送。"
 NOT_YOURS = "只有发送这份文件的管理员可以操作这条预览。"

@@ -45,6 +45,7 @@ from .handlers import (
     reply,
     who,
 )
+from .ocrprogress import ChatProgress
 
 logger = logging.getLogger(__name__)
 _BUTTON = re.compile(r"^(?P<kind>[LR]):(?P<token>[A-Za-z0-9_-]{1,20}):(?P<action>[a-z]{2})$")
@@ -101,12 +102,17 @@ async def take_upload(message: Message, document: Document, context: BotContext)
         logger.warning("Upload %r could not be downloaded: %s", name, exc)
         await reply(message, rl.DOWNLOAD_FAILED)
         return
-    try:  # in a limited child process: a hostile file kills the worker, not the bot
-        preview = await asyncio.to_thread(preview_isolated, data, name)
+    # In a limited child process (a hostile file kills the worker, not the bot), off the
+    # event loop (a scan's OCR takes seconds a page); its pages are shown as they are read.
+    progress = ChatProgress(message, asyncio.get_running_loop())
+    try:
+        preview = await asyncio.to_thread(preview_isolated, data, name, progress=progress)
     except FileRefusedError as exc:
+        await progress.settle()
         logger.info("Upload %r refused: %s (%s)", name, exc.code, exc.reason)
         await reply(message, rl.render_refusal(exc))
         return
+    await progress.settle()
     same = await asyncio.to_thread(library(context).find_duplicate, preview)
     if same is not None:  # issue 19: never a second copy of a stored report
         await reply(message, rl.render_duplicate(name, same))
