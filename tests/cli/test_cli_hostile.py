@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from qa.cli.main import main
 from tests import hostile
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    old, sys.stdin = sys.stdin, io.StringIO("")
-    try:
-        code = main(list(argv))
-    finally:
-        sys.stdin = old
-    out, err = capsys.readouterr()
-    return code, out, err
+_run = run_cli
 
 
 def test_qa_add_of_a_bomb_is_refused_in_one_line_and_stores_nothing(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from qa.cli.main import main
 from qa.reports.ingest import load_reports
+from tests.cli_runner import run_cli
 from tests.uploads import make_docx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,17 +23,7 @@ REPORT = """第三党支部2024年党建工作总结
 """
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
-    import sys
-
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(argv))
-    finally:
-        sys.stdin = old
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

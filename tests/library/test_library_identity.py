@@ -7,16 +7,14 @@ replaces another, and each added again is refused with the id it duplicates.
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from qa.cli import main
 from qa.library import Library, file_digest
 from qa.reports import load_reports
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus" / "corpus"
@@ -31,15 +29,7 @@ REPORT = """第三党支部2024年党建工作总结
 """
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(argv))
-    finally:
-        sys.stdin = old
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_every_corpus_file_is_kept_and_none_is_added_twice(

@@ -13,8 +13,7 @@ from telegram import Update
 from qa.errors import QAError
 from qa.library import AuditRecord
 from qa_bot.context import BotContext
-from qa_bot.library import render as rl
-from qa_bot.library.handlers import is_admin, library, reply
+from qa_bot.library.handlers import admin_message, library, reply
 from qa_bot.render import clip_html_lines, esc
 
 DEFAULT_LINES = 10
@@ -23,11 +22,8 @@ MAX_LINES = 50
 
 async def log_command(update: Update, context: BotContext) -> None:
     """Show the newest audit records (``/log 20`` for more), admins only."""
-    message = update.effective_message
+    message = await admin_message(update, context)
     if message is None:
-        return
-    if not is_admin(context, message.from_user.id if message.from_user else None):
-        await reply(message, rl.ADMINS_ONLY)
         return
     arg = " ".join(context.args or []).strip()
     count = min(int(arg), MAX_LINES) if arg.isdigit() and int(arg) > 0 else DEFAULT_LINES

@@ -250,13 +250,21 @@ async def remove_command(update: Update, context: BotContext) -> None:
     pending.message_id = sent.message_id
 
 
-async def reload_command(update: Update, context: BotContext) -> None:
-    """Pick up report files an admin dropped into the folder, without a restart."""
+async def admin_message(update: Update, context: BotContext) -> Message | None:
+    """Return the message of an admin's command; anyone else is told it is for admins."""
     message = update.effective_message
     if message is None:
-        return
+        return None
     if not is_admin(context, message.from_user.id if message.from_user else None):
         await reply(message, rl.ADMINS_ONLY)
+        return None
+    return message
+
+
+async def reload_command(update: Update, context: BotContext) -> None:
+    """Pick up report files an admin dropped into the folder, without a restart."""
+    message = await admin_message(update, context)
+    if message is None:
         return
     folder = context.settings.reports_dir
     notes: list[str] = []

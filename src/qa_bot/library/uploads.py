@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Document, Message, MessageEntity, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import filters
 
 from qa.documents import MAX_UPLOAD_BYTES, REFUSALS, Converted
@@ -223,18 +223,8 @@ async def correct_preview(update: Update, context: BotContext) -> None:
         return
     pending.replace = ""  # the unit or year may have changed: ask again on 确认
     text = rl.render_preview(pending.preview, "已按您的回复更正。")
-    await _edit(context, pending, text, rl.preview_keyboard(token))
+    await confirming.edit(context, pending, text, rl.preview_keyboard(token))
     await keep_choices(context, token, pending)
-
-
-async def _edit(context: BotContext, pending: PendingUpload, text: str, markup: Any = None
-                ) -> None:
-    try:
-        await with_retries(lambda: context.bot.edit_message_text(
-            text, chat_id=pending.chat_id, message_id=pending.message_id, reply_markup=markup))
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
 
 
 async def on_library_button(update: Update, context: BotContext) -> None:
@@ -266,7 +256,7 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
     if action == "no":
         await context.journal.record(partial(waiting_uploads.drop, context.store, token))
         await answer_press(query)
-        await _edit(context, pending, "已取消，没有收录任何报告。")
+        await confirming.edit(context, pending, "已取消，没有收录任何报告。")
         return
     if action == "nw":
         pending.replace = ""
@@ -274,7 +264,7 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
     await confirming.mark_confirmed(context, token, pending)
     await answer_press(query, "正在收录并更新索引…")
     try:
-        await _edit(context, pending, confirming.WORKING)
+        await confirming.edit(context, pending, confirming.WORKING)
     except TelegramError as exc:  # the work goes on; its outcome edits the message again
         logger.warning("Could not show the confirm in progress (%s)", exc)
     await confirming.finish(context, token, pending)
@@ -290,6 +280,6 @@ async def _ask_replace(query: CallbackQuery, state: LibraryState, token: str,
     pending.replace = same[0].report_id
     await keep_choices(context, token, pending)
     await answer_press(query)
-    await _edit(context, pending, rl.render_same_unit(preview, same[0]),
+    await confirming.edit(context, pending, rl.render_same_unit(preview, same[0]),
                 rl.replace_keyboard(token))
     return True
