@@ -26,6 +26,7 @@ from qa.language import (
     drop_subterms,
     figure_year,
     latest_years,
+    library_names,
     load_language,
     points_at_unit,
     understand,
@@ -192,6 +193,12 @@ class QAEngine:
             return None
         found = report.passage(int(number) - 1)
         return found if found.passage_id == passage_id else None
+
+    def warm_up(self) -> None:
+        """Do now what the first question would wait for: word weights and the units' names
+        learned from the library (seconds at 10⁶ reports' worth of passages)."""
+        self.background.load()
+        library_names(self.reports, self.language.unit_aliases)
 
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""

@@ -57,9 +57,9 @@ def load_engine(settings: Settings) -> QAEngine:
 
 
 def warm_up(engine: QAEngine) -> threading.Thread:
-    """Read the word-weight dictionary in a thread while polling starts (≈0.1 s), so the first
-    question rarely waits for it and start-up does not wait at all."""
-    thread = threading.Thread(target=engine.background.load, name="qa-warm-up", daemon=True)
+    """Read the word weights and learn the units' names in a thread while polling starts, so
+    the first question rarely waits for them and start-up does not wait at all."""
+    thread = threading.Thread(target=engine.warm_up, name="qa-warm-up", daemon=True)
     thread.start()
     return thread
 

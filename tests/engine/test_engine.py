@@ -121,3 +121,12 @@ def test_unknown_report_message_stays_short_for_many_reports(segmenter: Tokenize
     with pytest.raises(UnknownReportError) as caught:
         engine.report("zzz")
     assert len(str(caught.value)) < 200 and "等 500 份" in str(caught.value)
+
+
+def test_warm_up_learns_the_unit_names_the_first_question_needs(seeds_engine: QAEngine) -> None:
+    from qa.language import unitnames
+
+    unitnames._LAST.clear()  # forget what earlier tests learned
+    seeds_engine.warm_up()
+    assert id(seeds_engine.reports) in unitnames._LAST  # the first question finds them learned
+    assert seeds_engine.ask("县直工委发展了多少党员").found
