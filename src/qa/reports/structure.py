@@ -354,6 +354,12 @@ def _walk(lines: list[str], default: Kind) -> _Walker:
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if numbered[i]:
             head, body = split_heading(line)
+            if not body and len(head) > MAX_HEADING_CHARS:
+                # Too long for a heading (a table row's cell, a numbered paragraph): the
+                # number opens a section, the line is its text.
+                walker.push_heading(numbered[i], item_label(head))
+                walker.paragraph(line)
+                continue
             walker.push_heading(numbered[i], head)
             if body:
                 walker.paragraph(body)
