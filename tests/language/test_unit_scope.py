@@ -166,6 +166,10 @@ def test_a_question_about_last_year_finds_the_report_that_reviews_it(
     scope, _ = find_scope("上海市2025年地区生产总值", engine.reports, language, "figure")
     assert set(scope.report_ids) == {by_file["2025年上海市政府工作报告"],
                                      by_file["2026年上海市政府工作报告"]}
+    # A year naming the report ("25年那份报告") is the report's own year, not the one reviewed.
+    for named in ("上海25年那份报告里地区生产总值", "2025年上海市政府工作报告里地区生产总值"):
+        scope, _ = find_scope(named, engine.reports, language, "figure")
+        assert scope.report_ids == (by_file["2025年上海市政府工作报告"],), named
     answer = engine.ask("2025年江苏地区生产总值是多少")
     assert answer.found and "没有2025年" not in answer.notice
     assert {h.passage.report_id for h in answer.hits} == {by_file["2026年江苏省政府工作报告"]}

@@ -261,7 +261,8 @@ def test_a_short_item_after_an_item_heading_is_its_sibling() -> None:
 def test_a_numbered_line_too_long_for_a_heading_is_its_sections_text() -> None:
     # A task list flattened from a table: each numbered cell is a long requirement, followed
     # by its time and owner cells. The requirement is a passage's text, not a heading.
-    cell = "12、围绕活动主题，加强党员干部队伍作风建设，开展“走、转、树”活动，全年支部班子成员、部室领导走访、慰问职工不少于8人次"
+    cell = ("12、围绕活动主题，加强党员干部队伍作风建设，开展“走、转、树”活动，"
+            "全年支部班子成员、部室领导走访、慰问职工不少于8人次")
     report = parse_report("r", f"机关党支部2018年工作任务清单\n{cell}\n全年\n党支部书记\n")
     path, _, text = by_text(report, "不少于8人次")
     assert text == cell

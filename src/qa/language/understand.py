@@ -28,6 +28,13 @@ _DURATION = re.compile(
     r"(?:龄|满|近|达|超过|连续|了|干了|工作)\s*(?:20\d{2}|\d{2})\s*年"
     r"|(?<!\d)(?:20\d{2}|\d{2})\s*年(?:以上|以来|来|多|余|左右|之久|间|内)"
 )
+# A year that names a report rather than the time asked about: "22年总结里", "25年那份报告",
+# "2025年江苏省政府工作报告里" (a few words of the title may sit between).
+_REPORT_YEAR = re.compile(
+    r"(?<!\d)(20\d{2}|\d{2})\s*年度?(?:[的那这]?[份篇])?[^，,。？?！!、]{0,10}?"
+    r"(?:报告|总结|通报|记录|清单)(?!会)"
+)
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 _REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
 _UNIT_ASKED = re.compile(
     r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
@@ -146,6 +153,7 @@ def find_scope(
     if language_durations:
         text = _DURATION.sub(lambda m: m.group(0).replace("年", "\0"), text)
     years = [_full_year(y) for y in _YEAR.findall(text)]
+    titled = {str(_full_year(y)) for y in _REPORT_YEAR.findall(text)}
     text = (_YEAR.sub(" ", text) if years else text).replace("\0", "年")
     unknown = "" if units else (numbered_branch(text)
                                 or absent_place(text, reports))
@@ -155,8 +163,10 @@ def find_scope(
         return Scope(), text
     chosen = [r for r in reports if not ids or r.report_id in ids]
     chosen = [r for r in chosen if not units or unit_of(r) in units]
-    if years:
-        chosen = [r for r in chosen if _of_years(r, {str(y) for y in years}, intent)]
+    if titled:  # "22年那份总结": the year names the report itself
+        chosen = [r for r in chosen if title_year(r) in titled]
+    if set(map(str, years)) - titled:
+        chosen = [r for r in chosen if _of_years(r, {str(y) for y in years} - titled, intent)]
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
@@ -177,6 +187,12 @@ def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
     if intent == "rectification":  # 2022's problems are rectified in 2023's report
         return str(int(written) - 1) in years
     return str(int(written) - 1) in years and report_years(report)[1] in years
+
+
+def title_year(report: Report) -> str:
+    """Return the year a report's title names ("2022年度民主评议…" → 2022), else its year."""
+    match = _TITLE_YEAR.search(report.title)
+    return match.group(1) if match else report.year
 
 
 def _which_unit(unclear: list[tuple[str, tuple[str, ...]]], chosen: list[Report]) -> str:
