@@ -111,6 +111,18 @@ def test_aliases_of_units() -> None:
     assert aliases_of("县直机关工委") >= {"县直工委"}
     assert "支部" not in aliases_of("第三党支部") and "政府" not in aliases_of("广西人民政府")
     assert numeral_forms("第12支部") == {"第12支部", "第十二支部"}
+    assert aliases_of("中共南开大学委员会") >= {"南开大学党委", "南开党委", "南开"}
+    assert aliases_of("协和医院") >= {"协和"} and "大学" not in aliases_of("人民大学")
+
+
+def test_a_name_of_one_organisation_and_its_committee_scopes_to_both(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    for name, unit in (("a", "南开大学"), ("b", "中共南开大学委员会")):
+        text = THIRD.replace("第三党支部", unit)
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    scope, _ = find_scope("南开发展了几个党员", engine.reports, load_language(), "figure")
+    assert not scope.ask and set(scope.report_ids) == {"a", "b"}
 
 
 def test_units_txt_keeps_only_what_no_rule_derives() -> None:

@@ -200,10 +200,17 @@ def _which_unit(unclear: list[tuple[str, tuple[str, ...]]], chosen: list[Report]
     present = {unit_of(r) for r in chosen}
     for name, units in unclear:
         fitting = [u for u in units if u in present]
-        if len(fitting) > 1:
+        if len(fitting) > 1 and not _one_organisation(fitting):
             choices = "、".join(fitting)
             return f"「{name}」可能指：{choices}。请说明是哪一个单位，例如：{fitting[0]}……"
     return ""
+
+
+def _one_organisation(units: Sequence[str]) -> bool:
+    """Tell whether units are one organisation and its bodies (南开大学, 中共南开大学委员会):
+    every name holds the shortest one."""
+    shortest = min(units, key=len)
+    return all(shortest in unit for unit in units)
 
 
 def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:

@@ -87,6 +87,20 @@ def _branch_names(unit: str) -> set[str]:
     return names
 
 
+# Kinds of institution an office drops when it names one (南开大学 → 南开, 协和医院 → 协和).
+_INSTITUTIONS = ("大学", "学院", "医院", "中学", "小学", "研究院", "研究所", "学校")
+
+
+def _institution_names(name: str) -> set[str]:
+    committee = name.endswith("党委")
+    base = name.removesuffix("党委")
+    for kind in _INSTITUTIONS:
+        short = base.removesuffix(kind)
+        if short != base and len(short) >= 2 and not short.endswith(_INSTITUTIONS):
+            return {short, f"{short}党委"} if committee else {short}
+    return set()
+
+
 def aliases_of(unit: str) -> set[str]:
     """Return the names a unit goes by (itself included), numerals written both ways."""
     unit = re.sub(r"^(?:中共|中国共产党)", "", unit.strip())
@@ -99,6 +113,8 @@ def aliases_of(unit: str) -> set[str]:
         names |= _government_names(unit.removesuffix("政府"))
     if unit.endswith("党支部") and len(unit) > 3:
         names |= _branch_names(unit)
+    for name in list(names):  # 南开大学(委员会) → 南开, 南开党委: the proper name alone
+        names |= _institution_names(name)
     if "机关" in unit[1:-2]:  # 县直机关工委 → 县直工委
         names.add(unit.replace("机关", "", 1))
     out = {form for name in names for form in numeral_forms(name)}
