@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answer.nearmiss import new_counts, qualifier_clash, unexplained_slogan
+from qa.answer.nearmiss import new_counts, qualifier_clash, states_qualifier, unexplained_slogan
 
 
 def test_another_numbered_qualifier_is_another_thing() -> None:
@@ -31,3 +31,12 @@ def test_a_number_the_question_gives_is_not_an_answer() -> None:
     quote = "今年已开展中心组学习12次，累计48人发言"
     assert new_counts(quote, "中心组学习12次里头外请专家的有几次", "次") == set()
     assert new_counts(quote, "中心组学习开展了几次", "次") == {"12次"}
+
+
+def test_a_number_written_the_other_way_is_the_same_qualifier() -> None:
+    assert qualifier_clash(["一万公里"], "全省通车总里程突破1万公里") is None
+    assert qualifier_clash(["一万公里"], "农村公路27万公里") == ("一万公里", "27万公里")
+    assert states_qualifier("一万公里", "突破1万公里")
+    assert states_qualifier("第二届", "第二届运动会")
+    assert not states_qualifier("三星级", "五星级党支部")
+    assert not states_qualifier("三星级", "党支部")

@@ -7,6 +7,7 @@ import pytest
 from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
+from qa.language.understand import asked_unit
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
 
 
@@ -153,3 +154,22 @@ def test_intent_words_never_become_the_topic(seeds_engine: QAEngine) -> None:
         answer = seeds_engine.ask(question)
         assert answer.found and answer.quotes[0].items, question
         assert len(answer.quotes) >= 2, question  # an overview of every report with the kind
+
+
+def test_a_question_about_several_units_lists_them_whatever_their_kind(
+        seeds_engine: QAEngine) -> None:
+    for question in ("哪些省份高速公路里程过了一万公里", "各省民生实事办了几件",
+                     "哪几个支部开展了主题党日"):
+        assert seeds_engine.understand(question).which, question
+    assert not seeds_engine.understand("对各支部书记开展了多少次集中学习培训").which
+
+
+def test_several_units_counted_by_家_do_not_make_家_the_asked_measure() -> None:
+    assert asked_unit("写了发展党员数的几家里面，哪家发展得最少", which=True) == ""
+    assert asked_unit("几家单位发展了党员", which=False) == "家"
+    assert asked_unit("哪几家培训了多少人次", which=True) == "人次"
+
+
+def test_the_fewest_of_several_units_is_the_smallest_count(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("写了发展党员数的几家里面，哪家发展得最少")
+    assert answer.found and "10名" in answer.lead.split("；")[0]

@@ -231,3 +231,11 @@ def test_provinces_txt_names_every_provincial_division() -> None:
     assert len(lines) == 34
     assert all(full.strip().startswith(short) for short, _, full in
                (line.partition(":") for line in lines))
+
+
+def test_what_is_left_of_a_units_name_is_not_a_topic(segmenter: Tokenizer, tmp_path: Path) -> None:
+    text = THIRD.replace("第三党支部", "宜东分公司第三党支部")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    query = engine.understand("宜东那个三支部存在哪些不足")  # 三支部 names it, 宜东 is its rest
+    assert query.scope.report_ids == ("a",) and "宜东" not in query.terms

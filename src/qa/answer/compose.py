@@ -28,7 +28,13 @@ from .asked import (
     has_redacted_count,
     names_someone,
 )
-from .nearmiss import counts_in, new_counts, qualifier_clash, unexplained_slogan
+from .nearmiss import (
+    counts_in,
+    new_counts,
+    qualifier_clash,
+    states_qualifier,
+    unexplained_slogan,
+)
 from .quotes import highlight_spans, overview_quote
 from .retrieve import Scored
 
@@ -262,9 +268,16 @@ def hides_name(scored: Scored) -> bool:
     return has_hidden_name(scored.quote.text)
 
 
-def says_who(scored: Scored) -> bool:
-    """Tell whether a scored hit's quote says who (a person or a post), named or not."""
-    return names_someone(scored.quote.text)
+def says_who(scored: Scored, asked: Sequence[str] = ()) -> bool:
+    """Tell whether a scored hit's quote says who (a person or a post), named or not.
+
+    The post a question asks about is not its answer: 「书记叫什么名字」 is not answered by
+    「支部书记工作室」, but 「谁当组长」 is by 「党委书记任组长」.
+    """
+    text = scored.quote.text
+    for word in sorted(asked, key=len, reverse=True):
+        text = text.replace(word, "\0")
+    return names_someone(text)
 
 
 def no_name(
@@ -311,7 +324,7 @@ def missed_qualifier(query: Query, rows: Sequence[Scored]) -> str:
     figure = query.intent == "figure"
     texts = [r.quote.text if figure else r.hit.passage.text for r in rows]
     clash = qualifier_clash(query.terms, texts[0])
-    if clash and not any(clash[0] in text for text in texts):
+    if clash and not any(states_qualifier(clash[0], text) for text in texts):
         return f"报告没有给出「{clash[0]}」的情况；只提到「{clash[1]}」。"
     passages = [r.hit.passage.text for r in rows]
     slogan = unexplained_slogan(query.text, query.terms, passages[0])
@@ -332,7 +345,7 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
         return near_answer(query, kept, missed, notice, hints())
     if query.intent == "name" and hides_name(scored[0]):
         return no_name(query, kept, notice, hints())
-    if query.intent == "name" and not any(says_who(s) for s in kept[:2]):
+    if query.intent == "name" and not any(says_who(s, query.terms) for s in kept[:2]):
         # As with counts: a passage about the matter that never says who is no answer.
         return no_name(query, kept, notice, hints(), False)
     if query.intent == "figure":

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.figures import parse_chinese_number
+
 from .asked import fits, stated_counts
 
 NUMERALS = "零〇一二两三四五六七八九十百0123456789"
@@ -43,10 +45,34 @@ def qualifier_clash(terms: Sequence[str], text: str) -> tuple[str, str] | None:
         # or the number is an ordinal (第二届).
         if not match or term in text or len(rest) < (1 if term[0] == "第" else 2):
             continue
-        said = re.search(rf"(?:第?[{NUMERALS}]+|首){re.escape(rest)}", text)
-        if said and said.group(0) != term:
-            return term, said.group(0)
+        said = [m.group(0) for m in
+                re.finditer(rf"(?:第?[{NUMERALS}]+|首){re.escape(rest)}", text)]
+        # "一万公里" is said as "1万公里": the same number written the other way.
+        if said and not any(_numbered_value(s, rest) == _numbered_value(term, rest)
+                            for s in said):
+            return term, said[0]
     return None
+
+
+def states_qualifier(term: str, text: str) -> bool:
+    """Tell whether a text states a numbered question word, in either way of writing its
+    number ("一万公里" in 「突破1万公里」)."""
+    match = _NUMBERED.match(term)
+    rest = term[match.end():] if match else ""
+    if term in text or not rest or rest not in text:
+        return term in text
+    return qualifier_clash([term], text) is None
+
+
+def _numbered_value(word: str, rest: str) -> float | None:
+    """Return the number a numbered word states (「第二届」 → 2, 「1万公里」 → 1), None if none."""
+    numeral = word[: len(word) - len(rest)].removeprefix("第")
+    if numeral.isdigit():
+        return float(numeral)
+    try:
+        return float(parse_chinese_number(numeral))
+    except (KeyError, ValueError):
+        return None
 
 
 def unexplained_slogan(question: str, terms: Sequence[str], text: str) -> str:

@@ -6,6 +6,7 @@ the share of the question's information (``qa.weights``) that a passage holds.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -112,6 +113,19 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
         if any(w in got for w in query.expansions.get(word, ()) if w not in word):
             return True
     return False
+
+
+# A passage this short with no number and no punctuation is a bare label (a table's time or
+# owner cell, 「全年」「党支部书记」): it cannot answer a question by itself.
+MAX_FRAGMENT_CHARS = 8
+FRAGMENT_FACTOR = 0.01
+
+
+def is_fragment(text: str) -> bool:
+    """Tell whether a passage is a bare label rather than a statement."""
+    bare = text.strip()
+    return len(bare) <= MAX_FRAGMENT_CHARS and not any(
+        c.isdigit() or unicodedata.category(c).startswith("P") for c in bare)
 
 
 def answers_question(coverage: float, paraphrase: bool) -> bool:
@@ -244,6 +258,8 @@ class Retriever:
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             if hit.passage.kind in boosted:
                 blend *= KIND_BOOST
+            if is_fragment(hit.passage.text):  # last, and never the answer
+                blend, ok = blend * FRAGMENT_FACTOR, False
             keyed.append((-blend, i, hit, covered, ok, (at, sentences)))
         keyed.sort(key=lambda row: (row[0], row[1]))
         # Quoting (trimming, highlighting) is the costly part: only the kept ones are quoted.

@@ -50,6 +50,7 @@ class Scope:
     named: bool = False  # the question named a scope, even if no report matches it
     ask: str = ""  # a name that fits several units: the question to ask back
     years: tuple[int, ...] = ()  # the years the question named ("2023年度" → 2023)
+    units: tuple[str, ...] = ()  # the units the question named, by their full names
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,11 @@ _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|几�
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
 _UNIT_POINTER = re.compile(r"[那这](?:家|份|篇|个单位|个工委|个党委|个党组|个机关|个县直)|那个\s")
+# "哪些省份 / 哪几个支部 / 各省 / 哪家": a question about several units, one line per report.
+# ("各支部书记" is every branch's secretary, not a comparison: 各 only before a place.)
+_WHICH_UNITS = re.compile(
+    r"哪[个些几一]?个?(?:省份?|城市|市|自治区|地区|县|单位|部门|党支部|支部|党委|党组|工委|机关)"
+    r"|各(?:省份?|市|自治区|地区)|哪家|哪几家")
 _RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
 
 
@@ -126,19 +132,23 @@ def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
     return intent
 
 
-def asked_unit(text: str) -> str:
-    """Return the measure word a figure question asks for ("多少人次" → "人次"), or ""."""
+def asked_unit(text: str, which: bool = False) -> str:
+    """Return the measure word a figure question asks for ("多少人次" → "人次"), or "".
+
+    In a question about several units, "几家" counts the units, not the answer
+    ("写了发展党员数的几家里面，哪家发展得最少").
+    """
     compact = text.replace(" ", "")
-    match = _UNIT_ASKED.search(compact)
-    if match:
-        return match.group(1)
+    for match in _UNIT_ASKED.finditer(compact):
+        if not (which and match.group(1) == "家"):
+            return match.group(1)
     # A rate or a share is answered by a percentage ("报到率是多少", "满意度有多高").
     return "%" if _RATE_ASKED.search(compact) else ""
 
 
 def find_scope(
     text: str, reports: Sequence[Report], language: Language, intent: Intent,
-    language_durations: bool = True,
+    language_durations: bool = True, typed: str = "",
 ) -> tuple[Scope, str]:
     """Return the reports a question names and the question without the naming words.
 
@@ -153,7 +163,9 @@ def find_scope(
     if language_durations:
         text = _DURATION.sub(lambda m: m.group(0).replace("年", "\0"), text)
     years = [_full_year(y) for y in _YEAR.findall(text)]
-    titled = {str(_full_year(y)) for y in _REPORT_YEAR.findall(text)}
+    # Read on the question as typed (``typed``): normalising drops 「报告里」 as filler.
+    titled = {str(_full_year(y)) for y in _REPORT_YEAR.findall(typed or text)}
+    titled &= {str(y) for y in years}
     text = (_YEAR.sub(" ", text) if years else text).replace("\0", "年")
     unknown = "" if units else (numbered_branch(text)
                                 or absent_place(text, reports))
@@ -171,7 +183,8 @@ def find_scope(
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
     ask = _which_unit(unclear, chosen)
-    return Scope(tuple(r.report_id for r in chosen), label, True, ask, tuple(years)), text
+    return Scope(tuple(r.report_id for r in chosen), label, True, ask, tuple(years),
+                 tuple(units)), text
 
 
 def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
@@ -285,15 +298,19 @@ def understand(
     if settings.item_lists:
         intent = listed_kind(text, intent, language)
     trend, asked = trend_asked(text)
-    scope, rest = find_scope(asked, reports, language, intent, settings.near_miss)
+    scope, rest = find_scope(asked, reports, language, intent, settings.near_miss,
+                             segmenter.normalize(question))
     compact = rest.replace(" ", "")
-    which = any(p in compact for p in language.which_phrases)
-    unit = asked_unit(rest) if intent == "figure" else ""
+    which = any(p in compact for p in language.which_phrases) or bool(_WHICH_UNITS.search(compact))
+    unit = asked_unit(rest, which) if intent == "figure" else ""
     # The words that named the intent are not the topic ("接下来打算" must not search 接下).
     long_topic = [w for w in language.topic_words if len(w) >= 3]
     rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
+    # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
+    # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
+    terms = [t for t in terms if not any(t in unit for unit in scope.units)]
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
