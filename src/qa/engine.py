@@ -55,6 +55,8 @@ INDEX_NAME = "index"  # the segment index (qa.search.ondisk)
 MAX_QUESTION_CHARS = 200
 # Section lists (problems and friends) name at most this many reports (one passage each).
 MAX_SECTION_REPORTS = 20
+# Parts of speech (jieba's tags) that can name an attribute a figure measures (面积, 收入).
+NOUN_TAGS = frozenset({"n", "nz", "ng"})
 # Report ids named in an "unknown report" message.
 MAX_LISTED_IDS = 10
 # A comparison lists at most this many reports (one line each).
@@ -202,9 +204,12 @@ class QAEngine:
 
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""
-        return understand(question, self.segmenter, self.reports, self.index.doc_freq,
-                          self.language, self._repair if self.settings.homophones else None,
-                          self.settings, self._neighbours if self.settings.neighbours else None)
+        query = understand(question, self.segmenter, self.reports, self.index.doc_freq,
+                           self.language, self._repair if self.settings.homophones else None,
+                           self.settings, self._neighbours if self.settings.neighbours else None)
+        if query.measured and self.background.frequency(query.measured)[1] not in NOUN_TAGS:
+            return dataclasses.replace(query, measured="")  # 「现在多少」「收了多少」: no attribute
+        return query
 
     def _neighbours(self, word: str) -> tuple[str, ...]:
         # Only a word that can be a topic: "麻烦", "东西" stand for nothing in the reports.

@@ -7,7 +7,7 @@ import pytest
 from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
-from qa.language.understand import asked_unit
+from qa.language.understand import asked_unit, measured_attribute
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
 
 
@@ -173,3 +173,15 @@ def test_several_units_counted_by_家_do_not_make_家_the_asked_measure() -> Non
 def test_the_fewest_of_several_units_is_the_smallest_count(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("写了发展党员数的几家里面，哪家发展得最少")
     assert answer.found and "10名" in answer.lead.split("；")[0]
+
+
+def test_the_attribute_a_size_question_measures(segmenter: Tokenizer) -> None:
+    assert measured_attribute("机关党员活动室面积有多大", segmenter.tokens) == "面积"
+    assert measured_attribute("新建的展厅有多大", segmenter.tokens) == "展厅"
+    assert measured_attribute("发展党员人数有多大", segmenter.tokens) == ""  # an amount noun
+    assert measured_attribute("发展了多少党员", segmenter.tokens) == ""
+
+
+def test_a_size_no_passage_states_is_a_near_miss(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("党员活动室面积有多大")
+    assert not answer.found and "面积" not in answer.lead

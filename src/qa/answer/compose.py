@@ -263,6 +263,15 @@ def no_figure(query: Query, rows: Sequence[Scored], notice: str,
                   scope=query.scope.label)
 
 
+def states_attribute(scored: Scored, query: Query) -> bool:
+    """Tell whether a hit's passage names the attribute a figure question measures (or what
+    the question's word for it expands to)."""
+    passage = scored.hit.passage
+    text = " ".join((*passage.section_path, passage.text))
+    words = (query.measured, *query.expansions.get(query.measured, ()))
+    return any(word in text for word in words)
+
+
 def hides_name(scored: Scored) -> bool:
     """Tell whether a scored hit's quote mentions a person without the name ("*同志")."""
     return has_hidden_name(scored.quote.text)
@@ -364,6 +373,12 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
             if with_count and not dated:
                 return no_figure(query, with_count, notice, hints(), True)
             with_count = dated
+        if near_miss and query.measured:
+            # 「活动室面积有多大」 is not answered by 「2名」 in a passage that never says 面积.
+            measured = [s for s in with_count if states_attribute(s, query)]
+            if with_count and not measured:
+                return no_figure(query, with_count, notice, hints(), True)
+            with_count = measured
         if not with_count:
             return no_figure(query, kept, notice, hints(), near_miss)
         kept = with_count + [s for s in kept if s not in with_count]

@@ -71,6 +71,8 @@ class Query:
     # Library words sharing a character with a word the reports never use (写字楼 → 楼宇):
     # weak evidence, searched at NEIGHBOUR_WEIGHT and credited less than a thesaurus entry.
     neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The attribute a figure question measures ("面积有多大" → 面积): the number must be of it.
+    measured: str = ""
 
     @property
     def kind(self) -> Kind | None:
@@ -144,6 +146,28 @@ def asked_unit(text: str, which: bool = False) -> str:
             return match.group(1)
     # A rate or a share is answered by a percentage ("报到率是多少", "满意度有多高").
     return "%" if _RATE_ASKED.search(compact) else ""
+
+
+# What a figure question asks the size of: a word right before 有多大 / 多高 / 多长 …
+# (Only a size asked: 「收入是多少」 may be answered by a count the passage words otherwise.)
+_MEASURED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:一共|总共|大概|大约)?(?:有|是|为|达到?)?"
+                       r"(?:多大|多高|多长|多重|多宽|多远)")
+# Nouns that only say "an amount of" (人数, 总量, 金额, 比例): any count answers them.
+_AMOUNT_NOUN = re.compile(r"(?:数|量|额|值|率|比例|比重|规模|多少)$")
+
+
+def measured_attribute(text: str, tokens: Callable[[str], Sequence[str]]) -> str:
+    """Return the attribute a figure question measures ("活动室面积有多大" → 面积), or "".
+
+    Only a word naming a particular attribute counts; an amount noun (人数, 总量) is answered
+    by any count in the asked measure word.
+    """
+    match = _MEASURED.search(text.replace(" ", ""))
+    if match is None:
+        return ""
+    words = [w for w in tokens(match.group(1)) if len(w) >= 2]
+    word = words[-1] if words else ""
+    return "" if not word or _AMOUNT_NOUN.search(word) else word
 
 
 def find_scope(
@@ -316,9 +340,14 @@ def understand(
                                 (lambda w: synonyms(w, ())) if synonyms else None)
     deficiency = any(p in compact for p in language.deficiency_phrases)
     near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
+    # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
+    # leaves the attribute to the word before it.
+    measured = measured_attribute(text, segmenter.tokens) if intent == "figure" and not unit \
+        else ""
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
                  deficiency=deficiency, trend=trend,
-                 neighbours={t: n for t, n in near.items() if n})
+                 neighbours={t: n for t, n in near.items() if n},
+                 measured=measured if measured in terms else "")
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
