@@ -208,6 +208,13 @@ class Quote:
         """Return every passage this quote shows: its items' passages, else its own."""
         return self.item_hits or (self.hit,)
 
+    @property
+    def items_under(self) -> tuple[str, ...]:
+        """Return the heading an item list sits under: none when its items are themselves
+        the top level (a 「一是…」 plan list after the last section's lead-in)."""
+        head = self.passage.section_path[:1]
+        return () if head and head[0] in self.items else head
+
 
 @dataclass(frozen=True, slots=True)
 class Pairing:

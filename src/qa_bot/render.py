@@ -108,7 +108,8 @@ def render_quote(quote: Quote, number: int | None = None) -> str:
     if quote.items:
         lines = ["• " + esc(clip(item, 200)) for item in quote.items]
         body = clip_html_lines(lines, QUOTE_MAX_UNITS)
-        return f"{prefix}{source_line(quote.passage, 1)}\n<blockquote>{body}</blockquote>"
+        source = source_line(quote.passage, len(quote.items_under))
+        return f"{prefix}{source}\n<blockquote>{body}</blockquote>"
     text = clip(quote.text, QUOTE_MAX_UNITS)
     spans = [(s, min(e, len(text))) for s, e in quote.spans if s < len(text)]
     source = source_line(quote.passage)

@@ -127,7 +127,10 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
     members = [p for p in report.passages if p.kind == kind]
     if not members:
         return None
-    items = [p for p in members if len(p.section_path) > 1] or members
+    # Items under the section's headings; else labelled items (a 「一是…」 list after a lead-in
+    # paragraph is filed at the top level), not the lead-in itself.
+    items = ([p for p in members if len(p.section_path) > 1]
+             or [p for p in members if p.label] or members)
     # One passage per heading (the first under it): what the list shows, and what it cites.
     first = {section_item(p): p for p in reversed(items)}
     headings = list(dict.fromkeys(map(section_item, items)))

@@ -24,7 +24,8 @@ def source_line(quote: Quote) -> str:
 def render_quote(quote: Quote) -> str:
     """Render one quote: the sentence (or item list), then its source."""
     if quote.items:
-        lines = [f"《{quote.passage.report_title}》{PATH_SEP}{quote.passage.section_path[0]}"]
+        under = "".join(PATH_SEP + part for part in quote.items_under)
+        lines = [f"《{quote.passage.report_title}》{under}"]
         lines.extend(f"  · {item}" for item in quote.items)
         return "\n".join(lines)
     return f"{quote.text}\n{source_line(quote)}"

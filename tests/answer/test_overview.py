@@ -1,0 +1,40 @@
+"""Section overviews (qa.answer.compose.report_overview): what a 「下步计划」 list shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa import QAEngine, Tokenizer
+from qa.models import Hit, Passage, Quote
+
+BODY = "加强统筹协调，完善工作机制，推动各项任务落地见效，取得了明显成效，群众满意度持续提升。"
+BRANCH = f"""第五党支部2021年度工作总结
+一、加强理论学习
+{BODY}
+二、坚持服务职工
+{BODY}
+明年，党支部将按照公司党委要求，进一步加强党员教育，激励党员干部牢记使命。
+一是深入学习贯彻党的十九届六中全会精神。{BODY}
+二是深入推进支部书记工作室建设。{BODY}
+"""
+
+
+def test_a_plan_list_after_the_lead_in_is_listed_item_by_item(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text(BRANCH, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("明年打算干哪几件事")
+    quote = answer.quotes[0]
+    assert quote.items == ("一是深入学习贯彻党的十九届六中全会精神",
+                           "二是深入推进支部书记工作室建设")
+    assert answer.hits[0].passage.text.startswith("一是")
+    assert quote.items_under == ("二、坚持服务职工",)
+
+
+def test_items_that_are_the_top_level_have_no_heading_above_them() -> None:
+    def passage(path: tuple[str, ...]) -> Passage:
+        return Passage("p", "r", "r", path, "plans", "一是深入学习。", "一是深入学习")
+
+    top = Quote(Hit(passage(("一是深入学习",)), 0.0, ()), "一是深入学习", (), ("一是深入学习",))
+    nested = Quote(Hit(passage(("四、计划", "一是深入学习")), 0.0, ()), "", (), ("一是深入学习",))
+    assert top.items_under == () and nested.items_under == ("四、计划",)
