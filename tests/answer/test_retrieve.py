@@ -32,3 +32,19 @@ def test_a_table_cell_never_answers_alone(segmenter: Tokenizer, tmp_path: Path) 
     assert not answer.found  # the owner cell 「党支部书记」 names a post, not a person
     answer = engine.ask("政治理论学习全年不少于几次")
     assert answer.found and "不少于12次" in answer.hits[0].passage.text
+
+
+GOV = """2025年某省政府工作报告
+一、2024年工作回顾
+生态环境持续改善，全省空气质量优良天数达到329天，河湖水质稳中向好，群众获得感明显增强。
+二、2025年主要任务
+持续深入推进污染防治攻坚，力争空气质量优良天数达到338天以上，巩固提升河湖水质。
+"""
+
+
+def test_a_figure_question_is_answered_by_what_was_done_not_the_target(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text(GOV, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "329天" in engine.ask("空气优良天数有多少天").hits[0].passage.text
+    assert "338天" in engine.ask("今年计划空气优良天数力争多少天").hits[0].passage.text

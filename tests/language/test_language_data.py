@@ -86,3 +86,10 @@ def test_thesaurus_one_way_and_groups() -> None:
 def test_thesaurus_phrases_stay_whole_in_the_tokenizer(segmenter: Tokenizer) -> None:
     assert "唠嗑" in segmenter.tokens("很少找党员唠嗑")
     assert "传声筒" in segmenter.tokens("习惯当传声筒")
+
+
+def test_economic_acronyms_reach_the_reports_full_names(segmenter: Tokenizer) -> None:
+    # Government reports never write GDP/CPI: a question's acronym finds their Chinese names.
+    table = load_language().thesaurus
+    assert "地区生产总值" in table.expand("gdp") and "居民消费价格" in table.expand("cpi")
+    assert "gdp" in segmenter.tokens("重庆GDP总量是多少".lower())

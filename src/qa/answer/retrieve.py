@@ -117,6 +117,8 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
 
 # A passage this short with no number and no punctuation is a bare label (a table's time or
 # owner cell, 「全年」「党支部书记」): it cannot answer a question by itself.
+# A figure question asks what was done; a plans passage's number is a target ("力争达到338天").
+TARGET_FACTOR = 0.6
 MAX_FRAGMENT_CHARS = 8
 FRAGMENT_FACTOR = 0.01
 
@@ -258,6 +260,8 @@ class Retriever:
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             if hit.passage.kind in boosted:
                 blend *= KIND_BOOST
+            if terms.figure and hit.passage.kind == "plans" and not query.planned:
+                blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
             if is_fragment(hit.passage.text):  # last, and never the answer
                 blend, ok = blend * FRAGMENT_FACTOR, False
             keyed.append((-blend, i, hit, covered, ok, (at, sentences)))

@@ -73,6 +73,7 @@ class Query:
     neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The attribute a figure question measures ("面积有多大" → 面积): the number must be of it.
     measured: str = ""
+    planned: bool = False  # names a plan or the future ("明年计划发展多少"): targets answer it
 
     @property
     def kind(self) -> Kind | None:
@@ -347,7 +348,8 @@ def understand(
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
                  deficiency=deficiency, trend=trend,
                  neighbours={t: n for t, n in near.items() if n},
-                 measured=measured if measured in terms else "")
+                 measured=measured if measured in terms else "",
+                 planned=any(p in compact for p in _phrases_of("plans", language)))
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
