@@ -376,9 +376,9 @@ class QAEngine:
     def _section_quote(self, scored: Scored, kind: Kind) -> Quote:
         """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""
         text = self.segmenter.normalize(scored.hit.passage.text)
-        if any(term in text for term in scored.hit.matched_terms):
-            return scored.quote
         report = self._by_report[scored.hit.passage.report_id]
+        if any(term in text for term in scored.hit.matched_terms):
+            return answers.led_list(report, scored.hit.passage) or scored.quote
         return answers.report_overview(report, kind) or scored.quote
 
     def _overview(self, query: Query, kind: Kind, notice: str) -> Answer:

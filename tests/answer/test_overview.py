@@ -38,3 +38,26 @@ def test_items_that_are_the_top_level_have_no_heading_above_them() -> None:
     top = Quote(Hit(passage(("一是深入学习",)), 0.0, ()), "一是深入学习", (), ("一是深入学习",))
     nested = Quote(Hit(passage(("四、计划", "一是深入学习")), 0.0, ()), "", (), ("一是深入学习",))
     assert top.items_under == () and nested.items_under == ("四、计划",)
+
+
+HALF_YEAR = f"""第五党支部2021年上半年工作总结
+一、加强理论学习
+{BODY}
+二、坚持服务职工
+{BODY}
+下半年，党支部将结合主题教育，进一步加强党员干部的学习教育。
+一是认真抓好党建活动载体。{BODY}
+二是认真抓好党员队伍建设。{BODY}
+"""
+
+
+def test_a_half_year_plan_is_the_list_its_lead_in_announces(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text(BRANCH.replace("2021年度", "2020年度"), encoding="utf-8")
+    (tmp_path / "h.txt").write_text(HALF_YEAR, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("21年下半年支部准备咋干")
+    # The first half's summary plans the second: not 2020's plans for the whole of 2021.
+    assert {q.passage.report_id for q in answer.quotes} == {"h"}
+    assert answer.quotes[0].items == ("一是认真抓好党建活动载体", "二是认真抓好党员队伍建设")
+    assert answer.hits[0].passage.text.startswith("一是")

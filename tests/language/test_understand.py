@@ -7,7 +7,7 @@ import pytest
 from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
-from qa.language.understand import asked_unit, measured_attribute
+from qa.language.understand import asked_unit, detect_intent, future_kind, measured_attribute
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
 
 
@@ -185,3 +185,14 @@ def test_the_attribute_a_size_question_measures(segmenter: Tokenizer) -> None:
 def test_a_size_no_passage_states_is_a_near_miss(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("党员活动室面积有多大")
     assert not answer.found and "面积" not in answer.lead
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("后面怎么巩固巡视整改成果", "plans"),
+    ("下一步整改工作怎么推进", "plans"),
+    ("巡视反馈的问题整改到位了吗", "rectification"),
+    ("整改落实情况怎么样", "rectification"),
+])
+def test_a_rectification_question_about_what_comes_next_asks_for_plans(
+        question: str, intent: str) -> None:
+    assert future_kind(question, detect_intent(question)) == intent

@@ -138,6 +138,28 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
                           [Hit(first[h], 0.0, ()) for h in headings])
 
 
+def led_list(report: Report, lead: Passage) -> Quote | None:
+    """Quote the labelled items a lead-in paragraph introduces, or None when none follow.
+
+    「下半年，党支部将……」 is followed by 「一是…」「二是…」 of its own kind: a question the
+    lead-in answers ("下半年准备咋干") wants those items, not the sentence that announces them.
+    """
+    passages = report.passages
+    at = next((i for i, p in enumerate(passages) if p.passage_id == lead.passage_id), -1)
+    if at < 0 or lead.label:
+        return None
+    items: list[Passage] = []
+    for passage in passages[at + 1:]:
+        if passage.kind != lead.kind or not passage.label:
+            break
+        items.append(passage)
+    if len(items) < 2:
+        return None
+    hits = [Hit(p, 0.0, ()) for p in items]
+    # Cited like an overview: the items are the answer, the lead-in only pointed at them.
+    return overview_quote(hits[0], [section_item(p) for p in items], hits)
+
+
 _YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 

@@ -135,6 +135,17 @@ def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
     return intent
 
 
+# A time still to come: a question about 整改 then asks for the plan (「后面怎么巩固成果」).
+_FUTURE_ASKED = re.compile(r"下一步|下步|接下来|后面|后续|今后|以后|往后|明年|来年|下半年|将来")
+
+
+def future_kind(text: str, intent: Intent) -> Intent:
+    """Return plans for a rectification question about what comes next, else intent."""
+    if intent == "rectification" and _FUTURE_ASKED.search(text):
+        return "plans"
+    return intent
+
+
 def asked_unit(text: str, which: bool = False) -> str:
     """Return the measure word a figure question asks for ("多少人次" → "人次"), or "".
 
@@ -204,6 +215,7 @@ def find_scope(
         chosen = [r for r in chosen if title_year(r) in titled]
     if set(map(str, years)) - titled:
         chosen = [r for r in chosen if _of_years(r, {str(y) for y in years} - titled, intent)]
+    chosen = _of_half(chosen, text, intent)
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
@@ -225,6 +237,22 @@ def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
     if intent == "rectification":  # 2022's problems are rectified in 2023's report
         return str(int(written) - 1) in years
     return str(int(written) - 1) in years and report_years(report)[1] in years
+
+
+_HALF = re.compile(r"([上下])半年")
+
+
+def _of_half(chosen: list[Report], text: str, intent: Intent) -> list[Report]:
+    """Narrow to the report of the half year a question names, when there is one.
+
+    A 上半年 summary reviews the first half and plans the second: 「下半年准备咋干」 is
+    answered there. Plans for a first half were made the year before: nothing to narrow.
+    """
+    match = _HALF.search(text)
+    if match is None or (intent == "plans" and match.group(1) == "上"):
+        return chosen
+    half = "上半年" if intent == "plans" else match.group(0)
+    return [r for r in chosen if half in r.title] or chosen
 
 
 def title_year(report: Report) -> str:
@@ -322,6 +350,7 @@ def understand(
     intent = detect_intent(text, language)
     if settings.item_lists:
         intent = listed_kind(text, intent, language)
+    intent = future_kind(text, intent)
     trend, asked = trend_asked(text)
     scope, rest = find_scope(asked, reports, language, intent, settings.near_miss,
                              segmenter.normalize(question))
