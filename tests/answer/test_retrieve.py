@@ -48,3 +48,28 @@ def test_a_figure_question_is_answered_by_what_was_done_not_the_target(
     engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
     assert "329天" in engine.ask("空气优良天数有多少天").hits[0].passage.text
     assert "338天" in engine.ask("今年计划空气优良天数力争多少天").hits[0].passage.text
+
+
+def _province(name: str, done: str, target: str) -> str:
+    return f"""2025年{name}政府工作报告
+一、2024年工作回顾
+克服极端天气影响，全年粮食产量达到{done}，连续多年稳定增长，农业基础更加牢固。
+城乡居民收入稳步增长，新增就业岗位持续扩大，社会保障体系不断完善。
+科技创新能力显著增强，高新技术企业数量增长较快，创新生态日益优化。
+二、2025年主要任务
+稳定粮食产量，力争粮食产量{target}。
+深入推进生态文明建设，持续改善空气和水环境质量，守护绿水青山。
+"""
+
+
+def test_each_unit_in_a_comparison_is_answered_by_what_it_did_not_its_target(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "henan.txt").write_text(_province("河南省", "1344亿斤", "1350亿斤以上"),
+                                        encoding="utf-8")
+    (tmp_path / "shandong.txt").write_text(_province("山东省", "1142亿斤", "1150亿斤以上"),
+                                           encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("河南、山东粮食产量比一比")
+    # The plan's sentence says 粮食产量 twice and is the better keyword match in each report.
+    assert {h.passage.report_id: "达到" in h.passage.text for h in answer.hits[:2]} == {
+        "henan": True, "shandong": True}

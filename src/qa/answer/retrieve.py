@@ -6,6 +6,7 @@ the share of the question's information (``qa.weights``) that a passage holds.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -120,6 +121,8 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
 # A figure question asks what was done; a plans passage's number is a target ("力争达到338天").
 TARGET_FACTOR = 0.6
 MAX_FRAGMENT_CHARS = 8
+# A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
+RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
 
 
@@ -227,16 +230,22 @@ class Retriever:
         weights = query.term_weights()
         allowed = self.allowed(query, kind)
         many = max(k * 6, CANDIDATES)
+        ranked = self.index.search(terms, many, allowed, weights)
         if per_report:
-            ranked = self.index.search_per_group(terms, many, self.report_of, allowed, weights)
-        else:
-            ranked = self.index.search(terms, many, allowed, weights)
+            # A report's best passage by BM25 need not be its best answer (a plan's target
+            # over the figure achieved): the runners-up compete after blending, one kept each.
+            best = self.index.search_per_group(terms, many, self.report_of, allowed, weights)
+            bar = {self.report_of[r.position]: r.score * RUNNER_UP_SHARE for r in best}
+            seen = {r.position for r in best}
+            ranked = best + [r for r in ranked if r.position not in seen
+                             and r.score >= bar.get(self.report_of[r.position], math.inf)]
         hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset(), k)
+        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset(), k,
+                           one_per_report=per_report)
 
     def rerank(
         self, query: Query, hits: list[Hit], boosted: frozenset[str] = frozenset(),
-        k: int | None = None,
+        k: int | None = None, one_per_report: bool = False,
     ) -> list[Scored]:
         """Blend passage BM25 with how well the passage's best sentence answers.
 
@@ -260,12 +269,16 @@ class Retriever:
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             if hit.passage.kind in boosted:
                 blend *= KIND_BOOST
-            if terms.figure and hit.passage.kind == "plans" and not query.planned:
+            if (terms.figure or query.which) and hit.passage.kind == "plans" \
+                    and not query.planned:
                 blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
             if is_fragment(hit.passage.text):  # last, and never the answer
                 blend, ok = blend * FRAGMENT_FACTOR, False
             keyed.append((-blend, i, hit, covered, ok, (at, sentences)))
         keyed.sort(key=lambda row: (row[0], row[1]))
+        if one_per_report:
+            firsts = {row[2].passage.report_id: row for row in reversed(keyed)}
+            keyed = sorted(firsts.values(), key=lambda row: (row[0], row[1]))
         # Quoting (trimming, highlighting) is the costly part: only the kept ones are quoted.
         return [Scored(hit, covered, quote_hit(hit, terms, weigh, chosen), ok)
                 for _, _, hit, covered, ok, chosen in keyed[:k]]
