@@ -22,6 +22,7 @@ from qa.search import (
     SegmentReport,
     TokenTable,
     add_reports,
+    consecutive_spans,
     segment_key,
 )
 
@@ -42,16 +43,6 @@ def index_token_table(index: PassageIndex) -> TokenTable:
     offsets = np.zeros(index.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=index.size), out=offsets[1:])
     return TokenTable(vocab, ids[order].astype(np.int32), offsets)
-
-
-def _spans(engine: QAEngine) -> dict[str, tuple[int, int]]:
-    """Return each report's passage range in the engine's index."""
-    spans: dict[str, tuple[int, int]] = {}
-    start = 0
-    for report in engine.reports:
-        spans[report.report_id] = (start, start + report.size)
-        start += report.size
-    return spans
 
 
 def _tokenise(
@@ -78,7 +69,7 @@ def engine_with(
         return _with_segment(engine, engine.index, kept, add)
     assert isinstance(engine.index, PassageIndex)
     table = index_token_table(engine.index)
-    spans = _spans(engine)
+    spans = consecutive_spans((r.report_id, r.size) for r in engine.reports)
     lookup = {t: i for i, t in enumerate(table.vocab)}
     id_parts: list[IntArray] = []
     length_parts: list[OffsetArray] = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .bm25 import IntArray, OffsetArray, PassageIndex, SearchIndex, TokenTable
 from .ondisk import add_reports
 from .segindex import SegmentIndex
-from .segments import SegmentReport
+from .segments import SegmentReport, consecutive_spans
 from .tokens import IndexTexts, segment_index, segment_key
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "SegmentReport",
     "TokenTable",
     "add_reports",
+    "consecutive_spans",
     "segment_index",
     "segment_key",
 ]
