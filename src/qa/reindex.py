@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 
 from qa.search import (
-    IndexTexts,
     IntArray,
     OffsetArray,
     PassageIndex,
@@ -23,6 +22,7 @@ from qa.search import (
     TokenTable,
     add_reports,
     consecutive_spans,
+    index_texts,
     segment_key,
 )
 
@@ -92,9 +92,8 @@ def _with_segment(
 ) -> QAEngine:
     """Add a segment for the new reports and mark the others dead: nothing kept is re-read."""
     version = engine.segmenter.version
-    texts = [IndexTexts(r.passages) for r in add]
     added = [SegmentReport(r.report_id, segment_key(r, version), r.size) for r in add]
-    table = TokenTable.from_lists(engine.segmenter.tokens(x) for t in texts for x in t)
+    table = TokenTable.from_lists(engine.segmenter.tokens(t) for t in index_texts(add))
     order = [r.report_id for r in (*kept, *add)]
     new_index = add_reports(index, version, added, table if add else None, order)
     return QAEngine([*kept, *add], engine.segmenter, engine.top_k, engine.skipped,

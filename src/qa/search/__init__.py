@@ -8,10 +8,9 @@ from .bm25 import IntArray, OffsetArray, PassageIndex, SearchIndex, TokenTable
 from .ondisk import add_reports
 from .segindex import SegmentIndex
 from .segments import SegmentReport, consecutive_spans
-from .tokens import IndexTexts, segment_index, segment_key
+from .tokens import index_texts, segment_index, segment_key
 
 __all__ = [
-    "IndexTexts",
     "IntArray",
     "OffsetArray",
     "PassageIndex",
@@ -21,6 +20,7 @@ __all__ = [
     "TokenTable",
     "add_reports",
     "consecutive_spans",
+    "index_texts",
     "segment_index",
     "segment_key",
 ]
