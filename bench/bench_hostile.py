@@ -16,11 +16,8 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
@@ -31,33 +28,12 @@ from qa.library import preview_isolated, preview_upload, start_worker_server  # 
 from tests.documents.test_hostile_files import CATALOGUE  # noqa: E402
 from tests.fakebot import FakeTelegram, private_chat, user  # noqa: E402
 from tests.fakebot.runner import make_settings, running_bot  # noqa: E402
+from tests.peak_rss import PeakRss  # noqa: E402
 from tests.uploads import make_docx  # noqa: E402
 
 ADMIN, STAFF = user(7001, "李书记"), user(7002, "王干事")
 QUESTION = "发展党员多少人"
 MB = 1024 * 1024
-
-
-class PeakRss:
-    """Sample this process's RSS every 20 ms while the block runs."""
-
-    def __init__(self) -> None:
-        self.process = psutil.Process()
-        self.start = self.peak = self.process.memory_info().rss
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self.stop.wait(0.02):
-            self.peak = max(self.peak, self.process.memory_info().rss)
-
-    def __enter__(self) -> PeakRss:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop.set()
-        self.thread.join()
 
 
 async def one(fake: FakeTelegram, name: str, data: bytes) -> tuple[str, float, float, float]:
@@ -70,7 +46,7 @@ async def one(fake: FakeTelegram, name: str, data: bytes) -> tuple[str, float, f
         calls = await fake.wait_for(mark, "sendMessage", count=2, timeout=300)
     done = {int(c.params["chat_id"]): c.at - started for c in calls}
     reply = next(c.params["text"] for c in calls if int(c.params["chat_id"]) == ADMIN["id"])
-    return reply, done[ADMIN["id"]], (rss.peak - rss.start) / MB, done[STAFF["id"]]
+    return reply, done[ADMIN["id"]], rss.growth / MB, done[STAFF["id"]]
 
 
 async def run_bot(folder: Path, db: Path) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 
 from qa.search import (
-    IndexTexts,
     IntArray,
     OffsetArray,
     PassageIndex,
@@ -22,6 +21,8 @@ from qa.search import (
     SegmentReport,
     TokenTable,
     add_reports,
+    consecutive_spans,
+    index_texts,
     segment_key,
 )
 
@@ -42,16 +43,6 @@ def index_token_table(index: PassageIndex) -> TokenTable:
     offsets = np.zeros(index.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=index.size), out=offsets[1:])
     return TokenTable(vocab, ids[order].astype(np.int32), offsets)
-
-
-def _spans(engine: QAEngine) -> dict[str, tuple[int, int]]:
-    """Return each report's passage range in the engine's index."""
-    spans: dict[str, tuple[int, int]] = {}
-    start = 0
-    for report in engine.reports:
-        spans[report.report_id] = (start, start + report.size)
-        start += report.size
-    return spans
 
 
 def _tokenise(
@@ -78,7 +69,7 @@ def engine_with(
         return _with_segment(engine, engine.index, kept, add)
     assert isinstance(engine.index, PassageIndex)
     table = index_token_table(engine.index)
-    spans = _spans(engine)
+    spans = consecutive_spans((r.report_id, r.size) for r in engine.reports)
     lookup = {t: i for i, t in enumerate(table.vocab)}
     id_parts: list[IntArray] = []
     length_parts: list[OffsetArray] = []
@@ -101,9 +92,8 @@ def _with_segment(
 ) -> QAEngine:
     """Add a segment for the new reports and mark the others dead: nothing kept is re-read."""
     version = engine.segmenter.version
-    texts = [IndexTexts(r.passages) for r in add]
     added = [SegmentReport(r.report_id, segment_key(r, version), r.size) for r in add]
-    table = TokenTable.from_lists(engine.segmenter.tokens(x) for t in texts for x in t)
+    table = TokenTable.from_lists(engine.segmenter.tokens(t) for t in index_texts(add))
     order = [r.report_id for r in (*kept, *add)]
     new_index = add_reports(index, version, added, table if add else None, order)
     return QAEngine([*kept, *add], engine.segmenter, engine.top_k, engine.skipped,

@@ -19,9 +19,7 @@ async def _answered_in_order(fake: FakeTelegram, mark: int) -> list[str]:
 
 async def test_command_with_bot_name_is_answered_threaded(fake_tg: FakeTelegram,
                                                           bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    asked = fake_tg.send_text(GROUP, BOB, "/problems@djqa_bot 理论学习")
-    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    (call,), asked = await fake_tg.say(GROUP, BOB, "/problems@djqa_bot 理论学习")
     assert call.params["chat_id"] == GROUP["id"]
     assert call.params["reply_parameters"]["message_id"] == asked["message_id"]
     assert "存在问题" in call.params["text"] or "理论" in call.params["text"]
@@ -41,9 +39,7 @@ async def test_command_for_another_bot_and_chatter_are_ignored(fake_tg: FakeTele
 
 async def test_mention_is_answered_without_the_mention(fake_tg: FakeTelegram,
                                                        bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    asked = fake_tg.send_text(GROUP, BOB, "@djqa_bot 今年发展了多少党员")
-    (call,) = await fake_tg.wait_for(mark, "sendMessage")
+    (call,), asked = await fake_tg.say(GROUP, BOB, "@djqa_bot 今年发展了多少党员")
     assert call.params["reply_parameters"]["message_id"] == asked["message_id"]
     assert "djqa_bot" not in call.params["text"]
     data = call.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
@@ -52,14 +48,10 @@ async def test_mention_is_answered_without_the_mention(fake_tg: FakeTelegram,
 
 
 async def test_reply_to_the_bot_is_a_question(fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    fake_tg.send_text(GROUP, BOB, "/ask 理论学习")
-    (first,) = await fake_tg.wait_for(mark, "sendMessage")
+    (first,), _ = await fake_tg.say(GROUP, BOB, "/ask 理论学习")
     bot_message = fake_tg.messages[(GROUP["id"], first.result["message_id"])]
     assert bot_message["from"]["id"] == BOT_USER["id"]
-    mark = fake_tg.mark()
-    asked = fake_tg.send_text(GROUP, BOB, "那下一步计划呢", reply_to=bot_message)
-    (second,) = await fake_tg.wait_for(mark, "sendMessage")
+    (second,), asked = await fake_tg.say(GROUP, BOB, "那下一步计划呢", reply_to=bot_message)
     assert second.params["reply_parameters"]["message_id"] == asked["message_id"]
     assert fake_tg.rejected == []
 

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 from typing import Any
-
-import psutil
 
 from qa_bot.app import BotApp
 from qa_bot.library.handlers import library_state
@@ -25,35 +22,10 @@ from tests.bot.test_bot_uploads import (  # noqa: F401 - fixtures
     library_dir,
 )
 from tests.fakebot import FakeTelegram, private_chat
+from tests.peak_rss import PeakRss
 from tests.uploads import make_docx
 
 MB = 1024 * 1024
-
-
-class PeakRss:
-    """Sample this process's RSS in a thread; ``growth`` is the peak above the start."""
-
-    def __init__(self) -> None:
-        self.process = psutil.Process()
-        self.start = self.peak = self.process.memory_info().rss
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self.stopped.wait(0.02):
-            self.peak = max(self.peak, self.process.memory_info().rss)
-
-    def __enter__(self) -> PeakRss:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-    @property
-    def growth(self) -> int:
-        return self.peak - self.start
 
 
 async def test_a_paragraph_bomb_is_refused_while_another_user_is_answered(

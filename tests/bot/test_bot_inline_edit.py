@@ -44,9 +44,7 @@ async def test_inline_query_without_match_says_so(fake_tg: FakeTelegram, bot_app
 
 
 async def test_edited_question_edits_the_answer(fake_tg: FakeTelegram, bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    asked = fake_tg.send_text(private_chat(DAN), DAN, "火星探测")
-    (first,) = await fake_tg.wait_for(mark, "sendMessage")
+    (first,), asked = await fake_tg.say(private_chat(DAN), DAN, "火星探测")
     assert "没有找到" in first.params["text"]
     mark = fake_tg.mark()
     fake_tg.edit_text(asked, "今年发展了多少党员")
@@ -63,9 +61,7 @@ async def test_edited_question_edits_the_answer(fake_tg: FakeTelegram, bot_app: 
 
 async def test_edited_group_command_edits_the_answer(fake_tg: FakeTelegram,
                                                      bot_app: BotApp) -> None:
-    mark = fake_tg.mark()
-    asked = fake_tg.send_text(GROUP, DAN, "/plans@djqa_bot")
-    (first,) = await fake_tg.wait_for(mark, "sendMessage")
+    (first,), asked = await fake_tg.say(GROUP, DAN, "/plans@djqa_bot")
     mark = fake_tg.mark()
     fake_tg.edit_text(asked, "/problems@djqa_bot")
     (edit,) = await fake_tg.wait_for(mark, "editMessageText")

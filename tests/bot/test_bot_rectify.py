@@ -28,6 +28,11 @@ async def _ask(fake: FakeTelegram, text: str, chat: dict[str, Any] = CHAT) -> Ca
     return call
 
 
+async def _ask_plain(fake: FakeTelegram, text: str, chat: dict[str, Any] = CHAT) -> str:
+    """Ask and return the answer's text without its HTML tags."""
+    return _plain((await _ask(fake, text, chat)).params["text"])
+
+
 async def _press(fake: FakeTelegram, call: Call, data: str, method: str) -> Call:
     message = fake.messages[(CHAT["id"], call.result["message_id"])]
     mark = fake.mark()
@@ -60,11 +65,10 @@ async def test_rectify_pages_problems_with_their_plan_items(
 async def test_rectify_a_report_without_a_rectification_heading(
     fake_tg: FakeTelegram, bot_app: BotApp
 ) -> None:
-    call = await _ask(fake_tg, "/rectify 002")
-    text = _plain(call.params["text"])
+    text = await _ask_plain(fake_tg, "/rectify 002")
     assert "共 15 个问题" in text and "党组2023年党建工作总结" in text
     assert "↳ 下步计划" in text and "四、下步打算" in text
-    asked = _plain((await _ask(fake_tg, "002那份报告整改了啥")).params["text"])
+    asked = await _ask_plain(fake_tg, "002那份报告整改了啥")
     assert "没有「问题整改」部分" in asked and "细化为18项具体落实举措" in asked
     assert fake_tg.rejected == []
 
@@ -72,8 +76,7 @@ async def test_rectify_a_report_without_a_rectification_heading(
 async def test_a_named_problem_is_answered_with_its_plan(
     fake_tg: FakeTelegram, bot_app: BotApp
 ) -> None:
-    call = await _ask(fake_tg, "003说工委示范培训多、部门自己内训少，后面打算怎么解决")
-    text = _plain(call.params["text"])
+    text = await _ask_plain(fake_tg, "003说工委示范培训多、部门自己内训少，后面打算怎么解决")
     assert "针对县直机关工委（003，2023年）提出的「（四）抓普通党员教育不够严格」" in text
     assert text.index("分级分批抓好全体党员培训") < text.index("工委示范培训用力多")
 
@@ -100,8 +103,8 @@ async def test_rectify_outside_a_groups_reports_is_refused(
     mark = fake_tg.mark()
     fake_tg.press(panel, unit["callback_data"], boss)
     await fake_tg.wait_for(mark, "editMessageText")
-    refused = _plain((await _ask(fake_tg, "/rectify 党组", group)).params["text"])
+    refused = await _ask_plain(fake_tg, "/rectify 党组", group)
     assert "本群只检索党委的报告，「党组」的报告不在范围内" in refused
-    kept = _plain((await _ask(fake_tg, "/rectify", group)).params["text"])
+    kept = await _ask_plain(fake_tg, "/rectify", group)
     assert "党委2022年度党建工作总结" in kept and "党组2023" not in kept
     assert fake_tg.rejected == []

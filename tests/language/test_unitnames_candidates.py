@@ -4,27 +4,10 @@ of checking every name in order (the library's names grow with its reports)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 
 from qa import QAEngine
 from qa.language import load_language
-from qa.language.unitnames import UnitNames, library_names
-
-
-def every_name(names: UnitNames, text: str, blockers: Sequence[str]
-               ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
-    """The plain scan: every name, longest first, each occurrence blanked in turn."""
-    masked = text
-    for blocker in blockers:
-        masked = masked.replace(blocker, "\0" * len(blocker))
-    found = []
-    for name, units in names.names:
-        while name in masked:
-            at = masked.index(name)
-            masked = masked[:at] + "\0" * len(name) + masked[at + len(name):]
-            text = text[:at] + " " * len(name) + text[at + len(name):]
-            found.append((name, units))
-    return found, text
+from qa.language.unitnames import find_in_order, library_names
 
 
 def test_candidates_find_what_every_name_finds(seeds_engine: QAEngine) -> None:
@@ -37,7 +20,8 @@ def test_candidates_find_what_every_name_finds(seeds_engine: QAEngine) -> None:
     texts += [p.text[:80] for r in seeds_engine.reports for p in r.passages[:5]]
     hits = 0
     for text in texts:
-        expected = every_name(names, text, language.unit_blockers)
+        # The plain scan: every name, longest first.
+        expected = find_in_order(names.names, text, language.unit_blockers)
         assert names.find(text, language.unit_blockers) == expected, text
         hits += bool(expected[0])
     assert hits > 100  # the texts do name units

@@ -32,6 +32,17 @@ REPORT = """第三党支部2024年党建工作总结
 run = run_cli
 
 
+@pytest.fixture
+def report_and_revision(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Return a reports folder (not made yet), a report file, and its revision (a section more:
+    the same unit and year, other content)."""
+    folder = tmp_path / "reports"
+    first, revised = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(REPORT, encoding="utf-8")
+    revised.write_text(REPORT + "四、其他\n补充一项。\n", encoding="utf-8")
+    return folder, first, revised
+
+
 def test_every_corpus_file_is_kept_and_none_is_added_twice(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -63,11 +74,10 @@ def test_the_same_text_in_another_encoding_or_layout_is_refused(
     assert code == 1 and err.startswith("错误：支部总结（GBK）.txt：与已收录的 000_")
 
 
-def test_n_cancels_at_every_prompt(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    folder = tmp_path / "reports"
-    first, revised = tmp_path / "a.txt", tmp_path / "b.txt"
-    first.write_text(REPORT, encoding="utf-8")
-    revised.write_text(REPORT + "四、其他\n补充一项。\n", encoding="utf-8")
+def test_n_cancels_at_every_prompt(
+    capsys: pytest.CaptureFixture[str], report_and_revision: tuple[Path, Path, Path]
+) -> None:
+    folder, first, revised = report_and_revision
     code, out, _ = run(capsys, "add", "--reports", str(folder), str(first), stdin="n\n")
     assert code == 0 and "确认收录？" in out and "已取消" in out
     assert not (folder / "reports.toml").exists()
@@ -84,12 +94,9 @@ def test_n_cancels_at_every_prompt(capsys: pytest.CaptureFixture[str], tmp_path:
 
 
 def test_replace_at_the_prompt_and_qa_log_lists_every_change(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], report_and_revision: tuple[Path, Path, Path]
 ) -> None:
-    folder = tmp_path / "reports"
-    first, revised = tmp_path / "a.txt", tmp_path / "b.txt"
-    first.write_text(REPORT, encoding="utf-8")
-    revised.write_text(REPORT + "四、其他\n补充一项。\n", encoding="utf-8")
+    folder, first, revised = report_and_revision
     run(capsys, "add", "--yes", "--by", "张三", "--reports", str(folder), str(first))
     code, out, _ = run(capsys, "add", "--by", "李四", "--reports", str(folder), str(revised),
                        stdin="r\n")

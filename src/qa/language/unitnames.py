@@ -179,18 +179,27 @@ class UnitNames:
     def find(self, text: str, blockers: Sequence[str] = ()
              ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
         """Return the (name, units) a text mentions, and the text with those names blanked."""
-        masked = text
-        for blocker in blockers:
-            masked = masked.replace(blocker, "\0" * len(blocker))
-        found: list[tuple[str, tuple[str, ...]]] = []
         # Blanking never makes a name appear, so names that cannot start in the text never match.
-        for name, units in self._candidates(text):
-            while name in masked:
-                at = masked.index(name)
-                masked = masked[:at] + "\0" * len(name) + masked[at + len(name):]
-                text = text[:at] + " " * len(name) + text[at + len(name):]
-                found.append((name, units))
-        return found, text
+        return find_in_order(self._candidates(text), text, blockers)
+
+
+def find_in_order(names: Iterable[tuple[str, tuple[str, ...]]], text: str,
+                  blockers: Sequence[str] = ()
+                  ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
+    """Return the (name, units) among ``names`` a text mentions, and the text with those names
+    blanked: each name in the given order, each occurrence blanked in turn (so a longer name
+    listed first hides the shorter names inside it), never inside a blocker."""
+    masked = text
+    for blocker in blockers:
+        masked = masked.replace(blocker, "\0" * len(blocker))
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for name, units in names:
+        while name in masked:
+            at = masked.index(name)
+            masked = masked[:at] + "\0" * len(name) + masked[at + len(name):]
+            text = text[:at] + " " * len(name) + text[at + len(name):]
+            found.append((name, units))
+    return found, text
 
 
 def build_names(pairs: Iterable[tuple[str, str]]) -> UnitNames:

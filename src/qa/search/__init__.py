@@ -7,11 +7,10 @@ from __future__ import annotations
 from .bm25 import IntArray, OffsetArray, PassageIndex, SearchIndex, TokenTable
 from .ondisk import add_reports
 from .segindex import SegmentIndex
-from .segments import SegmentReport
-from .tokens import IndexTexts, segment_index, segment_key
+from .segments import SegmentReport, consecutive_spans
+from .tokens import index_texts, segment_index, segment_key
 
 __all__ = [
-    "IndexTexts",
     "IntArray",
     "OffsetArray",
     "PassageIndex",
@@ -20,6 +19,8 @@ __all__ = [
     "SegmentReport",
     "TokenTable",
     "add_reports",
+    "consecutive_spans",
+    "index_texts",
     "segment_index",
     "segment_key",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,17 @@ from .coldbuild import PostedTable
 F32Array = npt.NDArray[np.float32]
 ARRAYS = ("indptr", "docs", "tfs", "lens", "maxtf", "minlen")
 TERMS_FILE = "terms.bin"
+
+
+def consecutive_spans(sizes: Iterable[tuple[str, int]]) -> dict[str, tuple[int, int]]:
+    """Return each report's passage range (first, past the last) when reports with these
+    passage counts are stored one after another, in order."""
+    spans: dict[str, tuple[int, int]] = {}
+    at = 0
+    for report_id, size in sizes:
+        spans[report_id] = (at, at + size)
+        at += size
+    return spans
 
 
 class SegmentError(ValueError):
@@ -68,12 +80,7 @@ class Segment:
 
     def starts(self) -> dict[str, tuple[int, int]]:
         """Return each report's local passage range."""
-        spans: dict[str, tuple[int, int]] = {}
-        at = 0
-        for report in self.reports:
-            spans[report.report_id] = (at, at + report.passages)
-            at += report.passages
-        return spans
+        return consecutive_spans((r.report_id, r.passages) for r in self.reports)
 
 
 def build_segment(name: str, table: TokenTable | PostedTable,

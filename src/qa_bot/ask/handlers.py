@@ -116,11 +116,8 @@ async def group_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    if not is_addressed(message, context.bot.id, context.username):
-        return
-    request = parse_request(message.text, context.username)
-    if request is not None:
-        await answer_request(update, message, context, request)
+    if is_addressed(message, context.bot.id, context.username):
+        await question_command(update, context)
 
 
 async def edited_question(update: Update, context: BotContext) -> None:

@@ -16,9 +16,9 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.error import BadRequest
@@ -64,6 +64,10 @@ class PendingRemoval:
     removed_by: str
     entry: LibraryEntry
     message_id: int = 0
+
+
+# A step waiting for a button: an upload's preview or a /remove.
+Pending = TypeVar("Pending", PendingUpload, PendingRemoval)
 
 
 @dataclass
@@ -301,28 +305,28 @@ async def answer_press(query: CallbackQuery, text: str | None = None) -> None:
         logger.info("Could not answer a button press (%s)", exc)
 
 
-async def may_press(query: CallbackQuery, message: Message,
-                    pending: PendingUpload | PendingRemoval | None, context: BotContext) -> bool:
-    """Tell whether this press may act: the pending step exists, on this very message, and the
-    admin who started it pressed. Otherwise answer the press with why not."""
+async def pressed_pending(query: CallbackQuery, message: Message, table: Mapping[str, Pending],
+                          token: str, context: BotContext) -> Pending | None:
+    """Return the pending step a press may act on: it exists, on this very message, and the
+    admin who started it pressed. Otherwise answer the press with why not and return None."""
+    pending = table.get(token)
     if pending is None or (pending.chat_id, pending.message_id) != (
             message.chat_id, message.message_id):
         await answer_press(query, rl.STALE)
-        return False
+        return None
     if query.from_user.id != pending.user_id or not is_admin(context, query.from_user.id):
         await answer_press(query, rl.NOT_YOURS)
-        return False
-    return True
+        return None
+    return pending
 
 
 async def on_removal_button(query: CallbackQuery, message: Message, token: str, action: str,
                             context: BotContext) -> None:
     """Carry out or cancel a /remove from its bound confirmation message."""
     state = library_state(context.bot_data)
-    pending = state.removals.get(token)
-    if not await may_press(query, message, pending, context):
+    pending = await pressed_pending(query, message, state.removals, token, context)
+    if pending is None:
         return
-    assert pending is not None
     del state.removals[token]  # before any await: a double tap finds nothing to do
     if action != "ok":
         await query.answer()

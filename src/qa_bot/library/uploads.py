@@ -40,8 +40,8 @@ from .handlers import (
     is_admin,
     library,
     library_state,
-    may_press,
     on_removal_button,
+    pressed_pending,
     reply,
     who,
 )
@@ -246,10 +246,9 @@ async def on_upload_button(query: CallbackQuery, message: Message, token: str, a
                            context: BotContext) -> None:
     """Confirm (asking about a same unit+year report first), replace, add as new, or cancel."""
     state = library_state(context.bot_data)
-    pending = state.uploads.get(token)
-    if not await may_press(query, message, pending, context):
+    pending = await pressed_pending(query, message, state.uploads, token, context)
+    if pending is None:
         return
-    assert pending is not None
     if action == "ok" and await _ask_replace(query, state, token, pending, context):
         return
     del state.uploads[token]  # before any await: a double tap finds nothing to do
