@@ -445,6 +445,12 @@ class QAEngine:
         scored = self.retriever.search(query, k)
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
+        if query.items_asked and query.intent != "figure":
+            # 「政府自身建设提了哪几个坚持」: a list's opening paragraph is answered by its items.
+            top = scored[0].hit.passage
+            items = answers.led_list(self._by_report[top.report_id], top)
+            if items is not None:
+                return answers.found(query, (items,), listed((items,)), notice)
         return answers.decide(query, scored, k, self._by_report, notice,
                               lambda: self.suggestions(query.terms), self.settings.near_miss)
 

@@ -61,3 +61,27 @@ def test_a_half_year_plan_is_the_list_its_lead_in_announces(
     assert {q.passage.report_id for q in answer.quotes} == {"h"}
     assert answer.quotes[0].items == ("一是认真抓好党建活动载体", "二是认真抓好党员队伍建设")
     assert answer.hits[0].passage.text.startswith("一是")
+
+
+GOVERNMENT = f"""2025年某省政府工作报告
+一、2024年工作回顾
+{BODY}
+二、全面加强政府自身建设
+面对艰巨繁重的改革发展任务，需要我们大力推动政府职能转变，努力建设人民满意的法治政府。
+一是坚持政治引领，永葆对党忠诚的政治品格。{BODY}
+二是坚持人民至上，深入践行为民宗旨。{BODY}
+三是坚持依法行政，努力建设法治政府。{BODY}
+"""
+
+
+def test_a_question_for_a_lists_items_is_answered_by_the_items_its_opening_leads(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "g.txt").write_text(GOVERNMENT, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    listed = engine.ask("政府自身建设提了哪几个坚持")
+    assert listed.quotes[0].items == ("一是坚持政治引领，永葆对党忠诚的政治品格",
+                                      "二是坚持人民至上，深入践行为民宗旨",
+                                      "三是坚持依法行政，努力建设法治政府")
+    assert [h.passage.text[:2] for h in listed.hits] == ["一是", "二是", "三是"]
+    # Not asked for a list: the opening paragraph itself answers.
+    assert engine.ask("政府职能转变").hits[0].passage.text.startswith("面对")

@@ -139,25 +139,33 @@ def report_overview(report: Report, kind: Kind) -> Quote | None:
 
 
 def led_list(report: Report, lead: Passage) -> Quote | None:
-    """Quote the labelled items a lead-in paragraph introduces, or None when none follow.
+    """Quote the items a lead-in paragraph introduces, or None when none follow.
 
     「下半年，党支部将……」 is followed by 「一是…」「二是…」 of its own kind: a question the
     lead-in answers ("下半年准备咋干") wants those items, not the sentence that announces them.
+    A section's opening paragraph leads its sub-headings the same way (「一、…」 → 「1.…」「2.…」).
     """
     passages = report.passages
     at = next((i for i, p in enumerate(passages) if p.passage_id == lead.passage_id), -1)
     if at < 0 or lead.label:
         return None
-    items: list[Passage] = []
+    depth = len(lead.section_path)
+    first: dict[str, Passage] = {}
     for passage in passages[at + 1:]:
-        if passage.kind != lead.kind or not passage.label:
+        inside = passage.section_path[:depth] == lead.section_path
+        if passage.kind != lead.kind or not inside:
             break
-        items.append(passage)
-    if len(items) < 2:
+        if len(passage.section_path) > depth:
+            first.setdefault(passage.section_path[depth], passage)  # a sub-heading's first
+        elif passage.label:
+            first.setdefault(passage.label, passage)
+        else:
+            break  # prose again: the list has ended
+    if len(first) < 2:
         return None
-    hits = [Hit(p, 0.0, ()) for p in items]
+    hits = [Hit(p, 0.0, ()) for p in first.values()]
     # Cited like an overview: the items are the answer, the lead-in only pointed at them.
-    return overview_quote(hits[0], [section_item(p) for p in items], hits)
+    return overview_quote(hits[0], list(first), hits)
 
 
 _YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")

@@ -81,6 +81,11 @@ class Query:
         return next((k for k in ASKED_KINDS if k == self.intent), None)
 
     @property
+    def items_asked(self) -> bool:
+        """Tell whether the question asks for a list's items ("提了哪几个坚持", "分哪几条")."""
+        return _ITEMS_ASKED.search(self.text.replace(" ", "")) is not None
+
+    @property
     def search_terms(self) -> tuple[str, ...]:
         """Return the topic words and every expansion, each once."""
         out = dict.fromkeys(self.terms)
@@ -97,7 +102,7 @@ class Query:
         return weights
 
 # Counting a list's items ("有几条", "哪几大块", "几个…分别") asks for the list itself.
-_ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|几个.*分别")
+_ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些|几个.*分别")
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
 _UNIT_POINTER = re.compile(r"[那这](?:家|份|篇|个单位|个工委|个党委|个党组|个机关|个县直)|那个\s")
