@@ -3,9 +3,11 @@ missing 「问题整改」 heading told from the text, and the engine's one answ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from qa import QAEngine
+from qa import QAEngine, Tokenizer
 from qa.answer.rectify import MIN_PAIR, Wording, overlap, pair_score, pick
 from qa.models import Passage
 
@@ -130,3 +132,25 @@ def test_a_count_asked_of_a_named_problem_needs_an_item_stating_it(
     question = "100的内训少问题整改了多少人"
     assert years_engine.understand(question).intent == "rectification"
     assert not years_engine.ask(question).lead.startswith("针对")
+
+
+MEASURES = """某局2023年党建工作报告
+一、主要工作
+全年组织集中学习12次，开展主题党日活动24次，党员参与率保持在较高水平。
+二、存在问题
+一是理论武装还需加强。一些支部学习的针对性、系统性和实效性不强，理论与实践结合不够紧密。
+二是党建活动还需创新。一些支部“自选动作”创新性不足，活动形式与党员工作实际结合不够。
+三、下一步工作思路和主要措施
+一是深化学习教育、抓实理论武装。持续通过干部在线、学习强国等载体，组织全体党员系统学习。
+二是创新活动载体、增强教育实效。创新党员活动形式，组织党员到社区报到服务，丰富主题党日内容。
+"""
+
+
+def test_the_clause_that_asks_for_measures_does_not_name_the_problem(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "m.txt").write_text(MEASURES, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    # 「针对性的措施」 asks for remedies; 针对性 and 不够 also fit the first problem's text.
+    answer = engine.ask("某局自己说党建活动创新不够，下一步有没有针对性的措施")
+    assert "「二是党建活动还需创新」" in answer.lead
+    assert answer.quotes[0].passage.text.startswith("二是创新活动载体")

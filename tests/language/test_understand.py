@@ -7,8 +7,15 @@ import pytest
 from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
-from qa.language.understand import asked_unit, detect_intent, future_kind, measured_attribute
+from qa.language.understand import (
+    asked_unit,
+    detect_intent,
+    future_kind,
+    measured_attribute,
+    problem_told,
+)
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
+from qa.language.wordlists import load_language
 
 
 def fold(text: str) -> str:
@@ -196,3 +203,17 @@ def test_a_size_no_passage_states_is_a_near_miss(seeds_engine: QAEngine) -> None
 def test_a_rectification_question_about_what_comes_next_asks_for_plans(
         question: str, intent: str) -> None:
     assert future_kind(question, detect_intent(question)) == intent
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    # The clause that asks (a time to come, a section named) is not the problem.
+    ("党建活动创新不够,下一步有没有针对性的措施", ("活动", "创新", "不够")),
+    ("党员学习是急用才学,2024年计划里有没有对症下药的措施", ("党员", "学习")),
+    # One clause, or no clause that asks: the problem is not told apart.
+    ("下一步针对理论学习不够有什么措施", ()),
+    ("党建活动创新不够,理论学习不深", ()),
+])
+def test_a_plan_question_tells_its_problem_apart_from_its_ask(
+        text: str, told: tuple[str, ...]) -> None:
+    terms = ("党员", "学习", "活动", "创新", "不够", "针对性", "措施", "对症下药", "理论")
+    assert problem_told(text, terms, "plans", load_language()) == told

@@ -201,7 +201,8 @@ class Rectifier:
         """
         if query.kind not in REMEDY_KINDS or not query.terms:
             return None
-        found = self.retriever.search(query, 1, "problems")
+        described = dataclasses.replace(query, terms=query.told) if query.told else query
+        found = self.retriever.search(described, 1, "problems")
         if not found or not found[0].answers:
             return None
         rival = self.retriever.search(query, 1, query.kind)

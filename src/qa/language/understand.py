@@ -74,6 +74,9 @@ class Query:
     # The attribute a figure question measures ("面积有多大" → 面积): the number must be of it.
     measured: str = ""
     planned: bool = False  # names a plan or the future ("明年计划发展多少"): targets answer it
+    # In a plan or 整改 question, the words of the clauses that describe a problem rather than
+    # ask for the remedy ("党建活动创新不够，下一步有没有针对性的措施" → 活动, 创新, 不够).
+    told: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Kind | None:
@@ -383,7 +386,28 @@ def understand(
                  deficiency=deficiency, trend=trend,
                  neighbours={t: n for t, n in near.items() if n},
                  measured=measured if measured in terms else "",
-                 planned=any(p in compact for p in _phrases_of("plans", language)))
+                 planned=any(p in compact for p in _phrases_of("plans", language)),
+                 told=problem_told(text, terms, intent, language))
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。？?！!]+")
+
+
+def problem_told(text: str, terms: Sequence[str], intent: Intent,
+                 language: Language) -> tuple[str, ...]:
+    """Return the topic words a plan or 整改 question says of a problem, apart from its ask.
+
+    「X做得不够，下一步有什么措施」: the clause that asks (a section named, or a time to come)
+    is the request; the other clauses name the problem the remedy must answer.
+    """
+    if intent not in ("plans", "rectification"):
+        return ()
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
+    told = [c for c in clauses
+            if detect_intent(c, language) == "general" and not _FUTURE_ASKED.search(c)]
+    if not told or len(told) == len(clauses):
+        return ()
+    return tuple(t for t in terms if any(t in c for c in told))
 
 
 def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
