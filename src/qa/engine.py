@@ -351,7 +351,7 @@ class QAEngine:
             why = f"各报告的「{KIND_NAMES[kind]}」中没有找到与「{'、'.join(topic)}」相关的内容。"
             return answers.not_found(query.question, query.intent, why + notice,
                                      self.suggestions(topic, kind))
-        quotes = tuple(self._section_quote(s, kind) for s in rows)
+        quotes = tuple(self._section_quote(s, kind, query.items_counted) for s in rows)
         return answers.found(query, quotes, listed(quotes), notice, keyword="".join(topic))
 
     def _section_by_deed(self, query: Query, kind: Kind, notice: str) -> Answer | None:
@@ -373,10 +373,13 @@ class QAEngine:
         return dataclasses.replace(answer, notice=said + "。" + answer.notice) if answer.found \
             else None
 
-    def _section_quote(self, scored: Scored, kind: Kind) -> Quote:
-        """Quote the hit, or the whole section when only its heading matched ("2024年计划")."""
+    def _section_quote(self, scored: Scored, kind: Kind, counted: bool = False) -> Quote:
+        """Quote the hit, or the whole section when only its heading matched ("2024年计划");
+        ``counted``: the question counts a list's items, so the list the hit is in."""
         text = self.segmenter.normalize(scored.hit.passage.text)
         report = self._by_report[scored.hit.passage.report_id]
+        if counted and (listed := answers.sibling_list(report, scored.hit.passage)):
+            return listed
         if any(term in text for term in scored.hit.matched_terms):
             return answers.led_list(report, scored.hit.passage) or scored.quote
         return answers.report_overview(report, kind) or scored.quote
@@ -448,7 +451,9 @@ class QAEngine:
         if query.items_asked and query.intent != "figure":
             # 「政府自身建设提了哪几个坚持」: a list's opening paragraph is answered by its items.
             top = scored[0].hit.passage
-            items = answers.led_list(self._by_report[top.report_id], top)
+            report = self._by_report[top.report_id]
+            items = answers.led_list(report, top) or (
+                answers.sibling_list(report, top) if query.items_counted else None)
             if items is not None:
                 return answers.found(query, (items,), listed((items,)), notice)
         return answers.decide(query, scored, k, self._by_report, notice,

@@ -85,3 +85,31 @@ def test_a_question_for_a_lists_items_is_answered_by_the_items_its_opening_leads
     assert [h.passage.text[:2] for h in listed.hits] == ["一是", "二是", "三是"]
     # Not asked for a list: the opening paragraph itself answers.
     assert engine.ask("政府职能转变").hits[0].passage.text.startswith("面对")
+
+
+PLANS = f"""某局2023年党建工作总结
+一、主要工作
+1、深入学习宣传贯彻党的二十大精神
+{BODY}
+2、着力锻造坚强有力基层党组织
+精心做好发展党员工作，新发展党员87名。{BODY}
+3、扎实推进党建与业务深度融合
+{BODY}
+二、2024年工作计划
+一是狠抓党的政治建设。{BODY}
+二是狠抓组织功能建设。{BODY}
+三是狠抓实干担当作为。{BODY}
+"""
+
+
+def test_a_question_counting_a_lists_items_gets_the_list_its_best_item_is_in(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text(PLANS, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    plans = engine.ask("2024年的打算 几个狠抓分别抓啥").quotes[0]
+    assert plans.items == ("一是狠抓党的政治建设", "二是狠抓组织功能建设", "三是狠抓实干担当作为")
+    work = engine.ask("发展了87名党员那家去年主要干了哪几件事").quotes[0]
+    assert work.items == ("1、深入学习宣传贯彻党的二十大精神", "2、着力锻造坚强有力基层党组织",
+                          "3、扎实推进党建与业务深度融合")
+    # Not counting a list: the item itself answers.
+    assert engine.ask("新发展党员多少名").hits[0].passage.text.startswith("精心做好")

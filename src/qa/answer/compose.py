@@ -168,6 +168,25 @@ def led_list(report: Report, lead: Passage) -> Quote | None:
     return overview_quote(hits[0], list(first), hits)
 
 
+def sibling_list(report: Report, item: Passage) -> Quote | None:
+    """Quote the list an item belongs to: its parent heading's items, in order, or None.
+
+    「几个狠抓分别抓啥」 finds one 「四是狠抓…」; the question counts the list it is part of.
+    """
+    parent = item.section_path[:-1]
+    if not parent:
+        return None
+    depth = len(parent)
+    first: dict[str, Passage] = {}
+    for passage in report.passages:
+        if passage.section_path[:depth] == parent and len(passage.section_path) > depth:
+            first.setdefault(passage.section_path[depth], passage)
+    if len(first) < 2:
+        return None
+    hits = [Hit(p, 0.0, ()) for p in first.values()]
+    return overview_quote(hits[0], list(first), hits)
+
+
 _YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 
