@@ -258,6 +258,8 @@ class QAEngine:
             return self._expanded(query, k, notice)
         if query.scope.named and not query.terms and query.kind is None:
             return self._what_about(query, notice)
+        if query.counted_kind is not None and not self._topic(query):
+            return self._most_items(query, query.counted_kind, notice)
         problem = self.rectifier.named_problem(query)
         named = None if problem is None else self.rectifier.named(query, problem, notice)
         if named is not None:  # "…内训少，后面打算怎么解决": the items that answer it
@@ -415,6 +417,22 @@ class QAEngine:
             rows = answers.sort_by_count(rows, query.unit, query.search_terms,
                                          answers.asks_fewest(query)) or rows
         return answers.compared(query, rows, self._by_report, notice)
+
+    def _most_items(self, query: Query, kind: Kind, notice: str) -> Answer:
+        """Rank the reports by how many items their section of a kind lists (「谁家列的问题
+        最多」), and list the first one's items."""
+        wanted = set(query.scope.report_ids)
+        counted = [(r, q) for r in self.reports if not wanted or r.report_id in wanted
+                   if (q := answers.report_overview(r, kind)) is not None]
+        if not counted:
+            return self._overview(query, kind, notice)  # says no report has such a section
+        fewest = answers.asks_fewest(query)
+        counted.sort(key=lambda pair: len(pair[1].items), reverse=not fewest)  # stable
+        lead = f"各报告「{KIND_NAMES[kind]}」列出的条数：" + "；".join(
+            f"{answers.report_name(r)} {len(q.items)} 条" for r, q in counted)
+        first = counted[0][1]
+        listing = dataclasses.replace(query, intent=kind)  # shown as that section's list
+        return answers.found(listing, (first,), listed((first,)), notice, lead=lead)
 
     def _by_year(self, query: Query, notice: str) -> Answer:
         """One unit's reports year by year (「县直工委近三年发展党员」), oldest first."""

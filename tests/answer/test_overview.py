@@ -113,3 +113,21 @@ def test_a_question_counting_a_lists_items_gets_the_list_its_best_item_is_in(
                           "3、扎实推进党建与业务深度融合")
     # Not counting a list: the item itself answers.
     assert engine.ask("新发展党员多少名").hits[0].passage.text.startswith("精心做好")
+
+
+def _problems(unit: str, count: int) -> str:
+    items = "\n".join(f"（{n}）第{n}个问题还需改进\n{BODY}" for n in "一二三四五"[:count])
+    return f"{unit}2023年党建工作总结\n一、主要工作\n{BODY}\n二、存在问题\n{items}\n"
+
+
+def test_which_report_lists_the_most_items_of_a_section_is_counted(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(_problems("第一党支部", 2), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(_problems("第二党支部", 4), encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    most = engine.ask("谁家自己列的问题最多")
+    assert most.found and most.intent == "problems"
+    assert most.lead.index("第二党支部") < most.lead.index("第一党支部")
+    assert "4 条" in most.lead and "2 条" in most.lead
+    assert len(most.quotes[0].items) == 4 and most.hits[0].passage.report_id == "b"
+    assert engine.ask("哪家列的问题最少").hits[0].passage.report_id == "a"

@@ -77,6 +77,8 @@ class Query:
     # In a plan or 整改 question, the words of the clauses that describe a problem rather than
     # ask for the remedy ("党建活动创新不够，下一步有没有针对性的措施" → 活动, 创新, 不够).
     told: tuple[str, ...] = ()
+    # A which-question counting a section's items (「谁家列的问题最多」): that section kind.
+    counted_kind: Kind | None = None
 
     @property
     def kind(self) -> Kind | None:
@@ -394,7 +396,25 @@ def understand(
                  neighbours={t: n for t, n in near.items() if n},
                  measured=measured if measured in terms else "",
                  planned=any(p in compact for p in _phrases_of("plans", language)),
-                 told=problem_told(text, terms, intent, language))
+                 told=problem_told(text, terms, intent, language),
+                 counted_kind=counted_kind(compact, which, language))
+
+
+_MOST = re.compile(r"最多|最少|最全")
+
+
+def counted_kind(text: str, which: bool, language: Language) -> Kind | None:
+    """Return the section kind a which-question ranks reports by the items of, else None.
+
+    「谁家自己列的问题最多」 counts each report's problems; the first kind named decides
+    (「原因分析列得条数最多」 names causes before the problems they explain).
+    """
+    if not which or not _MOST.search(text):
+        return None
+    for name, phrases in language.intents:
+        if name in ASKED_KINDS and any(p in text for p in phrases):
+            return name  # type: ignore[return-value]  # keys of intents.txt are Intent values
+    return None
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。？?！!]+")
