@@ -431,7 +431,8 @@ class QAEngine:
         lead = f"各报告「{KIND_NAMES[kind]}」列出的条数：" + "；".join(
             f"{answers.report_name(r)} {len(q.items)} 条" for r, q in counted)
         first = counted[0][1]
-        listing = dataclasses.replace(query, intent=kind)  # shown as that section's list
+        # Shown as that section's list.
+        listing = dataclasses.replace(query, intent=intent_of_kind(kind) or query.intent)
         return answers.found(listing, (first,), listed((first,)), notice, lead=lead)
 
     def _by_year(self, query: Query, notice: str) -> Answer:

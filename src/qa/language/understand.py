@@ -413,7 +413,7 @@ def counted_kind(text: str, which: bool, language: Language) -> Kind | None:
         return None
     for name, phrases in language.intents:
         if name in ASKED_KINDS and any(p in text for p in phrases):
-            return name  # type: ignore[return-value]  # keys of intents.txt are Intent values
+            return name
     return None
 
 
