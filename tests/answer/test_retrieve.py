@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa import QAEngine, Tokenizer
-from qa.answer.retrieve import is_fragment
+from qa.answer.retrieve import CHAR_CREDIT, is_fragment, word_credit
+from qa.language import Query
 
 TASKS = """机关党支部2018年工作任务清单
 一
@@ -73,3 +76,16 @@ def test_each_unit_in_a_comparison_is_answered_by_what_it_did_not_its_target(
     # The plan's sentence says 粮食产量 twice and is the better keyword match in each report.
     assert {h.passage.report_id: "达到" in h.passage.text for h in answer.hits[:2]} == {
         "henan": True, "shandong": True}
+
+
+@pytest.mark.parametrize(("word", "in_reports", "text", "credit"), [
+    ("改完", False, "查摆问题67个，已整改48条", CHAR_CREDIT * 1 / 2),  # 改 of 整改
+    ("查出来", False, "查摆问题67个，已整改48条", 0.0),  # one character of three: too little
+    ("上报", False, "按时报送网评471条", CHAR_CREDIT * 1 / 2),
+    ("上报", True, "按时报送网评471条", 0.0),  # a report word must be there itself
+    ("比特币", False, "开展主题党日活动", 0.0),
+])
+def test_a_word_the_reports_never_use_is_held_by_its_characters(
+        word: str, in_reports: bool, text: str, credit: float) -> None:
+    query = Query(word, word, "general", terms=(word,))
+    assert word_credit(word, query, set(), in_reports, text) == pytest.approx(credit)

@@ -33,6 +33,10 @@ PART_CREDIT = 0.8
 SUBWORD_CREDIT = 0.6
 # A shared-character neighbour (写字楼 → 楼宇) is weak evidence: half a word.
 NEIGHBOUR_CREDIT = 0.5
+# A word the reports never use, by the share of its characters the passage holds (at least
+# MIN_CHAR_SHARE of them): weaker evidence than a neighbour word.
+CHAR_CREDIT = 0.5
+MIN_CHAR_SHARE = 0.5
 # How much the best sentence (vs the whole passage's BM25) decides the final order.
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
@@ -75,6 +79,12 @@ def word_credit(
         return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
     if any(w in matched for w in query.neighbours.get(word, ())):
         return NEIGHBOUR_CREDIT
+    if not in_reports and len(word) > 1 and text:
+        # A word the reports never use shares characters with their word for it (查出来 →
+        # 查摆, 改完 → 整改, 上报 → 报送): the passage holding them holds some of it.
+        share = sum(1 for c in word if c in text) / len(word)
+        if share >= MIN_CHAR_SHARE:
+            return CHAR_CREDIT * share
     return 0.0
 
 
