@@ -28,6 +28,7 @@ from qa.language import (
     latest_years,
     library_names,
     load_language,
+    description_of_unit,
     points_at_unit,
     understand,
     use_cache_dir,
@@ -260,6 +261,9 @@ class QAEngine:
             return self._what_about(query, notice)
         if query.counted_kind is not None and not self._topic(query):
             return self._most_items(query, query.counted_kind, notice)
+        if query.kind is None and self.settings.deed_scope and not query.scope.named \
+                and points_at_unit(query.text) and (deed := self._by_deed(query)):
+            query, notice = deed[0], deed[1] + notice
         problem = self.rectifier.named_problem(query)
         named = None if problem is None else self.rectifier.named(query, problem, notice)
         if named is not None:  # "…内训少，后面打算怎么解决": the items that answer it
@@ -358,22 +362,42 @@ class QAEngine:
 
     def _section_by_deed(self, query: Query, kind: Kind, notice: str) -> Answer | None:
         """List the section of the one report the question's words describe ("搞…那家")."""
-        topic = self._topic(query)
-        if not topic:
+        choice = self._deed_scope(query, self._topic(query))
+        if choice is None:
             return None
-        probe = dataclasses.replace(query, terms=tuple(topic), intent="general", which=False)
+        scope, said = choice
+        scoped = dataclasses.replace(query, terms=(), expansions={}, scope=scope)
+        answer = self._overview(scoped, kind, notice)
+        return dataclasses.replace(answer, notice=said + answer.notice) if answer.found \
+            else None
+
+    def _by_deed(self, query: Query) -> tuple[Query, str] | None:
+        """Scope a question to the report its description of a unit names, and ask the rest
+        there (「搞“四化四抓四强”那家，中心组学习一共开了几次」)."""
+        described = description_of_unit(query.text)
+        told = [t for t in query.terms if t in described]
+        rest = tuple(t for t in query.terms if t not in told)
+        choice = self._deed_scope(query, told) if rest else None
+        if choice is None:
+            return None
+        scope, said = choice
+        kept = {t: query.expansions[t] for t in rest if t in query.expansions}
+        return dataclasses.replace(query, terms=rest, expansions=kept, scope=scope), said
+
+    def _deed_scope(self, query: Query, words: Sequence[str]) -> tuple[Scope, str] | None:
+        """Return the scope of the one report that words describing a unit fit, and how the
+        answer says so; None when no report fits them."""
+        if not words:
+            return None
+        probe = dataclasses.replace(query, terms=tuple(words), intent="general", which=False)
         choice = choose_report(self.retriever.search(probe, MAX_COMPARE_ROWS, per_report=True))
         if choice is None:
             return None
         chosen = self._by_report[choice.report_id]
-        said = f"按「{'、'.join(drop_subterms(topic))}」理解为《{chosen.title}》"
+        said = f"按「{'、'.join(drop_subterms(words))}」理解为《{chosen.title}》"
         if choice.rival:
             said += f"（《{self._by_report[choice.rival].title}》也提到，这里选了更贴近的一份）"
-        scope = Scope((chosen.report_id,), chosen.report_id.split("_")[0], True)
-        scoped = dataclasses.replace(query, terms=(), expansions={}, scope=scope)
-        answer = self._overview(scoped, kind, notice)
-        return dataclasses.replace(answer, notice=said + "。" + answer.notice) if answer.found \
-            else None
+        return Scope((chosen.report_id,), chosen.report_id.split("_")[0], True), said + "。"
 
     def _section_quote(self, scored: Scored, kind: Kind, counted: bool = False) -> Quote:
         """Quote the hit, or the whole section when only its heading matched ("2024年计划");

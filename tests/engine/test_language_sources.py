@@ -38,6 +38,16 @@ def test_a_deed_names_the_report_whose_causes_are_listed(engines: dict[str, QAEn
     assert not off.hits or off.hits[0].passage.kind != "causes"
 
 
+def test_a_deed_scopes_the_rest_of_a_question_to_its_report(
+        engines: dict[str, QAEngine]) -> None:
+    question = "搞“四化四抓四强”那家，中心组学习一共开了几次"
+    answer = engines["on"].ask(question)
+    assert answer.found and answer.hits[0].passage.report_id.startswith("002")
+    assert "12次" in answer.lead and "四化" in answer.notice
+    off = engines["deed_scope"].ask(question)
+    assert not off.found or "12次" not in off.lead
+
+
 def test_a_deed_picks_between_two_reports_of_one_unit(engines: dict[str, QAEngine]) -> None:
     answer = engines["on"].ask("搞楼宇党建联盟那个工委自己说存在哪些问题")
     assert answer.found and answer.hits[0].passage.report_id.startswith("000")

@@ -23,7 +23,14 @@ from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
 from .text import drop_subterms, split_sentences
 from .tokenizer import Tokenizer
-from .understand import Query, Scope, asked_unit, points_at_unit, understand
+from .understand import (
+    Query,
+    Scope,
+    asked_unit,
+    description_of_unit,
+    points_at_unit,
+    understand,
+)
 from .unitnames import (
     UnitNames,
     aliases_of,
@@ -50,6 +57,7 @@ __all__ = [
     "asked_unit",
     "clean_code_points",
     "closing_date",
+    "description_of_unit",
     "covered_year",
     "document_unit",
     "drop_subterms",

@@ -141,6 +141,12 @@ def points_at_unit(text: str) -> bool:
     return _UNIT_POINTER.search(text) is not None
 
 
+def description_of_unit(text: str) -> str:
+    """Return what a question says of the unit it points at: the words before 「那家」."""
+    found = _UNIT_POINTER.search(text)
+    return text[: found.start()] if found else ""
+
+
 def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
     """Return the section kind a count of list items asks for ("下步打算有几条"), else intent."""
     if intent != "figure" or not _ITEMS_ASKED.search(text.replace(" ", "")):
