@@ -23,12 +23,12 @@ from qa.language import (
     Query,
     Scope,
     Tokenizer,
+    description_of_unit,
     drop_subterms,
     figure_year,
     latest_years,
     library_names,
     load_language,
-    description_of_unit,
     points_at_unit,
     understand,
     use_cache_dir,
@@ -377,7 +377,9 @@ class QAEngine:
         described = description_of_unit(query.text)
         told = [t for t in query.terms if t in described]
         rest = tuple(t for t in query.terms if t not in told)
-        choice = self._deed_scope(query, told) if rest else None
+        # With nothing of its own to ask about, the description is the question's topic.
+        asks = any(self.background.is_topic(t) for t in rest)
+        choice = self._deed_scope(query, told) if asks else None
         if choice is None:
             return None
         scope, said = choice
