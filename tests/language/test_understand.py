@@ -217,3 +217,14 @@ def test_a_plan_question_tells_its_problem_apart_from_its_ask(
         text: str, told: tuple[str, ...]) -> None:
     terms = ("党员", "学习", "活动", "创新", "不够", "针对性", "措施", "对症下药", "理论")
     assert problem_told(text, terms, "plans", load_language()) == told
+
+
+@pytest.mark.parametrize(("question", "dropped"), [
+    ("rank一下 哪个单位培训党员的人次最多", "rank"),
+    ("pk一下哪家发展党员多", "pk"),
+    ("对比一下各单位发展党员", "对比"),
+])
+def test_the_verb_before_yixia_is_the_request_not_the_topic(
+        seeds_engine: QAEngine, question: str, dropped: str) -> None:
+    terms = seeds_engine.understand(question).terms
+    assert dropped not in terms and "党员" in terms

@@ -388,6 +388,8 @@ def understand(
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
     terms = [t for t in terms if not any(t in unit for unit in scope.units)]
+    # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
+    terms = [t for t in terms if t + "一下" not in compact] or terms
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
