@@ -259,6 +259,8 @@ class QAEngine:
             return self._expanded(query, k, notice)
         if query.scope.named and not query.terms and query.kind is None:
             return self._what_about(query, notice)
+        if query.field and (recorded := self._record_field(query, k, notice)):
+            return recorded
         if query.counted_kind is not None and not self._topic(query):
             return self._most_items(query, query.counted_kind, notice)
         if query.kind is None and self.settings.deed_scope and not query.scope.named \
@@ -443,6 +445,20 @@ class QAEngine:
             rows = answers.sort_by_count(rows, query.unit, query.search_terms,
                                          answers.asks_fewest(query)) or rows
         return answers.compared(query, rows, self._by_report, notice)
+
+    def _record_field(self, query: Query, k: int, notice: str) -> Answer | None:
+        """Answer 「那次批评与自我批评在哪开的」 from the meeting record's own field line."""
+        # The best-fitting record among the reports that fit: few reports are records.
+        rows = self.retriever.search(query, max(k, MAX_COMPARE_ROWS), per_report=True)
+        for scored in (s for s in rows if s.answers):
+            report = self._by_report[scored.hit.passage.report_id]
+            found = answers.record_field(report, query.field)
+            if found is not None:
+                passage, line = found
+                quote = Quote(Hit(passage, 0.0, ()), passage.text)
+                lead = f"{answers.report_name(report)} {line}"
+                return answers.found(query, (quote,), (quote.hit,), notice, lead=lead)
+        return None
 
     def _most_items(self, query: Query, kind: Kind, notice: str) -> Answer:
         """Rank the reports by how many items their section of a kind lists (「谁家列的问题

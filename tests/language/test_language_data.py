@@ -93,3 +93,11 @@ def test_economic_acronyms_reach_the_reports_full_names(segmenter: Tokenizer) ->
     table = load_language().thesaurus
     assert "地区生产总值" in table.expand("gdp") and "居民消费价格" in table.expand("cpi")
     assert "gdp" in segmenter.tokens("重庆GDP总量是多少".lower())
+
+
+@pytest.mark.parametrize(
+    ("label", "phrase"), [(lab, p) for lab, phrases in LANGUAGE.record_fields for p in phrases]
+)
+def test_every_record_field_phrase_asks_for_its_field(
+        seeds_engine: QAEngine, label: str, phrase: str) -> None:
+    assert seeds_engine.understand(f"那次组织生活会{phrase}").field == label

@@ -187,6 +187,29 @@ def sibling_list(report: Report, item: Passage) -> Quote | None:
     return overview_quote(hits[0], list(first), hits)
 
 
+# A meeting record states its fields in its first lines (会议时间：… 会议地点：… 主持人：…).
+MAX_RECORD_HEADER = 12
+_NEXT_FIELD = re.compile(r"[\s\u3000]+[\u4e00-\u9fff]{2,6}[：:]")
+
+
+def record_field(report: Report, label: str) -> tuple[Passage, str] | None:
+    """Return a meeting record's 「…label：value」 line (its passage and the field as written),
+    or None when the report has no such field (it is not a record)."""
+    field = re.compile(rf"(?:^|[\s\u3000])([^\s\u3000：:]{{0,6}}{re.escape(label)})[：:]\s*")
+    for passage in report.passages[:MAX_RECORD_HEADER]:
+        # A short field line followed by the minutes may have been read as their heading.
+        for line in (*passage.section_path, passage.text):
+            found = field.search(line)
+            if found is None:
+                continue
+            rest = line[found.end():]
+            end = _NEXT_FIELD.search(rest)  # 「主持人：傅晓华　记录人：傅晓华」 holds two fields
+            value = (rest[: end.start()] if end else rest).strip()
+            if value:
+                return passage, f"{found.group(1)}：{value}"
+    return None
+
+
 _YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 

@@ -79,6 +79,8 @@ class Query:
     told: tuple[str, ...] = ()
     # A which-question counting a section's items (「谁家列的问题最多」): that section kind.
     counted_kind: Kind | None = None
+    # The field of a meeting record the question asks for ("在哪开的" → 地点), if any.
+    field: str = ""
 
     @property
     def kind(self) -> Kind | None:
@@ -405,7 +407,9 @@ def understand(
                  measured=measured if measured in terms else "",
                  planned=any(p in compact for p in _phrases_of("plans", language)),
                  told=problem_told(text, terms, intent, language),
-                 counted_kind=counted_kind(compact, which, language))
+                 counted_kind=counted_kind(compact, which, language),
+                 field=next((label for label, phrases in language.record_fields
+                             if any(p in compact for p in phrases)), ""))
 
 
 _MOST = re.compile(r"最多|最少|最全")

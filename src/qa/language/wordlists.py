@@ -80,6 +80,8 @@ class Language:
     thesaurus: Thesaurus
     more_phrases: frozenset[str]  # a follow-up that asks to expand the previous answer
     deficiency_phrases: tuple[str, ...]  # a shortcoming described: boosts problems passages
+    # A meeting record's fields and the questions asking for them (地点: 在哪开 …).
+    record_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _rewrites() -> tuple[tuple[str, str], ...]:
@@ -121,6 +123,8 @@ def load_language() -> Language:
         thesaurus=parse_thesaurus([*read_lines("synonyms.txt"), *_thesaurus_lines()]),
         more_phrases=frozenset(_keyed("followups.txt").get("more", ())),
         deficiency_phrases=longest_first(deficiency),
+        record_fields=tuple((k, longest_first(v))
+                            for k, v in _keyed("record_fields.txt").items()),
     )
 
 
