@@ -8,6 +8,7 @@ from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
+    asked_form,
     asked_unit,
     detect_intent,
     future_kind,
@@ -228,3 +229,16 @@ def test_the_verb_before_yixia_is_the_request_not_the_topic(
         seeds_engine: QAEngine, question: str, dropped: str) -> None:
     terms = seeds_engine.understand(question).terms
     assert dropped not in terms and "党员" in terms
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("南开整改给每项任务建了多少条支撑措施", "figure"),  # 整改 is the topic of a count
+    ("整改领导小组组长是谁", "name"),
+    ("整改到位了吗", "rectification"),  # asks about the 整改 itself
+    ("问题整改了多少个", "rectification"),  # a longer phrase names the kind
+    ("问题产生的原因是什么", "causes"),
+])
+def test_a_bare_kind_word_in_a_count_or_who_question_is_its_topic(
+        question: str, intent: str) -> None:
+    language = load_language()
+    assert asked_form(question, detect_intent(question, language), language) == intent

@@ -138,6 +138,18 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
     return "general"
 
 
+def asked_form(text: str, intent: Intent, language: Language) -> Intent:
+    """Return figure or name when a question asks how many or who about a kind it names by
+    a bare word (「南开整改给每项任务建了多少条支撑措施」: 整改 is the topic), else intent."""
+    if intent not in ("rectification", "causes"):
+        return intent
+    named = [p for p in _phrases_of(intent, language) if p in text.replace(" ", "")]
+    if any(len(p) > 2 for p in named):
+        return intent  # 「整改到位了吗」 asks about the 整改 itself
+    form = detect_intent(_strip(text, named), language)
+    return form if form in ("figure", "name") else intent
+
+
 def points_at_unit(text: str) -> bool:
     """Tell whether a question points at a unit it describes ("…那家", "…那个工委")."""
     return _UNIT_POINTER.search(text) is not None
@@ -372,7 +384,7 @@ def understand(
         return Query(question, "", "general", smalltalk=normal.smalltalk)
     text = repair(normal.text) if repair else normal.text
     settings = settings or LanguageSettings()
-    intent = detect_intent(text, language)
+    intent = asked_form(text, detect_intent(text, language), language)
     if settings.item_lists:
         intent = listed_kind(text, intent, language)
     intent = future_kind(text, intent)
@@ -384,7 +396,9 @@ def understand(
     unit = asked_unit(rest, which) if intent == "figure" else ""
     # The words that named the intent are not the topic ("接下来打算" must not search 接下).
     long_topic = [w for w in language.topic_words if len(w) >= 3]
-    rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic])
+    counted = counted_kind(compact, which, language)
+    rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic,
+                         *(_phrases_of(counted, language) if counted else ())])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
@@ -407,7 +421,7 @@ def understand(
                  measured=measured if measured in terms else "",
                  planned=any(p in compact for p in _phrases_of("plans", language)),
                  told=problem_told(text, terms, intent, language),
-                 counted_kind=counted_kind(compact, which, language),
+                 counted_kind=counted,
                  field=next((label for label, phrases in language.record_fields
                              if any(p in compact for p in phrases)), ""))
 
