@@ -509,6 +509,9 @@ class QAEngine:
         scored = self.retriever.search(query, k)
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
+        place, noun = answers.asked_ordinal(query.text)
+        if place and (item := self._ordinal_item(query, place, noun)):
+            return answers.found(query, (item,), (item.hit,), notice)
         if query.items_asked and query.intent != "figure":
             # 「政府自身建设提了哪几个坚持」: a list's opening paragraph is answered by its items.
             top = scored[0].hit.passage
@@ -519,6 +522,17 @@ class QAEngine:
                 return answers.found(query, (items,), listed((items,)), notice)
         return answers.decide(query, scored, k, self._by_report, notice,
                               lambda: self.suggestions(query.terms), self.settings.near_miss)
+
+    def _ordinal_item(self, query: Query, place: int, noun: str) -> Quote | None:
+        """Return 「第一个表率」: that item of the best-fitting list that names its items."""
+        for scored in self.retriever.search(query, MAX_COMPARE_ROWS):
+            top = scored.hit.passage
+            item = answers.ordinal_item(self._by_report[top.report_id], top, place, noun)
+            # The list's own heading naming the items is the evidence (a 「表率」 list for
+            # 「第一个表率」), more than how much of the question the passage holds.
+            if item is not None and (noun or scored.answers):
+                return item
+        return None
 
     def _expanded(self, query: Query, k: int, notice: str) -> Answer:
         """Answer the previous question again with whole passages (具体 / 原文 / 还有呢)."""

@@ -143,9 +143,11 @@ def render_pairing(pairing: Pairing, numbers: Sequence[int]) -> str:
 def _header(answer: Answer) -> str:
     if answer.pairings:
         return f"🛠 <b>问题与整改</b> · {esc(clip(answer.lead, LEAD_MAX_CHARS))}"
-    if answer.quotes and answer.quotes[0].items:
-        title = KIND_NAMES.get(answer.intent, "")
-        return f"📋 <b>{esc(title)}</b> · 共 {len(answer.quotes)} 份报告"
+    title = KIND_NAMES.get(answer.intent, "")
+    if answer.quotes and answer.quotes[0].items and title:  # a section's lists
+        header = f"📋 <b>{esc(title)}</b> · 共 {len(answer.quotes)} 份报告"
+        # 「谁家列的问题最多」 leads with each report's count.
+        return header + (f"\n💡 {esc(clip(answer.lead, LEAD_MAX_CHARS))}" if answer.lead else "")
     # A follow-up ("那003呢") is shown as the question it re-asked, for the report it named.
     asked = answer.follows + (f"（{answer.scope}）" if answer.scope else "") or answer.question
     header = f"🔎 <b>{esc(clip(asked, QUESTION_MAX_CHARS))}</b>"

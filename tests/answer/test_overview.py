@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa import QAEngine, Tokenizer
+from qa.answer.compose import asked_ordinal
 from qa.models import Hit, Passage, Quote
 
 BODY = "加强统筹协调，完善工作机制，推动各项任务落地见效，取得了明显成效，群众满意度持续提升。"
@@ -131,3 +134,38 @@ def test_which_report_lists_the_most_items_of_a_section_is_counted(
     assert "4 条" in most.lead and "2 条" in most.lead
     assert len(most.quotes[0].items) == 4 and most.hits[0].passage.report_id == "b"
     assert engine.ask("哪家列的问题最少").hits[0].passage.report_id == "a"
+
+
+LESSON = f"""主题教育党课 当好“三个表率”
+一、机关建设必须强化政治意识
+{BODY}作表率是每个党员的责任。
+二、强化政治意识要当好“三个表率”
+我们要坚持以党的政治建设为统领，在学习贯彻上作表率。
+（一）强化理论武装，不断提升政治素养
+{BODY}
+（二）增强“四个意识”，做到“两个维护”
+{BODY}
+（三）强化责任担当，狠抓工作落实
+{BODY}
+"""
+
+
+@pytest.mark.parametrize(("text", "place", "noun"), [
+    ("那次党课,第一个表率是什么", 1, "表率"),
+    ("第二条措施是啥", 2, "措施"),
+    ("第3项任务", 3, "任务"),
+    ("第一议题制度怎么落实", 0, ""),  # a name, not a place in a list
+])
+def test_the_place_a_question_picks_an_item_by(text: str, place: int, noun: str) -> None:
+    assert asked_ordinal(text) == (place, noun)
+
+
+def test_an_item_asked_by_its_place_is_that_item_of_the_list_naming_it(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "l.txt").write_text(LESSON, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    first = engine.ask("党课里第一个表率是啥")
+    assert first.quotes[0].items == ("（一）强化理论武装，不断提升政治素养",)
+    assert engine.ask("党课里第三个表率是啥").hits[0].passage.section_path[-1].startswith("（三）")
+    # A list with fewer items: no such place, the question is answered as usual.
+    assert not engine.ask("党课里第五个表率是啥").quotes[0].items

@@ -102,3 +102,17 @@ def test_seed_reports_render_valid_outlines_and_sections(seeds_engine: QAEngine)
 
 def test_help_lists_every_command() -> None:
     _valid(render_help("djqa_bot"))
+
+
+def test_a_list_answer_is_headed_by_its_question_or_its_section_with_the_counts() -> None:
+    items = tuple(Hit(_passage(i, f"{i}是坚持"), 0.0, ()) for i in range(3))
+    quote = Quote(items[0], "0是坚持", (), tuple(h.passage.text for h in items), items)
+    listed = Answer("提了哪几个坚持", "general", True, (quote,), items)
+    (page,) = render_answer(listed)
+    _valid(page)
+    assert "提了哪几个坚持" in page and "📋" not in page  # not a section's listing
+    counted = Answer("谁家列的问题最多", "problems", True, (quote,), items,
+                     lead="各报告「存在问题」列出的条数：党组（002） 5 条")
+    (page,) = render_answer(counted)
+    _valid(page)
+    assert "存在问题" in page and "5 条" in page

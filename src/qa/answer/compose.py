@@ -210,6 +210,37 @@ def record_field(report: Report, label: str) -> tuple[Passage, str] | None:
     return None
 
 
+_ORDINAL = re.compile(r"第([一二三四五六七八九十两\d]+)(?:个|条|点|项|件|方面|部分)")
+
+
+_ORDINAL_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?=是|的|叫|指|$)")
+
+
+def asked_ordinal(text: str) -> tuple[int, str]:
+    """Return the place a question picks an item by and what the items are (「第一个表率是啥」
+    → 1, 表率), else (0, "")."""
+    compact = text.replace(" ", "")
+    found = _ORDINAL.search(compact)
+    if found is None:
+        return 0, ""
+    number = found.group(1)
+    place = int(number) if number.isdigit() else parse_chinese_number(number)
+    noun = _ORDINAL_NOUN.match(compact, found.end())
+    return place, noun.group(0) if noun else ""
+
+
+def ordinal_item(report: Report, passage: Passage, place: int, noun: str = "") -> Quote | None:
+    """Quote the item at a place (1 = first) of the list a passage opens or belongs to; with
+    ``noun``, only a list whose heading names it (「当好“三个表率”」 for 「第一个表率」)."""
+    items = led_list(report, passage) or sibling_list(report, passage)
+    if items is None or not 0 < place <= len(items.item_hits):
+        return None
+    if noun and not any(noun in h for h in items.item_hits[0].passage.section_path[:-1]):
+        return None
+    hit = items.item_hits[place - 1]
+    return overview_quote(hit, [items.items[place - 1]], [hit])
+
+
 _YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 

@@ -55,8 +55,8 @@ def render_text(answer: Answer) -> str:
         if answer.notice:
             parts.append(answer.notice)
     elif answer.found:
-        if answer.quotes and answer.quotes[0].items:
-            title = KIND_NAMES.get(answer.intent, "")
+        title = KIND_NAMES.get(answer.intent, "")
+        if answer.quotes and answer.quotes[0].items and title:  # a section's lists
             parts.append(f"【{title}】共 {len(answer.quotes)} 份报告")
         parts.extend(render_quote(q) for q in answer.quotes)
         if answer.notice:

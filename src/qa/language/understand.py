@@ -404,6 +404,8 @@ def understand(
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
     terms = [t for t in terms if not any(t in unit for unit in scope.units)]
+    # 「第一个表率是啥」: the ordinal picks an item of a list, it is not a topic word.
+    terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
     terms = [t for t in terms if t + "一下" not in compact] or terms
     synonyms = load_cilin().get if settings.synonyms else None
@@ -443,6 +445,7 @@ def counted_kind(text: str, which: bool, language: Language) -> Kind | None:
     return None
 
 
+_ORDINAL_WORD = re.compile(r"^第[一二三四五六七八九十两\d]+[个条点项件]?$")
 _CLAUSE_BREAK = re.compile(r"[，,；;。？?！!]+")
 
 
