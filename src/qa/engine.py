@@ -442,8 +442,11 @@ class QAEngine:
             return answers.near_answer(query, rows, missed, notice, self.suggestions(query.terms))
         if query.intent == "figure":
             rows = [self._counted_row(query, row) for row in rows]
-            rows = answers.sort_by_count(rows, query.unit, query.search_terms,
-                                         answers.asks_fewest(query)) or rows
+            if query.at_least:  # 「哪些省…超过100万人」: only the reports that clear it
+                rows = [row for row in rows if answers.clears_bar(row, query)]
+                if not rows:
+                    return self._nothing(query, notice)
+            rows = answers.sort_by_count(rows, query) or rows
         return answers.compared(query, rows, self._by_report, notice)
 
     def _record_field(self, query: Query, k: int, notice: str) -> Answer | None:

@@ -89,3 +89,23 @@ def test_a_word_the_reports_never_use_is_held_by_its_characters(
         word: str, in_reports: bool, text: str, credit: float) -> None:
     query = Query(word, word, "general", terms=(word,))
     assert word_credit(word, query, set(), in_reports, text) == pytest.approx(credit)
+
+
+def _employment(name: str, urban: str, migrant: str) -> str:
+    return f"""2025年{name}政府工作报告
+一、2024年工作回顾
+民生保障不断增强。新增城镇就业{urban}，农村劳动力转移就业{migrant}，社会保障体系不断完善。
+科技创新能力显著增强，高新技术企业数量增长较快，创新生态日益优化。
+"""
+
+
+def test_a_bar_keeps_the_units_whose_count_of_the_subject_clears_it(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    for name, urban, migrant in [("甲省", "143万人", "50万人"), ("乙省", "120万人", "30万人"),
+                                 ("丙省", "79.8万人", "1695万人")]:
+        (tmp_path / f"{name}.txt").write_text(_employment(name, urban, migrant), encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("哪些省城镇新增就业超过100万人")
+    # 丙省's 1695万人 is another count (转移就业): it does not clear the bar for 城镇新增就业.
+    assert answer.lead.startswith("甲省") and "乙省" in answer.lead and "丙省" not in answer.lead
+    assert "50万人" not in answer.lead

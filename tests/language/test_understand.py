@@ -8,6 +8,7 @@ from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
+    asked_bar,
     asked_form,
     asked_unit,
     detect_intent,
@@ -242,3 +243,18 @@ def test_a_bare_kind_word_in_a_count_or_who_question_is_its_topic(
         question: str, intent: str) -> None:
     language = load_language()
     assert asked_form(question, detect_intent(question, language), language) == intent
+
+
+@pytest.mark.parametrize(("text", "amount", "unit", "subject"), [
+    ("哪些省城镇新增就业超过100万人", 1_000_000, "人", "城镇新增就业"),
+    ("哪些省份高速公路里程过了一万公里", 10_000, "公里", "高速公路里程"),
+    ("哪些单位发展党员50名以上", 50, "名", "发展党员"),
+    ("哪些单位发展党员最多", None, "", ""),
+])
+def test_a_which_question_sets_a_bar_for_the_counts(
+        text: str, amount: float | None, unit: str, subject: str) -> None:
+    bar = asked_bar(text)
+    if amount is None:
+        assert bar is None
+    else:
+        assert bar is not None and (bar.amount, bar.unit, bar.subject) == (amount, unit, subject)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from qa.figures import parse_chinese_number
-from qa.language import Query, drop_subterms, figure_year
+from qa.language import Query, amount_of, drop_subterms, figure_year
 from qa.models import (
     KIND_CODES,
     LISTED_KINDS,
@@ -22,11 +22,13 @@ from qa.models import (
 
 from .asked import (
     counts_after_terms,
+    fits,
     fitting_counts,
     has_fitting_count,
     has_hidden_name,
     has_redacted_count,
     names_someone,
+    stated_counts,
 )
 from .nearmiss import (
     counts_in,
@@ -241,16 +243,40 @@ def ordinal_item(report: Report, passage: Passage, place: int, noun: str = "") -
     return overview_quote(hit, [items.items[place - 1]], [hit])
 
 
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)(万|亿)?")
+
+
+def count_amount(count: str) -> float:
+    """Return the amount a count states, multiplier included (「143.02万人」 → 1430200)."""
+    found = _AMOUNT.match(count)
+    return amount_of(found.group(1), found.group(2) or "") if found else 0.0
+
+
+# A count is of the asked subject when the words just before it hold this share of its
+# characters (「新增城镇就业79.8万人」 for 城镇新增就业, not 「转移就业1695万人」).
+SUBJECT_SHARE = 0.6
+
+
+def counts_of(text: str, unit: str, subject: str) -> list[str]:
+    """Return the counts a text states of a subject, in the measure word asked."""
+    wanted = set(subject)
+    found = []
+    for at, count, measure in stated_counts(text):
+        window = set(text[max(0, at - len(subject) - 2): at])
+        if fits(measure, unit) and len(wanted & window) >= SUBJECT_SHARE * len(wanted):
+            found.append(count)
+    return found
+
+
+def clears_bar(row: Scored, query: Query) -> bool:
+    """Tell whether a row states a count of the asked subject reaching the question's bar
+    (「城镇新增就业超过100万人」), not another figure of the same passage."""
+    stated = counts_of(row.quote.text, query.unit, query.counted) if query.counted else \
+        counts_after_terms(row.quote.text, query.unit, drop_subterms(query.search_terms))
+    return any(count_amount(count) >= query.at_least for count in stated)
+
+
 _YEAR_SAID = re.compile(r"(?<!\d)(20\d{2})\s*年")
-
-
-def count_value(count: str) -> float:
-    """Return the value of a count as written ("87名" → 87, "两支" → 2, "20余次" → 20)."""
-    number = re.match(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+", count)
-    if number is None:
-        return 0.0
-    text = number.group(0)
-    return float(text) if text[0].isdigit() else float(parse_chinese_number(text))
 
 
 def states_count(scored: Scored, unit: str) -> bool:
@@ -277,14 +303,20 @@ def asks_fewest(query: Query) -> bool:
     return _FEWEST.search(query.text) is not None
 
 
-def sort_by_count(rows: Sequence[Scored], unit: str, terms: Sequence[str],
-                  fewest: bool = False) -> list[Scored]:
-    """Order rows by the count their quote states, largest (or smallest) first; rows without
-    one last."""
+def row_counts(row: Scored, query: Query) -> list[str]:
+    """Return the counts a comparison row states of what the question counts."""
+    if query.counted:  # 「城镇新增就业超过100万人」: only counts of that subject
+        return counts_of(row.quote.text, query.unit, query.counted)
+    return fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
+
+
+def sort_by_count(rows: Sequence[Scored], query: Query) -> list[Scored]:
+    """Order rows by the count their quote states, largest (or smallest, 「最少」) first; rows
+    without one last."""
+    fewest = asks_fewest(query)
     valued = []
     for row in rows:
-        stated = fitting_counts(row.quote.text, unit, drop_subterms(terms))
-        counts = [count_value(c) for c in stated]
+        counts = [count_amount(c) for c in row_counts(row, query)]
         if counts:
             valued.append((min(counts) if fewest else -max(counts), row))
     valued.sort(key=lambda pair: pair[0])
@@ -297,10 +329,10 @@ def compared(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
     """One line per report, the extreme first: "县直机关工委（003）最多：87名"."""
     parts = []
     for i, row in enumerate(rows):
-        hit, quote = row.hit, row.quote
+        hit = row.hit
         name = report_name(reports[hit.passage.report_id], hit.passage.kind)
         if query.intent == "figure":
-            found_counts = fitting_counts(quote.text, query.unit, drop_subterms(query.search_terms))
+            found_counts = row_counts(row, query)
             counts = "、".join(found_counts) or "未给出数字"
             top = i == 0 and len(rows) > 1 and found_counts
             extreme = "最少" if asks_fewest(query) else "最多"

@@ -4,6 +4,8 @@ exports (CSV/JSON/text) and charts.
 
 from __future__ import annotations
 
+from qa.language import parse_chinese_number
+
 from .chart import can_chart, chart_font_path, render_comparison_png, safe_label
 from .export import (
     STATUS_NAMES,
@@ -15,7 +17,7 @@ from .export import (
     render_metrics,
     value_text,
 )
-from .extract import Figure, extract_figures, find_figures, parse_chinese_number
+from .extract import Figure, extract_figures, find_figures
 from .table import Comparison, ComparisonRow, FigureTable, ReportInfo
 from .trend import compare_by_year, compare_unit, unit_reports, unit_trend
 

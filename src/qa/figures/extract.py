@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.language import split_sentences
+from qa.language import parse_chinese_number, split_sentences
 from qa.models import Passage, Report
 
 from .fixedphrase import is_set_phrase, plain_number
@@ -68,8 +68,6 @@ _ENUM_END = re.compile(r"(?<![一二三四五六七八九十平同相均])等(?!
 # Where a long phrase may be cut: after a preposition or conjunction.
 _CUT_AFTER = "为对向给把将在与和及"
 MAX_AFTER = 16
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 MAX_PHRASE = 20
 
@@ -197,18 +195,6 @@ def _value(num: str) -> float | None:
     if num[0].isdigit():
         return float(num)
     return float(parse_chinese_number(num))
-
-
-def parse_chinese_number(text: str) -> int:
-    """Parse a Chinese numeral below 10000: 十二 → 12, 两 → 2, 一百零五 → 105, 二十 → 20."""
-    total, digit = 0, 0
-    for char in text:
-        if char in _CN_DIGITS:
-            digit = _CN_DIGITS[char]
-        else:
-            total += (digit or 1) * _CN_UNITS[char]
-            digit = 0
-    return total + digit
 
 
 def metric_phrase(

@@ -21,11 +21,12 @@ from .lookalike import clean_code_points
 from .neighbours import Neighbours
 from .settings import SOURCES, LanguageSettings
 from .startcache import use_cache_dir
-from .text import drop_subterms, split_sentences
+from .text import drop_subterms, parse_chinese_number, split_sentences
 from .tokenizer import Tokenizer
 from .understand import (
     Query,
     Scope,
+    amount_of,
     asked_unit,
     description_of_unit,
     points_at_unit,
@@ -54,6 +55,7 @@ __all__ = [
     "Tokenizer",
     "UnitNames",
     "aliases_of",
+    "amount_of",
     "asked_unit",
     "clean_code_points",
     "closing_date",
@@ -67,6 +69,7 @@ __all__ = [
     "load_language",
     "numbered_branch",
     "numeral_forms",
+    "parse_chinese_number",
     "organisations",
     "points_at_unit",
     "read_lines",

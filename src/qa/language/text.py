@@ -27,3 +27,20 @@ def drop_subterms(terms: Sequence[str]) -> list[str]:
         if not any(term in longer for longer in kept):
             kept.append(term)
     return kept
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def parse_chinese_number(text: str) -> int:
+    """Parse a Chinese numeral below 10000: 十二 → 12, 两 → 2, 一百零五 → 105, 二十 → 20."""
+    total, digit = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        else:
+            total += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+    return total + digit

@@ -11,7 +11,7 @@ from qa.models import ASKED_KINDS, Intent, Kind, Report
 from .normalize import normalize_question
 from .settings import LanguageSettings
 from .synonyms import load_cilin
-from .text import drop_subterms
+from .text import drop_subterms, parse_chinese_number
 from .tokenizer import Tokenizer
 from .unitnames import absent_place, library_names, numbered_branch, unit_of
 from .wordlists import Language, load_language
@@ -81,6 +81,10 @@ class Query:
     counted_kind: Kind | None = None
     # The field of a meeting record the question asks for ("在哪开的" → 地点), if any.
     field: str = ""
+    # The amount the counts must reach (「超过100万人」 → 1000000), 0 when none is asked, and
+    # what the count is of (「城镇新增就业」).
+    at_least: float = 0.0
+    counted: str = ""
 
     @property
     def kind(self) -> Kind | None:
@@ -394,6 +398,9 @@ def understand(
     compact = rest.replace(" ", "")
     which = any(p in compact for p in language.which_phrases) or bool(_WHICH_UNITS.search(compact))
     unit = asked_unit(rest, which) if intent == "figure" else ""
+    bar = asked_bar(rest) if which else None
+    if bar is not None:  # 「哪些省城镇新增就业超过100万人」: counts compared against a bar
+        intent, unit, rest = "figure", unit or bar.unit, rest.replace(bar.said, " ")
     # The words that named the intent are not the topic ("接下来打算" must not search 接下).
     long_topic = [w for w in language.topic_words if len(w) >= 3]
     counted = counted_kind(compact, which, language)
@@ -424,11 +431,52 @@ def understand(
                  planned=any(p in compact for p in _phrases_of("plans", language)),
                  told=problem_told(text, terms, intent, language),
                  counted_kind=counted,
+                 at_least=bar.amount if bar else 0.0,
+                 counted=bar.subject if bar else "",
                  field=next((label for label, phrases in language.record_fields
                              if any(p in compact for p in phrases)), ""))
 
 
 _MOST = re.compile(r"最多|最少|最全")
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """A threshold a question sets: 「城镇新增就业超过100万人」 is 1000000 in 人 of 城镇新增就业."""
+
+    amount: float
+    unit: str
+    said: str
+    subject: str = ""  # what is counted: the words right before the bar
+
+
+_BAR = re.compile(
+    r"(?:超过|超出|过了|突破|多于|高于|大于|不少于|不低于|达到)"
+    r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<x>万|亿)?(?P<u>[\u4e00-\u9fff]{1,2}?)"
+    r"(?=以上|的|$|[,，。?？!！])"
+    r"|(?P<n2>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<x2>万|亿)?"
+    r"(?P<u2>[\u4e00-\u9fff]{1,2}?)以上")
+_MULTIPLIER = {"万": 1e4, "亿": 1e8}
+MAX_SUBJECT_CHARS = 8
+
+
+def amount_of(number: str, multiplier: str = "") -> float:
+    """Return what a number says with its multiplier (「1.5」 万 → 15000, 「一」 万 → 10000)."""
+    value = float(number) if number[0].isdigit() else float(parse_chinese_number(number))
+    return value * _MULTIPLIER.get(multiplier, 1.0)
+
+
+def asked_bar(text: str) -> Bar | None:
+    """Return the threshold a which-question sets (「过了一万公里」), else None."""
+    found = _BAR.search(text.replace(" ", ""))
+    if found is None:
+        return None
+    number = found.group("n") or found.group("n2")
+    multiplier = found.group("x") or found.group("x2") or ""
+    unit = found.group("u") or found.group("u2")
+    before = _WHICH_UNITS.sub(" ", text.replace(" ", "")[: found.start()]).split(" ")[-1]
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", before)[-MAX_SUBJECT_CHARS:]
+    return Bar(amount_of(number, multiplier), unit, found.group(0), subject)
 
 
 def counted_kind(text: str, which: bool, language: Language) -> Kind | None:
