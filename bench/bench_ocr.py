@@ -57,7 +57,7 @@ def main() -> int:
             times.append((now[0] - last[0], now[1] - last[1]))
         last[:] = now
 
-    converted = convert_file(data, "bench.pdf", tick)
+    converted = convert_file(data, "bench.pdf", progress=tick)
     printed = "".join("".join(page) for page in pages)
     read = "".join(converted.text.split())
     ratio = difflib.SequenceMatcher(None, printed, read, autojunk=False).ratio()
