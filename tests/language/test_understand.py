@@ -177,6 +177,8 @@ def test_several_units_counted_by_家_do_not_make_家_the_asked_measure() -> Non
     assert asked_unit("写了发展党员数的几家里面，哪家发展得最少", which=True) == ""
     assert asked_unit("几家单位发展了党员", which=False) == "家"
     assert asked_unit("哪几家培训了多少人次", which=True) == "人次"
+    assert asked_unit("纪念章发了几个人") == "人"  # 个 is the classifier of 人
+    assert asked_unit("有几个党支部") == "个"
 
 
 def test_the_fewest_of_several_units_is_the_smallest_count(seeds_engine: QAEngine) -> None:

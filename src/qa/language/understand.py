@@ -195,6 +195,8 @@ def asked_unit(text: str, which: bool = False) -> str:
     """
     compact = text.replace(" ", "")
     for match in _UNIT_ASKED.finditer(compact):
+        if match.group(1) == "个" and compact.startswith("人", match.end()):
+            return "人"  # 「几个人」 counts people: 个 is only the classifier
         if not (which and match.group(1) == "家"):
             return match.group(1)
     # A rate or a share is answered by a percentage ("报到率是多少", "满意度有多高").
