@@ -149,7 +149,8 @@ def _header(answer: Answer) -> str:
         # 「谁家列的问题最多」 leads with each report's count.
         return header + (f"\n💡 {esc(clip(answer.lead, LEAD_MAX_CHARS))}" if answer.lead else "")
     # A follow-up ("那003呢") is shown as the question it re-asked, for the report it named.
-    asked = answer.follows + (f"（{answer.scope}）" if answer.scope else "") or answer.question
+    asked = (answer.follows + (f"（{answer.scope}）" if answer.scope else "")
+             if answer.follows else answer.question)
     header = f"🔎 <b>{esc(clip(asked, QUESTION_MAX_CHARS))}</b>"
     if answer.lead:  # the fact first, in one line, before the quotes that prove it
         header += f"\n💡 {esc(clip(answer.lead, LEAD_MAX_CHARS))}"

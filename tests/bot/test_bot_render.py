@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from qa import Answer, Hit, Passage, QAEngine, Quote, Suggestion
@@ -116,3 +118,13 @@ def test_a_list_answer_is_headed_by_its_question_or_its_section_with_the_counts(
     (page,) = render_answer(counted)
     _valid(page.text)
     assert "存在问题" in page.text and "5 条" in page.text
+
+
+def test_a_scoped_answer_is_headed_by_its_question_a_follow_up_by_what_it_reasked() -> None:
+    scoped = dataclasses.replace(_answer(["发展党员10名"]), question="湖北25年发展党员多少",
+                                 scope="湖北省人民政府、2025年")
+    (page,) = render_answer(scoped)
+    assert "湖北25年发展党员多少" in page.text
+    followed = dataclasses.replace(scoped, question="那湖北呢", follows="发展党员多少")
+    (page,) = render_answer(followed)
+    assert "发展党员多少（湖北省人民政府、2025年）" in page.text and "那湖北呢" not in page.text
