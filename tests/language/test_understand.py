@@ -11,9 +11,11 @@ from qa.language.understand import (
     asked_bar,
     asked_form,
     asked_unit,
+    description_of_unit,
     detect_intent,
     future_kind,
     measured_attribute,
+    points_at_unit,
     problem_told,
 )
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
@@ -260,3 +262,16 @@ def test_a_which_question_sets_a_bar_for_the_counts(
         assert bar is None
     else:
         assert bar is not None and (bar.amount, bar.unit, bar.subject) == (amount, unit, subject)
+
+
+@pytest.mark.parametrize(("text", "described"), [
+    ("搞七个铁腕整治那家 问题的根源", "搞七个铁腕整治"),
+    ("搞齐鲁粮仓那个省，城镇新增就业多少人", "搞齐鲁粮仓"),
+    ("评五星支部那个县直机关工委", "评五星支部"),
+    ("建了543条支撑措施那个大学的整改组长是谁", "建了543条支撑措施"),
+    ("写字楼里抱团搞的那个联合体 谁家弄的", ""),  # 那个 points at a thing, not a unit
+    ("这个问题怎么整改", ""),
+])
+def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> None:
+    assert points_at_unit(text) == bool(described)
+    assert description_of_unit(text) == described

@@ -123,7 +123,10 @@ _ITEMS_COUNTED = re.compile(r"哪些[件个条项点块]|几(?:条|大块|大项
 _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些|几个.*分别")
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
-_UNIT_POINTER = re.compile(r"[那这](?:家|份|篇|个单位|个工委|个党委|个党组|个机关|个县直)|那个\s")
+# 那个 points at a unit when a kind of organisation follows it (那个省, 那个党支部, 那个公司).
+_UNIT_POINTER = re.compile(
+    r"[那这](?:家|份|篇)|那个\s|[那这]个(?=[\u4e00-\u9fff]{0,4}?"
+    r"(?:单位|部门|工委|党委|党组|机关|县直|支部|省|市|县|区|公司|集团|局|学校|大学|学院|医院|报告|总结))")
 # "哪些省份 / 哪几个支部 / 各省 / 哪家": a question about several units, one line per report.
 # ("各支部书记" is every branch's secretary, not a comparison: 各 only before a place.)
 _WHICH_UNITS = re.compile(
