@@ -8,6 +8,7 @@ from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
+    _leftover_of_unit,
     asked_bar,
     asked_form,
     asked_unit,
@@ -170,7 +171,7 @@ def test_intent_words_never_become_the_topic(seeds_engine: QAEngine) -> None:
 def test_a_question_about_several_units_lists_them_whatever_their_kind(
         seeds_engine: QAEngine) -> None:
     for question in ("哪些省份高速公路里程过了一万公里", "各省民生实事办了几件",
-                     "哪几个支部开展了主题党日"):
+                     "哪几个支部开展了主题党日", "机关党支部哪几年被评过先进党支部"):
         assert seeds_engine.understand(question).which, question
     assert not seeds_engine.understand("对各支部书记开展了多少次集中学习培训").which
 
@@ -275,3 +276,13 @@ def test_a_which_question_sets_a_bar_for_the_counts(
 def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> None:
     assert points_at_unit(text) == bool(described)
     assert description_of_unit(text) == described
+
+
+@pytest.mark.parametrize(("term", "rest", "leftover"), [
+    ("宜东", "宜东 发展了几名党员", True),  # what is left around the alias 机关党支部
+    ("党支部", "哪几年被评过先进党支部", False),  # a word of the question's own (先进党支部)
+    ("党员", "发展了几名党员", False),  # not in the unit's name at all
+])
+def test_only_what_is_left_of_a_units_name_is_dropped(
+        term: str, rest: str, leftover: bool) -> None:
+    assert _leftover_of_unit(term, rest, ("上港集团宜东分公司机关党支部",)) is leftover

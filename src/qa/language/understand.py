@@ -131,7 +131,8 @@ _UNIT_POINTER = re.compile(
 # ("各支部书记" is every branch's secretary, not a comparison: 各 only before a place.)
 _WHICH_UNITS = re.compile(
     r"哪[个些几一]?个?(?:省份?|城市|市|自治区|地区|县|单位|部门|党支部|支部|党委|党组|工委|机关)"
-    r"|各(?:省份?|市|自治区|地区)|哪家|哪几家")
+    r"|各(?:省份?|市|自治区|地区)|哪家|哪几家"
+    r"|哪[些几一]?年份?")  # 「哪几年被评过先进」: one line per report, each with its year
 _RATE_ASKED = re.compile(r"[率度比例]\S{0,3}(?:多少|多高|多大|几成)|占比|百分之|百分比")
 
 
@@ -160,6 +161,28 @@ def asked_form(text: str, intent: Intent, language: Language) -> Intent:
 def points_at_unit(text: str) -> bool:
     """Tell whether a question points at a unit it describes ("…那家", "…那个工委")."""
     return _UNIT_POINTER.search(text) is not None
+
+
+def _leftover_of_unit(term: str, rest: str, units: Sequence[str]) -> bool:
+    """Tell whether a word is what is left of a unit's name around the alias that named it
+    (宜东 of 宜东机关党支部), not a word the question uses on its own (党支部 of 先进党支部)."""
+    if not any(term in unit for unit in units):
+        return False
+    for found in re.finditer(re.escape(term), rest):
+        around = [rest[found.start() - 1: found.end()] if found.start() else "",
+                  rest[found.start(): found.end() + 1]]
+        if any(len(a) > len(term) and _joins(a.replace(term, "", 1))
+               and not any(a in u for u in units) for a in around):
+            return False  # 先进党支部: its neighbour makes it another word
+    return True
+
+
+# Characters that sit next to a word without making a longer word with it (宜东那个三支部).
+_UNJOINED = frozenset("那这哪的个了在和与及是有把被对")
+
+
+def _joins(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" and char not in _UNJOINED
 
 
 def description_of_unit(text: str) -> str:
@@ -415,7 +438,7 @@ def understand(
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
-    terms = [t for t in terms if not any(t in unit for unit in scope.units)]
+    terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
     # 「第一个表率是啥」: the ordinal picks an item of a list, it is not a topic word.
     terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
