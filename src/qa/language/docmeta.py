@@ -17,7 +17,8 @@ _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([�
 _DOT_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[.．/-]\s*(\d{1,2})(?:\s*[.．/-]\s*\d{1,2})?(?!\d)")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)*(?:上半年|下半年|全年)?")
+# 「2019上半年度」「2020年上半年度」: the 度 may follow the half-year as well as the year.
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)*(?:(?:上半年|下半年|全年)度?)?")
 _PLACE = r"([\u4e00-\u9fff]{2,10}?(?:省|市|自治区|自治州|地区|盟|县|区|旗))"
 _LEADER = re.compile(_PLACE + r"(?:人民政府)?(?:省长|市长|主席|州长|县长|区长|旗长|专员)")
 _CONGRESS = re.compile(r"在" + _PLACE + r"第[\u4e00-\u9fff]{1,4}届人民代表大会")
@@ -66,7 +67,8 @@ def _government(title: str, opening: str) -> str:
     match = _GOV_TITLE.match(title.strip())
     if match is None and "政府工作报告" not in opening[:300]:
         return ""
-    place = match.group(1).strip(" 　") if match else ""
+    # 「陕西省2026年政府工作报告」: the year may follow the place as well as lead the title.
+    place = strip_years(match.group(1)) if match else ""
     if not place:
         found = _LEADER.search(opening) or _CONGRESS.search(opening)
         place = found.group(1) if found else ""
