@@ -28,7 +28,8 @@ HEADING = re.compile(
 ITEM_LEAD = re.compile(rf"^[{CN_NUM}]{{1,3}}是")
 # A later marker (二是, 三是 …) somewhere in a text: only then can it enumerate siblings.
 LATER_ITEM = re.compile(rf"[{CN_NUM[1:]}]是")
-SENTENCE_END = re.compile(r"[。！？!?；;]|[.．](?=\S)")
+# A dot ends a sentence only before a non-digit: 「1.6万户」 is a decimal, not two sentences.
+SENTENCE_END = re.compile(r"[。！？!?；;]|[.．](?=[^\s\d])")
 MAX_HEADING_CHARS = 60
 MAX_LABEL_CHARS = 40
 
@@ -95,7 +96,8 @@ def split_items(paragraph: str) -> tuple[str, list[str]]:
 
 def item_label(item: str) -> str:
     """Return an item's own heading: its first sentence when short, else its first clause."""
-    match = SENTENCE_END.search(item)
+    numbering = HEADING.match(item)  # 「7.“三大高地”…」: the number's own dot ends nothing
+    match = SENTENCE_END.search(item, numbering.end() if numbering else 0)
     head = item[: match.start()] if match else item
     if len(head) <= MAX_LABEL_CHARS:
         return head
@@ -150,6 +152,9 @@ class _Walker:
         # no part of it (「分析这些现象……」 after 三是…) but of the section around the list.
         self._inline_item = False
         self._list_kind: Kind | None = None  # a lead-in announced a list of this kind
+        # The section's 「一是…」 heads stand on lines of their own: a sibling line is one too,
+        # however long (甘肃 2025: 「四是完善大保护大治理格局，坚决筑牢国家西部生态安全屏障」).
+        self._bare_item_heads = False
 
     def kind(self) -> Kind:
         kind = self.kinds.paragraph or self._kind
@@ -158,6 +163,8 @@ class _Walker:
     def push_heading(self, level: int, title: str, kind: Kind | None = None) -> None:
         while self.stack and self.stack[-1][0] >= level:
             self._pop()
+        if level < ITEM_RANK:
+            self._bare_item_heads = False
         if level <= 1:
             self.cause_mode = False
         parent = self.stack[-1][2] if self.stack else None
@@ -215,7 +222,7 @@ class _Walker:
         if head.how == "appendix":
             self.close()
             self.push_heading(0, head.label, "other" if is_appendix(head.label) else None)
-        elif head.how == "standalone":
+        elif head.how in ("standalone", "part"):
             self.push_heading(1, head.label)
         else:
             while self.stack and self.stack[-1][0] >= RUNIN_RANK:
@@ -301,9 +308,11 @@ class _Walker:
         label = line[: end.start()] if end else line
         body = line[end.end() :].strip() if end else ""
         depth_ok = len(self.stack) <= 1 or self.stack[-1][0] == ITEM_RANK and len(self.stack) <= 2
-        if depth_ok and len(label) <= MAX_ITEM_HEAD_CHARS and not LATER_ITEM.search(body):
+        limit = MAX_LABEL_CHARS if self._bare_item_heads and not body else MAX_ITEM_HEAD_CHARS
+        if depth_ok and len(label) <= limit and not LATER_ITEM.search(body):
             if len(body) >= MIN_BODY_CHARS or (not body and is_body(following)):
                 self.push_heading(ITEM_RANK, label)
+                self._bare_item_heads = not body
                 if body:
                     self.headed(line, label, body)
                     self._inline_item = True

@@ -1,0 +1,63 @@
+"""Structure rules learned from real reports outside the development corpus (2026 provincial
+政府工作报告 as published on the web, 2025 reports as .docx)."""
+
+from __future__ import annotations
+
+from qa.reports.outline import report_outline
+from qa.reports.structure import item_label
+
+BODY = "加强统筹协调，完善工作机制，推动各项任务落地见效，取得了明显成效，群众满意度持续提升。"
+
+
+def outline(text: str) -> list[tuple[int, str, str]]:
+    return [(h.level, h.text, h.kind) for h in report_outline("r", text)]
+
+
+def test_a_numbered_item_is_labelled_by_its_words_not_by_its_number_or_a_decimal() -> None:
+    # 江西 2026 名词注释 「7.“三大高地”“五大战略”：…」 was headed 「7」; 内蒙古 2026 民生实事
+    # 「10.发放城镇住房保障家庭租赁补贴1.6万户，…」 was cut at the decimal point.
+    assert item_label("7.“三大高地”“五大战略”：革命老区高质量发展高地、内陆地区改革开放高地、"
+                      "国家生态文明建设高地，区域协调发展战略。") == "7.“三大高地”“五大战略”"
+    long_item = ("10.发放城镇住房保障家庭租赁补贴1.6万户，加装、更新住宅电梯500部以上，"
+                 "实施物业服务质量提升行动，改造城镇老旧小区和城中村一千余个。")
+    assert item_label(long_item) == "10.发放城镇住房保障家庭租赁补贴1.6万户"
+
+
+def test_a_long_一是_line_among_stand_alone_一是_heads_is_a_head_too() -> None:
+    # 甘肃 2025 (.docx): 「三、2025年重点工作」 heads its parts with bare 「一是…」 lines; the
+    # 27-character 「四是…」 was taken for a list item and its body filed under 「三是…」.
+    heads = [
+        "一是聚焦全方位扩大内需，着力提消费促投资",
+        "二是大力推进新型工业化，加快构建现代化产业体系",
+        "三是完善大保护大治理格局，坚决筑牢国家西部生态安全屏障",
+    ]
+    text = "2025年某省政府工作报告\n三、2025年重点工作\n" + "".join(f"{h}\n{BODY}\n" for h in heads)
+    assert [h for _, h, _ in outline(text)] == ["三、2025年重点工作", *heads]
+
+
+def test_unnumbered_parts_above_the_numbered_sections_head_the_review_and_the_plans() -> None:
+    # 内蒙古 2026: the review and the year's targets stand under two unnumbered part lines
+    # before 「一、」; the review was swallowed by its 「——这五年…」 run-ins and every plan
+    # section after them was filed as work.
+    text = (
+        "2026年某自治区政府工作报告\n各位代表：\n"
+        f"现在，我代表自治区人民政府向大会报告工作，请予审议。{BODY}\n"
+        "“十四五”时期发展成就和2025年工作回顾\n"
+        f"“十四五”时期发展历程极不平凡。{BODY}\n"
+        f"——这五年综合经济实力大幅提升。{BODY}\n"
+        f"——这五年民生福祉不断增进。{BODY}\n"
+        "“十五五”时期主要目标和2026年重点工作\n"
+        f"今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。{BODY}\n"
+        "一、把铸牢中华民族共同体意识作为各项工作的主线\n"
+        f"{BODY}\n"
+        "二、全力抓好七项重点工作\n"
+        f"{BODY}\n"
+    )
+    assert outline(text) == [
+        (1, "“十四五”时期发展成就和2025年工作回顾", "work"),
+        (2, "——这五年综合经济实力大幅提升", "highlights"),
+        (2, "——这五年民生福祉不断增进", "highlights"),
+        (1, "“十五五”时期主要目标和2026年重点工作", "plans"),
+        (1, "一、把铸牢中华民族共同体意识作为各项工作的主线", "plans"),
+        (1, "二、全力抓好七项重点工作", "plans"),
+    ]
