@@ -16,3 +16,14 @@ def test_a_half_year_written_without_年_leaves_no_度_behind() -> None:
     assert strip_years("党支部2019上半年度") == "党支部"
     assert strip_years("机关党支部2020年上半年度") == "机关党支部"
     assert unit_from_titles("机关党支部2019上半年度工作总结") == "机关党支部"
+
+
+def test_a_province_a_title_names_short_is_named_in_full_from_the_opening() -> None:
+    # 「2025年西藏政府工作报告」 gave 西藏人民政府 while the 2026 report gave 西藏自治区人民政府:
+    # asked about 「西藏」, the engine asked back which of the two units was meant.
+    opening = ("2025年西藏政府工作报告\n来源：西藏日报\n"
+               "——2025年1月19日在西藏自治区第十二届人民代表大会第三次会议上\n"
+               "西藏自治区代理主席 嘎玛泽登\n各位代表：")
+    assert document_unit("2025年西藏政府工作报告", opening) == "西藏自治区人民政府"
+    assert document_unit("2025年广西政府工作报告", "2025年广西政府工作报告\n各位代表：") == (
+        "广西人民政府")  # nothing in the text to complete it from: kept as the title says

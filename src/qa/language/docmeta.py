@@ -20,6 +20,7 @@ _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 # 「2019上半年度」「2020年上半年度」: the 度 may follow the half-year as well as the year.
 _YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)*(?:(?:上半年|下半年|全年)度?)?")
 _PLACE = r"([\u4e00-\u9fff]{2,10}?(?:省|市|自治区|自治州|地区|盟|县|区|旗))"
+_PLACE_KIND = re.compile(r"(?:省|市|自治区|自治州|地区|盟|县|区|旗)$")
 _LEADER = re.compile(_PLACE + r"(?:人民政府)?(?:省长|市长|主席|州长|县长|区长|旗长|专员)")
 _CONGRESS = re.compile(r"在" + _PLACE + r"第[\u4e00-\u9fff]{1,4}届人民代表大会")
 _UNIT_BEFORE_YEAR = re.compile(r"^(?:中共)?(.*?)(?:关于)?(?:19|20)\d{2}\s*年")
@@ -72,7 +73,20 @@ def _government(title: str, opening: str) -> str:
     if not place:
         found = _LEADER.search(opening) or _CONGRESS.search(opening)
         place = found.group(1) if found else ""
+    elif not _PLACE_KIND.search(place):
+        place = _full_place(place, opening)
     return f"{place}人民政府" if 2 <= len(place) <= 12 else ""
+
+
+def _full_place(place: str, opening: str) -> str:
+    """Return the full name of a place a title gives short (「2025年西藏政府工作报告」): the one
+    the opening names (「在西藏自治区第十二届人民代表大会…」), so that one province's reports
+    of two years share one unit whether their titles say 西藏 or 西藏自治区."""
+    for pattern in (_CONGRESS, _LEADER):
+        for found in pattern.finditer(opening):
+            if found.group(1).startswith(place):
+                return found.group(1)
+    return place
 
 
 def organisations(lines: list[str]) -> list[str]:
