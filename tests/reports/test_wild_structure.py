@@ -61,3 +61,15 @@ def test_unnumbered_parts_above_the_numbered_sections_head_the_review_and_the_pl
         (1, "一、把铸牢中华民族共同体意识作为各项工作的主线", "plans"),
         (1, "二、全力抓好七项重点工作", "plans"),
     ]
+
+
+def test_a_summarys_heading_naming_its_own_years_key_work_is_work_not_plans() -> None:
+    # 「机关党支部2018年度工作总结」 opens with 「一、2018年党支部重点工作」: what was done that
+    # year; read as plans, 「qa plans」 answered with the whole year's work.
+    summary = (f"机关党支部2018年度工作总结\n在公司党委领导下，{BODY}\n"
+               f"一、2018年党支部重点工作\n{BODY}\n二、工作中存在的不足\n{BODY}\n"
+               f"三、2019年重点工作\n{BODY}\n")
+    assert [kind for _, _, kind in outline(summary)] == ["work", "problems", "plans"]
+    government = (f"2025年某省政府工作报告\n各位代表：\n{BODY}\n一、2024年工作回顾\n{BODY}\n"
+                  f"二、2025年重点工作\n{BODY}\n")
+    assert [kind for _, _, kind in outline(government)] == ["work", "plans"]

@@ -173,6 +173,15 @@ def heading_period(title: str) -> int:
     return 10 + _DIGIT.index(match.group(1)) + 1 if match else 0
 
 
+def summary_year(title: str) -> int:
+    """Return the year a work summary's title names (「机关党支部2018年度工作总结」 → 2018), or 0.
+
+    A summary reviews that year: its 「2018年重点工作」 heading is what was done, not a plan
+    (a 政府工作报告's 「2025年重点工作」 is its plan: its title is no 总结).
+    """
+    return heading_year(title) if "总结" in title else 0
+
+
 def genre_kind(title: str) -> Kind:
     """Return the kind of a report's unmarked headings: work, or other for a 党课 or speech."""
     return "other" if any(word in title for word in cues().genre_other) else "work"
@@ -185,8 +194,9 @@ class KindTrail:
     ``paragraph``: the kind a lead-in paragraph gave the text until the next heading.
     """
 
-    def __init__(self, default: Kind = "work") -> None:
+    def __init__(self, default: Kind = "work", summary_year: int = 0) -> None:
         self.default: Kind = default
+        self.summary_year = summary_year
         self.top: Kind | None = None
         self.paragraph: Kind | None = None
         self.review_year = 0
@@ -196,6 +206,8 @@ class KindTrail:
     def resolve(self, title: str, parent: Kind | None, explicit: Kind | None = None) -> Kind:
         """Return a heading's kind: its own words, else its parent's, else the report's course."""
         own = explicit or heading_kind(title)
+        if own == "plans" and self.summary_year and heading_year(title) == self.summary_year:
+            own = "work"  # 「一、2018年党支部重点工作」 in the 2018 summary: the year's work
         if parent is not None:
             # "work" is the weakest label: a named kind inside it (a highlights run) wins.
             return own if own is not None and parent == "work" else parent

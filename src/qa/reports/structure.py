@@ -135,12 +135,12 @@ _ITEM_HEAD_END = re.compile(r"[。！？!?：:]")
 class _Walker:
     """Carry the heading stack while walking a report's lines in order."""
 
-    def __init__(self, default: Kind = "work") -> None:
+    def __init__(self, default: Kind = "work", summary_year: int = 0) -> None:
         self.stack: list[tuple[int, str, Kind]] = []
         self.blocks: list[Block] = []
         self.outline: list[OutlineHeading] = []
         self.cause_mode = False
-        self.kinds = KindTrail(default)
+        self.kinds = KindTrail(default, summary_year)
         # Path and kind change only at headings; cached so each passage costs no rescans.
         self.path: tuple[str, ...] = ()
         self._kind: Kind = "preamble"
@@ -338,27 +338,29 @@ class _Walker:
             self.add(sub, item_label(sub), (label,))
 
 
-def walk_lines(lines: list[str], default: Kind = "work") -> list[Block]:
+def walk_lines(lines: list[str], default: Kind = "work", summary_year: int = 0) -> list[Block]:
     """Turn cleaned, non-empty body lines into passage blocks with heading paths.
 
-    ``default``: the kind of headings nothing else classifies (other for a 党课).
+    ``default``: the kind of headings nothing else classifies (other for a 党课);
+    ``summary_year``: the year a work summary reviews (sectionkind.summary_year), or 0.
     """
-    return _walk(lines, default).finish()
+    return _walk(lines, default, summary_year).finish()
 
 
-def outline_lines(lines: list[str], default: Kind = "work") -> tuple[OutlineHeading, ...]:
+def outline_lines(lines: list[str], default: Kind = "work", summary_year: int = 0
+                  ) -> tuple[OutlineHeading, ...]:
     """Return the headings the walk finds in cleaned body lines, in reading order."""
-    walker = _walk(lines, default)
+    walker = _walk(lines, default, summary_year)
     walker.finish()
     return tuple(walker.outline)
 
 
-def _walk(lines: list[str], default: Kind) -> _Walker:
+def _walk(lines: list[str], default: Kind, summary_year: int = 0) -> _Walker:
     numbered = [heading_level(line) for line in lines]
     items = [not n and bool(ITEM_LEAD.match(line) or LIST_LEAD.match(line))
              for n, line in zip(numbered, lines, strict=True)]
     heads = plan_heads(lines, numbered, items)
-    walker = _Walker(default)
+    walker = _Walker(default, summary_year)
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if numbered[i]:
