@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from qa import parse_report
 from qa.reports.outline import report_outline
 from qa.reports.structure import item_label
 
@@ -73,3 +74,45 @@ def test_a_summarys_heading_naming_its_own_years_key_work_is_work_not_plans() ->
     government = (f"2025年某省政府工作报告\n各位代表：\n{BODY}\n一、2024年工作回顾\n{BODY}\n"
                   f"二、2025年重点工作\n{BODY}\n")
     assert [kind for _, _, kind in outline(government)] == ["work", "plans"]
+
+
+def test_problems_after_a_short_transition_speak_for_the_whole_review() -> None:
+    # 内蒙古 2026 「成绩固然可喜，问题也不容忽视。一是……」 and 河北 2026 「同时，我省经济社会发展还
+    # 面临一些困难和挑战，主要是：……」 were filed as work: 「qa problems」 found none.
+    text = (
+        "2026年某自治区政府工作报告\n各位代表：\n"
+        "一、2025年工作回顾\n"
+        f"——这五年综合经济实力大幅提升。{BODY}\n"
+        f"——这五年民生福祉不断增进。{BODY}\n"
+        "成绩固然可喜，问题也不容忽视。一是生态环境本底仍然脆弱。二是科技创新能力不足。\n"
+        "同时，我省经济社会发展还面临一些困难和挑战，主要是：产业转型任务依然紧迫。\n"
+        "二、2026年重点工作\n"
+        f"{BODY}\n"
+    )
+    report = parse_report("r", text)
+    problems = [(p.section_path, p.text) for p in report.passages if p.kind == "problems"]
+    assert problems == [
+        (("一、2025年工作回顾",), "成绩固然可喜，问题也不容忽视。"),
+        (("一、2025年工作回顾", "一是生态环境本底仍然脆弱"), "一是生态环境本底仍然脆弱。"),
+        (("一、2025年工作回顾", "二是科技创新能力不足"), "二是科技创新能力不足。"),
+        (("一、2025年工作回顾",),
+         "同时，我省经济社会发展还面临一些困难和挑战，主要是：产业转型任务依然紧迫。"),
+    ]
+
+
+def test_a_saved_web_pages_menu_is_no_title() -> None:
+    text = f"下载\n打印\n全屏\n2026年某省政府工作报告\n各位代表：\n一、2025年工作回顾\n{BODY}\n"
+    assert parse_report("r", text).title == "2026年某省政府工作报告"
+
+
+def test_a_section_opening_on_a_conceded_review_then_a_plan_lead_in_is_plans() -> None:
+    # 南开 巡视整改通报 「三、持续巩固深化……」 opens 「……取得了阶段性成效。但学校党委清醒认识到，
+    # ……还有相当差距。」 then 「学校党委将继续……」: the concession split must not make the
+    # plan lead-in look like a third paragraph.
+    text = (
+        f"某大学党委关于巡视整改进展情况的通报\n一、整改工作情况\n{BODY}\n"
+        "二、持续巩固深化整改成果\n"
+        "经过集中整改，巡视整改工作取得了阶段性成效。但学校党委清醒认识到，整改工作是初步的，还有相当差距。\n"
+        f"学校党委将继续把巡视整改工作作为一项重大政治任务，{BODY}\n"
+    )
+    assert outline(text)[-1] == (1, "二、持续巩固深化整改成果", "plans")

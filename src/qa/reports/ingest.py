@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from qa.errors import EmptyCorpusError, ReportReadError
-from qa.language import document_unit, written_year
+from qa.language import document_unit, title_line, written_year
 from qa.models import Passage, Report, Section
 
 from .clean import clean_text
@@ -111,8 +111,17 @@ def load_manifest(folder: Path) -> dict[str, ReportMeta]:
     }
 
 
+MIN_TITLE_CHARS = 4  # 「下载」「打印」: a web page's menu, no report's title
+
+
 def derive_title(report_id: str, first_line: str, text: str) -> str:
-    """Derive a title: the first line if it is one, else a "…工作总结/报告" phrase, else the id."""
+    """Derive a title: the first line if it is one, else a "…工作总结/报告" phrase, else the id.
+
+    A page saved from a website opens with its menu (「下载」「打印」…): no title is that short,
+    so the title is the report-title line below it (as ``qa add`` reads it).
+    """
+    if len(first_line) < MIN_TITLE_CHARS:
+        first_line = title_line(text) or first_line
     if first_line and looks_like_title(first_line):
         return first_line
     match = _TITLE_IN_TEXT.search(text[:300])

@@ -144,8 +144,8 @@ def concession_at(paragraph: str) -> int:
     if not found:
         return -1
     at = min(found)
-    # 「……，看到了存在的不足」: the turn starts at the clause that says it.
-    return max(paragraph.rfind(c, 0, at) for c in "，,；;") + 1 if paragraph[at] != "但" else at
+    # 「……，看到了存在的不足」「……。我们清醒认识到」: the turn starts at the clause that says it.
+    return max(paragraph.rfind(c, 0, at) for c in "，,；;。") + 1 if paragraph[at] != "但" else at
 
 
 def opens_running_text(sentence: str) -> bool:

@@ -129,6 +129,7 @@ class OutlineHeading:
 RUNIN_RANK = 5
 ITEM_RANK = 6
 MAX_ITEM_HEAD_CHARS = 26
+MAX_TRANSITION_CHARS = 8  # 「同时，」「成绩固然可喜，」 before a turn to problems
 _ITEM_HEAD_END = re.compile(r"[。！？!?：:]")
 
 
@@ -289,10 +290,19 @@ class _Walker:
         if self._inline_item and self.stack and self.stack[-1][0] == ITEM_RANK:
             self._pop()
         turn = concession_at(text) if self.kind() in TURNABLE else -1
+        if 0 < turn <= MAX_TRANSITION_CHARS:
+            # 「成绩固然可喜，问题也不容忽视。一是……」: a paragraph of problems after a bare
+            # transition speaks for the whole review, not for the last sub-head.
+            while len(self.stack) > 1:
+                self._pop()
+            self.kinds.paragraph = "problems"
+            self.paragraph(text, following=following)
+            return
         if turn > 0:  # 「……取得了一定的成绩，但也存在……」: the rest is problems
             self.paragraph(text[:turn], following=text[turn:])
             self.kinds.paragraph = "problems"
             self.paragraph(text[turn:], following=following)
+            self._paragraphs -= 1  # two passages, one paragraph: a lead-in may still follow it
             return
         self.paragraph(text, following=following)
 
