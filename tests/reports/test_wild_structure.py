@@ -116,3 +116,16 @@ def test_a_section_opening_on_a_conceded_review_then_a_plan_lead_in_is_plans() -
         f"学校党委将继续把巡视整改工作作为一项重大政治任务，{BODY}\n"
     )
     assert outline(text)[-1] == (1, "二、持续巩固深化整改成果", "plans")
+
+
+def test_a_government_reports_sections_after_its_review_year_are_plans() -> None:
+    # The 2026 reports review 2025: 河北 「三、2026年主要工作」 (主要工作 reads as work),
+    # 陕西 「二、“十五五”时期主要目标和重大举措」, 福建 「三、一鼓作气勇争先，全力推动“十五五”
+    # 开好局」 were all filed as work, so 「qa plans」 had nothing of 福建.
+    text = (f"2026年某省政府工作报告\n各位代表：\n{BODY}\n"
+            f"一、一年接着一年干，新福建建设持续取得新进展\n{BODY}\n"
+            f"二、“十五五”时期主要目标和重大举措\n{BODY}\n"
+            f"三、2026年主要工作\n{BODY}\n")
+    assert [kind for _, _, kind in outline(text)] == ["work", "plans", "plans"]
+    summary = f"机关党支部2021年度工作总结\n{BODY}\n一、2021年主要工作\n{BODY}\n"
+    assert [kind for _, _, kind in outline(summary)] == ["work"]

@@ -18,7 +18,7 @@ from .clean import clean_text
 from .filestat import FileDigests
 from .longtext import split_long
 from .parsecache import ParsedCache, content_digest, entry_key, write_entries
-from .sectionkind import genre_kind, summary_year
+from .sectionkind import genre_of
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -167,7 +167,7 @@ def parse_report(
     """Parse a report's text (cleaned here) into sections and passages; pure, no I/O."""
     meta = meta or ReportMeta()
     title, lines = report_lines(report_id, text, meta.title)
-    blocks = walk_lines(lines, genre_kind(title), summary_year(title))
+    blocks = walk_lines(lines, genre_of(title))
     sections = _sections(report_id, title, blocks)
     # A file without a manifest entry still has a unit and year: read them from the document.
     body = "\n".join(lines)

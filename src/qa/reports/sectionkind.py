@@ -187,6 +187,32 @@ def genre_kind(title: str) -> Kind:
     return "other" if any(word in title for word in cues().genre_other) else "work"
 
 
+@dataclass(frozen=True, slots=True)
+class Genre:
+    """What a report's title tells its section kinds: the kind of unmarked headings, the year a
+    work summary reviews, and the year a 政府工作报告 reviews (the one before its own: the 2026
+    report is delivered in January 2026 and reviews 2025)."""
+
+    default: Kind = "work"
+    summary_year: int = 0
+    review_year: int = 0
+
+
+PLAIN = Genre()  # a report whose title tells nothing
+
+
+def genre_of(title: str) -> Genre:
+    """Return the genre a report's title gives (``Genre`` with defaults for an unknown one)."""
+    year = heading_year(title)
+    reviewed = year - 1 if year and "政府工作报告" in title else 0
+    return Genre(genre_kind(title), summary_year(title), reviewed)
+
+
+def period_start(period: int) -> int:
+    """Return the first year of a five-year-plan period (14 → 2021, 15 → 2026), 0 before 六五."""
+    return 1981 + 5 * (period - 6) if period >= 6 else 0
+
+
 class KindTrail:
     """What the kind of the next heading depends on besides its words, carried down a report.
 
@@ -194,12 +220,12 @@ class KindTrail:
     ``paragraph``: the kind a lead-in paragraph gave the text until the next heading.
     """
 
-    def __init__(self, default: Kind = "work", summary_year: int = 0) -> None:
-        self.default: Kind = default
-        self.summary_year = summary_year
+    def __init__(self, genre: Genre = PLAIN) -> None:
+        self.default: Kind = genre.default
+        self.summary_year = genre.summary_year
         self.top: Kind | None = None
         self.paragraph: Kind | None = None
-        self.review_year = 0
+        self.review_year = genre.review_year
         self.review_period = 0
         self.last_top: Kind | None = None
 
@@ -225,7 +251,9 @@ class KindTrail:
     def _later(self, title: str) -> bool:
         """Tell whether a heading names a later year or plan period than the review did."""
         year, period = heading_year(title), heading_period(title)
-        return bool(self.review_year and year > self.review_year) or bool(
+        # 「二、“十五五”时期主要目标任务」 after 「一、2025年工作回顾」: a period that starts later.
+        later = max(year, period_start(period))
+        return bool(self.review_year and later > self.review_year) or bool(
             self.review_period and period > self.review_period
         )
 

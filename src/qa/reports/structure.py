@@ -10,7 +10,15 @@ from qa.models import Kind
 
 from .enumerations import LIST_LEAD, enumeration_starts
 from .headings import MIN_BODY_CHARS, Head, footnote_mark, is_appendix, is_body, plan_heads
-from .sectionkind import TURNABLE, KindTrail, concession_at, heading_kind, lead_kind
+from .sectionkind import (
+    PLAIN,
+    TURNABLE,
+    Genre,
+    KindTrail,
+    concession_at,
+    heading_kind,
+    lead_kind,
+)
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -136,12 +144,12 @@ _ITEM_HEAD_END = re.compile(r"[。！？!?：:]")
 class _Walker:
     """Carry the heading stack while walking a report's lines in order."""
 
-    def __init__(self, default: Kind = "work", summary_year: int = 0) -> None:
+    def __init__(self, genre: Genre = PLAIN) -> None:
         self.stack: list[tuple[int, str, Kind]] = []
         self.blocks: list[Block] = []
         self.outline: list[OutlineHeading] = []
         self.cause_mode = False
-        self.kinds = KindTrail(default, summary_year)
+        self.kinds = KindTrail(genre)
         # Path and kind change only at headings; cached so each passage costs no rescans.
         self.path: tuple[str, ...] = ()
         self._kind: Kind = "preamble"
@@ -348,29 +356,28 @@ class _Walker:
             self.add(sub, item_label(sub), (label,))
 
 
-def walk_lines(lines: list[str], default: Kind = "work", summary_year: int = 0) -> list[Block]:
+def walk_lines(lines: list[str], genre: Genre = PLAIN) -> list[Block]:
     """Turn cleaned, non-empty body lines into passage blocks with heading paths.
 
-    ``default``: the kind of headings nothing else classifies (other for a 党课);
-    ``summary_year``: the year a work summary reviews (sectionkind.summary_year), or 0.
+    ``genre``: what the report's title tells (sectionkind.genre_of): the kind of headings
+    nothing else classifies (other for a 党课), and the year the report reviews.
     """
-    return _walk(lines, default, summary_year).finish()
+    return _walk(lines, genre).finish()
 
 
-def outline_lines(lines: list[str], default: Kind = "work", summary_year: int = 0
-                  ) -> tuple[OutlineHeading, ...]:
+def outline_lines(lines: list[str], genre: Genre = PLAIN) -> tuple[OutlineHeading, ...]:
     """Return the headings the walk finds in cleaned body lines, in reading order."""
-    walker = _walk(lines, default, summary_year)
+    walker = _walk(lines, genre)
     walker.finish()
     return tuple(walker.outline)
 
 
-def _walk(lines: list[str], default: Kind, summary_year: int = 0) -> _Walker:
+def _walk(lines: list[str], genre: Genre) -> _Walker:
     numbered = [heading_level(line) for line in lines]
     items = [not n and bool(ITEM_LEAD.match(line) or LIST_LEAD.match(line))
              for n, line in zip(numbered, lines, strict=True)]
     heads = plan_heads(lines, numbered, items)
-    walker = _Walker(default, summary_year)
+    walker = _Walker(genre)
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if numbered[i]:
