@@ -27,3 +27,20 @@ def test_a_province_a_title_names_short_is_named_in_full_from_the_opening() -> N
     assert document_unit("2025年西藏政府工作报告", opening) == "西藏自治区人民政府"
     assert document_unit("2025年广西政府工作报告", "2025年广西政府工作报告\n各位代表：") == (
         "广西人民政府")  # nothing in the text to complete it from: kept as the title says
+
+
+def test_a_summary_names_its_unit_as_the_subject_after_the_leadership_clause() -> None:
+    # 「2022年上半年工作总结」 (宜东 机关党支部) names its unit only in its opening sentence.
+    text = ("2022年上半年工作总结\n上半年，在公司党委领导下，机关党支部紧紧围绕公司中心工作，"
+            "积极应对疫情挑战，按照年度工作计划扎实推进各项工作。\n一、认真抓好学习教育")
+    assert document_unit("2022年上半年工作总结", text) == "机关党支部"
+    plain = "2020年上半年度工作总结\n上半年，在公司党委领导下，党支部认真学习贯彻。"
+    assert document_unit("2020年上半年度工作总结", plain) == ""  # 党支部 alone names no one
+
+
+def test_a_headlines_meeting_verb_is_no_part_of_its_unit() -> None:
+    # 南开 news: 「学校机关党委召开2022年度机关党支部书记抓基层党建工作述职评议考核会」 gave the
+    # unit 「学校机关党委召开」.
+    title = "学校机关党委召开2022年度机关党支部书记抓基层党建工作述职评议考核会"
+    assert unit_from_titles(title) == "学校机关党委"
+    assert unit_from_titles("南开大学召开2021年度校领导班子考核工作会") == "南开大学"
