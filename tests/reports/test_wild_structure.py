@@ -129,3 +129,15 @@ def test_a_government_reports_sections_after_its_review_year_are_plans() -> None
     assert [kind for _, _, kind in outline(text)] == ["work", "plans", "plans"]
     summary = f"机关党支部2021年度工作总结\n{BODY}\n一、2021年主要工作\n{BODY}\n"
     assert [kind for _, _, kind in outline(summary)] == ["work"]
+
+
+def test_a_long_title_without_a_comma_is_the_title() -> None:
+    # 南开 news items: a 44–50 character first line became no title, and the report was shown
+    # by its file name (a hash).
+    first = ("【党史学习教育】杨庆山围绕深入学习贯彻习近平总书记“七一”重要讲话精神"
+             "讲授党史学习教育专题党课")
+    report = parse_report("675d880d2fb11841a19fc46820138e0f", f"{first}\n{BODY}\n")
+    assert report.title == first
+    sentence = ("今年以来党支部围绕中心工作，"
+                "扎实推进各项任务落实落地见效并取得了一定的成绩和一些经验")
+    assert parse_report("r", f"{sentence}\n{BODY}\n").title != sentence

@@ -404,10 +404,12 @@ def _walk(lines: list[str], genre: Genre) -> _Walker:
 
 def looks_like_title(line: str) -> bool:
     """Tell whether a report's first line is its title rather than body text."""
+    # A long title (a news item's or a 党课's: 「【党史学习教育】…讲授党史学习教育专题党课」) has no
+    # comma; a first line that long with one is a sentence left unfinished.
     return (
         heading_level(line) == 0
         and not ITEM_LEAD.match(line)
-        and len(line) <= 40
+        and (len(line) <= 40 or len(line) <= MAX_HEADING_CHARS and "，" not in line)
         and SENTENCE_END.search(line) is None
         and not line.endswith(("：", ":", "，"))
     )
