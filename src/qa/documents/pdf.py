@@ -21,6 +21,7 @@ from qa.reports import ITEM_LEAD, heading_level
 from .caps import DEFAULT_CAPS, Caps
 
 MIN_CHARS_PER_PAGE = 20  # fewer visible characters per page on average: a scan
+FIRST_LINE_INDENT = 2  # characters a paragraph's first printed line is indented by
 _PAGE_NUMBER = re.compile(
     r"^[-—－\s]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)[-—－\s]*$"
 )
@@ -126,7 +127,10 @@ def join_pdf_lines(pages: list[list[str]]) -> tuple[str, int]:
             out[-1] += line
         else:
             out.append(line)
-        wrapped = len(line) >= width - 1 and not line.endswith(_ENDS_SENTENCE)
+        # A paragraph's first line is printed indented (two characters in official
+        # documents), so it is full when it reaches the width less that indent.
+        indent = 0 if wrapped else FIRST_LINE_INDENT
+        wrapped = len(line) >= width - 1 - indent and not line.endswith(_ENDS_SENTENCE)
     return "\n".join(out) + "\n", removed
 
 

@@ -17,12 +17,16 @@ _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([�
 _DOT_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[.．/-]\s*(\d{1,2})(?:\s*[.．/-]\s*\d{1,2})?(?!\d)")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)*(?:上半年|下半年|全年)?")
+# 「2019上半年度」「2020年上半年度」: the 度 may follow the half-year as well as the year.
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)*(?:(?:上半年|下半年|全年)度?)?")
 _PLACE = r"([\u4e00-\u9fff]{2,10}?(?:省|市|自治区|自治州|地区|盟|县|区|旗))"
+_PLACE_KIND = re.compile(r"(?:省|市|自治区|自治州|地区|盟|县|区|旗)$")
 _LEADER = re.compile(_PLACE + r"(?:人民政府)?(?:省长|市长|主席|州长|县长|区长|旗长|专员)")
 _CONGRESS = re.compile(r"在" + _PLACE + r"第[\u4e00-\u9fff]{1,4}届人民代表大会")
 _UNIT_BEFORE_YEAR = re.compile(r"^(?:中共)?(.*?)(?:关于)?(?:19|20)\d{2}\s*年")
 _UNIT_BEFORE_KIND = re.compile(r"^(?:中共)?(.*?)(?:党建|党风廉政|全面从严治党)?工作(?:总结|报告)")
+# A news headline's verb after its subject: 「南开大学召开2021年度…工作会」 names 南开大学.
+_MEETING_VERB = re.compile(r"(?:召开|举行|举办|印发|部署)$")
 _NOT_UNIT = re.compile(r"年|^(?:政府|支部|工作|上半年|下半年|全年)$")
 _TITLE = re.compile(r"(?:工作|党建)(?:总结|报告|汇报|要点|计划)$|政府工作报告$")
 _GOV_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?\s*(.*?)(?:人民)?政府工作报告")
@@ -30,6 +34,8 @@ _ORG = re.compile(
     r"(?:中共|中国共产党)?([\u4e00-\u9fff0-9]{0,14}?"
     r"(?:党总支部|党总支|党支部|党委|党组|工委|委员会|人民政府))"
 )
+# The subject right after 「在…领导下，」: who the summary is about.
+_LED = re.compile(r"领导下[，,]\s*([^，,。；;\n]{3,30})")
 _GENERIC = {"党支部", "党总支", "党委", "党组", "工委", "委员会", "人民政府", "公司党委",
             "上级党委", "党总支部", "支部", "机关党委"}
 _NOT_ORG_START = re.compile(
@@ -66,11 +72,25 @@ def _government(title: str, opening: str) -> str:
     match = _GOV_TITLE.match(title.strip())
     if match is None and "政府工作报告" not in opening[:300]:
         return ""
-    place = match.group(1).strip(" 　") if match else ""
+    # 「陕西省2026年政府工作报告」: the year may follow the place as well as lead the title.
+    place = strip_years(match.group(1)) if match else ""
     if not place:
         found = _LEADER.search(opening) or _CONGRESS.search(opening)
         place = found.group(1) if found else ""
+    elif not _PLACE_KIND.search(place):
+        place = _full_place(place, opening)
     return f"{place}人民政府" if 2 <= len(place) <= 12 else ""
+
+
+def _full_place(place: str, opening: str) -> str:
+    """Return the full name of a place a title gives short (「2025年西藏政府工作报告」): the one
+    the opening names (「在西藏自治区第十二届人民代表大会…」), so that one province's reports
+    of two years share one unit whether their titles say 西藏 or 西藏自治区."""
+    for pattern in (_CONGRESS, _LEADER):
+        for found in pattern.finditer(opening):
+            if found.group(1).startswith(place):
+                return found.group(1)
+    return place
 
 
 def organisations(lines: list[str]) -> list[str]:
@@ -94,7 +114,14 @@ def unit_from_document(title: str, text: str) -> str:
     # A signature is a short line of its own at the end; the opening may name it in passing.
     signature = organisations([line for line in lines[-4:] if len(line) <= 25])
     leading = [n for n in organisations(lines[:6]) if len(n) <= 20]
-    return (signature or leading or [""])[0]
+    return (signature or leading or [_led_subject(opening)])[0]
+
+
+def _led_subject(opening: str) -> str:
+    """Return the organisation a summary's opening makes its subject after the leadership
+    clause (「上半年，在公司党委领导下，机关党支部紧紧围绕……」 → 机关党支部), or ""."""
+    match = _LED.search(opening[:300])
+    return (organisations([match.group(1)]) or [""])[0] if match else ""
 
 
 def title_line(text: str) -> str:
@@ -119,7 +146,7 @@ def unit_from_titles(*titles: str) -> str:
             continue
         for pattern in (_UNIT_BEFORE_YEAR, _UNIT_BEFORE_KIND):
             match = pattern.match(title)
-            unit = strip_years(match.group(1)) if match else ""
+            unit = _MEETING_VERB.sub("", strip_years(match.group(1))) if match else ""
             if 2 <= len(unit) <= 30 and not _NOT_UNIT.search(unit):
                 return unit
     return ""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .sectionkind import is_vocative, opens_running_text
+from .sectionkind import heading_kind, is_vocative, opens_running_text
 
 MAX_RUNIN_CHARS = 30  # a sub-head longer than this is a sentence, not a head
 MIN_BODY_CHARS = 30  # the text a run-in head heads is at least this long
@@ -91,6 +91,17 @@ def standalone_heading(line: str, following: str) -> bool:
     )
 
 
+def part_heading(line: str, following: str) -> bool:
+    """Tell whether an unnumbered line above a report's numbered sections heads a part of it.
+
+    Some 政府工作报告 group their 「一、」 sections under unnumbered parts
+    (「“十四五”时期发展成就和2025年工作回顾」, 「“十五五”时期主要目标和2026年重点工作」); only a
+    line that names what the part is (a review, the year's tasks) counts, quoted or not.
+    """
+    bare = line.lstrip("“\"")
+    return heading_kind(line) is not None and standalone_heading(bare, following)
+
+
 def is_appendix(line: str) -> bool:
     """Tell whether a line opens an appendix (「附件1」, 「附件：」)."""
     return bool(_APPENDIX.match(line))
@@ -116,7 +127,7 @@ def is_runin_break(paragraph: str) -> bool:
 class Head:
     """An unnumbered heading planned at a line: how it was found, its text, its same-line body."""
 
-    how: Literal["runin", "appendix", "standalone"]
+    how: Literal["runin", "appendix", "standalone", "part"]
     label: str
     body: str = ""
 
@@ -132,6 +143,8 @@ def plan_heads(lines: list[str], levels: list[int], items: list[bool]) -> dict[i
     heads: dict[int, Head] = {}
     if 1 not in levels:
         heads.update(_standalone_heads(lines, numbered))
+    else:
+        heads.update(_part_heads(lines, levels))
     runs = _Runs()
     for i, line in enumerate(lines):
         if numbered[i] or i in heads or is_appendix(line):
@@ -220,6 +233,17 @@ def _standalone_heads(lines: list[str], numbered: list[bool]) -> dict[int, Head]
         and not numbered[i]
         # A numbered sub-heading right after it stands for the body it heads.
         and standalone_heading(line, _BODY_STANDIN if numbered[i + 1] else lines[i + 1])
+    }
+
+
+def _part_heads(lines: list[str], levels: list[int]) -> dict[int, Head]:
+    """The unnumbered part heads above the first 「一、」 section, after the opening body text."""
+    first_body = next((i for i, line in enumerate(lines) if is_body(line)), len(lines))
+    first_section = levels.index(1)
+    return {
+        i: Head("part", lines[i])
+        for i in range(first_body + 1, first_section)
+        if not levels[i] and part_heading(lines[i], lines[i + 1])
     }
 
 

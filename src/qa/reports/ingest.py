@@ -11,14 +11,14 @@ from functools import partial
 from pathlib import Path
 
 from qa.errors import EmptyCorpusError, ReportReadError
-from qa.language import document_unit, written_year
+from qa.language import document_unit, title_line, written_year
 from qa.models import Passage, Report, Section
 
 from .clean import clean_text
 from .filestat import FileDigests
 from .longtext import split_long
 from .parsecache import ParsedCache, content_digest, entry_key, write_entries
-from .sectionkind import genre_kind
+from .sectionkind import genre_of
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -111,8 +111,17 @@ def load_manifest(folder: Path) -> dict[str, ReportMeta]:
     }
 
 
+MIN_TITLE_CHARS = 4  # 「下载」「打印」: a web page's menu, no report's title
+
+
 def derive_title(report_id: str, first_line: str, text: str) -> str:
-    """Derive a title: the first line if it is one, else a "…工作总结/报告" phrase, else the id."""
+    """Derive a title: the first line if it is one, else a "…工作总结/报告" phrase, else the id.
+
+    A page saved from a website opens with its menu (「下载」「打印」…): no title is that short,
+    so the title is the report-title line below it (as ``qa add`` reads it).
+    """
+    if len(first_line) < MIN_TITLE_CHARS:
+        first_line = title_line(text) or first_line
     if first_line and looks_like_title(first_line):
         return first_line
     match = _TITLE_IN_TEXT.search(text[:300])
@@ -158,7 +167,8 @@ def parse_report(
     """Parse a report's text (cleaned here) into sections and passages; pure, no I/O."""
     meta = meta or ReportMeta()
     title, lines = report_lines(report_id, text, meta.title)
-    sections = _sections(report_id, title, walk_lines(lines, genre_kind(title)))
+    blocks = walk_lines(lines, genre_of(title))
+    sections = _sections(report_id, title, blocks)
     # A file without a manifest entry still has a unit and year: read them from the document.
     body = "\n".join(lines)
     unit = meta.unit or document_unit(title, body)

@@ -144,8 +144,8 @@ def concession_at(paragraph: str) -> int:
     if not found:
         return -1
     at = min(found)
-    # 「……，看到了存在的不足」: the turn starts at the clause that says it.
-    return max(paragraph.rfind(c, 0, at) for c in "，,；;") + 1 if paragraph[at] != "但" else at
+    # 「……，看到了存在的不足」「……。我们清醒认识到」: the turn starts at the clause that says it.
+    return max(paragraph.rfind(c, 0, at) for c in "，,；;。") + 1 if paragraph[at] != "但" else at
 
 
 def opens_running_text(sentence: str) -> bool:
@@ -173,9 +173,44 @@ def heading_period(title: str) -> int:
     return 10 + _DIGIT.index(match.group(1)) + 1 if match else 0
 
 
+def summary_year(title: str) -> int:
+    """Return the year a work summary's title names (「机关党支部2018年度工作总结」 → 2018), or 0.
+
+    A summary reviews that year: its 「2018年重点工作」 heading is what was done, not a plan
+    (a 政府工作报告's 「2025年重点工作」 is its plan: its title is no 总结).
+    """
+    return heading_year(title) if "总结" in title else 0
+
+
 def genre_kind(title: str) -> Kind:
     """Return the kind of a report's unmarked headings: work, or other for a 党课 or speech."""
     return "other" if any(word in title for word in cues().genre_other) else "work"
+
+
+@dataclass(frozen=True, slots=True)
+class Genre:
+    """What a report's title tells its section kinds: the kind of unmarked headings, the year a
+    work summary reviews, and the year a 政府工作报告 reviews (the one before its own: the 2026
+    report is delivered in January 2026 and reviews 2025)."""
+
+    default: Kind = "work"
+    summary_year: int = 0
+    review_year: int = 0
+
+
+PLAIN = Genre()  # a report whose title tells nothing
+
+
+def genre_of(title: str) -> Genre:
+    """Return the genre a report's title gives (``Genre`` with defaults for an unknown one)."""
+    year = heading_year(title)
+    reviewed = year - 1 if year and "政府工作报告" in title else 0
+    return Genre(genre_kind(title), summary_year(title), reviewed)
+
+
+def period_start(period: int) -> int:
+    """Return the first year of a five-year-plan period (14 → 2021, 15 → 2026), 0 before 六五."""
+    return 1981 + 5 * (period - 6) if period >= 6 else 0
 
 
 class KindTrail:
@@ -185,17 +220,20 @@ class KindTrail:
     ``paragraph``: the kind a lead-in paragraph gave the text until the next heading.
     """
 
-    def __init__(self, default: Kind = "work") -> None:
-        self.default: Kind = default
+    def __init__(self, genre: Genre = PLAIN) -> None:
+        self.default: Kind = genre.default
+        self.summary_year = genre.summary_year
         self.top: Kind | None = None
         self.paragraph: Kind | None = None
-        self.review_year = 0
+        self.review_year = genre.review_year
         self.review_period = 0
         self.last_top: Kind | None = None
 
     def resolve(self, title: str, parent: Kind | None, explicit: Kind | None = None) -> Kind:
         """Return a heading's kind: its own words, else its parent's, else the report's course."""
         own = explicit or heading_kind(title)
+        if own == "plans" and self.summary_year and heading_year(title) == self.summary_year:
+            own = "work"  # 「一、2018年党支部重点工作」 in the 2018 summary: the year's work
         if parent is not None:
             # "work" is the weakest label: a named kind inside it (a highlights run) wins.
             return own if own is not None and parent == "work" else parent
@@ -213,7 +251,9 @@ class KindTrail:
     def _later(self, title: str) -> bool:
         """Tell whether a heading names a later year or plan period than the review did."""
         year, period = heading_year(title), heading_period(title)
-        return bool(self.review_year and year > self.review_year) or bool(
+        # 「二、“十五五”时期主要目标任务」 after 「一、2025年工作回顾」: a period that starts later.
+        later = max(year, period_start(period))
+        return bool(self.review_year and later > self.review_year) or bool(
             self.review_period and period > self.review_period
         )
 

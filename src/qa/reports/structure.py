@@ -10,7 +10,15 @@ from qa.models import Kind
 
 from .enumerations import LIST_LEAD, enumeration_starts
 from .headings import MIN_BODY_CHARS, Head, footnote_mark, is_appendix, is_body, plan_heads
-from .sectionkind import TURNABLE, KindTrail, concession_at, heading_kind, lead_kind
+from .sectionkind import (
+    PLAIN,
+    TURNABLE,
+    Genre,
+    KindTrail,
+    concession_at,
+    heading_kind,
+    lead_kind,
+)
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -28,7 +36,8 @@ HEADING = re.compile(
 ITEM_LEAD = re.compile(rf"^[{CN_NUM}]{{1,3}}是")
 # A later marker (二是, 三是 …) somewhere in a text: only then can it enumerate siblings.
 LATER_ITEM = re.compile(rf"[{CN_NUM[1:]}]是")
-SENTENCE_END = re.compile(r"[。！？!?；;]|[.．](?=\S)")
+# A dot ends a sentence only before a non-digit: 「1.6万户」 is a decimal, not two sentences.
+SENTENCE_END = re.compile(r"[。！？!?；;]|[.．](?=[^\s\d])")
 MAX_HEADING_CHARS = 60
 MAX_LABEL_CHARS = 40
 
@@ -95,7 +104,8 @@ def split_items(paragraph: str) -> tuple[str, list[str]]:
 
 def item_label(item: str) -> str:
     """Return an item's own heading: its first sentence when short, else its first clause."""
-    match = SENTENCE_END.search(item)
+    numbering = HEADING.match(item)  # 「7.“三大高地”…」: the number's own dot ends nothing
+    match = SENTENCE_END.search(item, numbering.end() if numbering else 0)
     head = item[: match.start()] if match else item
     if len(head) <= MAX_LABEL_CHARS:
         return head
@@ -127,18 +137,19 @@ class OutlineHeading:
 RUNIN_RANK = 5
 ITEM_RANK = 6
 MAX_ITEM_HEAD_CHARS = 26
+MAX_TRANSITION_CHARS = 8  # 「同时，」「成绩固然可喜，」 before a turn to problems
 _ITEM_HEAD_END = re.compile(r"[。！？!?：:]")
 
 
 class _Walker:
     """Carry the heading stack while walking a report's lines in order."""
 
-    def __init__(self, default: Kind = "work") -> None:
+    def __init__(self, genre: Genre = PLAIN) -> None:
         self.stack: list[tuple[int, str, Kind]] = []
         self.blocks: list[Block] = []
         self.outline: list[OutlineHeading] = []
         self.cause_mode = False
-        self.kinds = KindTrail(default)
+        self.kinds = KindTrail(genre)
         # Path and kind change only at headings; cached so each passage costs no rescans.
         self.path: tuple[str, ...] = ()
         self._kind: Kind = "preamble"
@@ -150,6 +161,9 @@ class _Walker:
         # no part of it (「分析这些现象……」 after 三是…) but of the section around the list.
         self._inline_item = False
         self._list_kind: Kind | None = None  # a lead-in announced a list of this kind
+        # The section's 「一是…」 heads stand on lines of their own: a sibling line is one too,
+        # however long (甘肃 2025: 「四是完善大保护大治理格局，坚决筑牢国家西部生态安全屏障」).
+        self._bare_item_heads = False
 
     def kind(self) -> Kind:
         kind = self.kinds.paragraph or self._kind
@@ -158,6 +172,8 @@ class _Walker:
     def push_heading(self, level: int, title: str, kind: Kind | None = None) -> None:
         while self.stack and self.stack[-1][0] >= level:
             self._pop()
+        if level < ITEM_RANK:
+            self._bare_item_heads = False
         if level <= 1:
             self.cause_mode = False
         parent = self.stack[-1][2] if self.stack else None
@@ -215,7 +231,7 @@ class _Walker:
         if head.how == "appendix":
             self.close()
             self.push_heading(0, head.label, "other" if is_appendix(head.label) else None)
-        elif head.how == "standalone":
+        elif head.how in ("standalone", "part"):
             self.push_heading(1, head.label)
         else:
             while self.stack and self.stack[-1][0] >= RUNIN_RANK:
@@ -282,10 +298,19 @@ class _Walker:
         if self._inline_item and self.stack and self.stack[-1][0] == ITEM_RANK:
             self._pop()
         turn = concession_at(text) if self.kind() in TURNABLE else -1
+        if 0 < turn <= MAX_TRANSITION_CHARS:
+            # 「成绩固然可喜，问题也不容忽视。一是……」: a paragraph of problems after a bare
+            # transition speaks for the whole review, not for the last sub-head.
+            while len(self.stack) > 1:
+                self._pop()
+            self.kinds.paragraph = "problems"
+            self.paragraph(text, following=following)
+            return
         if turn > 0:  # 「……取得了一定的成绩，但也存在……」: the rest is problems
             self.paragraph(text[:turn], following=text[turn:])
             self.kinds.paragraph = "problems"
             self.paragraph(text[turn:], following=following)
+            self._paragraphs -= 1  # two passages, one paragraph: a lead-in may still follow it
             return
         self.paragraph(text, following=following)
 
@@ -301,9 +326,11 @@ class _Walker:
         label = line[: end.start()] if end else line
         body = line[end.end() :].strip() if end else ""
         depth_ok = len(self.stack) <= 1 or self.stack[-1][0] == ITEM_RANK and len(self.stack) <= 2
-        if depth_ok and len(label) <= MAX_ITEM_HEAD_CHARS and not LATER_ITEM.search(body):
+        limit = MAX_LABEL_CHARS if self._bare_item_heads and not body else MAX_ITEM_HEAD_CHARS
+        if depth_ok and len(label) <= limit and not LATER_ITEM.search(body):
             if len(body) >= MIN_BODY_CHARS or (not body and is_body(following)):
                 self.push_heading(ITEM_RANK, label)
+                self._bare_item_heads = not body
                 if body:
                     self.headed(line, label, body)
                     self._inline_item = True
@@ -329,27 +356,28 @@ class _Walker:
             self.add(sub, item_label(sub), (label,))
 
 
-def walk_lines(lines: list[str], default: Kind = "work") -> list[Block]:
+def walk_lines(lines: list[str], genre: Genre = PLAIN) -> list[Block]:
     """Turn cleaned, non-empty body lines into passage blocks with heading paths.
 
-    ``default``: the kind of headings nothing else classifies (other for a 党课).
+    ``genre``: what the report's title tells (sectionkind.genre_of): the kind of headings
+    nothing else classifies (other for a 党课), and the year the report reviews.
     """
-    return _walk(lines, default).finish()
+    return _walk(lines, genre).finish()
 
 
-def outline_lines(lines: list[str], default: Kind = "work") -> tuple[OutlineHeading, ...]:
+def outline_lines(lines: list[str], genre: Genre = PLAIN) -> tuple[OutlineHeading, ...]:
     """Return the headings the walk finds in cleaned body lines, in reading order."""
-    walker = _walk(lines, default)
+    walker = _walk(lines, genre)
     walker.finish()
     return tuple(walker.outline)
 
 
-def _walk(lines: list[str], default: Kind) -> _Walker:
+def _walk(lines: list[str], genre: Genre) -> _Walker:
     numbered = [heading_level(line) for line in lines]
     items = [not n and bool(ITEM_LEAD.match(line) or LIST_LEAD.match(line))
              for n, line in zip(numbered, lines, strict=True)]
     heads = plan_heads(lines, numbered, items)
-    walker = _Walker(default)
+    walker = _Walker(genre)
     for i, line in enumerate(lines):
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if numbered[i]:
@@ -376,10 +404,12 @@ def _walk(lines: list[str], default: Kind) -> _Walker:
 
 def looks_like_title(line: str) -> bool:
     """Tell whether a report's first line is its title rather than body text."""
+    # A long title (a news item's or a 党课's: 「【党史学习教育】…讲授党史学习教育专题党课」) has no
+    # comma; a first line that long with one is a sentence left unfinished.
     return (
         heading_level(line) == 0
         and not ITEM_LEAD.match(line)
-        and len(line) <= 40
+        and (len(line) <= 40 or len(line) <= MAX_HEADING_CHARS and "，" not in line)
         and SENTENCE_END.search(line) is None
         and not line.endswith(("：", ":", "，"))
     )
