@@ -20,6 +20,8 @@ def rule(name: str) -> tuple:
         ("site_watermark", "推动工作。笔杆儿网，om", "推动工作。"),
         ("dangling_bi", "提升治理能力。笔\n下一段", "提升治理能力。\n下一段"),
         ("blank_runs", "甲\n\n\n\n\n乙", "甲\n\n乙"),
+        ("broken_after_de", "今年经济社会发展的\n主要预期目标", "今年经济社会发展的主要预期目标"),
+        ("broken_before_copula", "主要预期目标\n是：增长5%", "主要预期目标是：增长5%"),
     ],
 )
 def test_each_rule_removes_its_noise(name: str, raw: str, expected: str) -> None:
@@ -44,3 +46,10 @@ def test_all_rules_leave_no_marker() -> None:
 
 def test_empty_text_stays_empty() -> None:
     assert clean_text("\n\n  \n") == ""
+
+
+def test_a_line_broken_by_a_bold_phrase_is_one_paragraph_again() -> None:
+    raw = ("今年经济社会发展的\n主要预期目标\n是：地区生产总值增长4.5%—5%。\n"
+           "一、工作回顾\n全年完成的\n")
+    assert clean_text(raw).splitlines() == [
+        "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。", "一、工作回顾", "全年完成的"]

@@ -35,6 +35,11 @@ NOISE_RULES: tuple[NoiseRule, ...] = (
     NoiseRule(
         "dangling_bi", re.compile(r"(?m)(?<=[。；！？”])[ \t\u3000]*笔[ \t\u3000]*$"), "", "笔"
     ),
+    # A web page's bold phrase becomes a line of its own (「今年经济社会发展的 / 主要预期目标 /
+    # 是：地区生产总值……」): no sentence or heading ends with 的, and none starts with 是：.
+    NoiseRule("broken_after_de",
+              re.compile(r"(?<=[\u4e00-\u9fff]的)[ \t\u3000]*\n(?=[\u4e00-\u9fff])"), "", "的\n"),
+    NoiseRule("broken_before_copula", re.compile(r"[ \t\u3000]*\n(?=[是为][：:])"), "", "\n"),
     NoiseRule("blank_runs", re.compile(r"\n{3,}"), "\n\n", "\n\n\n"),
 )
 
