@@ -120,7 +120,7 @@ class Query:
 # Counting a list's items ("有几条", "哪几大块", "几个…分别") asks for the list itself.
 # 「哪几」 is read as 「哪些」: 「哪些件事」 counts the list, 「哪些内容」 does not.
 _ITEMS_COUNTED = re.compile(r"哪些[件个条项点块]|几(?:条|大块|大项|项|点|件|个)")
-_ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些|几个.*分别")
+_ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些[个条项点件块]|几个.*分别")
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
 # 那个 points at a unit when a kind of organisation follows it (那个省, 那个党支部, 那个公司).
