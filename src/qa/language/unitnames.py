@@ -196,6 +196,11 @@ class NamePairs(Sequence[NamedUnits]):
     def __iter__(self) -> Iterator[NamedUnits]:
         return zip(self._names, self._units, strict=True)
 
+    def take(self, places: Iterable[int]) -> list[NamedUnits]:
+        """Return the pairs at these places (one list, without a method call per pair)."""
+        names, units = self._names, self._units
+        return [(names[i], units[i]) for i in places]
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NamePairs):
             return NotImplemented
@@ -229,7 +234,7 @@ class UnitNames:
         """Return the names that may occur in ``text``, in ``names`` order."""
         keys = {text[i : i + size] for size in (1, 2) for i in range(len(text))}
         places = sorted(i for key in keys for i in self.starts.get(key, ()))
-        return [self.names[i] for i in places]
+        return self.names.take(places)
 
     def find(self, text: str, blockers: Sequence[str] = ()
              ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
