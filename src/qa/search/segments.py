@@ -126,8 +126,17 @@ def segment_tokens(segment: Segment, ranges: list[tuple[int, int]]) -> TokenTabl
 
 
 def _fsync_file(path: Path) -> None:
+    """Flush a written file to disk, then drop it from the page cache.
+
+    Freshly written pages stay cached as large folios (2 MB on ext4), and a process that maps
+    the segment is charged whole folios for the few postings a query reads: serving RSS at
+    10⁶ passages was ≈ 170 MB higher right after a build than after the pages were read back
+    at the granularity of the reads. Nothing reads a segment right after writing it.
+    """
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
+        if hasattr(os, "posix_fadvise"):  # not on Windows or macOS: only memory, not results
+            os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def write_segment(folder: Path, segment: Segment) -> dict[str, int]:
