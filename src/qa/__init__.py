@@ -15,7 +15,8 @@ with its own face (``__init__`` and ``__all__``), import only downwards:
     documents  uploaded file bytes → text (.txt/.docx/.pdf)
     reports    text → Report: cleaning, structure, parse cache, passages
     language   word lists, lexicon, tokenizer, normalise, weights, understand
-    models, errors, fsio   shared value types, named errors, durable file writes
+    models, errors, fsio, gcpause   shared value types, named errors, durable file writes,
+                                    the collector paused while an engine opens
 """
 
 from __future__ import annotations

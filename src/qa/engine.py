@@ -37,6 +37,7 @@ from qa.reports import PassageList, load_reports
 from qa.search import PassageIndex, SearchIndex, segment_index
 
 from .errors import UnknownReportError
+from .gcpause import paused_gc
 from .models import (
     KIND_NAMES,
     Answer,
@@ -158,13 +159,16 @@ class QAEngine:
         index lives there as memory-mapped segments (``qa.search.ondisk``), else in memory.
         Front ends call ``open_engine``, which puts both in the folder's one cache folder.
         """
-        corpus = load_reports(folder, parsed_cache, document_text)
-        if index_dir is None:
-            return cls(corpus.reports, segmenter, top_k, corpus.skipped, settings=settings)
-        segmenter = segmenter or Tokenizer()
-        index = segment_index(corpus.reports, segmenter, index_dir)
-        return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index,
-                   settings=settings)
+        # Everything built here lives as long as the engine: searching it for cycles while
+        # it grows only costs time (qa.gcpause).
+        with paused_gc():
+            corpus = load_reports(folder, parsed_cache, document_text)
+            if index_dir is None:
+                return cls(corpus.reports, segmenter, top_k, corpus.skipped, settings=settings)
+            segmenter = segmenter or Tokenizer()
+            index = segment_index(corpus.reports, segmenter, index_dir)
+            return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index,
+                       settings=settings)
 
     # -- lookups -------------------------------------------------------------------------
 

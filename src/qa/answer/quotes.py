@@ -117,7 +117,7 @@ def highlight_spans(text: str, terms: Sequence[str], figure: bool) -> tuple[tupl
     for term in sorted(set(terms), key=len, reverse=True):
         if len(term) < 2 and not term.isdigit():
             continue
-        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(term), folded))
+        spans.extend(_occurrences(term, folded))
     if figure:
         spans.extend((m.start(), m.end()) for m in FIGURE.finditer(text))
     merged: list[tuple[int, int]] = []
@@ -127,6 +127,17 @@ def highlight_spans(text: str, terms: Sequence[str], figure: bool) -> tuple[tupl
         else:
             merged.append((start, end))
     return tuple(merged)
+
+
+def _occurrences(term: str, text: str) -> list[tuple[int, int]]:
+    """Return the non-overlapping (start, end) of a non-empty term in text, left to right:
+    what ``re.finditer(re.escape(term), text)`` finds, without a pattern per term."""
+    found = []
+    at = text.find(term)
+    while at >= 0:
+        found.append((at, at + len(term)))
+        at = text.find(term, at + len(term))
+    return found
 
 
 def best_sentence(text: str, query: QueryTerms, weigh: Weigh) -> tuple[int, float, list[str]]:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .wordlists import Language, load_language
 
@@ -43,6 +44,12 @@ def _is_symbol(char: str) -> bool:
         return True
     category = unicodedata.category(char)
     return category in ("So", "Sk", "Cs", "Co", "Cn") or "\U0001f3fb" <= char <= "\U0001f3ff"
+
+
+@lru_cache(maxsize=8)
+def _deleted(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Return (word, "") rewrites for the words, built once per word list."""
+    return tuple((word, "") for word in words)
 
 
 def _replace_words(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -91,7 +98,7 @@ def normalize_question(
     smalltalk = _smalltalk(text, language)
     if smalltalk:
         return Normalized(raw, "", smalltalk)
-    fillers = tuple((f, "") for f in language.fillers)
+    fillers = _deleted(language.fillers)
     # Fillers before rewrites ("报告里咋说的" is one filler) and after ("咋" → "怎么").
     text = _replace_words(_replace_words(text, fillers), language.rewrites)
     # After the fillers: "有没有" and "是不是" alone are fillers, "弱不弱" asks about 弱.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qa.models import ASKED_KINDS, Intent, Kind, Report
 
@@ -361,17 +362,24 @@ def _full_year(year: str) -> int:
 
 def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
     """Drop words that only name an intent or ask a question, keeping the topic."""
-    intent_phrases = [p for _, phrases in language.intents for p in phrases]
+    intent_phrases = tuple(p for _, phrases in language.intents for p in phrases)
     out = []
     for token in tokens:
         if token in language.topic_words or token in language.which_phrases:
             continue
-        rest = token
-        for phrase in intent_phrases:
-            rest = rest.replace(phrase, "")
+        rest = _without_phrases(token, intent_phrases)
         if len(rest) >= 2 or (rest and rest == token):
             out.append(token)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _without_phrases(token: str, phrases: tuple[str, ...]) -> str:
+    """Return the token with each phrase removed in turn, cached: 200 intent phrases a word
+    of every question, and questions use the same words again."""
+    for phrase in phrases:
+        token = token.replace(phrase, "")
+    return token
 
 
 def expansions_for(
@@ -547,9 +555,15 @@ def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
 
 
 def _strip(text: str, phrases: Sequence[str]) -> str:
-    for phrase in sorted(phrases, key=len, reverse=True):
+    for phrase in _longest_first(tuple(phrases)):
         text = text.replace(phrase, " ")
     return text
+
+
+@lru_cache(maxsize=64)
+def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the phrases longest first (stable), sorted once per intent's phrase list."""
+    return tuple(sorted(phrases, key=len, reverse=True))
 
 
 def _with_compounds(tokens: list[str], doc_freq: Callable[[str], int]) -> list[str]:

@@ -13,9 +13,12 @@ A name that fits several units is ambiguous: the question is asked back, never g
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
+from typing import overload
 
 from qa.models import Report
 
@@ -156,25 +159,82 @@ def unit_of(report: Report) -> str:
     return report.unit or derive_unit(report.title)
 
 
+NamedUnits = tuple[str, tuple[str, ...]]  # a name, and the units it may mean
+
+
+class NamePairs(Sequence[NamedUnits]):
+    """(name, units) pairs kept as two parallel tuples, each distinct units tuple stored once.
+
+    A library of 3×10⁴ units has ≈ 2.5×10⁵ names: a pair tuple and a units tuple for each
+    cost ≈ 25 MB of a 10⁶-passage engine's memory.
+    """
+
+    __slots__ = ("_names", "_units")
+
+    def __init__(self, pairs: Iterable[NamedUnits]) -> None:
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        names: list[str] = []
+        units: list[tuple[str, ...]] = []
+        for name, these in pairs:
+            names.append(name)
+            units.append(shared.setdefault(these, these))
+        self._names = tuple(names)
+        self._units = tuple(units)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @overload
+    def __getitem__(self, i: int) -> NamedUnits: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[NamedUnits]: ...
+    def __getitem__(self, i: int | slice) -> NamedUnits | Sequence[NamedUnits]:
+        if isinstance(i, slice):
+            return tuple(zip(self._names[i], self._units[i], strict=True))
+        return self._names[i], self._units[i]
+
+    def __iter__(self) -> Iterator[NamedUnits]:
+        return zip(self._names, self._units, strict=True)
+
+    def take(self, places: Iterable[int]) -> list[NamedUnits]:
+        """Return the pairs at these places (one list, without a method call per pair)."""
+        names, units = self._names, self._units
+        return [(names[i], units[i]) for i in places]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NamePairs):
+            return NotImplemented
+        return self._names == other._names and self._units == other._units
+
+    def __hash__(self) -> int:
+        return hash((self._names, self._units))
+
+    def __repr__(self) -> str:
+        return f"NamePairs({len(self)} names)"
+
+
 @dataclass(frozen=True, slots=True)
 class UnitNames:
     """Every name of every unit in the library: name → units it may mean, longest first."""
 
-    names: tuple[tuple[str, tuple[str, ...]], ...]
+    names: NamePairs
     # Each name's place in ``names`` by its first two characters (one for a one-character
     # name): a question is checked against the few names that can start in it, not all of
-    # them (tens of thousands in a large library).
-    starts: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
+    # them (tens of thousands in a large library). Arrays: an int object per place would
+    # cost 28 bytes more.
+    starts: dict[str, array[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        places: dict[str, list[int]] = {}
         for i, (name, _) in enumerate(self.names):
-            self.starts.setdefault(name[:2], []).append(i)
+            places.setdefault(name[:2], []).append(i)
+        self.starts.update((key, array("l", found)) for key, found in places.items())
 
     def _candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """Return the names that may occur in ``text``, in ``names`` order."""
         keys = {text[i : i + size] for size in (1, 2) for i in range(len(text))}
         places = sorted(i for key in keys for i in self.starts.get(key, ()))
-        return [self.names[i] for i in places]
+        return self.names.take(places)
 
     def find(self, text: str, blockers: Sequence[str] = ()
              ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
@@ -204,16 +264,25 @@ def find_in_order(names: Iterable[tuple[str, tuple[str, ...]]], text: str,
 
 def build_names(pairs: Iterable[tuple[str, str]]) -> UnitNames:
     """Group (name, unit) pairs: a name that is some unit's own full name means that unit."""
-    table: dict[str, list[str]] = {}
+    # Most names mean one unit: a bare string until a second unit comes (a list per name
+    # was ≈ 20 MB more at the peak of learning 2.5×10⁵ names).
+    table: dict[str, str | list[str]] = {}
     for name, unit in pairs:
-        units = table.setdefault(name, [])
-        if unit not in units:
+        units = table.setdefault(name, unit)
+        if isinstance(units, str):
+            if units != unit:
+                table[name] = [units, unit]
+        elif unit not in units:
             units.append(unit)
-    for name, units in table.items():
-        if name in units:
-            units[:] = [name]
-    ordered = sorted(table.items(), key=lambda item: (-len(item[0]), item[0]))
-    return UnitNames(tuple((name, tuple(units)) for name, units in ordered))
+    ordered = sorted(table, key=lambda name: (-len(name), name))
+    return UnitNames(NamePairs((name, _final_units(name, table[name])) for name in ordered))
+
+
+def _final_units(name: str, units: str | list[str]) -> tuple[str, ...]:
+    """Return the units a name means: only the unit whose own full name it is, if any."""
+    if isinstance(units, str):
+        return (units,)
+    return (name,) if name in units else tuple(units)
 
 
 def library_names(reports: Sequence[Report],
@@ -241,16 +310,19 @@ def _learned(key: tuple[tuple[str, str, str], ...], extras: tuple[tuple[str, str
     cached = _CACHE.get((key, extras))
     if cached is not None:
         return cached
-    pairs: list[tuple[str, str]] = list(extras)
+    learned = build_names(chain(extras, _report_pairs(reports)))
+    if len(_CACHE) >= 4:
+        _CACHE.clear()
+    _CACHE[(key, extras)] = learned
+    return learned
+
+
+def _report_pairs(reports: Iterable[Report]) -> Iterator[tuple[str, str]]:
+    """Yield (alias, unit) for every name each report's unit goes by, one report at a time."""
     for report in reports:
         unit = unit_of(report)
         if not unit:
             continue
         given = {unit, derive_unit(report.title), *organisations([report.title])}
         for name in (n for n in given if n):
-            pairs.extend((alias, unit) for alias in aliases_of(strip_years(name)))
-    learned = build_names(pairs)
-    if len(_CACHE) >= 4:
-        _CACHE.clear()
-    _CACHE[(key, extras)] = learned
-    return learned
+            yield from ((alias, unit) for alias in aliases_of(strip_years(name)))

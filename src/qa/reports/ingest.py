@@ -212,8 +212,11 @@ def _read_bytes(path: Path) -> bytes:
         raise ReportReadError(f"{path.name}: 无法读取：{exc.strerror or exc}") from exc
 
 
+_NO_META = ReportMeta()
+
+
 def _key(name: str, digest: str, meta: ReportMeta | None) -> str:
-    m = meta or ReportMeta()
+    m = meta or _NO_META
     return entry_key(name, digest, (m.title, m.unit, m.year))
 
 
@@ -245,6 +248,14 @@ def _reparse(report_id: str, title: str, source: Path | None,
         return ()
 
 
+def _child(folder: Path, name: str) -> Path:
+    """Return ``folder / name`` for a plain file name: pathlib's own join parses the name
+    again, ≈ 0.1 s of a start over 10⁴ report files; Python 3.11–3.13 have this shortcut."""
+    make = getattr(folder, "_make_child_relpath", None)
+    child = make(name) if make is not None else None
+    return child if isinstance(child, Path) else folder / name
+
+
 def superseded_ids(folder: Path, manifest: dict[str, ReportMeta]) -> set[str]:
     """Return ids that a present report replaces (a replacement caught half-way)."""
     return {
@@ -268,7 +279,7 @@ class _Sources:
         """Return a file's report (from the cache when unchanged) and whether it was parsed."""
         # Strings until the report needs its Path: pathlib costs more than the stat at 10⁴.
         stat = _stat(f"{folder}{os.sep}{name}", name)
-        path = folder / name
+        path = _child(folder, name)
         digest = self.digests.known(name, stat) if self.digests is not None else None
         if digest is not None and self.cache is not None:
             report = self.cache.report(_key(name, digest, meta), path)

@@ -54,6 +54,7 @@ class PassageList(Sequence[Passage]):
         """Return one boolean mask per kind present, from the reports' kind letters."""
         codes = np.frombuffer("".join(r.kind_codes for r in self.reports).encode("ascii"),
                               dtype=np.uint8)
-        present = set(np.unique(codes).tolist())
+        # Which letters occur: a count per byte value, not a sort of every passage's letter.
+        present = set(np.flatnonzero(np.bincount(codes, minlength=256)).tolist())
         return {kind: codes == ord(code) for kind, code in KIND_CODES.items()
                 if ord(code) in present}

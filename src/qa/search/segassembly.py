@@ -31,15 +31,26 @@ def place(
             if report_id in where:
                 raise SegmentError(f"report {report_id} is live in two segments")
             where[report_id] = (s, first, last)
+    try:
+        spans = np.array([where[report_id] for report_id in order], dtype=np.int64)
+    except KeyError as exc:
+        raise SegmentError(f"report {exc.args[0]} is in no segment") from None
+    spans = spans.reshape(-1, 3)
+    sizes = spans[:, 2] - spans[:, 1]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
     positions = [np.full(seg.size, -1, dtype=np.int64) for seg, _ in segments]
-    at = 0
-    for report_id in order:
-        if report_id not in where:
-            raise SegmentError(f"report {report_id} is in no segment")
-        s, first, last = where[report_id]
-        positions[s][first:last] = np.arange(at, at + last - first)
-        at += last - first
-    return positions, at
+    for s, pos in enumerate(positions):
+        _fill(pos, spans[spans[:, 0] == s, 1], starts[:-1][spans[:, 0] == s],
+              sizes[spans[:, 0] == s])
+    return positions, int(starts[-1])
+
+
+def _fill(pos: PosArray, local: Ints, engine: Ints, sizes: Ints) -> None:
+    """Set ``pos[local[i] + j] = engine[i] + j`` for j below ``sizes[i]``, for every i at
+    once: one numpy call per report cost ≈ 0.1 s of a start at 10⁴ reports."""
+    total = int(sizes.sum())
+    step = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    pos[np.repeat(local, sizes) + step] = np.repeat(engine, sizes) + step
 
 
 def union_vocabulary(

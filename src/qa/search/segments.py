@@ -125,9 +125,24 @@ def segment_tokens(segment: Segment, ranges: list[tuple[int, int]]) -> TokenTabl
     return TokenTable(segment.terms, ids[order].astype(np.int32), offsets)
 
 
+# Files a query never reads again once an index is open: term frequencies go into cached
+# saturations and impact prefixes, lengths and bounds are read whole at open.
+READ_ONCE = frozenset({"tfs.npy", "lens.npy", "maxtf.npy", "minlen.npy"})
+
+
 def _fsync_file(path: Path) -> None:
+    """Flush a written file to disk; drop a read-once file from the page cache too.
+
+    Freshly written pages stay cached as large folios (2 MB on ext4), and a process that maps
+    the file is charged whole folios for the pages it reads: a 10⁶-passage index served
+    ≈ 85 MB more of ``tfs.npy`` right after a build than once read back at the granularity
+    of its reads. The postings (``docs.npy``) keep their large folios: dense scoring scans
+    them on every query, ≈ 40 % faster at p50 than through small pages.
+    """
     with path.open("rb+") as handle:
         os.fsync(handle.fileno())
+        if path.name in READ_ONCE and hasattr(os, "posix_fadvise"):  # not Windows, macOS
+            os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def write_segment(folder: Path, segment: Segment) -> dict[str, int]:
