@@ -263,7 +263,7 @@ class QAEngine:
             return self._expanded(query, k, notice)
         if query.scope.named and not query.terms and query.kind is None:
             return self._what_about(query, notice)
-        if query.field and (recorded := self._record_field(query, k, notice)):
+        if query.asked_field and (recorded := self._record_field(query, k, notice)):
             return recorded
         if query.counted_kind is not None and not self._topic(query):
             return self._most_items(query, query.counted_kind, notice)
@@ -459,7 +459,7 @@ class QAEngine:
         rows = self.retriever.search(query, max(k, MAX_COMPARE_ROWS), per_report=True)
         for scored in (s for s in rows if s.answers):
             report = self._by_report[scored.hit.passage.report_id]
-            found = answers.record_field(report, query.field)
+            found = answers.record_field(report, query.asked_field)
             if found is not None:
                 passage, line = found
                 quote = Quote(Hit(passage, 0.0, ()), passage.text)
@@ -516,7 +516,7 @@ class QAEngine:
         scored = self.retriever.search(query, k)
         if not scored or not scored[0].answers:
             return self._nothing(query, notice)
-        place, noun = answers.asked_ordinal(query.text)
+        place, noun = query.ordinal
         if place and (item := self._ordinal_item(query, place, noun)):
             return answers.found(query, (item,), (item.hit,), notice)
         if query.items_asked and query.intent != "figure":

@@ -100,4 +100,4 @@ def test_economic_acronyms_reach_the_reports_full_names(segmenter: Tokenizer) ->
 )
 def test_every_record_field_phrase_asks_for_its_field(
         seeds_engine: QAEngine, label: str, phrase: str) -> None:
-    assert seeds_engine.understand(f"那次组织生活会{phrase}").field == label
+    assert seeds_engine.understand(f"那次组织生活会{phrase}").asked_field == label

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from qa.figures import parse_chinese_number
 from qa.language import Query, amount_of, drop_subterms, figure_year
 from qa.models import (
     KIND_CODES,
@@ -210,25 +209,6 @@ def record_field(report: Report, label: str) -> tuple[Passage, str] | None:
             if value:
                 return passage, f"{found.group(1)}：{value}"
     return None
-
-
-_ORDINAL = re.compile(r"第([一二三四五六七八九十两\d]+)(?:个|条|点|项|件|方面|部分)")
-
-
-_ORDINAL_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?=是|的|叫|指|$)")
-
-
-def asked_ordinal(text: str) -> tuple[int, str]:
-    """Return the place a question picks an item by and what the items are (「第一个表率是啥」
-    → 1, 表率), else (0, "")."""
-    compact = text.replace(" ", "")
-    found = _ORDINAL.search(compact)
-    if found is None:
-        return 0, ""
-    number = found.group(1)
-    place = int(number) if number.isdigit() else parse_chinese_number(number)
-    noun = _ORDINAL_NOUN.match(compact, found.end())
-    return place, noun.group(0) if noun else ""
 
 
 def ordinal_item(report: Report, passage: Passage, place: int, noun: str = "") -> Quote | None:

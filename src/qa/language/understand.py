@@ -80,8 +80,9 @@ class Query:
     told: tuple[str, ...] = ()
     # A which-question counting a section's items (「谁家列的问题最多」): that section kind.
     counted_kind: Kind | None = None
-    # The field of a meeting record the question asks for ("在哪开的" → 地点), if any.
-    field: str = ""
+    # The field of a meeting record the question asks for ("在哪开的" → 地点), if any. (Not
+    # named ``field``: that would hide dataclasses.field from the fields declared after it.)
+    asked_field: str = ""
     # The amount the counts must reach (「超过100万人」 → 1000000), 0 when none is asked, and
     # what the count is of (「城镇新增就业」).
     at_least: float = 0.0
@@ -96,6 +97,11 @@ class Query:
     def items_asked(self) -> bool:
         """Tell whether the question asks for a list's items ("提了哪几个坚持", "分哪几条")."""
         return _ITEMS_ASKED.search(self.text.replace(" ", "")) is not None
+
+    @property
+    def ordinal(self) -> tuple[int, str]:
+        """Return the place an item is asked by and what the items are (「第一个表率」)."""
+        return asked_ordinal(self.text)
 
     @property
     def items_counted(self) -> bool:
@@ -469,7 +475,7 @@ def understand(
                  counted_kind=counted,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
-                 field=next((label for label, phrases in language.record_fields
+                 asked_field=next((label for label, phrases in language.record_fields
                              if any(p in compact for p in phrases)), ""))
 
 
@@ -527,6 +533,24 @@ def counted_kind(text: str, which: bool, language: Language) -> Kind | None:
         if name in ASKED_KINDS and any(p in text for p in phrases):
             return name
     return None
+
+
+# 「第一个表率是啥」: an item asked by its place in a list, and what the list's items are.
+_ORDINAL = re.compile(r"第([一二三四五六七八九十两\d]+)(?:个|条|点|项|件|方面|部分)")
+_ORDINAL_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?=是|的|叫|指|$)")
+
+
+def asked_ordinal(text: str) -> tuple[int, str]:
+    """Return the place a question picks an item by and what the items are (「第一个表率是啥」
+    → 1, 表率), else (0, "")."""
+    compact = text.replace(" ", "")
+    found = _ORDINAL.search(compact)
+    if found is None:
+        return 0, ""
+    number = found.group(1)
+    place = int(number) if number.isdigit() else parse_chinese_number(number)
+    noun = _ORDINAL_NOUN.match(compact, found.end())
+    return place, noun.group(0) if noun else ""
 
 
 _ORDINAL_WORD = re.compile(r"^第[一二三四五六七八九十两\d]+[个条点项件]?$")
