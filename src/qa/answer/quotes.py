@@ -28,6 +28,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def fold_sentence(text: str) -> str:
+    """Return a sentence as ``sentence_score`` matches terms in it (width, case)."""
+    return _fold(text)
+
+
 @lru_cache(maxsize=4096)
 def longest_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
     """Return ``drop_subterms`` of a tuple of terms, cached: every sentence and candidate of a
@@ -50,9 +55,13 @@ class QueryTerms:
         return weigh(term) * self.weights.get(term, 1.0)
 
 
-def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh) -> float:
-    """Score a sentence: weights of the query terms it holds, adjacent query words, figures."""
-    folded = _fold(sentence)
+def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh,
+                   folded: str | None = None) -> float:
+    """Score a sentence: weights of the query terms it holds, adjacent query words, figures.
+
+    ``folded`` is ``fold_sentence(sentence)`` when the caller already has it.
+    """
+    folded = _fold(sentence) if folded is None else folded
     present = tuple(t for t in query.terms if t in folded)
     if not present:
         return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,8 @@ from qa.models import Hit, Kind, Passage, Quote, Report
 from qa.reports import PassageList
 from qa.search import SearchIndex
 
-from .quotes import QueryTerms, Weigh, best_sentence, longest_terms, quote_hit
+from .prepared import Prepared, PreparedCache, best_prepared_sentence, index_text_folded, prepare
+from .quotes import QueryTerms, Weigh, longest_terms, quote_hit
 
 # Share of a question's information the best passage must hold to count as found.
 MIN_COVERAGE = 0.45
@@ -44,8 +46,6 @@ SENTENCE_LEAN_FIGURE = 0.8
 # ... and a shortcoming described in a general question boosts problems and causes passages.
 KIND_BOOST = 1.3
 CANDIDATES = 30
-# Folded passage texts kept for the coverage check (≈ 50 MB at most).
-MAX_FOLDED = 100_000
 # How strongly coverage orders the candidates (1: a plain factor).
 COVERAGE_POWER = 2
 
@@ -158,11 +158,6 @@ class Scored:
     answers: bool = False
 
 
-def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
-    """Return a passage's headings and text as the segmenter folds them (for substring checks)."""
-    return fold(" ".join((*passage.section_path, passage.text)))
-
-
 def boosted_kinds(query: Query) -> frozenset[str]:
     """Return the section kinds a question leans to without asking for them outright."""
     if query.intent == "causes":
@@ -189,7 +184,8 @@ class Retriever:
         self.index = index
         self.passages = passages
         self.fold = fold  # the segmenter's normaliser: width, case, traditional characters
-        self._folded: dict[str, str] = {}  # passage id → folded text, for substring checks
+        # Passage, folded text and sentences by position, once per passage (qa.answer.prepared).
+        self.prepared = PreparedCache(passages, fold)
         self.background = background
         # Per-position report and kind from the reports' counts and kind letters: no passage
         # is read. One boolean mask per kind, built once: comparing per query is slow.
@@ -212,13 +208,8 @@ class Retriever:
         return mask
 
     def folded_text(self, passage: Passage) -> str:
-        """Return a passage's folded headings and text, folded once per passage (bounded)."""
-        folded = self._folded.get(passage.passage_id)
-        if folded is None:
-            folded = index_text_folded(passage, self.fold)
-            if len(self._folded) < MAX_FOLDED:
-                self._folded[passage.passage_id] = folded
-        return folded
+        """Return a passage's folded headings and text (for substring checks)."""
+        return index_text_folded(passage, self.fold)
 
     def query_terms(self, query: Query) -> QueryTerms:
         """Return what sentence scoring needs from a query."""
@@ -249,9 +240,9 @@ class Retriever:
             seen = {r.position for r in best}
             ranked = best + [r for r in ranked if r.position not in seen
                              and r.score >= bar.get(self.report_of[r.position], math.inf)]
-        hits = [Hit(self.passages[r.position], r.score, r.matched) for r in ranked]
-        return self.rerank(query, hits, boosted_kinds(query) if kind is None else frozenset(), k,
-                           one_per_report=per_report)
+        rows = [Row(self.prepared.at(r.position), r.score, r.matched) for r in ranked]
+        return self._rerank(query, rows, boosted_kinds(query) if kind is None else frozenset(),
+                            k, per_report)
 
     def rerank(
         self, query: Query, hits: list[Hit], boosted: frozenset[str] = frozenset(),
@@ -262,33 +253,75 @@ class Retriever:
         Figure questions lean on the sentence: the number sits in one sentence, not spread
         over a passage. Only the first ``k`` (all when None) are returned, and quoted.
         """
-        if not hits:
+        rows = [Row(prepare(h.passage, self.fold), h.score, h.matched_terms) for h in hits]
+        return self._rerank(query, rows, boosted, k, one_per_report)
+
+    def _rerank(self, query: Query, rows: Sequence[Row], boosted: frozenset[str],
+                k: int | None, one_per_report: bool) -> list[Scored]:
+        """``rerank`` over prepared candidates; only the kept ones become hits and quotes."""
+        if not rows:
             return []
         weigh: Weigh = cache(self.background.weight)
         terms = self.query_terms(query)
         total = sum(terms.weight(t, weigh) for t in set(terms.terms)) or 1.0
-        top = max(h.score for h in hits) or 1.0
+        top = max(row.score for row in rows) or 1.0
         lean = SENTENCE_LEAN_FIGURE if terms.figure else SENTENCE_LEAN
+        judge = Judge(query, weigh, self.index.doc_freq)
         keyed = []
-        for i, hit in enumerate(hits):
-            at, best, sentences = best_sentence(hit.passage.text, terms, weigh)
-            folded = self.folded_text(hit.passage)
-            covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
-            ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
+        for i, row in enumerate(rows):
+            at, best = best_prepared_sentence(row.prepared, terms, weigh)
+            covered, ok = judge.verdict(row.matched, row.prepared.folded)
             # A passage holding less of the question ranks lower whatever its BM25.
-            blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
-            if hit.passage.kind in boosted:
-                blend *= KIND_BOOST
-            if (terms.figure or query.which) and hit.passage.kind == "plans" \
-                    and not query.planned:
-                blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
-            if is_fragment(hit.passage.text):  # last, and never the answer
-                blend, ok = blend * FRAGMENT_FACTOR, False
-            keyed.append((-blend, i, hit, covered, ok, (at, sentences)))
-        keyed.sort(key=lambda row: (row[0], row[1]))
+            blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
+            blend, ok = adjusted(blend, ok, row.prepared.passage, query, terms.figure, boosted)
+            keyed.append((-blend, i, row, covered, ok, at))
+        keyed.sort(key=lambda item: (item[0], item[1]))
         if one_per_report:
-            firsts = {row[2].passage.report_id: row for row in reversed(keyed)}
-            keyed = sorted(firsts.values(), key=lambda row: (row[0], row[1]))
+            firsts = {item[2].prepared.passage.report_id: item for item in reversed(keyed)}
+            keyed = sorted(firsts.values(), key=lambda item: (item[0], item[1]))
         # Quoting (trimming, highlighting) is the costly part: only the kept ones are quoted.
+        kept = [(Hit(row.prepared.passage, row.score, row.matched), covered, ok,
+                 (at, list(row.prepared.sentences))) for _, _, row, covered, ok, at in keyed[:k]]
         return [Scored(hit, covered, quote_hit(hit, terms, weigh, chosen), ok)
-                for _, _, hit, covered, ok, chosen in keyed[:k]]
+                for hit, covered, ok, chosen in kept]
+
+
+def adjusted(blend: float, ok: bool, passage: Passage, query: Query, figure: bool,
+             boosted: frozenset[str]) -> tuple[float, bool]:
+    """Return a candidate's blend and "answers" after its section kind and shape count."""
+    if passage.kind in boosted:
+        blend *= KIND_BOOST
+    if (figure or query.which) and passage.kind == "plans" and not query.planned:
+        blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
+    if is_fragment(passage.text):  # last, and never the answer
+        blend, ok = blend * FRAGMENT_FACTOR, False
+    return blend, ok
+
+
+class Row(NamedTuple):
+    """A candidate from the index: its prepared passage, BM25 score and matched terms.
+
+    A tuple, not a frozen dataclass: thirty are made per question, and a tuple is cheaper.
+    """
+
+    prepared: Prepared
+    score: float
+    matched: tuple[str, ...]
+
+
+class Judge:
+    """Coverage and "answers" of one question's candidates, its words worked out once."""
+
+    def __init__(self, query: Query, weigh: Weigh, known: Callable[[str], int]) -> None:
+        self.query, self.weigh, self.known = query, weigh, known
+        self.words = longest_terms(tuple(query.terms))
+        # What coverage() gives a passage matching every word: all credit, or no weight at all.
+        self.full = 1.0 if sum(weigh(w) for w in self.words) else 0.0
+
+    def verdict(self, matched: tuple[str, ...], folded: str) -> tuple[float, bool]:
+        """Return a candidate's coverage and whether it answers the question."""
+        if all(w in matched for w in self.words):
+            # Every word itself: full credit, and none reached through the thesaurus.
+            return self.full, answers_question(self.full, False)
+        covered = coverage(self.query, matched, self.weigh, self.known, folded)
+        return covered, answers_question(covered, paraphrased(self.query, matched, folded))

@@ -1,0 +1,82 @@
+"""What ranking needs of a passage that no question changes, worked out once per passage.
+
+Every question reranks about thirty candidates, and popular passages come back question after
+question: building the passage from its report, folding its text, splitting and folding its
+sentences cost more than the question-specific scoring itself. A ``Prepared`` holds those, and
+``PreparedCache`` keeps a bounded number of them by index position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.language import split_sentences
+from qa.models import Passage
+
+from .quotes import QueryTerms, Weigh, fold_sentence, sentence_score
+
+# Prepared passages kept (each a few KB: passage, folded text, sentences): ≈ 50 MB at most.
+MAX_PREPARED = 16_384
+# Joins the folded sentences: no query term holds it, so none matches across two sentences.
+SEPARATOR = "\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A passage with its folded text (coverage) and its sentences, raw and folded (quotes)."""
+
+    passage: Passage
+    folded: str
+    sentences: tuple[str, ...]
+    folded_sentences: tuple[str, ...]
+    joined: str  # the folded sentences joined by SEPARATOR
+
+
+def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
+    """Return a passage's headings and text as the segmenter folds them (for substring checks)."""
+    return fold(" ".join((*passage.section_path, passage.text)))
+
+
+def prepare(passage: Passage, fold: Callable[[str], str]) -> Prepared:
+    """Work out once what every question's ranking reads of a passage."""
+    sentences = tuple(split_sentences(passage.text) or [passage.text])
+    folded = tuple(fold_sentence(s) for s in sentences)
+    return Prepared(passage, index_text_folded(passage, fold), sentences, folded,
+                    SEPARATOR.join(folded))
+
+
+class PreparedCache:
+    """Prepared passages by index position, the oldest dropped past ``limit``."""
+
+    def __init__(self, passages: Sequence[Passage], fold: Callable[[str], str],
+                 limit: int = MAX_PREPARED) -> None:
+        self.passages = passages
+        self.fold = fold
+        self.limit = limit
+        self._by_position: dict[int, Prepared] = {}
+
+    def at(self, position: int) -> Prepared:
+        """Return the prepared passage at an index position, building it on first use."""
+        found = self._by_position.get(position)
+        if found is None:
+            found = prepare(self.passages[position], self.fold)
+            if len(self._by_position) >= self.limit:
+                # Insertion order: the first key is the oldest entry.
+                del self._by_position[next(iter(self._by_position))]
+            self._by_position[position] = found
+        return found
+
+
+def best_prepared_sentence(prepared: Prepared, query: QueryTerms, weigh: Weigh,
+                           ) -> tuple[int, float]:
+    """Return what ``best_sentence`` returns for a prepared passage: best index and score.
+
+    A passage holding no query term scores 0 in every sentence: its first sentence wins.
+    """
+    if not any(t in prepared.joined for t in query.terms):
+        return 0, 0.0
+    scores = [sentence_score(s, query, weigh, f)
+              for s, f in zip(prepared.sentences, prepared.folded_sentences, strict=True)]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return best, scores[best]
