@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qa import QAEngine, Tokenizer
 from qa.answer.prepared import PreparedCache, best_prepared_sentence, prepare
-from qa.answer.quotes import QueryTerms, best_sentence
+from qa.answer.quotes import QueryTerms, SentenceScorer, best_sentence
 from qa.answer.retrieve import Judge, answers_question, coverage, paraphrased
 from qa.language import Query
 from qa.models import Passage
@@ -40,7 +40,7 @@ def test_the_prepared_best_sentence_is_best_sentence() -> None:
         ready = prepare(_passage(i, text), str.lower)
         for query in queries:
             at, score, _ = best_sentence(text, query, _weigh)
-            assert best_prepared_sentence(ready, query, _weigh) == (at, score)
+            assert best_prepared_sentence(ready, SentenceScorer(query, _weigh)) == (at, score)
 
 
 def test_a_prepared_passage_is_built_once_and_the_oldest_is_dropped() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qa.language import split_sentences
 from qa.models import Passage
 
-from .quotes import QueryTerms, Weigh, fold_sentence, sentence_score
+from .quotes import SentenceScorer, fold_sentence
 
 # Prepared passages kept (each a few KB: passage, folded text, sentences): ≈ 50 MB at most.
 MAX_PREPARED = 16_384
@@ -68,15 +68,16 @@ class PreparedCache:
         return found
 
 
-def best_prepared_sentence(prepared: Prepared, query: QueryTerms, weigh: Weigh,
-                           ) -> tuple[int, float]:
+def best_prepared_sentence(prepared: Prepared, scorer: SentenceScorer) -> tuple[int, float]:
     """Return what ``best_sentence`` returns for a prepared passage: best index and score.
 
     A passage holding no query term scores 0 in every sentence: its first sentence wins.
     """
-    if not any(t in prepared.joined for t in query.terms):
+    if not any(t in prepared.joined for t in scorer.query.terms):
         return 0, 0.0
-    scores = [sentence_score(s, query, weigh, f)
+    if len(prepared.sentences) == 1:
+        return 0, scorer.score(prepared.sentences[0], prepared.joined)
+    scores = [scorer.score(s, f)
               for s, f in zip(prepared.sentences, prepared.folded_sentences, strict=True)]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return best, scores[best]

@@ -61,23 +61,45 @@ def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh,
 
     ``folded`` is ``fold_sentence(sentence)`` when the caller already has it.
     """
-    folded = _fold(sentence) if folded is None else folded
-    present = tuple(t for t in query.terms if t in folded)
-    if not present:
-        return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
-    matched = longest_terms(present) if len(present) > 1 else present
-    score = sum(query.weight(t, weigh) for t in matched)
-    for a, b in zip(query.order, query.order[1:], strict=False):
-        if a + b in folded and not any(a + b in m for m in matched):
-            score += 0.5 * (weigh(a) + weigh(b))
-    if query.figure and score > 0:
-        figures = [m.group(0) for m in FIGURE.finditer(sentence)]
-        if figures:
-            score *= 1.5
-            if query.unit and any(f.endswith(query.unit) for f in figures):
-                score *= 1.3
-            if _count_follows_term(folded, matched):
-                score *= 1.2  # "查摆问题67个": the count belongs to the asked thing
+    return SentenceScorer(query, weigh).score(sentence, folded)
+
+
+class SentenceScorer:
+    """``sentence_score`` for one question: its terms' weights and adjacent pairs worked out
+    once, not again for every sentence of every candidate."""
+
+    def __init__(self, query: QueryTerms, weigh: Weigh) -> None:
+        self.query = query
+        self.weights = {t: query.weight(t, weigh) for t in query.terms}
+        self.pairs = [(a + b, 0.5 * (weigh(a) + weigh(b)))
+                      for a, b in zip(query.order, query.order[1:], strict=False)]
+
+    def score(self, sentence: str, folded: str | None = None) -> float:
+        """Score a sentence (``folded``: its ``fold_sentence``, when the caller has it)."""
+        folded = _fold(sentence) if folded is None else folded
+        present = tuple(t for t in self.query.terms if t in folded)
+        if not present:
+            return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
+        matched = longest_terms(present) if len(present) > 1 else present
+        score = sum(self.weights[t] for t in matched)
+        for pair, bonus in self.pairs:
+            if pair in folded and not any(pair in m for m in matched):
+                score += bonus
+        if self.query.figure and score > 0:
+            score = _with_figures(score, sentence, folded, matched, self.query.unit)
+        return score
+
+
+def _with_figures(score: float, sentence: str, folded: str, matched: Sequence[str],
+                  unit: str) -> float:
+    """Return a figure question's score of a sentence raised for the numbers it states."""
+    figures = [m.group(0) for m in FIGURE.finditer(sentence)]
+    if figures:
+        score *= 1.5
+        if unit and any(f.endswith(unit) for f in figures):
+            score *= 1.3
+        if _count_follows_term(folded, matched):
+            score *= 1.2  # "查摆问题67个": the count belongs to the asked thing
     return score
 
 
@@ -152,7 +174,8 @@ def _occurrences(term: str, text: str) -> list[tuple[int, int]]:
 def best_sentence(text: str, query: QueryTerms, weigh: Weigh) -> tuple[int, float, list[str]]:
     """Return the index and score of a passage's best sentence, and all its sentences."""
     sentences = split_sentences(text) or [text]
-    scores = [sentence_score(s, query, weigh) for s in sentences]
+    scorer = SentenceScorer(query, weigh)
+    scores = [scorer.score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     return best, scores[best], sentences
 

@@ -22,7 +22,7 @@ from qa.reports import PassageList
 from qa.search import SearchIndex
 
 from .prepared import Prepared, PreparedCache, best_prepared_sentence, index_text_folded, prepare
-from .quotes import QueryTerms, Weigh, longest_terms, quote_hit
+from .quotes import QueryTerms, SentenceScorer, Weigh, longest_terms, quote_hit
 
 # Share of a question's information the best passage must hold to count as found.
 MIN_COVERAGE = 0.45
@@ -267,9 +267,10 @@ class Retriever:
         top = max(row.score for row in rows) or 1.0
         lean = SENTENCE_LEAN_FIGURE if terms.figure else SENTENCE_LEAN
         judge = Judge(query, weigh, self.index.doc_freq)
+        scorer = SentenceScorer(terms, weigh)
         keyed = []
         for i, row in enumerate(rows):
-            at, best = best_prepared_sentence(row.prepared, terms, weigh)
+            at, best = best_prepared_sentence(row.prepared, scorer)
             covered, ok = judge.verdict(row.matched, row.prepared.folded)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
