@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .phrasefind import olds_of
 from .wordlists import Language, load_language
 
 # "@dj_bot", and a display-name mention such as "@党建小助手": up to the next space or mark.
@@ -53,16 +54,21 @@ def _deleted(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def _replace_words(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    for old, new in pairs:
-        if old in text:
-            if old.isascii():
-                # English fillers only as whole words: "ok" must not eat "book".
-                text = re.sub(rf"(?<![a-z]){re.escape(old)}(?![a-z])", f" {new} ", text)
-            elif new:
-                # Chinese for Chinese in place: "唠唠嗑" → "唠嗑" must stay one word.
-                text = text.replace(old, new if not new.isascii() else f" {new} ")
-            else:
-                text = text.replace(old, " ")
+    # Pair by pair in order, each tested on the text as the pairs before it left it; only the
+    # pairs whose word occurs are visited (qa.language.phrasefind).
+    olds = olds_of(pairs)
+    at = olds.first_in(text)
+    while at >= 0:
+        old, new = pairs[at]
+        if old.isascii():
+            # English fillers only as whole words: "ok" must not eat "book".
+            text = re.sub(rf"(?<![a-z]){re.escape(old)}(?![a-z])", f" {new} ", text)
+        elif new:
+            # Chinese for Chinese in place: "唠唠嗑" → "唠嗑" must stay one word.
+            text = text.replace(old, new if not new.isascii() else f" {new} ")
+        else:
+            text = text.replace(old, " ")
+        at = olds.first_in(text, at + 1)
     return text
 
 

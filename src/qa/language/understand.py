@@ -10,6 +10,7 @@ from functools import lru_cache
 from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
+from .phrasefind import Phrases, all_phrases_of, phrases_of
 from .settings import LanguageSettings
 from .synonyms import load_cilin
 from .text import drop_subterms, parse_chinese_number
@@ -148,7 +149,7 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
     language = language or load_language()
     compact = text.replace(" ", "")
     for intent, phrases in language.intents:
-        if any(p in compact for p in phrases):
+        if phrases_of(phrases).any_in(compact):
             return intent  # type: ignore[return-value]  # keys of intents.txt are Intent values
     return "general"
 
@@ -368,7 +369,7 @@ def _full_year(year: str) -> int:
 
 def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
     """Drop words that only name an intent or ask a question, keeping the topic."""
-    intent_phrases = tuple(p for _, phrases in language.intents for p in phrases)
+    intent_phrases = all_phrases_of(language.intents)
     out = []
     for token in tokens:
         if token in language.topic_words or token in language.which_phrases:
@@ -380,10 +381,11 @@ def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def _without_phrases(token: str, phrases: tuple[str, ...]) -> str:
+def _without_phrases(token: str, phrases: Phrases) -> str:
     """Return the token with each phrase removed in turn, cached: 200 intent phrases a word
-    of every question, and questions use the same words again."""
-    for phrase in phrases:
+    of every question, and questions use the same words again (``Phrases`` hash by identity,
+    so a look-up does not hash 200 phrases)."""
+    for phrase in phrases.phrases:
         token = token.replace(phrase, "")
     return token
 
@@ -438,7 +440,8 @@ def understand(
     scope, rest = find_scope(asked, reports, language, intent, settings.near_miss,
                              segmenter.normalize(question))
     compact = rest.replace(" ", "")
-    which = any(p in compact for p in language.which_phrases) or bool(_WHICH_UNITS.search(compact))
+    which = phrases_of(language.which_phrases).any_in(compact) \
+        or bool(_WHICH_UNITS.search(compact))
     unit = asked_unit(rest, which) if intent == "figure" else ""
     bar = asked_bar(rest) if which else None
     if bar is not None:  # 「哪些省城镇新增就业超过100万人」: counts compared against a bar
@@ -448,7 +451,8 @@ def understand(
     counted = counted_kind(compact, which, language)
     rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic,
                          *(_phrases_of(counted, language) if counted else ())])
-    tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
+    fillers = phrases_of(language.fillers).members
+    tokens = [t for t in segmenter.tokens(rest) if t not in fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language)
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
@@ -460,7 +464,7 @@ def understand(
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
-    deficiency = any(p in compact for p in language.deficiency_phrases)
+    deficiency = phrases_of(language.deficiency_phrases).any_in(compact)
     near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
     # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
     # leaves the attribute to the word before it.
@@ -470,13 +474,13 @@ def understand(
                  deficiency=deficiency, trend=trend,
                  neighbours={t: n for t, n in near.items() if n},
                  measured=measured if measured in terms else "",
-                 planned=any(p in compact for p in _phrases_of("plans", language)),
+                 planned=phrases_of(_phrases_of("plans", language)).any_in(compact),
                  told=problem_told(text, terms, intent, language),
                  counted_kind=counted,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
                  asked_field=next((label for label, phrases in language.record_fields
-                             if any(p in compact for p in phrases)), ""))
+                             if phrases_of(phrases).any_in(compact)), ""))
 
 
 _MOST = re.compile(r"最多|最少|最全")
