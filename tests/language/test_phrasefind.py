@@ -7,7 +7,7 @@ import re
 
 from qa.language import load_language
 from qa.language.normalize import _replace_words
-from qa.language.phrasefind import Phrases, olds_of, phrases_of
+from qa.language.phrasefind import Phrases, first_group, olds_of, phrases_of
 
 ALPHABET = "党员发展学习教育主题活动ab "
 
@@ -63,3 +63,15 @@ def test_rewrites_chain_as_the_loop_chains_them() -> None:
     for text in ["报告里咋说的", "有没有搞过主题党日啊", "ok那个党员发展咋样了", *_texts(300, 3)]:
         for pairs in (language.rewrites, tuple((w, "") for w in language.fillers)):
             assert _replace_words(text, pairs) == _naive_replace(text, pairs)
+
+
+def test_the_first_group_is_the_loops_first_group() -> None:
+    groups = (("figure", ("多少", "几")), ("plans", ("打算", "计划")), ("empty", ()),
+              ("name", ("谁", "多少人")))
+    for text in ["今年打算发展多少", "谁负责", "多少人", "计划", "什么", *_texts(200)]:
+        loop = next((n for n, ps in groups if any(p in text for p in ps)), None)
+        assert first_group(groups, text) == loop
+    intents = load_language().intents
+    for text in ["下一步有什么打算", "存在哪些问题", "今年发展了多少党员", "原因是什么"]:
+        loop = next((n for n, ps in intents if any(p in text for p in ps)), None)
+        assert loop is not None and first_group(intents, text) == loop

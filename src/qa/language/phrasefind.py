@@ -81,3 +81,17 @@ def olds_of(pairs: tuple[tuple[str, str], ...]) -> Phrases:
 def all_phrases_of(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> Phrases:
     """Return every phrase of named groups (intents), in order, bucketed once per tuple."""
     return _cached(groups, "all", lambda: [p for _, phrases in groups for p in phrases])
+
+
+def first_group(groups: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> str | None:
+    """Return the name of the first group with a phrase in text, else None: what
+    ``next((n for n, ps in groups if any(p in text for p in ps)), None)`` returns."""
+    found = all_phrases_of(groups).found(text)
+    if not found:
+        return None
+    at = found[0]  # phrases are laid out group after group: the first found is the first group's
+    for name, phrases in groups:
+        if at < len(phrases):
+            return name
+        at -= len(phrases)
+    return None  # unreachable: every phrase number falls in a group

@@ -10,7 +10,7 @@ from functools import lru_cache
 from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
-from .phrasefind import Phrases, all_phrases_of, phrases_of
+from .phrasefind import Phrases, all_phrases_of, first_group, phrases_of
 from .settings import LanguageSettings
 from .synonyms import load_cilin
 from .text import drop_subterms, parse_chinese_number
@@ -148,10 +148,9 @@ def detect_intent(text: str, language: Language | None = None) -> Intent:
     """Return the first intent whose phrase occurs in a normalised question, else "general"."""
     language = language or load_language()
     compact = text.replace(" ", "")
-    for intent, phrases in language.intents:
-        if phrases_of(phrases).any_in(compact):
-            return intent  # type: ignore[return-value]  # keys of intents.txt are Intent values
-    return "general"
+    found = first_group(language.intents, compact)
+    # The keys of intents.txt are Intent values.
+    return found if found is not None else "general"  # type: ignore[return-value]
 
 
 def asked_form(text: str, intent: Intent, language: Language) -> Intent:
@@ -479,8 +478,7 @@ def understand(
                  counted_kind=counted,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
-                 asked_field=next((label for label, phrases in language.record_fields
-                             if phrases_of(phrases).any_in(compact)), ""))
+                 asked_field=first_group(language.record_fields, compact) or "")
 
 
 _MOST = re.compile(r"最多|最少|最全")
