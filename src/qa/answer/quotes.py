@@ -77,11 +77,15 @@ class SentenceScorer:
     def score(self, sentence: str, folded: str | None = None) -> float:
         """Score a sentence (``folded``: its ``fold_sentence``, when the caller has it)."""
         folded = _fold(sentence) if folded is None else folded
-        present = tuple(t for t in self.query.terms if t in folded)
+        return self.score_holding(sentence, folded,
+                                  tuple(t for t in self.query.terms if t in folded))
+
+    def score_holding(self, sentence: str, folded: str, present: tuple[str, ...]) -> float:
+        """Score a sentence given the query terms its folded text holds, in query order."""
         if not present:
             return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
         matched = longest_terms(present) if len(present) > 1 else present
-        score = sum(self.weights[t] for t in matched)
+        score = sum(map(self.weights.__getitem__, matched))
         for pair, bonus in self.pairs:
             if pair in folded and not any(pair in m for m in matched):
                 score += bonus
