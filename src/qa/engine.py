@@ -420,7 +420,8 @@ class QAEngine:
 
     def _overview(self, query: Query, kind: Kind, notice: str) -> Answer:
         wanted = set(query.scope.report_ids)
-        reports = [r for r in self.reports if not wanted or r.report_id in wanted]
+        # Only the first hundred are read: an unscoped overview does not walk every report.
+        reports = [r for r in self.reports if r.report_id in wanted] if wanted else self.reports
         found = (answers.report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
         quotes = tuple(islice(filter(None, found), MAX_SECTION_REPORTS))  # read no more reports
         if not quotes:

@@ -8,6 +8,7 @@ sentences cost more than the question-specific scoring itself. A ``Prepared`` ho
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,17 @@ from qa.language import split_sentences
 from qa.models import Passage
 
 from .quotes import SentenceScorer, fold_sentence
+
+# A passage this short with no number and no punctuation is a bare label (a table's time or
+# owner cell, 「全年」「党支部书记」): it cannot answer a question by itself.
+MAX_FRAGMENT_CHARS = 8
+
+
+def is_fragment(text: str) -> bool:
+    """Tell whether a passage is a bare label rather than a statement."""
+    bare = text.strip()
+    return len(bare) <= MAX_FRAGMENT_CHARS and not any(
+        c.isdigit() or unicodedata.category(c).startswith("P") for c in bare)
 
 # Prepared passages kept (each a few KB: passage, folded text, sentences): ≈ 50 MB at most.
 MAX_PREPARED = 16_384
@@ -31,6 +43,7 @@ class Prepared:
     sentences: tuple[str, ...]
     folded_sentences: tuple[str, ...]
     joined: str  # the folded sentences joined by SEPARATOR
+    fragment: bool  # a bare label (``is_fragment``): never the answer
 
 
 def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
@@ -43,7 +56,7 @@ def prepare(passage: Passage, fold: Callable[[str], str]) -> Prepared:
     sentences = tuple(split_sentences(passage.text) or [passage.text])
     folded = tuple(fold_sentence(s) for s in sentences)
     return Prepared(passage, index_text_folded(passage, fold), sentences, folded,
-                    SEPARATOR.join(folded))
+                    SEPARATOR.join(folded), is_fragment(passage.text))
 
 
 class PreparedCache:

@@ -7,7 +7,6 @@ the share of the question's information (``qa.weights``) that a passage holds.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +20,15 @@ from qa.models import Hit, Kind, Passage, Quote, Report
 from qa.reports import PassageList
 from qa.search import SearchIndex
 
-from .prepared import Prepared, PreparedCache, best_prepared_sentence, index_text_folded, prepare
+from .prepared import MAX_FRAGMENT_CHARS as MAX_FRAGMENT_CHARS  # re-exported: moved there
+from .prepared import (
+    Prepared,
+    PreparedCache,
+    best_prepared_sentence,
+    index_text_folded,
+    prepare,
+)
+from .prepared import is_fragment as is_fragment  # re-exported: moved there
 from .quotes import QueryTerms, SentenceScorer, Weigh, longest_terms, quote_hit
 
 # Share of a question's information the best passage must hold to count as found.
@@ -126,21 +133,11 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
     return False
 
 
-# A passage this short with no number and no punctuation is a bare label (a table's time or
-# owner cell, 「全年」「党支部书记」): it cannot answer a question by itself.
 # A figure question asks what was done; a plans passage's number is a target ("力争达到338天").
 TARGET_FACTOR = 0.6
-MAX_FRAGMENT_CHARS = 8
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
 RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
-
-
-def is_fragment(text: str) -> bool:
-    """Tell whether a passage is a bare label rather than a statement."""
-    bare = text.strip()
-    return len(bare) <= MAX_FRAGMENT_CHARS and not any(
-        c.isdigit() or unicodedata.category(c).startswith("P") for c in bare)
 
 
 def answers_question(coverage: float, paraphrase: bool) -> bool:
@@ -274,7 +271,7 @@ class Retriever:
             covered, ok = judge.verdict(row.matched, row.prepared.folded)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
-            blend, ok = adjusted(blend, ok, row.prepared.passage, query, terms.figure, boosted)
+            blend, ok = adjusted(blend, ok, row.prepared, query, terms.figure, boosted)
             keyed.append((-blend, i, row, covered, ok, at))
         keyed.sort(key=lambda item: (item[0], item[1]))
         if one_per_report:
@@ -287,14 +284,15 @@ class Retriever:
                 for hit, covered, ok, chosen in kept]
 
 
-def adjusted(blend: float, ok: bool, passage: Passage, query: Query, figure: bool,
+def adjusted(blend: float, ok: bool, prepared: Prepared, query: Query, figure: bool,
              boosted: frozenset[str]) -> tuple[float, bool]:
     """Return a candidate's blend and "answers" after its section kind and shape count."""
-    if passage.kind in boosted:
+    kind = prepared.passage.kind
+    if kind in boosted:
         blend *= KIND_BOOST
-    if (figure or query.which) and passage.kind == "plans" and not query.planned:
+    if (figure or query.which) and kind == "plans" and not query.planned:
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
-    if is_fragment(passage.text):  # last, and never the answer
+    if prepared.fragment:  # last, and never the answer
         blend, ok = blend * FRAGMENT_FACTOR, False
     return blend, ok
 
