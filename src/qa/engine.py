@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -63,6 +64,8 @@ NOUN_TAGS = frozenset({"n", "nz", "ng"})
 MAX_LISTED_IDS = 10
 # A comparison lists at most this many reports (one line each).
 MAX_COMPARE_ROWS = 20
+# Section overviews kept per engine (one report and kind each).
+MAX_OVERVIEWS = 4096
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -142,6 +145,10 @@ class QAEngine:
                                    self.segmenter.normalize)
         self.rectifier = Rectifier(self.retriever, self.reports, self.segmenter.tokens,
                                    pair_weigher(self.background, self.index))
+        # A report's section overview by report and kind, worked out once: section questions
+        # list the same reports again, and each read decodes a report body. The engine's own,
+        # so it lives and dies with the reports it was made from.
+        self._report_overview = lru_cache(maxsize=MAX_OVERVIEWS)(answers.report_overview)
 
     @classmethod
     def from_directory(
@@ -416,13 +423,13 @@ class QAEngine:
             return listed
         if any(term in text for term in scored.hit.matched_terms):
             return answers.led_list(report, scored.hit.passage) or scored.quote
-        return answers.report_overview(report, kind) or scored.quote
+        return self._report_overview(report, kind) or scored.quote
 
     def _overview(self, query: Query, kind: Kind, notice: str) -> Answer:
         wanted = set(query.scope.report_ids)
         # Only the first hundred are read: an unscoped overview does not walk every report.
         reports = [r for r in self.reports if r.report_id in wanted] if wanted else self.reports
-        found = (answers.report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
+        found = (self._report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
         quotes = tuple(islice(filter(None, found), MAX_SECTION_REPORTS))  # read no more reports
         if not quotes:
             where = f"{query.scope.label}的报告" if query.scope.named else "报告"
@@ -473,7 +480,7 @@ class QAEngine:
         最多」), and list the first one's items."""
         wanted = set(query.scope.report_ids)
         counted = [(r, q) for r in self.reports if not wanted or r.report_id in wanted
-                   if (q := answers.report_overview(r, kind)) is not None]
+                   if (q := self._report_overview(r, kind)) is not None]
         if not counted:
             return self._overview(query, kind, notice)  # says no report has such a section
         fewest = answers.asks_fewest(query)

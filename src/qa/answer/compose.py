@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
 from qa.language import Query, amount_of, drop_subterms, figure_year
 from qa.models import (
@@ -122,13 +121,6 @@ def section_item(passage: Passage) -> str:
     return passage.label or passage.text[:40]
 
 
-# Overviews kept (a report and kind each): section questions list the same reports again.
-MAX_OVERVIEWS = 4096
-
-
-# A report never changes (a re-index makes a new one), so its overview is worked out once
-# instead of reading its body again for every section question.
-@lru_cache(maxsize=MAX_OVERVIEWS)
 def report_overview(report: Report, kind: Kind) -> Quote | None:
     """Quote a report's section of one kind as the list of its item headings."""
     if KIND_CODES[kind] not in report.kind_codes:
