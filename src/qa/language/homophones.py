@@ -11,6 +11,7 @@ of that many characters whose syllables start with those letters.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -26,6 +27,13 @@ MIN_INITIALS = 3
 def sound(word: str) -> tuple[str, ...]:
     """Return a word's toneless pinyin, one syllable per character."""
     return tuple(lazy_pinyin(word))
+
+
+@lru_cache(maxsize=16384)
+def _heard(word: str) -> tuple[str, ...]:
+    """Return ``sound(word)`` of a question's word, remembered: questions reuse their words,
+    and pypinyin costs more than the rest of the repair."""
+    return sound(word)
 
 
 def _is_han(word: str) -> bool:
@@ -71,7 +79,7 @@ class Homophones:
             return word
         if self.doc_freq(word) or self.known(word):
             return word
-        same = [w for w in self._table().get(sound(word), ())
+        same = [w for w in self._table().get(_heard(word), ())
                 if sum(a != b for a, b in zip(w, word, strict=True)) <= MAX_CHANGED_SHARE * len(w)]
         # The library's commonest spelling of that sound is the one meant.
         return max(same, key=self.doc_freq) if same else word
