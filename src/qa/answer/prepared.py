@@ -8,6 +8,7 @@ sentences cost more than the question-specific scoring itself. A ``Prepared`` ho
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,16 +69,18 @@ class PreparedCache:
         self.fold = fold
         self.limit = limit
         self._by_position: dict[int, Prepared] = {}
+        self._lock = threading.Lock()  # the bot may answer from several threads
 
     def at(self, position: int) -> Prepared:
         """Return the prepared passage at an index position, building it on first use."""
         found = self._by_position.get(position)
         if found is None:
             found = prepare(self.passages[position], self.fold)
-            if len(self._by_position) >= self.limit:
-                # Insertion order: the first key is the oldest entry.
-                del self._by_position[next(iter(self._by_position))]
-            self._by_position[position] = found
+            with self._lock:
+                if len(self._by_position) >= self.limit:
+                    # Insertion order: the first key is the oldest entry.
+                    del self._by_position[next(iter(self._by_position))]
+                self._by_position[position] = found
         return found
 
 
