@@ -148,10 +148,26 @@ def absent_place(text: str, reports: Sequence[Report]) -> str:
     named = next((name for name in _provinces() if name in text), "")
     if not named:
         return ""
-    governments = {u for u in (unit_of(r) for r in reports) if u.endswith("政府")}
+    governments = _governments(reports)
     if not governments or any(u.startswith(named[:2]) for u in governments):
         return ""
     return named
+
+
+def _governments(reports: Sequence[Report]) -> frozenset[str]:
+    """Return the government units among the reports' units, worked out once per library
+    (an engine's reports tuple): a walk of every report for each question naming a province."""
+    last = _GOVERNMENTS.get(id(reports))
+    if last is not None and last[0] is reports:
+        return last[1]
+    found = frozenset(u for u in (unit_of(r) for r in reports) if u.endswith("政府"))
+    if isinstance(reports, tuple):  # immutable: the same object always holds the same reports
+        _GOVERNMENTS.clear()
+        _GOVERNMENTS[id(reports)] = (reports, found)
+    return found
+
+
+_GOVERNMENTS: dict[int, tuple[tuple[Report, ...], frozenset[str]]] = {}
 
 
 def unit_of(report: Report) -> str:
