@@ -47,13 +47,15 @@ def scatter_scores(spans: Sequence[TermSpan], tokens: Sequence[int],
 def dense_top(
     spans: Sequence[TermSpan], tokens: Sequence[int], saturations: Sequence[FloatArray | None],
     size: int, mask: BoolArray | None, rank: Rank, theta: float,
+    scores: FloatArray | None = None,
 ) -> Candidates:
     """Return the passages that may be in the top k, scored exactly, from scores of all.
 
     ``rank`` reads θ off scored passages (k-th best score or group score); ``theta`` is one
-    already reached (-inf if none).
+    already reached (-inf if none). ``scores``: what ``scatter_scores`` returns for these
+    arguments, when the caller already has it (read, never written).
     """
-    dense = scatter_scores(spans, tokens, saturations, size)
+    dense = scatter_scores(spans, tokens, saturations, size) if scores is None else scores
     positive = all(spans[i].weight > 0 for i in tokens)
     if positive and not cutoff(theta) > 0:
         theta = max(theta, _rarest_theta(spans, tokens, dense, mask, rank))

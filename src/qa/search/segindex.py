@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .bm25 import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
-from .densetop import dense_top
+from .densetop import dense_top, scatter_scores
 from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
@@ -43,6 +43,8 @@ from .topk import (
 BATCH = 128
 # Entries of the dense fallback's saturation cache (SegmentIndex.saturations).
 SATURATION_ENTRIES = 1 << 24
+# What a segment's scores of every passage depend on: its terms in query order, their weights.
+ScoresKey = tuple[tuple[int, ...], tuple[float, ...]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -122,6 +124,8 @@ class SegmentIndex:
         # otherwise push every prefix out of the cache above. 8 bytes an entry (the passages
         # are the segment's own mapped array), ≤ 128 MiB per open index.
         self.saturations = ImpactCache(SATURATION_ENTRIES)
+        # Per segment, the last query's scores of every passage (``_scores``).
+        self._last_scores: dict[int, tuple[LiveSegment, ScoresKey, FloatArray]] = {}
 
     @classmethod
     def assemble(
@@ -256,8 +260,26 @@ class SegmentIndex:
         sats = [self._saturations(s, live, span, t) if t >= 0 else None
                 for span, t in zip(spans, local, strict=True)]
         tokens = [i for i in order if local[i] >= 0]
+        scores = self._scores(s, live, spans, tokens, local, sats)
         return dense_top(spans, tokens, sats, live.segment.size, live.local_mask(allowed),
-                         _ranker(live, k, groups), theta)
+                         _ranker(live, k, groups), theta, scores)
+
+    def _scores(self, s: int, live: LiveSegment, spans: list[TermSpan], tokens: list[int],
+                local: list[int], sats: list[FloatArray | None]) -> FloatArray:
+        """Return every passage's score in segment s, the last query's again if repeated.
+
+        A per-report search asks the same query twice, for its best passages and for each
+        report's best (``qa.answer.retrieve``): the second scores nothing. The scores depend
+        only on the segment, its terms in query order and their weights: that is the key.
+        """
+        key = (tuple(local[i] for i in tokens), tuple(spans[i].weight for i in tokens))
+        last = self._last_scores.get(s)
+        if last is not None and last[0] is live and last[1] == key:
+            return last[2]
+        scores = scatter_scores(spans, tokens, sats, live.segment.size)
+        scores.flags.writeable = False  # shared by the calls that repeat the query
+        self._last_scores[s] = (live, key, scores)
+        return scores
 
     def _saturations(self, s: int, live: LiveSegment, span: TermSpan, local: int) -> FloatArray:
         """Return every posting's saturation for one term, cached apart from the prefixes."""
