@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from qa import QAEngine, Tokenizer
-from qa.answer.retrieve import CHAR_CREDIT, is_fragment, word_credit
-from qa.language import Query
+from qa.answer.retrieve import CHAR_CREDIT, COMPLAINT_CREDIT, is_fragment, word_credit
+from qa.language import LanguageSettings, Query
 
 TASKS = """机关党支部2018年工作任务清单
 一
@@ -109,3 +109,38 @@ def test_a_bar_keeps_the_units_whose_count_of_the_subject_clears_it(
     # 丙省's 1695万人 is another count (转移就业): it does not clear the bar for 城镇新增就业.
     assert answer.lead.startswith("甲省") and "乙省" in answer.lead and "丙省" not in answer.lead
     assert "50万人" not in answer.lead
+
+
+def test_a_complaint_the_reports_never_word_is_held_by_a_problems_passage() -> None:
+    query = Query("进来得太少", "进来得太少", "general", terms=("得太少",), deficiency=True,
+                  complaint=("得太少",))
+    text = "党员发展数量偏多"  # shares no character with 得太少
+    assert word_credit("得太少", query, set(), False, text, states_shortcoming=True) \
+        == pytest.approx(COMPLAINT_CREDIT)
+    assert word_credit("得太少", query, set(), False, text) == 0.0  # a work passage: not held
+    # A complaint word the reports use is matched like any word.
+    assert word_credit("得太少", query, set(), True, text, states_shortcoming=True) == 0.0
+
+
+_BRANCH = """第九党支部2023年工作总结
+一、工作开展情况
+支部党员积极参加志愿服务，党员教育扎实开展，党员队伍作风进一步转变。
+二、存在的问题
+党员队伍新鲜血液补充不多，发展数量偏少，支部活动形式较为单一。
+三、下一步打算
+加强党员教育，丰富支部活动形式。
+"""
+
+
+@pytest.mark.parametrize("complaints", [True, False])
+def test_a_question_that_complains_is_answered_by_the_problem(
+        segmenter: Tokenizer, tmp_path: Path, complaints: bool) -> None:
+    (tmp_path / "branch.txt").write_text(_BRANCH, encoding="utf-8")
+    settings = LanguageSettings().switched("complaints", complaints)
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter, settings=settings)
+    answer = engine.ask("支部里新党员进来得太少了吧")
+    # 偏少 is the report's word for 得太少: without the complaint held, too little of the
+    # question is in any passage to answer it.
+    assert answer.found is complaints
+    if complaints:
+        assert "偏少" in answer.hits[0].passage.text

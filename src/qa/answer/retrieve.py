@@ -43,6 +43,8 @@ SENTENCE_LEAN_FIGURE = 0.8
 # A cause word inside a topic question boosts causes sections instead of restricting to them.
 # ... and a shortcoming described in a general question boosts problems and causes passages.
 KIND_BOOST = 1.3
+SHORTCOMING_KINDS = frozenset({"problems", "causes"})
+COMPLAINT_CREDIT = 0.35
 CANDIDATES = 30
 # Folded passage texts kept for the coverage check (≈ 50 MB at most).
 MAX_FOLDED = 100_000
@@ -51,7 +53,8 @@ COVERAGE_POWER = 2
 
 
 def word_credit(
-    word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = ""
+    word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = "",
+    states_shortcoming: bool = False,
 ) -> float:
     """Return how much of one question word a passage holds (1 = the word itself).
 
@@ -79,6 +82,11 @@ def word_credit(
         return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
     if any(w in matched for w in query.neighbours.get(word, ())):
         return NEIGHBOUR_CREDIT
+    if states_shortcoming and word in query.complaint and not in_reports:
+        # 「进来得太少」「太老套」: a complaint in words the reports never use is what a problems
+        # passage says in its own (偏少, 较为传统). A complaint word they do use (不结合实际)
+        # must be matched like any topic word. Half: what is short is still the question's.
+        return COMPLAINT_CREDIT
     if not in_reports and len(word) > 1 and text:
         # A word the reports never use shares characters with their word for it (查出来 →
         # 查摆, 改完 → 整改, 上报 → 报送): the passage holding them holds some of it.
@@ -90,12 +98,13 @@ def word_credit(
 
 def coverage(
     query: Query, matched: Sequence[str], weigh: Weigh,
-    known: Callable[[str], int] | None = None, text: str = "",
+    known: Callable[[str], int] | None = None, text: str = "", states_shortcoming: bool = False,
 ) -> float:
     """Return the share of the question's information weight that the matched words hold.
 
     ``known`` is the index's document frequency (which words the reports use); ``text`` the
-    passage as folded for matching.
+    passage as folded for matching; ``states_shortcoming`` whether it is a problems or causes
+    passage (it holds the words a question complains with).
     """
     words = longest_terms(tuple(query.terms))
     total = sum(weigh(w) for w in words)
@@ -105,7 +114,8 @@ def coverage(
     held = total_weight = 0.0
     for word in words:
         weight = weigh(word)
-        credit = word_credit(word, query, got, bool(known and known(word)), text)
+        credit = word_credit(word, query, got, bool(known and known(word)), text,
+                             states_shortcoming)
         if credit == THESAURUS_CREDIT:
             # A colloquial word that found its official counterpart carries its information.
             found = [weigh(x) for x in query.expansions.get(word, ()) if x in got and x not in word]
@@ -168,7 +178,7 @@ def boosted_kinds(query: Query) -> frozenset[str]:
     if query.intent == "causes":
         return frozenset({"causes"})
     if query.deficiency and query.intent in ("general", "figure"):
-        return frozenset({"problems", "causes"})
+        return SHORTCOMING_KINDS
     if query.which:
         # "哪几家开了民主生活会": what a unit did is told in its work sections, not its problems.
         return frozenset({"work", "highlights", "preamble"})
@@ -273,7 +283,8 @@ class Retriever:
         for i, hit in enumerate(hits):
             at, best, sentences = best_sentence(hit.passage.text, terms, weigh)
             folded = self.folded_text(hit.passage)
-            covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded)
+            covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded,
+                               hit.passage.kind in SHORTCOMING_KINDS)
             ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER

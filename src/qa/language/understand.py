@@ -11,6 +11,7 @@ from qa.models import ASKED_KINDS, Intent, Kind, Report
 
 from .normalize import normalize_question
 from .settings import LanguageSettings
+from .shortcoming import complaint_words, shortcoming_spans
 from .synonyms import load_cilin
 from .text import drop_subterms, parse_chinese_number
 from .tokenizer import Tokenizer
@@ -68,6 +69,9 @@ class Query:
     unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
     smalltalk: str = ""
     deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
+    # The words that make the complaint (「进来得太少」 → 得太少): a passage stating a shortcoming
+    # holds them whatever its own words for it (qa.language.shortcoming).
+    complaint: tuple[str, ...] = ()
     trend: int = 0  # "近三年/历年": one unit's figure by year (-1 every year, N the latest N)
     # Library words sharing a character with a word the reports never use (写字楼 → 楼宇):
     # weak evidence, searched at NEIGHBOUR_WEIGHT and credited less than a thesaurus entry.
@@ -460,14 +464,18 @@ def understand(
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
-    deficiency = any(p in compact for p in language.deficiency_phrases)
+    # Read on the question as typed: words normalising drops (「是不是一点都不手软」) qualify.
+    said = segmenter.normalize(question).replace(" ", "")
+    spans = shortcoming_spans(said, language.deficiency_phrases) if settings.complaints \
+        else [(0, 0)] * any(p in compact for p in language.deficiency_phrases)
     near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
     # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
     # leaves the attribute to the word before it.
     measured = measured_attribute(text, segmenter.tokens) if intent == "figure" and not unit \
         else ""
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
-                 deficiency=deficiency, trend=trend,
+                 deficiency=bool(spans), trend=trend,
+                 complaint=complaint_words(said, terms, spans),
                  neighbours={t: n for t, n in near.items() if n},
                  measured=measured if measured in terms else "",
                  planned=any(p in compact for p in _phrases_of("plans", language)),
