@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from qa import QAEngine, Tokenizer
-from qa.answer.retrieve import CHAR_CREDIT, COMPLAINT_CREDIT, is_fragment, word_credit
+from qa.answer.retrieve import (
+    CHAR_CREDIT,
+    COMPLAINT_CREDIT,
+    holds_a_question_word,
+    index_text_folded,
+    is_fragment,
+    word_credit,
+)
 from qa.language import LanguageSettings, Query
+from qa.models import Passage
 
 TASKS = """机关党支部2018年工作任务清单
 一
@@ -144,3 +152,24 @@ def test_a_question_that_complains_is_answered_by_the_problem(
     assert answer.found is complaints
     if complaints:
         assert "偏少" in answer.hits[0].passage.text
+
+
+def test_quotation_marks_inside_a_phrase_do_not_break_it() -> None:
+    text = "二是健全以破“五唯”为导向的评价制度。"
+    passage = Passage("r#1", "r", "r", ("二、整改",), "work", text)
+    assert "破五唯" in index_text_folded(passage, str)
+
+
+def test_library_neighbours_alone_never_make_an_answer() -> None:
+    # 股票 and 行情 are words the reports never use; a passage reached only through their
+    # shared-character neighbours (一股绳, 新情况) holds none of the question.
+    query = Query("股票行情", "股票行情", "general", terms=("股票", "行情"),
+                  neighbours={"股票": ("一股绳",), "行情": ("新情况",)})
+    assert not holds_a_question_word(query, ["一股绳", "新情况"], "拧成一股绳，适应新情况")
+    assert holds_a_question_word(query, ["一股绳"], "股票行情平稳")
+
+
+def test_a_question_the_reports_cannot_answer_is_not_answered_by_neighbours(
+        seeds_engine: QAEngine) -> None:
+    assert seeds_engine.settings.neighbours
+    assert not seeds_engine.ask("股票行情").found

@@ -146,6 +146,22 @@ RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
 
 
+def holds_a_question_word(query: Query, matched: Sequence[str], text: str = "") -> bool:
+    """Tell whether a passage holds a question word itself or by the thesaurus.
+
+    Library neighbours (股票 → 一股绳) and shared characters are weak evidence: they may
+    raise a passage that holds the question, never make an answer of one that holds none
+    of it.
+    """
+    got = set(matched)
+    for word in query.terms:
+        if word in got or (len(word) > 1 and word in text):
+            return True
+        if any(w in got for w in query.expansions.get(word, ())):
+            return True
+    return False
+
+
 def is_fragment(text: str) -> bool:
     """Tell whether a passage is a bare label rather than a statement."""
     bare = text.strip()
@@ -168,9 +184,14 @@ class Scored:
     answers: bool = False
 
 
+# Quotation and title marks inside a phrase do not break it: 「破五唯」 is in 以破“五唯”为导向.
+_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"'「」『』《》")
+
+
 def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
-    """Return a passage's headings and text as the segmenter folds them (for substring checks)."""
-    return fold(" ".join((*passage.section_path, passage.text)))
+    """Return a passage's headings and text as the segmenter folds them, quotation marks
+    dropped (for substring checks)."""
+    return fold(" ".join((*passage.section_path, passage.text))).translate(_QUOTE_MARKS)
 
 
 def boosted_kinds(query: Query) -> frozenset[str]:
@@ -285,7 +306,8 @@ class Retriever:
             folded = self.folded_text(hit.passage)
             covered = coverage(query, hit.matched_terms, weigh, self.index.doc_freq, folded,
                                hit.passage.kind in SHORTCOMING_KINDS)
-            ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded))
+            ok = answers_question(covered, paraphrased(query, hit.matched_terms, folded)) \
+                and holds_a_question_word(query, hit.matched_terms, folded)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * hit.score / top) * covered**COVERAGE_POWER
             if hit.passage.kind in boosted:
