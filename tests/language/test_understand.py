@@ -8,10 +8,12 @@ from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
+    Query,
     _leftover_of_unit,
     asked_bar,
     asked_form,
     asked_unit,
+    counted_noun,
     description_of_unit,
     detect_intent,
     future_kind,
@@ -286,3 +288,42 @@ def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> N
 def test_only_what_is_left_of_a_units_name_is_dropped(
         term: str, rest: str, leftover: bool) -> None:
     assert _leftover_of_unit(term, rest, ("上港集团宜东分公司机关党支部",)) is leftover
+
+
+@pytest.mark.parametrize(("question", "doer"), [
+    ("机关里跳舞的那支文艺队伍是谁拉起来的？", True),
+    ("廉洁书画展是谁办的", True),
+    ("整改领导小组谁当组长", False),  # a post, not a deed
+    ("支部书记是谁", False),
+    ("党课谁负责的", False),
+])
+def test_a_name_question_asks_who_did_a_thing_or_who_holds_a_post(
+        question: str, doer: bool) -> None:
+    assert Query(question, question, "name").doer_asked is doer
+
+
+def test_who_did_a_thing_the_report_tells_without_a_subject_is_its_unit(
+        seeds_engine: QAEngine) -> None:
+    # 「组建机关系统工会舞蹈队」 has no subject: the report's own unit did it.
+    answer = seeds_engine.ask("机关里跳舞的那支文艺队伍是谁拉起来的？")
+    assert answer.found and answer.hits[0].passage.report_id.startswith("000")
+    assert "「县直机关工委」报告里写的本单位工作" in answer.notice
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("主题教育查出来多少问题", "问题"),
+    ("列了几条措施", "措施"),
+    ("发展了多少名党员", "党员"),
+    ("今年工作怎么样", ""),
+])
+def test_a_figure_question_counts_the_noun_after_its_question_word(
+        question: str, noun: str) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_a_counted_problem_is_the_topic_not_the_problems_section(
+        seeds_engine: QAEngine) -> None:
+    # 「多少问题」 asks a count of 问题: the sentence that counts them is quoted.
+    answer = seeds_engine.ask("主题教育查出来多少问题 改完了多少")
+    assert "问题" in seeds_engine.understand("主题教育查出来多少问题").terms
+    assert "查摆问题67个" in answer.quotes[0].text

@@ -108,6 +108,11 @@ class Query:
         return asked_ordinal(self.text)
 
     @property
+    def doer_asked(self) -> bool:
+        """Tell whether a name question asks who did a thing (「展览是谁办的」)."""
+        return _DOER_ASKED.search(self.text.replace(" ", "")) is not None
+
+    @property
     def items_counted(self) -> bool:
         """Tell whether the question counts a list's items ("哪几件事", "几个狠抓分别")."""
         return _ITEMS_COUNTED.search(self.text.replace(" ", "")) is not None
@@ -132,6 +137,9 @@ class Query:
 # 「哪几」 is read as 「哪些」: 「哪些件事」 counts the list, 「哪些内容」 does not.
 _ITEMS_COUNTED = re.compile(r"哪些[件个条项点块]|几(?:条|大块|大项|项|点|件|个)")
 _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些[个条项点件块]|几个.*分别")
+# 「是谁拉起来的」「谁办的」: who did a thing (the cleft 是谁…的 around an action), not who holds
+# a post (谁当, 谁任, 谁是, 谁负责).
+_DOER_ASKED = re.compile(r"谁(?!当|任|是|担任|负责|分管|来当)[\u4e00-\u9fff]{1,4}的")
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
 # 那个 points at a unit when a kind of organisation follows it (那个省, 那个党支部, 那个公司).
@@ -370,11 +378,28 @@ def _full_year(year: str) -> int:
     return int(year) if len(year) == 4 else 2000 + int(year)
 
 
-def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
-    """Drop words that only name an intent or ask a question, keeping the topic."""
+# What a figure question counts: the noun after 多少 / 几 + measure word (「查出来多少问题」).
+_COUNTED_NOUN = re.compile(r"(?:多少|几)[个条项件名次处家]?([\u4e00-\u9fff]{2})")
+
+
+def counted_noun(text: str) -> str:
+    """Return the noun a figure question counts ("多少问题" → 问题), or ""."""
+    match = _COUNTED_NOUN.search(text.replace(" ", ""))
+    return match.group(1) if match else ""
+
+
+def topic_terms(tokens: Sequence[str], language: Language, keep: str = "") -> list[str]:
+    """Drop words that only name an intent or ask a question, keeping the topic.
+
+    ``keep`` is a word that is the topic whatever intent it could name: what a figure
+    question counts (「多少问题」 asks a count of 问题, not for the problems section).
+    """
     intent_phrases = tuple(p for _, phrases in language.intents for p in phrases)
     out = []
     for token in tokens:
+        if keep and token == keep:
+            out.append(token)
+            continue
         if token in language.topic_words or token in language.which_phrases:
             continue
         rest = _without_phrases(token, intent_phrases)
@@ -453,7 +478,8 @@ def understand(
     rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic,
                          *(_phrases_of(counted, language) if counted else ())])
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
-    terms = topic_terms(_with_compounds(tokens, doc_freq), language)
+    terms = topic_terms(_with_compounds(tokens, doc_freq), language,
+                        counted_noun(compact) if intent == "figure" else "")
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
     terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
