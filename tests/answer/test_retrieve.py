@@ -173,3 +173,13 @@ def test_a_question_the_reports_cannot_answer_is_not_answered_by_neighbours(
         seeds_engine: QAEngine) -> None:
     assert seeds_engine.settings.neighbours
     assert not seeds_engine.ask("股票行情").found
+
+
+def test_a_year_finds_the_later_report_that_tells_of_that_years_event(
+        seeds_engine: QAEngine) -> None:
+    # Only 004 reviews 2022, but 000 (a 2023 report) tells of the 2022年度 述职评议.
+    question = "2022年度基层党支部书记抓党建述职评议会是哪家开的"
+    assert seeds_engine.understand(question).scope.report_ids == ("004_1c5fd297e8b8e854",)
+    answer = seeds_engine.ask(question)
+    assert answer.found and answer.hits[0].passage.report_id.startswith("000")
+    assert "2022年度基层党支部书记" in answer.hits[0].passage.text

@@ -327,3 +327,13 @@ def test_a_counted_problem_is_the_topic_not_the_problems_section(
     answer = seeds_engine.ask("主题教育查出来多少问题 改完了多少")
     assert "问题" in seeds_engine.understand("主题教育查出来多少问题").terms
     assert "查摆问题67个" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(("question", "dated"), [
+    ("2025年报告里哪些省城镇新增就业超过100万人", True),
+    ("2023年度工作总结里提了几条问题", True),
+    ("2022年度基层党支部书记抓党建述职评议会是哪家开的", False),
+    ("2022年发展党员多少", False),
+])
+def test_a_year_dates_the_report_or_the_event(question: str, dated: bool) -> None:
+    assert Query(question, question, "general").report_dated is dated

@@ -235,12 +235,23 @@ class Retriever:
         if query.scope.report_ids:
             wanted = [self._report_pos[r] for r in query.scope.report_ids if r in self._report_pos]
             mask = np.isin(self.report_of, wanted)
+            if query.scope.years and not query.scope.units and not query.report_dated:
+                mask |= self.dated(query.scope.years)
         if kind is not None:
             by_kind = self.kind_masks.get(kind)
             if by_kind is None:
                 by_kind = np.zeros(self.index.size, dtype=np.bool_)
             mask = by_kind if mask is None else mask & by_kind
         return mask
+
+    def dated(self, years: Sequence[int]) -> npt.NDArray[np.bool_]:
+        """Return the passages that state one of the years in their text.
+
+        A year in a question dates a report or the event it asks about: a 2023 report tells
+        of its 「2022年度基层党支部书记抓党建述职评议」, so those passages answer a 2022
+        question as well as the reports of 2022 do.
+        """
+        return np.asarray(self.index.scores([str(y) for y in years]) != 0, dtype=np.bool_)
 
     def folded_text(self, passage: Passage) -> str:
         """Return a passage's folded headings and text, folded once per passage (bounded)."""

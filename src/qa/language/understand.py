@@ -108,6 +108,11 @@ class Query:
         return asked_ordinal(self.text)
 
     @property
+    def report_dated(self) -> bool:
+        """Tell whether the question's year dates a report (「2025年报告里」), not an event."""
+        return _REPORT_DATED.search(self.question.replace(" ", "")) is not None
+
+    @property
     def doer_asked(self) -> bool:
         """Tell whether a name question asks who did a thing (「展览是谁办的」)."""
         return _DOER_ASKED.search(self.text.replace(" ", "")) is not None
@@ -137,6 +142,8 @@ class Query:
 # 「哪几」 is read as 「哪些」: 「哪些件事」 counts the list, 「哪些内容」 does not.
 _ITEMS_COUNTED = re.compile(r"哪些[件个条项点块]|几(?:条|大块|大项|项|点|件|个)")
 _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些[个条项点件块]|几个.*分别")
+# 「2025年报告里…」: the year dates the report, not the event asked about.
+_REPORT_DATED = re.compile(r"\d{2,4}年度?的?(?:[\u4e00-\u9fff]{0,4}(?:报告|总结))")
 # 「是谁拉起来的」「谁办的」: who did a thing (the cleft 是谁…的 around an action), not who holds
 # a post (谁当, 谁任, 谁是, 谁负责).
 _DOER_ASKED = re.compile(r"谁(?!当|任|是|担任|负责|分管|来当)[\u4e00-\u9fff]{1,4}的")
