@@ -183,3 +183,22 @@ def test_a_year_finds_the_later_report_that_tells_of_that_years_event(
     answer = seeds_engine.ask(question)
     assert answer.found and answer.hits[0].passage.report_id.startswith("000")
     assert "2022年度基层党支部书记" in answer.hits[0].passage.text
+
+
+_CITY = """2026年某市政府工作报告
+一、2025年工作回顾
+民心工程见行见效。出台促进高质量充分就业等政策措施，发放就业创业补贴13亿元，新增就业32.7万人。
+二、2026年重点工作
+今年经济社会发展主要预期目标是：地区生产总值增长4.5%；城镇新增就业28万人；居民消费价格涨幅2%左右。
+"""
+
+
+def test_a_question_about_last_year_is_answered_by_what_was_done_not_the_target(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "city.txt").write_text(_CITY, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    query = engine.understand("去年城镇新增就业多少人")
+    assert query.looks_back and "去年" not in query.terms
+    assert "32.7万人" in engine.ask("去年城镇新增就业多少人").hits[0].passage.text
+    # 「去年的计划」 asks for a plan: plans are not pushed back then.
+    assert engine.understand("去年的计划是什么").planned

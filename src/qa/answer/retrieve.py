@@ -140,6 +140,8 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
 # owner cell, 「全年」「党支部书记」): it cannot answer a question by itself.
 # A figure question asks what was done; a plans passage's number is a target ("力争达到338天").
 TARGET_FACTOR = 0.6
+# A plan passage for a question about last year (「去年」, not 「去年的计划」): last resort.
+PAST_PLAN_FACTOR = 0.1
 MAX_FRAGMENT_CHARS = 8
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
 RUNNER_UP_SHARE = 0.5
@@ -326,6 +328,8 @@ class Retriever:
             if (terms.figure or query.which) and hit.passage.kind == "plans" \
                     and not query.planned:
                 blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
+            if query.looks_back and hit.passage.kind == "plans" and not query.planned:
+                blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
             if is_fragment(hit.passage.text):  # last, and never the answer
                 blend, ok = blend * FRAGMENT_FACTOR, False
             keyed.append((-blend, i, hit, covered, ok, (at, sentences)))

@@ -108,6 +108,11 @@ class Query:
         return asked_ordinal(self.text)
 
     @property
+    def looks_back(self) -> bool:
+        """Tell whether the question asks about last year (「去年」): what was done, not planned."""
+        return _PAST.search(self.text) is not None
+
+    @property
     def report_dated(self) -> bool:
         """Tell whether the question's year dates a report (「2025年报告里」), not an event."""
         return _REPORT_DATED.search(self.question.replace(" ", "")) is not None
@@ -142,6 +147,8 @@ class Query:
 # 「哪几」 is read as 「哪些」: 「哪些件事」 counts the list, 「哪些内容」 does not.
 _ITEMS_COUNTED = re.compile(r"哪些[件个条项点块]|几(?:条|大块|大项|项|点|件|个)")
 _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些[个条项点件块]|几个.*分别")
+# 「去年」「上一年」: the question asks what was done, which a plan (this year's target) is not.
+_PAST = re.compile(r"去年|前年|上一?年|过去一年|过去的一年")
 # 「2025年报告里…」: the year dates the report, not the event asked about.
 _REPORT_DATED = re.compile(r"\d{2,4}年度?的?(?:[\u4e00-\u9fff]{0,4}(?:报告|总结))")
 # 「是谁拉起来的」「谁办的」: who did a thing (the cleft 是谁…的 around an action), not who holds
@@ -492,6 +499,8 @@ def understand(
     terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
     # 「第一个表率是啥」: the ordinal picks an item of a list, it is not a topic word.
     terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
+    # 「去年」 is when, not what (Query.looks_back reads it).
+    terms = [t for t in terms if not _PAST.fullmatch(t)]
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
     terms = [t for t in terms if t + "一下" not in compact] or terms
     synonyms = load_cilin().get if settings.synonyms else None
