@@ -63,6 +63,8 @@ NOUN_TAGS = frozenset({"n", "nz", "ng"})
 MAX_LISTED_IDS = 10
 # A comparison lists at most this many reports (one line each).
 MAX_COMPARE_ROWS = 20
+# A question word held by at most this share of all passages is specific enough to search by.
+SPARE_MAX_SHARE = 0.25
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -262,7 +264,10 @@ class QAEngine:
         if expand:
             return self._expanded(query, k, notice)
         if query.scope.named and not query.terms and query.kind is None:
-            return self._what_about(query, notice)
+            spare = self._spare_topic(query)
+            if not spare:
+                return self._what_about(query, notice)
+            query = dataclasses.replace(query, terms=spare)
         if query.asked_field and (recorded := self._record_field(query, k, notice)):
             return recorded
         if query.counted_kind is not None and not self._topic(query):
@@ -548,6 +553,14 @@ class QAEngine:
         if not kept:
             return self._nothing(query, notice)
         return answers.expanded(query, kept, notice)
+
+    def _spare_topic(self, query: Query) -> tuple[str, ...]:
+        """Return the question words a named report can be searched by when nothing else is
+        asked: those the reports use rarely (目标 of 「海南2025年的主要目标」), not 工作 or 党建,
+        which every passage holds."""
+        size = max(self.index.size, 1)
+        return tuple(w for w in query.spare
+                     if 0 < self.index.doc_freq(w) <= SPARE_MAX_SHARE * size)
 
     def _what_about(self, query: Query, notice: str) -> Answer:
         """A report named with nothing to ask about it: say how to ask."""

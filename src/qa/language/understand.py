@@ -84,6 +84,9 @@ class Query:
     told: tuple[str, ...] = ()
     # A which-question counting a section's items (「谁家列的问题最多」): that section kind.
     counted_kind: Kind | None = None
+    # Words dropped as question words (目标, 任务, 经验): what a question that named a report
+    # and nothing else may still be about (「海南2025年的主要目标」).
+    spare: tuple[str, ...] = ()
     # The field of a meeting record the question asks for ("在哪开的" → 地点), if any. (Not
     # named ``field``: that would hide dataclasses.field from the fields declared after it.)
     asked_field: str = ""
@@ -494,6 +497,8 @@ def understand(
     tokens = [t for t in segmenter.tokens(rest) if t not in language.fillers]
     terms = topic_terms(_with_compounds(tokens, doc_freq), language,
                         counted_noun(compact) if intent == "figure" else "")
+    spare = tuple(dict.fromkeys(t for t in tokens if len(t) >= 2 and t not in terms
+                                and t in language.topic_words))
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
     terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
@@ -522,7 +527,7 @@ def understand(
                  measured=measured if measured in terms else "",
                  planned=any(p in compact for p in _phrases_of("plans", language)),
                  told=problem_told(text, terms, intent, language),
-                 counted_kind=counted,
+                 counted_kind=counted, spare=spare,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
                  asked_field=next((label for label, phrases in language.record_fields
