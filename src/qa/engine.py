@@ -456,7 +456,14 @@ class QAEngine:
                 if not rows:
                     return self._nothing(query, notice)
             rows = answers.sort_by_count(rows, query) or rows
-        return answers.compared(query, rows, self._by_report, notice)
+        silent = self._unanswered(query, rows)
+        return answers.compared(query, rows, self._by_report, silent + notice)
+
+    def _unanswered(self, query: Query, rows: Sequence[Scored]) -> str:
+        """Say which units a comparison named have no row (「贵州和甘肃…比一比」, 贵州 silent)."""
+        answered = {self._by_report[r.hit.passage.report_id].unit for r in rows}
+        silent = [u for u in query.scope.units if u not in answered]
+        return f"{'、'.join(silent)}的报告中没有找到相关内容。" if silent else ""
 
     def _record_field(self, query: Query, k: int, notice: str) -> Answer | None:
         """Answer 「那次批评与自我批评在哪开的」 from the meeting record's own field line."""

@@ -155,3 +155,15 @@ def test_a_named_report_asked_only_by_question_words_is_searched_by_the_specific
     assert answer.found and "主要预期目标是" in answer.hits[0].passage.text
     # Words every report holds (党建, 工作) still ask back what is wanted.
     assert "想问" in seeds_engine.ask("003党建工作怎么样").notice
+
+
+def test_a_comparison_says_which_named_unit_is_silent(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(_PROVINCE, encoding="utf-8")
+    silent = _PROVINCE.replace("某某省", "另一省").replace("城镇新增就业", "新开工项目")
+    (tmp_path / "b.txt").write_text(silent, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("某某省和另一省的城镇新增就业比一比")
+    assert answer.found and {h.passage.report_id for h in answer.hits} == {"a"}
+    assert "的报告中没有找到相关内容" in answer.notice
+    assert answer.notice.startswith("另一省人民政府的报告中没有找到相关内容")
