@@ -20,6 +20,7 @@ from qa.language.understand import (
     measured_attribute,
     points_at_unit,
     problem_told,
+    with_abbreviations,
 )
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
 from qa.language.wordlists import load_language
@@ -339,3 +340,18 @@ def test_a_counted_problem_is_the_topic_not_the_problems_section(
 ])
 def test_a_year_dates_the_report_or_the_event(question: str, dated: bool) -> None:
     assert Query(question, question, "general").report_dated is dated
+
+
+def test_two_adjacent_words_also_search_their_abbreviation() -> None:
+    known = {"网评", "环保"}.__contains__
+    out = with_abbreviations(("上报", "网络", "评论"), "往上报的网络评论一共多少条", {},
+                             lambda w: int(known(w)))
+    assert out == {"网络": ("网评",), "评论": ("网评",)}
+    # Not adjacent in the question, or a short form the reports never use: nothing added.
+    assert with_abbreviations(("网络", "评论"), "网络上的评论", {}, lambda w: int(known(w))) == {}
+    assert with_abbreviations(("党员", "干部"), "党员干部", {}, lambda w: int(known(w))) == {}
+
+
+def test_an_abbreviation_finds_the_passage_that_uses_it(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("请问工委去年往上报的网络评论一共多少条？")
+    assert answer.found and "网评471条" in answer.hits[0].passage.text

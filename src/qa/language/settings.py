@@ -26,6 +26,8 @@ class LanguageSettings:
     # A shortcoming described by grammar (太少, 有点慢, 不主动, 起不到), not only by the listed
     # idioms: problems passages first, and they hold the complaint's words.
     complaints: bool = True
+    # Two adjacent question words also search their abbreviation (网络评论 → 网评).
+    abbreviations: bool = True
     # Scope a question to the one report a descriptive phrase fits ("搞七个铁腕整治那家").
     deed_scope: bool = True
     # "有几条 / 哪几大块" about a section kind asks for the section's list, not a figure.

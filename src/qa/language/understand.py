@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -456,6 +457,26 @@ def expansions_for(
     return out
 
 
+def with_abbreviations(
+    terms: Sequence[str], compact: str, expansions: dict[str, tuple[str, ...]],
+    doc_freq: Callable[[str], int],
+) -> dict[str, tuple[str, ...]]:
+    """Add the library's abbreviation of two adjacent question words (网络评论 → 网评).
+
+    Chinese shortens a two-word phrase to the first character of each (网络评论 → 网评,
+    环境保护 → 环保); the reports use the short form as often as the long one.
+    """
+    out = dict(expansions)
+    for first, second in itertools.pairwise(terms):
+        if len(first) < 2 or len(second) < 2 or first + second not in compact:
+            continue
+        short = first[0] + second[0]
+        if short not in terms and doc_freq(short):
+            for word in (first, second):
+                out[word] = (*out.get(word, ()), short)
+    return out
+
+
 def understand(
     question: str,
     segmenter: Tokenizer,
@@ -511,6 +532,8 @@ def understand(
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
+    if settings.abbreviations:
+        expansions = with_abbreviations(drop_subterms(terms), compact, expansions, doc_freq)
     # Read on the question as typed: words normalising drops (「是不是一点都不手软」) qualify.
     said = segmenter.normalize(question).replace(" ", "")
     spans = shortcoming_spans(said, language.deficiency_phrases) if settings.complaints \
