@@ -24,3 +24,8 @@ def test_the_clause_of_the_most_specific_word_answers(
 def test_a_count_right_after_a_question_word_still_comes_first() -> None:
     sentence = "组织党员参训300余名，全年发展党员20人。"
     assert fitting_counts(sentence, "人", ("发展党员",)) == ["20人"]
+
+
+def test_条_and_项_count_the_same_things() -> None:
+    sentence = "制定整改落实方案，细化为18项具体落实举措。"
+    assert fitting_counts(sentence, "条", ("措施",)) == ["18项"]

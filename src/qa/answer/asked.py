@@ -24,6 +24,7 @@ FITS: dict[str, frozenset[str]] = {
     "家": frozenset("个家所户"),
     "项": frozenset("个项件条"),
     "件": frozenset("个项件条"),
+    "条": frozenset("个项件条"),  # 「多少条措施」 is answered by 「18项具体落实举措」
     "元": frozenset({"元", "万元"}),
     "%": frozenset({"%", "个百分点"}),
 }
