@@ -1,11 +1,12 @@
 """Ablation of the general-language sources: each switched off on its own, aggregates only.
 
     PYTHONPATH=src .venv/bin/python bench/ablation.py [--reports seeds] [--k 5]
+    PYTHONPATH=src .venv/bin/python bench/ablation.py --reports CORPUS --sets QUESTIONS.jsonl
 
 Prints one row per configuration (the defaults, then each source flipped: "-x" switched off,
 "+x" a source that is off by default switched on, then all off) and per gold set:
 hit@1, fact@200, recall(all), abstention. Only aggregates are printed, so a held-out set
-(bench/holdout4.jsonl) can be measured without being read.
+(bench/holdout4.jsonl, bench/holdout5.jsonl) can be measured without being read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SETS = (
     Path("../shared/eval/dev2.jsonl"),
     Path("../shared/eval/dev4.jsonl"),
     Path("bench/holdout4.jsonl"),
+    Path("bench/holdout5.jsonl"),
 )
 
 
@@ -44,8 +46,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reports", default="seeds")
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--sets", nargs="*", type=Path, default=list(SETS),
+                        help="gold sets over --reports (the corpus: its questions.jsonl)")
     args = parser.parse_args()
-    sets = [(p, read_gold(p)) for p in SETS if p.exists()]
+    sets = [(p, read_gold(p)) for p in args.sets if p.exists()]
     print(f"{'config':<14}" + "".join(f"{p.stem:>28}" for p, _ in sets))
     print(f"{'':<14}" + "  hit@1  fact recall abst " * len(sets))
     for name, settings in configurations():

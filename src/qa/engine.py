@@ -66,6 +66,8 @@ MAX_LISTED_IDS = 10
 MAX_COMPARE_ROWS = 20
 # Section overviews kept per engine (one report and kind each).
 MAX_OVERVIEWS = 4096
+# A question word held by at most this share of all passages is specific enough to search by.
+SPARE_MAX_SHARE = 0.25
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -269,7 +271,10 @@ class QAEngine:
         if expand:
             return self._expanded(query, k, notice)
         if query.scope.named and not query.terms and query.kind is None:
-            return self._what_about(query, notice)
+            spare = self._spare_topic(query)
+            if not spare:
+                return self._what_about(query, notice)
+            query = dataclasses.replace(query, terms=spare)
         if query.asked_field and (recorded := self._record_field(query, k, notice)):
             return recorded
         if query.counted_kind is not None and not self._topic(query):
@@ -459,7 +464,14 @@ class QAEngine:
                 if not rows:
                     return self._nothing(query, notice)
             rows = answers.sort_by_count(rows, query) or rows
-        return answers.compared(query, rows, self._by_report, notice)
+        silent = self._unanswered(query, rows)
+        return answers.compared(query, rows, self._by_report, silent + notice)
+
+    def _unanswered(self, query: Query, rows: Sequence[Scored]) -> str:
+        """Say which units a comparison named have no row (「贵州和甘肃…比一比」, 贵州 silent)."""
+        answered = {self._by_report[r.hit.passage.report_id].unit for r in rows}
+        silent = [u for u in query.scope.units if u not in answered]
+        return f"{'、'.join(silent)}的报告中没有找到相关内容。" if silent else ""
 
     def _record_field(self, query: Query, k: int, notice: str) -> Answer | None:
         """Answer 「那次批评与自我批评在哪开的」 from the meeting record's own field line."""
@@ -556,6 +568,14 @@ class QAEngine:
         if not kept:
             return self._nothing(query, notice)
         return answers.expanded(query, kept, notice)
+
+    def _spare_topic(self, query: Query) -> tuple[str, ...]:
+        """Return the question words a named report can be searched by when nothing else is
+        asked: those the reports use rarely (目标 of 「海南2025年的主要目标」), not 工作 or 党建,
+        which every passage holds."""
+        size = max(self.index.size, 1)
+        return tuple(w for w in query.spare
+                     if 0 < self.index.doc_freq(w) <= SPARE_MAX_SHARE * size)
 
     def _what_about(self, query: Query, notice: str) -> Answer:
         """A report named with nothing to ask about it: say how to ask."""

@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from qa import QAEngine, Tokenizer
-from qa.answer.retrieve import CHAR_CREDIT, is_fragment, word_credit
-from qa.language import Query
+from qa.answer.retrieve import (
+    CHAR_CREDIT,
+    COMPLAINT_CREDIT,
+    holds_a_question_word,
+    index_text_folded,
+    is_fragment,
+    word_credit,
+)
+from qa.language import LanguageSettings, Query
+from qa.models import Passage
 
 TASKS = """机关党支部2018年工作任务清单
 一
@@ -109,3 +117,88 @@ def test_a_bar_keeps_the_units_whose_count_of_the_subject_clears_it(
     # 丙省's 1695万人 is another count (转移就业): it does not clear the bar for 城镇新增就业.
     assert answer.lead.startswith("甲省") and "乙省" in answer.lead and "丙省" not in answer.lead
     assert "50万人" not in answer.lead
+
+
+def test_a_complaint_the_reports_never_word_is_held_by_a_problems_passage() -> None:
+    query = Query("进来得太少", "进来得太少", "general", terms=("得太少",), deficiency=True,
+                  complaint=("得太少",))
+    text = "党员发展数量偏多"  # shares no character with 得太少
+    assert word_credit("得太少", query, set(), False, text, states_shortcoming=True) \
+        == pytest.approx(COMPLAINT_CREDIT)
+    assert word_credit("得太少", query, set(), False, text) == 0.0  # a work passage: not held
+    # A complaint word the reports use is matched like any word.
+    assert word_credit("得太少", query, set(), True, text, states_shortcoming=True) == 0.0
+
+
+_BRANCH = """第九党支部2023年工作总结
+一、工作开展情况
+支部党员积极参加志愿服务，党员教育扎实开展，党员队伍作风进一步转变。
+二、存在的问题
+党员队伍新鲜血液补充不多，发展数量偏少，支部活动形式较为单一。
+三、下一步打算
+加强党员教育，丰富支部活动形式。
+"""
+
+
+@pytest.mark.parametrize("complaints", [True, False])
+def test_a_question_that_complains_is_answered_by_the_problem(
+        segmenter: Tokenizer, tmp_path: Path, complaints: bool) -> None:
+    (tmp_path / "branch.txt").write_text(_BRANCH, encoding="utf-8")
+    settings = LanguageSettings().switched("complaints", complaints)
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter, settings=settings)
+    answer = engine.ask("支部里新党员进来得太少了吧")
+    # 偏少 is the report's word for 得太少: without the complaint held, too little of the
+    # question is in any passage to answer it.
+    assert answer.found is complaints
+    if complaints:
+        assert "偏少" in answer.hits[0].passage.text
+
+
+def test_quotation_marks_inside_a_phrase_do_not_break_it() -> None:
+    text = "二是健全以破“五唯”为导向的评价制度。"
+    passage = Passage("r#1", "r", "r", ("二、整改",), "work", text)
+    assert "破五唯" in index_text_folded(passage, str)
+
+
+def test_library_neighbours_alone_never_make_an_answer() -> None:
+    # 股票 and 行情 are words the reports never use; a passage reached only through their
+    # shared-character neighbours (一股绳, 新情况) holds none of the question.
+    query = Query("股票行情", "股票行情", "general", terms=("股票", "行情"),
+                  neighbours={"股票": ("一股绳",), "行情": ("新情况",)})
+    assert not holds_a_question_word(query, ["一股绳", "新情况"], "拧成一股绳，适应新情况")
+    assert holds_a_question_word(query, ["一股绳"], "股票行情平稳")
+
+
+def test_a_question_the_reports_cannot_answer_is_not_answered_by_neighbours(
+        seeds_engine: QAEngine) -> None:
+    assert seeds_engine.settings.neighbours
+    assert not seeds_engine.ask("股票行情").found
+
+
+def test_a_year_finds_the_later_report_that_tells_of_that_years_event(
+        seeds_engine: QAEngine) -> None:
+    # Only 004 reviews 2022, but 000 (a 2023 report) tells of the 2022年度 述职评议.
+    question = "2022年度基层党支部书记抓党建述职评议会是哪家开的"
+    assert seeds_engine.understand(question).scope.report_ids == ("004_1c5fd297e8b8e854",)
+    answer = seeds_engine.ask(question)
+    assert answer.found and answer.hits[0].passage.report_id.startswith("000")
+    assert "2022年度基层党支部书记" in answer.hits[0].passage.text
+
+
+_CITY = """2026年某市政府工作报告
+一、2025年工作回顾
+民心工程见行见效。出台促进高质量充分就业等政策措施，发放就业创业补贴13亿元，新增就业32.7万人。
+二、2026年重点工作
+今年经济社会发展主要预期目标是：地区生产总值增长4.5%；城镇新增就业28万人；居民消费价格涨幅2%左右。
+"""
+
+
+def test_a_question_about_last_year_is_answered_by_what_was_done_not_the_target(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "city.txt").write_text(_CITY, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    query = engine.understand("去年城镇新增就业多少人")
+    assert query.looks_back and "去年" not in query.terms
+    assert "32.7万人" in engine.ask("去年城镇新增就业多少人").hits[0].passage.text
+    # 「去年的计划」 asks for a plan: plans are not pushed back then.
+    assert engine.understand("去年的计划是什么").planned

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa import MAX_QUESTION_CHARS, QAEngine, Tokenizer, UnknownReportError, parse_report
@@ -130,3 +132,38 @@ def test_warm_up_learns_the_unit_names_the_first_question_needs(seeds_engine: QA
     seeds_engine.warm_up()
     assert id(seeds_engine.reports) in unitnames._LAST  # the first question finds them learned
     assert seeds_engine.ask("县直工委发展了多少党员").found
+
+
+_PROVINCE = """2025年某某省政府工作报告
+一、2024年工作回顾
+过去一年，全省经济运行稳中有进，地区生产总值增长5.2%，城镇新增就业60万人，工作取得明显成效。
+科技创新能力持续增强，高新技术企业数量增长较快，创新生态不断优化，营商环境持续改善。
+二、2025年工作总体要求和主要目标
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，城镇新增就业55万人以上。
+三、2025年重点工作
+持续扩大有效投资，深入实施城市更新行动，加快建设现代化产业体系，推动高质量发展。
+"""
+
+
+def test_a_named_report_asked_only_by_question_words_is_searched_by_the_specific_ones(
+        segmenter: Tokenizer, tmp_path: Path, seeds_engine: QAEngine) -> None:
+    # 「主要目标」 are question words in general, but the only topic of this question.
+    (tmp_path / "province.txt").write_text(_PROVINCE, encoding="utf-8")
+    (tmp_path / "other.txt").write_text(_PROVINCE.replace("某某省", "另一省"), encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("某某省2025年的主要目标")
+    assert answer.found and "主要预期目标是" in answer.hits[0].passage.text
+    # Words every report holds (党建, 工作) still ask back what is wanted.
+    assert "想问" in seeds_engine.ask("003党建工作怎么样").notice
+
+
+def test_a_comparison_says_which_named_unit_is_silent(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(_PROVINCE, encoding="utf-8")
+    silent = _PROVINCE.replace("某某省", "另一省").replace("城镇新增就业", "新开工项目")
+    (tmp_path / "b.txt").write_text(silent, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("某某省和另一省的城镇新增就业比一比")
+    assert answer.found and {h.passage.report_id for h in answer.hits} == {"a"}
+    assert "的报告中没有找到相关内容" in answer.notice
+    assert answer.notice.startswith("另一省人民政府的报告中没有找到相关内容")

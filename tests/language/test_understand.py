@@ -8,16 +8,19 @@ from qa import QAEngine
 from qa.language.normalize import normalize_question
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
+    Query,
     _leftover_of_unit,
     asked_bar,
     asked_form,
     asked_unit,
+    counted_noun,
     description_of_unit,
     detect_intent,
     future_kind,
     measured_attribute,
     points_at_unit,
     problem_told,
+    with_abbreviations,
 )
 from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
 from qa.language.wordlists import load_language
@@ -254,6 +257,8 @@ def test_a_bare_kind_word_in_a_count_or_who_question_is_its_topic(
     ("哪些省城镇新增就业超过100万人", 1_000_000, "人", "城镇新增就业"),
     ("哪些省份高速公路里程过了一万公里", 10_000, "公里", "高速公路里程"),
     ("哪些单位发展党员50名以上", 50, "名", "发展党员"),
+    ("哪些省份的地区生产总值增速超过5%", 5, "%", "地区生产总值增速"),
+    ("哪些省粮食产量增长3个百分点以上", 3, "个百分点", "粮食产量增长"),
     ("哪些单位发展党员最多", None, "", ""),
 ])
 def test_a_which_question_sets_a_bar_for_the_counts(
@@ -286,3 +291,67 @@ def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> N
 def test_only_what_is_left_of_a_units_name_is_dropped(
         term: str, rest: str, leftover: bool) -> None:
     assert _leftover_of_unit(term, rest, ("上港集团宜东分公司机关党支部",)) is leftover
+
+
+@pytest.mark.parametrize(("question", "doer"), [
+    ("机关里跳舞的那支文艺队伍是谁拉起来的？", True),
+    ("廉洁书画展是谁办的", True),
+    ("整改领导小组谁当组长", False),  # a post, not a deed
+    ("支部书记是谁", False),
+    ("党课谁负责的", False),
+])
+def test_a_name_question_asks_who_did_a_thing_or_who_holds_a_post(
+        question: str, doer: bool) -> None:
+    assert Query(question, question, "name").doer_asked is doer
+
+
+def test_who_did_a_thing_the_report_tells_without_a_subject_is_its_unit(
+        seeds_engine: QAEngine) -> None:
+    # 「组建机关系统工会舞蹈队」 has no subject: the report's own unit did it.
+    answer = seeds_engine.ask("机关里跳舞的那支文艺队伍是谁拉起来的？")
+    assert answer.found and answer.hits[0].passage.report_id.startswith("000")
+    assert "「县直机关工委」报告里写的本单位工作" in answer.notice
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("主题教育查出来多少问题", "问题"),
+    ("列了几条措施", "措施"),
+    ("发展了多少名党员", "党员"),
+    ("今年工作怎么样", ""),
+])
+def test_a_figure_question_counts_the_noun_after_its_question_word(
+        question: str, noun: str) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_a_counted_problem_is_the_topic_not_the_problems_section(
+        seeds_engine: QAEngine) -> None:
+    # 「多少问题」 asks a count of 问题: the sentence that counts them is quoted.
+    answer = seeds_engine.ask("主题教育查出来多少问题 改完了多少")
+    assert "问题" in seeds_engine.understand("主题教育查出来多少问题").terms
+    assert "查摆问题67个" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(("question", "dated"), [
+    ("2025年报告里哪些省城镇新增就业超过100万人", True),
+    ("2023年度工作总结里提了几条问题", True),
+    ("2022年度基层党支部书记抓党建述职评议会是哪家开的", False),
+    ("2022年发展党员多少", False),
+])
+def test_a_year_dates_the_report_or_the_event(question: str, dated: bool) -> None:
+    assert Query(question, question, "general").report_dated is dated
+
+
+def test_two_adjacent_words_also_search_their_abbreviation() -> None:
+    known = {"网评", "环保"}.__contains__
+    out = with_abbreviations(("上报", "网络", "评论"), "往上报的网络评论一共多少条", {},
+                             lambda w: int(known(w)))
+    assert out == {"网络": ("网评",), "评论": ("网评",)}
+    # Not adjacent in the question, or a short form the reports never use: nothing added.
+    assert with_abbreviations(("网络", "评论"), "网络上的评论", {}, lambda w: int(known(w))) == {}
+    assert with_abbreviations(("党员", "干部"), "党员干部", {}, lambda w: int(known(w))) == {}
+
+
+def test_an_abbreviation_finds_the_passage_that_uses_it(seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("请问工委去年往上报的网络评论一共多少条？")
+    assert answer.found and "网评471条" in answer.hits[0].passage.text

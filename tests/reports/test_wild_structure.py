@@ -141,3 +141,35 @@ def test_a_long_title_without_a_comma_is_the_title() -> None:
     sentence = ("今年以来党支部围绕中心工作，"
                 "扎实推进各项任务落实落地见效并取得了一定的成绩和一些经验")
     assert parse_report("r", f"{sentence}\n{BODY}\n").title != sentence
+
+
+def _passages(text: str) -> list[tuple[str, str, str]]:
+    return [(p.kind, p.section_path[-1], p.text[:8]) for p in parse_report("r", text).passages]
+
+
+NINGXIA = (
+    "2026年某自治区政府工作报告\n"
+    "一、2025年工作总结和“十四五”发展成就\n"
+    f"这五年，我区经济繁荣的基础更加坚实。{BODY}\n"
+    f"这五年，我区人民富裕的保障更加有力。{BODY}\n"
+    f"此外，审计、统计、气象等工作取得新成效，{BODY}\n"
+    "在看到成绩的同时，我们也清醒认识到，我区发展不平衡不充分问题仍然比较突出，"
+    "结构调整、动能转换任务依然艰巨。\n"
+    "二、“十五五”时期主要任务\n"
+    f"{BODY}\n"
+)
+
+
+def test_a_run_in_head_heads_its_own_paragraph_only() -> None:
+    # 宁夏 2026: 「此外，…」 after the last 「这五年，…」 run-in head was filed under it, and so
+    # was the problems paragraph after it.
+    rows = _passages(NINGXIA)
+    later = [(kind, section) for kind, section, text in rows if text.startswith(("此外", "在看到"))]
+    assert all(section == "一、2025年工作总结和“十四五”发展成就" for _, section in later)
+
+
+def test_one_short_clause_before_a_turn_to_problems_is_a_transition_not_a_passage() -> None:
+    # 「在看到成绩的同时，」 was cut off as a passage of its own, filed as highlights.
+    rows = _passages(NINGXIA)
+    assert not any(text.startswith("在看到") and kind != "problems" for kind, _, text in rows)
+    assert ("problems", "一、2025年工作总结和“十四五”发展成就", "在看到成绩的同时") in rows

@@ -24,6 +24,7 @@ FITS: dict[str, frozenset[str]] = {
     "家": frozenset("个家所户"),
     "项": frozenset("个项件条"),
     "件": frozenset("个项件条"),
+    "条": frozenset("个项件条"),  # 「多少条措施」 is answered by 「18项具体落实举措」
     "元": frozenset({"元", "万元"}),
     "%": frozenset({"%", "个百分点"}),
 }
@@ -65,10 +66,28 @@ def has_redacted_count(sentence: str, unit: str) -> bool:
 
 def fitting_counts(sentence: str, unit: str, terms: Sequence[str] = ()) -> list[str]:
     """Return the counts answering the asked measure word, those right after a question word
-    first and alone when there are any ("全年发展党员20人" rather than "参训300余名")."""
+    first and alone when there are any ("全年发展党员20人" rather than "参训300余名").
+
+    Of those, the counts in the clause of the question's most specific word come first:
+    「地区生产总值增长5.2%左右，一般公共预算收入增长3.1%」 answers 地区生产总值增长 with 5.2%,
+    though 增长 comes before both.
+    """
     counts = [(at, text) for at, text, measure in stated_counts(sentence) if fits(measure, unit)]
-    near = [text for at, text in counts if _follows_term(sentence, at, terms)]
-    return near or [text for _, text in counts]
+    near = [(at, text) for at, text in counts if _follows_term(sentence, at, terms)]
+    for term in sorted((t for t in terms if t in sentence), key=len, reverse=True)[:1]:
+        own = [text for at, text in near or counts if term in _clause_before(sentence, at)]
+        if own:
+            return own
+    return [text for _, text in near or counts]
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!？?]")
+
+
+def _clause_before(sentence: str, at: int) -> str:
+    """Return the clause a count at ``at`` closes: back to the last comma or stop."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)]
+    return sentence[breaks[-1] if breaks else 0 : at]
 
 
 def counts_after_terms(sentence: str, unit: str, terms: Sequence[str]) -> list[str]:

@@ -472,9 +472,16 @@ def decide(query: Query, scored: Sequence[Scored], k: int, reports: Mapping[str,
         return near_answer(query, kept, missed, notice, hints())
     if query.intent == "name" and hides_name(scored[0]):
         return no_name(query, kept, notice, hints())
-    if query.intent == "name" and not any(says_who(s, query.terms) for s in kept[:2]):
-        # As with counts: a passage about the matter that never says who is no answer.
+    if query.intent == "name" and not any(says_who(s, query.terms) for s in kept[:2]) \
+            and not (query.doer_asked and scored[0].answers):
+        # As with counts: a passage about the matter that never says who is no answer. But
+        # a report tells what its own unit did without a subject (「组建机关系统工会舞蹈队」):
+        # who did it is the report's unit, which the answer names.
         return no_name(query, kept, notice, hints(), False)
+    if query.intent == "name" and query.doer_asked and not says_who(scored[0], query.terms):
+        doer = reports.get(scored[0].hit.passage.report_id)
+        if doer is not None and doer.unit:
+            notice = f"报告没有写具体由谁来做；这是「{doer.unit}」报告里写的本单位工作。" + notice
     if query.intent == "figure":
         # Only passages about as close to the question as the best may lend their number.
         if hides_count(scored[0], query.unit):

@@ -47,9 +47,14 @@ class Prepared:
     fragment: bool  # a bare label (``is_fragment``): never the answer
 
 
+# Quotation and title marks inside a phrase do not break it: 「破五唯」 is in 以破“五唯”为导向.
+_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"'「」『』《》")
+
+
 def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
-    """Return a passage's headings and text as the segmenter folds them (for substring checks)."""
-    return fold(" ".join((*passage.section_path, passage.text)))
+    """Return a passage's headings and text as the segmenter folds them, quotation marks
+    dropped (for substring checks)."""
+    return fold(" ".join((*passage.section_path, passage.text))).translate(_QUOTE_MARKS)
 
 
 def prepare(passage: Passage, fold: Callable[[str], str]) -> Prepared:

@@ -52,13 +52,16 @@ SENTENCE_LEAN_FIGURE = 0.8
 # A cause word inside a topic question boosts causes sections instead of restricting to them.
 # ... and a shortcoming described in a general question boosts problems and causes passages.
 KIND_BOOST = 1.3
+SHORTCOMING_KINDS = frozenset({"problems", "causes"})
+COMPLAINT_CREDIT = 0.35
 CANDIDATES = 30
 # How strongly coverage orders the candidates (1: a plain factor).
 COVERAGE_POWER = 2
 
 
 def word_credit(
-    word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = ""
+    word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = "",
+    states_shortcoming: bool = False,
 ) -> float:
     """Return how much of one question word a passage holds (1 = the word itself).
 
@@ -86,6 +89,11 @@ def word_credit(
         return SUBWORD_CREDIT * sum(1 for w in subwords if w in matched) / len(subwords)
     if any(w in matched for w in query.neighbours.get(word, ())):
         return NEIGHBOUR_CREDIT
+    if states_shortcoming and word in query.complaint and not in_reports:
+        # 「进来得太少」「太老套」: a complaint in words the reports never use is what a problems
+        # passage says in its own (偏少, 较为传统). A complaint word they do use (不结合实际)
+        # must be matched like any topic word. Half: what is short is still the question's.
+        return COMPLAINT_CREDIT
     if not in_reports and len(word) > 1 and text:
         # A word the reports never use shares characters with their word for it (查出来 →
         # 查摆, 改完 → 整改, 上报 → 报送): the passage holding them holds some of it.
@@ -97,12 +105,13 @@ def word_credit(
 
 def coverage(
     query: Query, matched: Sequence[str], weigh: Weigh,
-    known: Callable[[str], int] | None = None, text: str = "",
+    known: Callable[[str], int] | None = None, text: str = "", states_shortcoming: bool = False,
 ) -> float:
     """Return the share of the question's information weight that the matched words hold.
 
     ``known`` is the index's document frequency (which words the reports use); ``text`` the
-    passage as folded for matching.
+    passage as folded for matching; ``states_shortcoming`` whether it is a problems or causes
+    passage (it holds the words a question complains with).
     """
     words = longest_terms(tuple(query.terms))
     total = sum(weigh(w) for w in words)
@@ -112,7 +121,8 @@ def coverage(
     held = total_weight = 0.0
     for word in words:
         weight = weigh(word)
-        credit = word_credit(word, query, got, bool(known and known(word)), text)
+        credit = word_credit(word, query, got, bool(known and known(word)), text,
+                             states_shortcoming)
         if credit == THESAURUS_CREDIT:
             # A colloquial word that found its official counterpart carries its information.
             found = [weigh(x) for x in query.expansions.get(word, ()) if x in got and x not in word]
@@ -135,9 +145,27 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
 
 # A figure question asks what was done; a plans passage's number is a target ("力争达到338天").
 TARGET_FACTOR = 0.6
+# A plan passage for a question about last year (「去年」, not 「去年的计划」): last resort.
+PAST_PLAN_FACTOR = 0.1
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
 RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
+
+
+def holds_a_question_word(query: Query, matched: Sequence[str], text: str = "") -> bool:
+    """Tell whether a passage holds a question word itself or by the thesaurus.
+
+    Library neighbours (股票 → 一股绳) and shared characters are weak evidence: they may
+    raise a passage that holds the question, never make an answer of one that holds none
+    of it.
+    """
+    got = set(matched)
+    for word in query.terms:
+        if word in got or (len(word) > 1 and word in text):
+            return True
+        if any(w in got for w in query.expansions.get(word, ())):
+            return True
+    return False
 
 
 def answers_question(coverage: float, paraphrase: bool) -> bool:
@@ -160,7 +188,7 @@ def boosted_kinds(query: Query) -> frozenset[str]:
     if query.intent == "causes":
         return frozenset({"causes"})
     if query.deficiency and query.intent in ("general", "figure"):
-        return frozenset({"problems", "causes"})
+        return SHORTCOMING_KINDS
     if query.which:
         # "哪几家开了民主生活会": what a unit did is told in its work sections, not its problems.
         return frozenset({"work", "highlights", "preamble"})
@@ -197,12 +225,23 @@ class Retriever:
         if query.scope.report_ids:
             wanted = [self._report_pos[r] for r in query.scope.report_ids if r in self._report_pos]
             mask = np.isin(self.report_of, wanted)
+            if query.scope.years and not query.scope.units and not query.report_dated:
+                mask |= self.dated(query.scope.years)
         if kind is not None:
             by_kind = self.kind_masks.get(kind)
             if by_kind is None:
                 by_kind = np.zeros(self.index.size, dtype=np.bool_)
             mask = by_kind if mask is None else mask & by_kind
         return mask
+
+    def dated(self, years: Sequence[int]) -> npt.NDArray[np.bool_]:
+        """Return the passages that state one of the years in their text.
+
+        A year in a question dates a report or the event it asks about: a 2023 report tells
+        of its 「2022年度基层党支部书记抓党建述职评议」, so those passages answer a 2022
+        question as well as the reports of 2022 do.
+        """
+        return np.asarray(self.index.scores([str(y) for y in years]) != 0, dtype=np.bool_)
 
     def folded_text(self, passage: Passage) -> str:
         """Return a passage's folded headings and text (for substring checks)."""
@@ -268,7 +307,8 @@ class Retriever:
         keyed = []
         for i, row in enumerate(rows):
             at, best = best_prepared_sentence(row.prepared, scorer)
-            covered, ok = judge.verdict(row.matched, row.prepared.folded)
+            covered, ok = judge.verdict(row.matched, row.prepared.folded,
+                                        row.prepared.passage.kind in SHORTCOMING_KINDS)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
             blend, ok = adjusted(blend, ok, row.prepared, query, terms.figure, boosted)
@@ -292,6 +332,8 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, query: Query, figure: b
         blend *= KIND_BOOST
     if (figure or query.which) and kind == "plans" and not query.planned:
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
+    if query.looks_back and kind == "plans" and not query.planned:
+        blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
     if prepared.fragment:  # last, and never the answer
         blend, ok = blend * FRAGMENT_FACTOR, False
     return blend, ok
@@ -317,10 +359,14 @@ class Judge:
         # What coverage() gives a passage matching every word: all credit, or no weight at all.
         self.full = 1.0 if sum(weigh(w) for w in self.words) else 0.0
 
-    def verdict(self, matched: tuple[str, ...], folded: str) -> tuple[float, bool]:
+    def verdict(self, matched: tuple[str, ...], folded: str,
+                states_shortcoming: bool = False) -> tuple[float, bool]:
         """Return a candidate's coverage and whether it answers the question."""
         if all(w in matched for w in self.words):
-            # Every word itself: full credit, and none reached through the thesaurus.
-            return self.full, answers_question(self.full, False)
-        covered = coverage(self.query, matched, self.weigh, self.known, folded)
-        return covered, answers_question(covered, paraphrased(self.query, matched, folded))
+            # Every word itself: full credit, none reached through the thesaurus, and (there
+            # being a word) one held: what coverage, paraphrased and holds_a_question_word say.
+            return self.full, answers_question(self.full, False) and bool(self.words)
+        covered = coverage(self.query, matched, self.weigh, self.known, folded,
+                           states_shortcoming)
+        ok = answers_question(covered, paraphrased(self.query, matched, folded))
+        return covered, ok and holds_a_question_word(self.query, matched, folded)

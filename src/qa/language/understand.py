@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from qa.models import ASKED_KINDS, Intent, Kind, Report
 from .normalize import normalize_question
 from .phrasefind import Phrases, all_phrases_of, first_group, phrases_of
 from .settings import LanguageSettings
+from .shortcoming import complaint_words, shortcoming_spans
 from .synonyms import load_cilin
 from .text import drop_subterms, parse_chinese_number
 from .tokenizer import Tokenizer
@@ -69,6 +71,9 @@ class Query:
     unit: str = ""  # the measure word a figure question asks for ("多少名" → "名")
     smalltalk: str = ""
     deficiency: bool = False  # describes a shortcoming ("很少", "不够"): problems passages first
+    # The words that make the complaint (「进来得太少」 → 得太少): a passage stating a shortcoming
+    # holds them whatever its own words for it (qa.language.shortcoming).
+    complaint: tuple[str, ...] = ()
     trend: int = 0  # "近三年/历年": one unit's figure by year (-1 every year, N the latest N)
     # Library words sharing a character with a word the reports never use (写字楼 → 楼宇):
     # weak evidence, searched at NEIGHBOUR_WEIGHT and credited less than a thesaurus entry.
@@ -81,6 +86,9 @@ class Query:
     told: tuple[str, ...] = ()
     # A which-question counting a section's items (「谁家列的问题最多」): that section kind.
     counted_kind: Kind | None = None
+    # Words dropped as question words (目标, 任务, 经验): what a question that named a report
+    # and nothing else may still be about (「海南2025年的主要目标」).
+    spare: tuple[str, ...] = ()
     # The field of a meeting record the question asks for ("在哪开的" → 地点), if any. (Not
     # named ``field``: that would hide dataclasses.field from the fields declared after it.)
     asked_field: str = ""
@@ -103,6 +111,21 @@ class Query:
     def ordinal(self) -> tuple[int, str]:
         """Return the place an item is asked by and what the items are (「第一个表率」)."""
         return asked_ordinal(self.text)
+
+    @property
+    def looks_back(self) -> bool:
+        """Tell whether the question asks about last year (「去年」): what was done, not planned."""
+        return _PAST.search(self.text) is not None
+
+    @property
+    def report_dated(self) -> bool:
+        """Tell whether the question's year dates a report (「2025年报告里」), not an event."""
+        return _REPORT_DATED.search(self.question.replace(" ", "")) is not None
+
+    @property
+    def doer_asked(self) -> bool:
+        """Tell whether a name question asks who did a thing (「展览是谁办的」)."""
+        return _DOER_ASKED.search(self.text.replace(" ", "")) is not None
 
     @property
     def items_counted(self) -> bool:
@@ -129,6 +152,13 @@ class Query:
 # 「哪几」 is read as 「哪些」: 「哪些件事」 counts the list, 「哪些内容」 does not.
 _ITEMS_COUNTED = re.compile(r"哪些[件个条项点块]|几(?:条|大块|大项|项|点|件|个)")
 _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪些[个条项点件块]|几个.*分别")
+# 「去年」「上一年」: the question asks what was done, which a plan (this year's target) is not.
+_PAST = re.compile(r"去年|前年|上一?年|过去一年|过去的一年")
+# 「2025年报告里…」: the year dates the report, not the event asked about.
+_REPORT_DATED = re.compile(r"\d{2,4}年度?的?(?:[\u4e00-\u9fff]{0,4}(?:报告|总结))")
+# 「是谁拉起来的」「谁办的」: who did a thing (the cleft 是谁…的 around an action), not who holds
+# a post (谁当, 谁任, 谁是, 谁负责).
+_DOER_ASKED = re.compile(r"谁(?!当|任|是|担任|负责|分管|来当)[\u4e00-\u9fff]{1,4}的")
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
 # 那个 points at a unit when a kind of organisation follows it (那个省, 那个党支部, 那个公司).
@@ -366,11 +396,28 @@ def _full_year(year: str) -> int:
     return int(year) if len(year) == 4 else 2000 + int(year)
 
 
-def topic_terms(tokens: Sequence[str], language: Language) -> list[str]:
-    """Drop words that only name an intent or ask a question, keeping the topic."""
+# What a figure question counts: the noun after 多少 / 几 + measure word (「查出来多少问题」).
+_COUNTED_NOUN = re.compile(r"(?:多少|几)[个条项件名次处家]?([\u4e00-\u9fff]{2})")
+
+
+def counted_noun(text: str) -> str:
+    """Return the noun a figure question counts ("多少问题" → 问题), or ""."""
+    match = _COUNTED_NOUN.search(text.replace(" ", ""))
+    return match.group(1) if match else ""
+
+
+def topic_terms(tokens: Sequence[str], language: Language, keep: str = "") -> list[str]:
+    """Drop words that only name an intent or ask a question, keeping the topic.
+
+    ``keep`` is a word that is the topic whatever intent it could name: what a figure
+    question counts (「多少问题」 asks a count of 问题, not for the problems section).
+    """
     intent_phrases = all_phrases_of(language.intents)
     out = []
     for token in tokens:
+        if keep and token == keep:
+            out.append(token)
+            continue
         if token in language.topic_words or token in language.which_phrases:
             continue
         rest = _without_phrases(token, intent_phrases)
@@ -408,6 +455,26 @@ def expansions_for(
             found += [term[i : i + 2] for i in range(len(term) - 1) if doc_freq(term[i : i + 2])]
         if found:
             out[term] = tuple(dict.fromkeys(w for w in found if w != term))
+    return out
+
+
+def with_abbreviations(
+    terms: Sequence[str], compact: str, expansions: dict[str, tuple[str, ...]],
+    doc_freq: Callable[[str], int],
+) -> dict[str, tuple[str, ...]]:
+    """Add the library's abbreviation of two adjacent question words (网络评论 → 网评).
+
+    Chinese shortens a two-word phrase to the first character of each (网络评论 → 网评,
+    环境保护 → 环保); the reports use the short form as often as the long one.
+    """
+    out = dict(expansions)
+    for first, second in itertools.pairwise(terms):
+        if len(first) < 2 or len(second) < 2 or first + second not in compact:
+            continue
+        short = first[0] + second[0]
+        if short not in terms and doc_freq(short):
+            for word in (first, second):
+                out[word] = (*out.get(word, ()), short)
     return out
 
 
@@ -452,30 +519,41 @@ def understand(
                          *(_phrases_of(counted, language) if counted else ())])
     fillers = phrases_of(language.fillers).members
     tokens = [t for t in segmenter.tokens(rest) if t not in fillers]
-    terms = topic_terms(_with_compounds(tokens, doc_freq), language)
+    terms = topic_terms(_with_compounds(tokens, doc_freq), language,
+                        counted_noun(compact) if intent == "figure" else "")
+    spare = tuple(dict.fromkeys(t for t in tokens if len(t) >= 2 and t not in terms
+                                and t in language.topic_words))
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
     terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
     # 「第一个表率是啥」: the ordinal picks an item of a list, it is not a topic word.
     terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
+    # 「去年」 is when, not what (Query.looks_back reads it).
+    terms = [t for t in terms if not _PAST.fullmatch(t)]
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
     terms = [t for t in terms if t + "一下" not in compact] or terms
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
-    deficiency = phrases_of(language.deficiency_phrases).any_in(compact)
+    if settings.abbreviations:
+        expansions = with_abbreviations(drop_subterms(terms), compact, expansions, doc_freq)
+    # Read on the question as typed: words normalising drops (「是不是一点都不手软」) qualify.
+    said = segmenter.normalize(question).replace(" ", "")
+    spans = shortcoming_spans(said, language.deficiency_phrases) if settings.complaints \
+        else [(0, 0)] * phrases_of(language.deficiency_phrases).any_in(compact)
     near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
     # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
     # leaves the attribute to the word before it.
     measured = measured_attribute(text, segmenter.tokens) if intent == "figure" and not unit \
         else ""
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
-                 deficiency=deficiency, trend=trend,
+                 deficiency=bool(spans), trend=trend,
+                 complaint=complaint_words(said, terms, spans),
                  neighbours={t: n for t, n in near.items() if n},
                  measured=measured if measured in terms else "",
                  planned=phrases_of(_phrases_of("plans", language)).any_in(compact),
                  told=problem_told(text, terms, intent, language),
-                 counted_kind=counted,
+                 counted_kind=counted, spare=spare,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
                  asked_field=first_group(language.record_fields, compact) or "")
@@ -496,10 +574,11 @@ class Bar:
 
 _BAR = re.compile(
     r"(?:超过|超出|过了|突破|多于|高于|大于|不少于|不低于|达到)"
-    r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<x>万|亿)?(?P<u>[\u4e00-\u9fff]{1,2}?)"
+    r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<x>万|亿)?"
+    r"(?P<u>[%％]|个百分点|[\u4e00-\u9fff]{1,2}?)"
     r"(?=以上|的|$|[,，。?？!！])"
     r"|(?P<n2>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(?P<x2>万|亿)?"
-    r"(?P<u2>[\u4e00-\u9fff]{1,2}?)以上")
+    r"(?P<u2>[%％]|个百分点|[\u4e00-\u9fff]{1,2}?)以上")
 _MULTIPLIER = {"万": 1e4, "亿": 1e8}
 MAX_SUBJECT_CHARS = 8
 

@@ -137,8 +137,10 @@ class OutlineHeading:
 RUNIN_RANK = 5
 ITEM_RANK = 6
 MAX_ITEM_HEAD_CHARS = 26
-MAX_TRANSITION_CHARS = 8  # 「同时，」「成绩固然可喜，」 before a turn to problems
+# 「同时，」「成绩固然可喜，」「在看到成绩的同时，」: one short clause before a turn to problems.
+MAX_TRANSITION_CHARS = 12
 _ITEM_HEAD_END = re.compile(r"[。！？!?：:]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 class _Walker:
@@ -160,6 +162,7 @@ class _Walker:
         # An item heading that carried its body on its own line: the next plain paragraph is
         # no part of it (「分析这些现象……」 after 三是…) but of the section around the list.
         self._inline_item = False
+        self._inline_runin = False
         self._list_kind: Kind | None = None  # a lead-in announced a list of this kind
         # The section's 「一是…」 heads stand on lines of their own: a sibling line is one too,
         # however long (甘肃 2025: 「四是完善大保护大治理格局，坚决筑牢国家西部生态安全屏障」).
@@ -182,6 +185,7 @@ class _Walker:
         self.outline.append(OutlineHeading(len(self.stack), title, resolved))
         self._paragraphs = 0
         self._inline_item = False
+        self._inline_runin = False
         self._bare = True
         self._restack()
 
@@ -241,6 +245,9 @@ class _Walker:
             self.push_heading(RUNIN_RANK, head.label, "highlights" if top else None)
             if head.body:
                 self.headed(f"{head.label}。{head.body}", head.label, head.body)
+                # A run-in head heads its own paragraph: the paragraphs after it (「此外，…」
+                # after the last of 「这五年，…」) belong to the section again.
+                self._inline_runin = True
 
     def paragraph(self, text: str, prefix: tuple[str, ...] = (), following: str = "") -> None:
         if not prefix and self._lead_in(text, following):
@@ -297,8 +304,11 @@ class _Walker:
         """Add a paragraph of its own line, closing an item heading whose body was inline."""
         if self._inline_item and self.stack and self.stack[-1][0] == ITEM_RANK:
             self._pop()
+        if self._inline_runin and self.stack and self.stack[-1][0] == RUNIN_RANK:
+            self._pop()
+        self._inline_runin = False
         turn = concession_at(text) if self.kind() in TURNABLE else -1
-        if 0 < turn <= MAX_TRANSITION_CHARS:
+        if 0 < turn <= MAX_TRANSITION_CHARS and not _SENTENCE_END.search(text, 0, turn):
             # 「成绩固然可喜，问题也不容忽视。一是……」: a paragraph of problems after a bare
             # transition speaks for the whole review, not for the last sub-head.
             while len(self.stack) > 1:

@@ -1,0 +1,31 @@
+"""Which counts of a sentence answer a figure question."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.asked import fitting_counts
+
+BEIJING = ("预计全市地区生产总值增长5.2%左右，一般公共预算收入增长3.1%，"
+           "居民人均可支配收入增长4.5%左右。")
+
+
+@pytest.mark.parametrize(("terms", "counts"), [
+    (("地区生产总值", "增长"), ["5.2%"]),  # 增长 precedes all three: the specific word decides
+    (("一般公共预算收入", "增长"), ["3.1%"]),
+    (("增长",), ["5.2%", "3.1%", "4.5%"]),
+    ((), ["5.2%", "3.1%", "4.5%"]),
+])
+def test_the_clause_of_the_most_specific_word_answers(
+        terms: tuple[str, ...], counts: list[str]) -> None:
+    assert fitting_counts(BEIJING, "", terms) == counts
+
+
+def test_a_count_right_after_a_question_word_still_comes_first() -> None:
+    sentence = "组织党员参训300余名，全年发展党员20人。"
+    assert fitting_counts(sentence, "人", ("发展党员",)) == ["20人"]
+
+
+def test_条_and_项_count_the_same_things() -> None:
+    sentence = "制定整改落实方案，细化为18项具体落实举措。"
+    assert fitting_counts(sentence, "条", ("措施",)) == ["18项"]
