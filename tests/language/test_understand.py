@@ -355,3 +355,13 @@ def test_two_adjacent_words_also_search_their_abbreviation() -> None:
 def test_an_abbreviation_finds_the_passage_that_uses_it(seeds_engine: QAEngine) -> None:
     answer = seeds_engine.ask("请问工委去年往上报的网络评论一共多少条？")
     assert answer.found and "网评471条" in answer.hits[0].passage.text
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("河南、山东、黑龙江粮食产量比一比", "figure"),  # an amount compared: a figure per unit
+    ("各单位发展党员人数对比一下", "figure"),
+    ("河南、山东的乡村振兴做法比一比", "general"),
+])
+def test_a_comparison_of_an_amount_is_a_figure_question(
+        seeds_engine: QAEngine, question: str, intent: str) -> None:
+    assert seeds_engine.understand(question).intent == intent

@@ -530,6 +530,8 @@ def understand(
     terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
     # 「去年」 is when, not what (Query.looks_back reads it).
     terms = [t for t in terms if not _PAST.fullmatch(t)]
+    if intent == "general" and which and any(len(t) > 1 and _AMOUNT_NOUN.search(t) for t in terms):
+        intent = "figure"  # 「河南、山东粮食产量比一比」 compares amounts: a figure per unit
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
     terms = [t for t in terms if t + "一下" not in compact] or terms
     synonyms = load_cilin().get if settings.synonyms else None
