@@ -1,0 +1,129 @@
+"""Where ``engine.ask`` spends its time, on a corpus ``bench_index.py`` generated.
+
+    .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] [--rounds 15] [--sample]
+
+Opens the engine as the bench's warm worker does (``<workdir>/n<size>`` and its caches; the
+folder is generated again when ``bench_index.py`` removed it), asks every bench question once,
+then ``--rounds`` more times, and prints per question the least CPU time of its rounds (this
+thread's, so other processes on a shared machine weigh less than in wall time) with the
+median over questions, and the wall-clock p50 / p99 of all rounds. ``--sample`` instead
+samples the call stack every 0.2 ms of CPU (``SIGPROF``) and prints each stage's share of the
+CPU and its milliseconds per question: a profile without cProfile's cost per call, which
+distorts code made of many small calls. Run it with another checkout's bench file to compare
+(the source imported is the checkout's own ``src``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+# A stage is every frame of these functions (inclusive), whichever calls them.
+STAGES = {
+    "understand": ("qa/engine.py:understand",),
+    "index.search": ("qa/search/segindex.py:search", "qa/search/segindex.py:search_per_group"),
+    "candidate passages": ("qa/reports/passagelist.py:__getitem__", "qa/answer/prepared.py:at"),
+    "rerank": ("qa/answer/retrieve.py:rerank", "qa/answer/retrieve.py:_rerank"),
+    "  best sentence": ("qa/answer/quotes.py:best_sentence",
+                        "qa/answer/prepared.py:best_prepared_sentence"),
+    "  coverage, answers": ("qa/answer/retrieve.py:coverage", "qa/answer/retrieve.py:paraphrased",
+                            "qa/answer/retrieve.py:verdict"),
+    "  quotes (k kept)": ("qa/answer/quotes.py:quote_hit",),
+    "section overviews": ("qa/engine.py:_overview",),
+    "compose (decide)": ("qa/answer/compose.py:decide",),
+}
+
+
+def open_engine(workdir: Path, size: int) -> tuple[Any, list[str]]:
+    """Open the engine on the bench corpus as the warm worker does; return it and the questions."""
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+    import bench_index as bench
+
+    from qa.engine import QAEngine
+
+    folder, cache = workdir / f"n{size}", workdir / f"n{size}.tokens"
+    if not any(folder.glob("*.txt")):
+        bench.generate(folder, size)
+    bench._use_startup_caches(cache)
+    engine = QAEngine.from_directory(folder, parsed_cache=bench._parsed(cache),
+                                     index_dir=bench._index_dir(cache))
+    engine.segmenter.initialize()
+    engine.background.load()
+    questions = list(bench.QUERIES)
+    for question in questions:  # first use: report bodies, unit names, caches
+        engine.ask(question)
+    return engine, questions
+
+
+def time_asks(engine: Any, questions: list[str], rounds: int) -> None:
+    """Print each question's least CPU time, their median, and wall p50 / p99 of all rounds."""
+    cpu: dict[str, list[float]] = {q: [] for q in questions}
+    wall: list[float] = []
+    for _ in range(rounds):
+        for question in questions:
+            c0, w0 = time.thread_time(), time.perf_counter()
+            engine.ask(question)
+            cpu[question].append(time.thread_time() - c0)
+            wall.append(time.perf_counter() - w0)
+    least = sorted((min(v), q) for q, v in cpu.items())
+    for seconds, question in least:
+        print(f"{seconds * 1e3:8.3f} ms  {question}")
+    wall.sort()
+    p99 = wall[min(len(wall) - 1, round(0.99 * len(wall)) - 1)]
+    print(f"CPU per question (least of {rounds}): median "
+          f"{statistics.median(s for s, _ in least) * 1e3:.3f} ms, max {least[-1][0] * 1e3:.3f}; "
+          f"wall p50 {statistics.median(wall) * 1e3:.3f} ms, p99 {p99 * 1e3:.3f}")
+
+
+def sample_asks(engine: Any, questions: list[str], rounds: int) -> None:
+    """Print each stage's share of sampled CPU and its milliseconds per question."""
+    inclusive: Counter[str] = Counter()
+    samples = [0]
+
+    def record(_signal: int, frame: FrameType | None) -> None:
+        samples[0] += 1
+        seen: set[str] = set()
+        while frame is not None:
+            code = frame.f_code
+            seen.add(f"{code.co_filename.split('/src/')[-1]}:{code.co_name}")
+            frame = frame.f_back
+        inclusive.update(seen)
+
+    signal.signal(signal.SIGPROF, record)
+    signal.setitimer(signal.ITIMER_PROF, 0.0002, 0.0002)
+    start = time.thread_time()
+    for _ in range(rounds):
+        for question in questions:
+            engine.ask(question)
+    signal.setitimer(signal.ITIMER_PROF, 0, 0)
+    per_ask = (time.thread_time() - start) / (rounds * len(questions)) * 1e3
+    print(f"{samples[0]} samples; CPU {per_ask:.3f} ms a question (sampling included)")
+    for stage, names in STAGES.items():
+        share = sum(inclusive[n] for n in names) / max(1, samples[0])
+        print(f"| {stage} | {share * 100:.1f} % | {share * per_ask:.3f} ms |")
+
+
+def main() -> int:
+    """Parse options, open the engine and time or sample its answers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--workdir", type=Path, required=True,
+                        help="bench_index.py's --workdir (corpus and caches)")
+    parser.add_argument("--size", type=int, default=100_000, help="passages (n<size> folder)")
+    parser.add_argument("--rounds", type=int, default=15, help="asks of every question")
+    parser.add_argument("--sample", action="store_true", help="sample stages instead of timing")
+    args = parser.parse_args()
+    engine, questions = open_engine(args.workdir, args.size)
+    (sample_asks if args.sample else time_asks)(engine, questions, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
