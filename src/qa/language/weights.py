@@ -29,6 +29,8 @@ FUNCTION_FACTOR = 0.25
 PREDICATE_FACTOR = 0.6
 # A word jieba does not know counts as this many times rarer than its most common character.
 OOV_DAMPING = 50
+# Words whose weight and general frequency are kept per engine.
+MAX_CACHED_WORDS = 100_000
 # Below these a word left over from a section question is ordinary language, not a topic.
 TOPIC_MIN = 0.3
 TOPIC_MIN_REPORT = 0.12
@@ -73,6 +75,9 @@ class Background:
         self.doc_freq = doc_freq
         self.fillers = fillers
         self._cache: dict[str, float] = {}
+        # A word's general frequency, each a few binary searches of jieba's dictionary (one
+        # per part of a word it lacks): every question asks again for its words' (is_topic).
+        self._frequencies: dict[str, tuple[int, str | None]] = {}
 
     def load(self) -> None:
         """Read the background dictionary now (≈0.05 s) rather than on the first question."""
@@ -93,6 +98,14 @@ class Background:
         with no known part it is a run of single characters jieba could not join ("不把抓",
         "叫啥") and counts as common as its commonest character, damped.
         """
+        found = self._frequencies.get(word)
+        if found is None:
+            found = self._frequency(word)
+            if len(self._frequencies) < MAX_CACHED_WORDS:
+                self._frequencies[word] = found
+        return found
+
+    def _frequency(self, word: str) -> tuple[int, str | None]:
         table = self._table()[0]
         entry = table.get(word)
         if entry is not None:
@@ -120,7 +133,7 @@ class Background:
                 self.doc_freq(word) > 0,
                 word in self.fillers,
             )
-            if len(self._cache) < 100_000:
+            if len(self._cache) < MAX_CACHED_WORDS:
                 self._cache[word] = cached
         return cached
 
