@@ -164,6 +164,11 @@ def holds_a_question_word(query: Query, matched: Sequence[str], text: str = "") 
     return False
 
 
+def fills_role(text: str, role: str) -> bool:
+    """Tell whether a text says who holds a post (「党委书记任组长」, 「组长由校长担任」)."""
+    return bool(role) and (f"任{role}" in text or f"{role}由" in text)
+
+
 def is_fragment(text: str) -> bool:
     """Tell whether a passage is a bare label rather than a statement."""
     bare = text.strip()
@@ -328,6 +333,8 @@ class Retriever:
             if (terms.figure or query.which) and hit.passage.kind == "plans" \
                     and not query.planned:
                 blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
+            if query.intent == "name" and fills_role(hit.passage.text, query.asked_role):
+                blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
             if query.looks_back and hit.passage.kind == "plans" and not query.planned:
                 blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
             if is_fragment(hit.passage.text):  # last, and never the answer
