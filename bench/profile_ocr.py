@@ -97,7 +97,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None, help="intra-op threads")
     parser.add_argument("--spin", type=int, default=None, help="1/0: worker threads spin-wait")
     parser.add_argument("--sequential", type=int, default=None, help="1/0: execution mode")
-    parser.add_argument("--det-side", type=int, default=None, help="detector's longest side")
+    parser.add_argument("--det-side", type=int, default=None,
+                        help="detector's longest side (0: the page as rendered)")
     parser.add_argument("--rec-batch", type=int, default=None)
     parser.add_argument("--rec-lanes", type=int, default=None, help="lines recognised at once")
     parser.add_argument("--cls", action="store_true", help="run the angle classifier")
@@ -108,6 +109,8 @@ def main() -> int:
                                    ("sequential", args.sequential), ("det_side", args.det_side),
                                    ("rec_batch", args.rec_batch), ("rec_lanes", args.rec_lanes))
                 if v is not None}
+    if settings.get("det_side") == 0:
+        settings["det_side"] = None
     pages = seed_pages(args.pages)
     data = scanned_pdf(pages, args.font)
     engine = ocr.build_engine(ocr.EngineSettings(**settings)) if settings else ocr._ocr_engine()
