@@ -50,7 +50,7 @@ class Limits:
     # Address space above the worker's own at start: onnxruntime (OCR of scans) reserves
     # ≈ 1.5 GB of it; a decompression bomb still dies long before it fills the machine.
     memory_bytes: int = 2560 * MB
-    # A 30-page scan is read by OCR at 5–10 CPU seconds a page on two cores.
+    # A 30-page scan is read by OCR at 4–5 CPU seconds a page (bench/profile_ocr.py).
     cpu_seconds: int = 360
     wall_seconds: float = 480.0
     output_bytes: int = 32 * MB  # the pickled preview sent back
