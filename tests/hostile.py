@@ -173,5 +173,6 @@ def hog(data: bytes, name: str, caps: Caps, progress: object = None) -> Preview:
 
 def tell_niceness(data: bytes, name: str, caps: Caps, progress: object = None) -> Preview:
     """A converter that reports the CPU niceness it runs at, as the text of its preview."""
-    text = f"第三党支部2024年党建工作总结\n一、主要工作\n全年组织集中学习12次，优先级{os.nice(0)}。\n"
+    text = (f"第三党支部2024年党建工作总结\n一、主要工作\n"
+            f"全年组织集中学习12次，优先级{os.nice(0)}。\n")
     return preview_upload(text.encode(), name, caps)
