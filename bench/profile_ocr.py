@@ -141,6 +141,9 @@ def main() -> int:
         print(f"{stage:<16} {w / len(pages):>11.2f} {c / len(pages):>11.2f}")
     print(f"{'total':<16} {wall / len(pages):>11.2f} {cpu / len(pages):>11.2f}")
     print(f"characters read back: {ratio:.1%}")
+    if hasattr(engine.text_rec, "lanes"):
+        print(f"(rec rows: summed over {engine.text_rec.lanes} lanes that run at once; "
+              f"'recognise (all)' and 'total' are the page's own)")
     return 0
 
 
