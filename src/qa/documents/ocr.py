@@ -7,6 +7,10 @@ tilt is slight: the detector's boxes are turned quadrilaterals that the recognis
 straightened, and the tilt read off the boxes is taken out of their positions before they are
 put back into lines (boxes whose centres lie within half a line height join one line, left to
 right). Only a page turned by more than MAX_SLIGHT_DEGREES is rotated back and read again.
+
+How the networks run is EngineSettings: the detector sees the page at 960 px, text lines are
+recognised two at a time on one-thread sessions, and no thread spin-waits (bench/profile_ocr.py
+measures each choice; docs/benchmarks.md has the table).
 """
 
 from __future__ import annotations
