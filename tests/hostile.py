@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 import zipfile
 import zlib
 
 from qa.documents import Caps
-from qa.library import Preview
+from qa.library import Preview, preview_upload
 from tests.uploads import make_docx
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -168,3 +169,10 @@ def hog(data: bytes, name: str, caps: Caps, progress: object = None) -> Preview:
     """A converter that asks for far more memory than the worker may have."""
     blocks = [bytearray(256 * 1024 * 1024) for _ in range(16)]
     raise AssertionError(f"allocated {len(blocks)} blocks")
+
+
+def tell_niceness(data: bytes, name: str, caps: Caps, progress: object = None) -> Preview:
+    """A converter that reports the CPU niceness it runs at, as the text of its preview."""
+    text = (f"第三党支部2024年党建工作总结\n一、主要工作\n"
+            f"全年组织集中学习12次，优先级{os.nice(0)}。\n")
+    return preview_upload(text.encode(), name, caps)

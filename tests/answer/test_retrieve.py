@@ -10,6 +10,7 @@ from qa import QAEngine, Tokenizer
 from qa.answer.retrieve import (
     CHAR_CREDIT,
     COMPLAINT_CREDIT,
+    fills_role,
     holds_a_question_word,
     index_text_folded,
     is_fragment,
@@ -202,3 +203,10 @@ def test_a_question_about_last_year_is_answered_by_what_was_done_not_the_target(
     assert "32.7万人" in engine.ask("去年城镇新增就业多少人").hits[0].passage.text
     # 「去年的计划」 asks for a plan: plans are not pushed back then.
     assert engine.understand("去年的计划是什么").planned
+
+
+def test_a_text_fills_a_post_when_it_says_who_holds_it() -> None:
+    assert fills_role("成立党委书记任组长、校长任副组长的巡视整改工作领导小组", "组长")
+    assert fills_role("领导小组组长由校长担任", "组长")
+    assert not fills_role("强化党建工作领导小组作用，明确领导小组办公室分工", "组长")
+    assert not fills_role("党委书记任组长", "")

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
 
 from qa.documents import Caps
 from qa.errors import FileRefusedError
-from qa.library import Limits, preview_isolated
+from qa.library import DEFAULT_LIMITS, Limits, preview_isolated
 from qa.reports import MAX_PASSAGE_CHARS, parse_report
 from tests import hostile
 
@@ -101,3 +102,12 @@ def test_a_paragraph_flood_within_the_size_caps_is_refused_before_python_docx() 
     assert caught.value.code == "too_many_paragraphs"
     assert f"{caught.value.reason}。{caught.value.hint}" == (
         "Word 文档含有约 80000 段，远超一份工作报告。请检查是否发错了文件，或拆分后分别发送")
+
+
+def test_the_worker_yields_the_cpu_to_questions_by_its_niceness() -> None:
+    text = "一、工作\n全年开展学习12次。".encode()
+    ours = os.nice(0)
+    lower = preview_isolated(text, "优先级.txt", job=hostile.tell_niceness)
+    assert f"优先级{min(19, ours + DEFAULT_LIMITS.niceness)}。" in lower.source.text
+    same = preview_isolated(text, "优先级.txt", Limits(niceness=0), job=hostile.tell_niceness)
+    assert f"优先级{ours}。" in same.source.text

@@ -123,3 +123,9 @@ def test_shipped_metric_stopwords() -> None:
     words = metric_stopwords()
     assert {"增长", "左右", "以上"} <= words
     assert "发展党员" not in words
+
+
+def test_the_base_of_a_rate_is_no_count() -> None:
+    # 天津 2026: 「每千人口托位数较2020年翻两番」 was read as 「千人」, a count of people.
+    found = [m.text for m in find_figures("每千人口托位数翻两番，每万人拥有律师3名", names=True)]
+    assert found == ["3名"]

@@ -365,3 +365,13 @@ def test_an_abbreviation_finds_the_passage_that_uses_it(seeds_engine: QAEngine) 
 def test_a_comparison_of_an_amount_is_a_figure_question(
         seeds_engine: QAEngine, question: str, intent: str) -> None:
     assert seeds_engine.understand(question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    ("南开整改领导小组谁当组长", "组长"),
+    ("整改领导小组组长是谁", "组长"),
+    ("谁担任组长呢", "组长"),
+    ("舞蹈队是谁拉起来的", ""),
+])
+def test_a_name_question_names_the_post_it_asks_about(question: str, role: str) -> None:
+    assert Query(question, question, "name").asked_role == role

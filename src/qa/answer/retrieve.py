@@ -168,6 +168,11 @@ def holds_a_question_word(query: Query, matched: Sequence[str], text: str = "") 
     return False
 
 
+def fills_role(text: str, role: str) -> bool:
+    """Tell whether a text says who holds a post (「党委书记任组长」, 「组长由校长担任」)."""
+    return bool(role) and (f"任{role}" in text or f"{role}由" in text)
+
+
 def answers_question(coverage: float, paraphrase: bool) -> bool:
     """Decide "found": enough of the question's information, less when paraphrased."""
     return coverage >= MIN_COVERAGE or (paraphrase and coverage >= MIN_PARAPHRASE_COVERAGE)
@@ -332,6 +337,8 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, query: Query, figure: b
         blend *= KIND_BOOST
     if (figure or query.which) and kind == "plans" and not query.planned:
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
+    if query.intent == "name" and fills_role(prepared.passage.text, query.asked_role):
+        blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if query.looks_back and kind == "plans" and not query.planned:
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
     if prepared.fragment:  # last, and never the answer

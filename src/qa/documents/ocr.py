@@ -7,6 +7,10 @@ tilt is slight: the detector's boxes are turned quadrilaterals that the recognis
 straightened, and the tilt read off the boxes is taken out of their positions before they are
 put back into lines (boxes whose centres lie within half a line height join one line, left to
 right). Only a page turned by more than MAX_SLIGHT_DEGREES is rotated back and read again.
+
+How the networks run is EngineSettings: the detector sees the page at 960 px, text lines are
+recognised two at a time on one-thread sessions, and no thread spin-waits (bench/profile_ocr.py
+measures each choice; docs/benchmarks.md has the table).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ RENDER_DPI = 150  # A4 at 150 dpi: 1240×1754, the detector's sweet spot on text
 MAX_PAGES = 60
 MAX_SLIGHT_DEGREES = 4.0
 MIN_SCORE = 0.5
+USE_CLS = False  # the angle classifier only tells upside-down lines, which a scan has not
 _engine: Any = None
 _engine_lock = threading.Lock()
 _run_lock = threading.Lock()
@@ -52,15 +57,104 @@ class Box:
         return min(x for x, _ in self.points)
 
 
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """How the engine runs its networks (bench/profile_ocr.py measures each choice)."""
+
+    threads: int = 2  # the detector's onnxruntime intra-op threads: the machine's two cores
+    # Text lines recognised at once, each in its own thread with a one-thread session: lines
+    # are independent, so two lanes keep both cores busy without onnxruntime's per-operator
+    # hand-offs between threads (the recogniser's operators are small). 1: one line at a
+    # time, on ``threads`` intra-op threads.
+    rec_lanes: int = 2
+    # Idle worker threads spin-wait for the next operator: on a shared machine they burn the
+    # core a question needs (and CPU seconds of the upload's allowance) for nothing.
+    spin: bool = False
+    sequential: bool = True  # operators one after another (not ORT_PARALLEL)
+    # The detector's longest side: a page rendered at 150 dpi (1754 px) costs it four times the
+    # work for the same boxes; print of 16 px (8 pt) is still found at 960. None: as rendered.
+    det_side: int | None = 960
+    rec_batch: int = 1  # text lines through the recogniser at once, in one lane
+
+
+def build_engine(settings: EngineSettings) -> Any:
+    """Return a RapidOCR engine whose onnxruntime sessions follow ``settings``."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    # Built with one thread each (no thread pools); the sessions that need more are rebuilt.
+    engine = RapidOCR(rec_batch_num=settings.rec_batch, intra_op_num_threads=1,
+                      inter_op_num_threads=1)
+    if settings.det_side is not None:
+        _limit_detector(engine.text_det, settings.det_side)
+    rec_threads = settings.threads if settings.rec_lanes == 1 else 1
+    for holder, threads in ((engine.text_det.infer, settings.threads),
+                            (engine.text_rec.session, rec_threads)):
+        if threads > 1 or not settings.sequential:
+            holder.session = _session(holder.session, threads, settings)
+    if settings.rec_lanes > 1:
+        engine.text_rec = _Lanes(engine.text_rec, settings.rec_lanes)
+    return engine
+
+
+class _Lanes:
+    """The recogniser run on ``lanes`` threads, each taking every lanes-th line by width."""
+
+    def __init__(self, recogniser: Any, lanes: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.recogniser = recogniser
+        self.lanes = lanes
+        self.pool = ThreadPoolExecutor(lanes, thread_name_prefix="ocr-rec")
+
+    def __call__(self, crops: list[Any], return_word_box: bool = False) -> tuple[list[Any], float]:
+        # Dealt out in order of width, so each lane gets as many long lines as the other.
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        shares = [order[lane :: self.lanes] for lane in range(self.lanes)]
+        done = self.pool.map(
+            lambda share: self.recogniser([crops[i] for i in share], return_word_box), shares)
+        results: list[Any] = [("", 0.0)] * len(crops)
+        elapsed = 0.0
+        for share, (texts, seconds) in zip(shares, done, strict=True):
+            for index, text in zip(share, texts, strict=True):
+                results[index] = text
+            elapsed = max(elapsed, seconds)
+        return results, elapsed
+
+
+def _limit_detector(detector: Any, side: int) -> None:
+    """Make the detector see the page with its longest side ``side`` (boxes come back full size).
+
+    rapidocr-onnxruntime 1.x picks the detector's size itself (2000 for a page over 1500 px,
+    whatever det_limit_side_len says), so its choice is replaced on this one detector.
+    """
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    fixed = DetPreProcess(side, "max", detector.mean, detector.std)
+    detector.get_preprocess = lambda _longest: fixed
+
+
+def _session(old: Any, threads: int, settings: EngineSettings) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4
+    options.enable_cpu_mem_arena = False
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    if not settings.sequential:
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_PARALLEL
+    options.add_session_config_entry("session.intra_op.allow_spinning",
+                                     "1" if settings.spin else "0")
+    return onnxruntime.InferenceSession(old._model_path, sess_options=options,
+                                        providers=["CPUExecutionProvider"])
+
+
 def _ocr_engine() -> Any:
     """Return the one RapidOCR engine (loading its models costs ≈1 s; threads share it)."""
     global _engine
     with _engine_lock:
         if _engine is None:
-            from rapidocr_onnxruntime import RapidOCR
-
-            # One image at a time through the recogniser measured fastest on 2 cores.
-            _engine = RapidOCR(rec_batch_num=1, intra_op_num_threads=2, inter_op_num_threads=1)
+            _engine = build_engine(EngineSettings())
         return _engine
 
 
@@ -72,7 +166,7 @@ def _recognise(image: Any) -> list[Box]:
     # One page at a time across uploads: the engine keeps Python state between its steps, and
     # two scans read at once would only share the same two cores more slowly.
     with _run_lock:
-        result, _ = engine(pixels, use_cls=False)
+        result, _ = engine(pixels, use_cls=USE_CLS)
     return [
         Box(tuple((float(x), float(y)) for x, y in points), str(text), float(score))
         for points, text, score in (result or [])

@@ -157,8 +157,8 @@ def find_figures(sentence: str, names: bool = False) -> Iterator[_Match]:
 def _skip(sentence: str, m: re.Match[str], before: str, names: bool = False) -> bool:
     num, end = m.group("num"), m.end("measure")
     redacted = num[0] in "*＊xX×"
-    if before.endswith("第") or (_in_quotes(before) and not names):
-        return True
+    if before.endswith(("第", "每")) or (_in_quotes(before) and not names):
+        return True  # 第九套 is an ordinal, 每千人口 / 每万人 the base of a rate
     if m.group("measure") == "届" and not names:
         return True  # 六届四次全会 names a session; only a question may ask for it
     if before.endswith(_SELF_REFERENCE) and not names:

@@ -123,6 +123,13 @@ class Query:
         return _REPORT_DATED.search(self.question.replace(" ", "")) is not None
 
     @property
+    def asked_role(self) -> str:
+        """Return the post a name question asks who holds (「整改领导小组谁当组长」 → 组长)."""
+        text = self.text.replace(" ", "")
+        found = _ROLE_AFTER.search(text) or _ROLE_BEFORE.search(text)
+        return found.group(1) if found else ""
+
+    @property
     def doer_asked(self) -> bool:
         """Tell whether a name question asks who did a thing (「展览是谁办的」)."""
         return _DOER_ASKED.search(self.text.replace(" ", "")) is not None
@@ -156,6 +163,10 @@ _ITEMS_ASKED = re.compile(r"几(?:条|大块|大项|项|点|件|大)|哪几|哪�
 _PAST = re.compile(r"去年|前年|上一?年|过去一年|过去的一年")
 # 「2025年报告里…」: the year dates the report, not the event asked about.
 _REPORT_DATED = re.compile(r"\d{2,4}年度?的?(?:[\u4e00-\u9fff]{0,4}(?:报告|总结))")
+# 「谁当组长」「组长是谁」「由谁担任组长」: the post asked about.
+_ROLE_AFTER = re.compile(r"谁(?:来当|当|任|担任)([\u4e00-\u9fff]{2,4}?)(?:呢|啊|吗|$|[？?，,。])")
+# The post word right before 是谁 ending the question (not 「是谁拉起来的」) or 由谁担任.
+_ROLE_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:是谁(?=$|[？?，,。呢啊吗])|由谁担任)")
 # 「是谁拉起来的」「谁办的」: who did a thing (the cleft 是谁…的 around an action), not who holds
 # a post (谁当, 谁任, 谁是, 谁负责).
 _DOER_ASKED = re.compile(r"谁(?!当|任|是|担任|负责|分管|来当)[\u4e00-\u9fff]{1,4}的")
