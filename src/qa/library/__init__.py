@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import auditlog
 from .auditlog import AuditRecord
+from .coldload import load_indexed
 from .folder import Library, LibraryEntry
 from .identity import file_digest, text_digest
 from .preview import Preview, apply_corrections, build_preview
@@ -22,6 +23,7 @@ __all__ = [
     "auditlog",
     "build_preview",
     "file_digest",
+    "load_indexed",
     "text_digest",
     "preview_isolated",
     "preview_upload",

@@ -25,6 +25,7 @@ import threading
 import weakref
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -106,6 +107,38 @@ def unpack(packed: Packed, source: Path | None, key: str = "") -> Report:
     """Rebuild the Report that ``pack`` stored, numbering passages as the parser does."""
     report_id, title, unit, year, _ = packed
     return Report(report_id, title, source, unpack_sections(packed), unit, year, key)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBody:
+    """A parsed report as the cache stores it: its body's JSON and its footer fields.
+
+    Made where the report was parsed (a worker process of a cold load), so the process that
+    writes the cache copies bytes and never builds the report's passages.
+    """
+
+    key: str
+    body: bytes
+    report_id: str
+    title: str
+    unit: str
+    year: str
+    kinds: str
+    digest: str
+
+
+def stored_body(key: str, report: Report) -> StoredBody:
+    """Return what the cache stores of a report under ``key``."""
+    body = json.dumps(pack(report), ensure_ascii=False, separators=(",", ":")).encode()
+    return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
+                      report.kind_codes, report.digest or texts_digest(report.passages))
+
+
+def stored_report(stored: StoredBody, source: Path | None) -> Report:
+    """Return the report a ``StoredBody`` holds, sections in memory (its texts' digest kept)."""
+    report = unpack(json.loads(stored.body), source, stored.key)
+    return Report(report.report_id, report.title, source, report.body, report.unit,
+                  report.year, stored.key, stored.digest)
 
 
 class Entry(NamedTuple):
@@ -247,11 +280,12 @@ def _read_footer(file: BinaryIO) -> dict[str, Entry]:
     return {row[0]: Entry._make(row) for row in json.loads(data)["entries"]}
 
 
-def write_entries(path: Path, entries: Iterable[tuple[str, Report]],
+def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]],
                   old: ParsedCache | None = None) -> bool:
     """Write the reports under their keys, atomically; False if the cache could not be written.
 
-    A body ``old`` holds under the same key is copied as it is (never unpacked).
+    A body ``old`` holds under the same key is copied as it is (never unpacked), and so is a
+    ``StoredBody``'s.
     """
     def write(out: BinaryIO) -> None:
         header = json.dumps({"parser": parser_version()}).encode() + b"\n"
@@ -259,17 +293,23 @@ def write_entries(path: Path, entries: Iterable[tuple[str, Report]],
         at = len(header)
         rows = []
         for key, report in entries:
-            body = old.raw(key) if old is not None else None
-            if body is None:
-                body = json.dumps(pack(report), ensure_ascii=False,
-                                  separators=(",", ":")).encode()
+            stored = report if isinstance(report, StoredBody) else _stored(key, report, old)
+            body = stored.body
             out.write(body + b"\n")
-            rows.append([key, at, len(body), zlib.crc32(body), report.report_id, report.title,
-                         report.unit, report.year, report.kind_codes,
-                         report.digest or texts_digest(report.passages)])
+            rows.append([key, at, len(body), zlib.crc32(body), stored.report_id, stored.title,
+                         stored.unit, stored.year, stored.kinds, stored.digest])
             at += len(body) + 1
         footer = json.dumps({"entries": rows}, ensure_ascii=False).encode() + b"\n"
         out.write(footer)
         out.write(f"{at:020d}{zlib.crc32(footer):010d}\n".encode())
 
     return write_cache_with(path, write)
+
+
+def _stored(key: str, report: Report, old: ParsedCache | None) -> StoredBody:
+    """Return a report as stored, its body copied from ``old`` when that holds the key."""
+    body = old.raw(key) if old is not None else None
+    if body is None:
+        return stored_body(key, report)
+    return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
+                      report.kind_codes, report.digest or texts_digest(report.passages))

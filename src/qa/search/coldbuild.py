@@ -92,11 +92,55 @@ def post_texts(texts: Iterable[str], count: int, segmenter: Tokenizer,
         workers = os.cpu_count() or 1
     if workers <= 1 or count < min_parallel or os.name != "posix":
         return TokenTable.from_lists(segmenter.tokens(t) for t in texts)
+    return stitch(posted_parts(texts, segmenter, workers))
+
+
+def posted_parts(texts: Iterable[str], segmenter: Tokenizer,
+                 workers: int | None = None) -> Iterator[Part]:
+    """Yield the texts' chunks as parts (vocabulary, postings, lengths) from worker processes."""
     # jieba loads once before forking: every worker inherits it copy-on-write, unpickled.
     segmenter.initialize()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, _init_worker, (segmenter,)) as pool:
-        return stitch(pool.imap(_post_chunk, chunked(texts)))
+    with context.Pool(workers or os.cpu_count() or 1, _init_worker, (segmenter,)) as pool:
+        yield from pool.imap(_post_chunk, chunked(texts))
+
+
+class MadeParts:
+    """Parts made before the index asked for them, by the run of reports each covers.
+
+    A cold load (``qa.library.coldload``) tokenises each chunk of reports in the worker that
+    parsed it; the index then stitches those parts instead of tokenising again. A run is
+    known by its reports' (id, key) in order, so a part is used only for exactly the reports
+    it was made from.
+    """
+
+    def __init__(self) -> None:
+        self._runs: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], Part]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._runs)
+
+    def add(self, reports: tuple[tuple[str, str], ...], part: Part) -> None:
+        """Keep the part made from these reports' passages ((id, key) each, in order)."""
+        if reports:
+            self._runs[reports[0]] = (reports, part)
+
+    def take(self, reports: Sequence[tuple[str, str]]) -> Iterator[Part | range]:
+        """Yield, in order, the parts covering ``reports``, and the positions (ranges) that no
+        part covers; a part handed out is forgotten (its memory goes with the batch)."""
+        at = gap = 0
+        while at < len(reports):
+            run = self._runs.get(reports[at])
+            if run is None or tuple(reports[at : at + len(run[0])]) != run[0]:
+                at += 1
+                continue
+            if gap < at:
+                yield range(gap, at)
+            del self._runs[reports[at]]
+            yield run[1]
+            at = gap = at + len(run[0])
+        if gap < len(reports):
+            yield range(gap, len(reports))
 
 
 def stitch(parts: Iterable[Part]) -> PostedTable:
