@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from qa import Tokenizer
 from qa.library import coldload, load_indexed
-from qa.reports import load_reports
+from qa.reports import ingest, load_reports
 from qa.search import ondisk
 from qa.search.ondisk import MANIFEST
 from qa.search.segments import ARRAYS, TERMS_FILE
@@ -91,3 +92,21 @@ def test_one_changed_file_is_parsed_again_and_the_rest_kept(tmp_path: Path) -> N
     again = load(folder, tmp_path / "cache", workers=2)
     fresh = load(folder, tmp_path / "fresh", workers=1)
     assert again == fresh
+
+
+@pytest.mark.parametrize("written_before_failing", [0, 5])
+def test_a_cache_that_cannot_be_written_still_loads_every_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written_before_failing: int) -> None:
+    folder = library(tmp_path / "reports")
+
+    def fail(path: Path, entries: Iterator[object], old: object = None) -> bool:
+        # A full disk part-way: some bodies were handed to the writer, then it gave up.
+        for _ in range(written_before_failing):
+            next(entries)
+        return False
+
+    monkeypatch.setattr(ingest, "write_entries", fail)
+    reports, skipped, _ = load(folder, tmp_path / "cache", workers=2)
+    plain = load_reports(folder)
+    assert reports == plain.reports and skipped == plain.skipped
+    assert not (tmp_path / "cache" / "reports.parsed").exists()

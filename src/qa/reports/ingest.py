@@ -295,6 +295,8 @@ class ParsedFile:
 # What a file came to: its report, a file still to parse, or why it cannot be read (file name,
 # error).
 Found = Report | Pending | tuple[str, ReportReadError]
+# What a load keeps of a report until the cache is written: itself, its file or its body.
+Held = Report | Pending | StoredBody
 # Pending files → each one parsed, or why not, in the same order; None: parse them here.
 ParseMany = Callable[[Sequence[Pending]], Iterator[ParsedFile | ReportReadError] | None]
 
@@ -372,16 +374,22 @@ class _Sources:
             return reports
         if not write_entries(self.path, ((r.key, r) for r in reports), self.cache):
             return reports
-        return self._reopened([(r.key, r.source_path, r) for r in reports])
+        fresh = ParsedCache(self.path, self.reparse)
+        return [fresh.report(r.key, r.source_path) or r for r in reports]
 
     def finish_parsed(self, found: list[Found],
                       results: Iterator[ParsedFile | ReportReadError],
                       skipped: list[tuple[str, str]]) -> list[Report]:
         """Write the cache as the pending files' ``results`` come (parsed elsewhere, in
-        order); return the reports, deferred to the new cache."""
+        order); return the reports, deferred to the new cache.
+
+        A parsed body is not kept once written (10⁶ passages' bodies are ≈ 0.5 GB): should
+        the write fail, the rest are kept and the files already written are parsed again.
+        """
         assert self.path is not None
-        kept: list[tuple[str, Path | None, Report | StoredBody]] = []
+        kept: list[tuple[str, Path | None, Held]] = []
         failed: dict[str, str] = {}
+        retain = False  # the write failed: keep the bodies still to come
 
         def entries() -> Iterator[tuple[str, Report | StoredBody]]:
             for item in found:
@@ -398,35 +406,26 @@ class _Sources:
                     continue
                 if self.digests is not None:
                     self.digests.remember(item.name, item.stat, got.file_digest)
-                kept.append((got.stored.key, item.path, got.stored))
+                kept.append((got.stored.key, item.path, got.stored if retain else item))
                 yield got.stored.key, got.stored
 
         stream = entries()
         written = write_entries(self.path, stream, self.cache)
+        retain = True
         for _ in stream:  # the cache could not be written: the reports are still wanted
             pass
         skipped.extend((n, why) for n, why in _in_order(found, failed))
         if self.digests is not None:
             self.digests.save()
-        if not written:
-            # The cache could not be written: keep the parsed reports in memory instead.
-            return [stored_report(b, path) if isinstance(b, StoredBody) else b
-                    for _, path, b in kept]
-        return self._reopened(kept)
+        fresh = ParsedCache(self.path, self.reparse) if written else None
+        return [(fresh.report(key, path) if fresh is not None else None)
+                or self._held(held, path) for key, path, held in kept]
 
-    def _reopened(self, kept: list[tuple[str, Path | None, Report | StoredBody]]
-                  ) -> list[Report]:
-        """Return the reports read back from the new cache file, so parsed ones leave memory."""
-        assert self.path is not None
-        fresh = ParsedCache(self.path, self.reparse)
-        out = []
-        for key, path, held in kept:
-            report = fresh.report(key, path)
-            if report is None:
-                report = stored_report(held, path) if isinstance(held, StoredBody) else held
-            out.append(report)
-        return out
-
+    def _held(self, held: Held, path: Path | None) -> Report:
+        """Return a report not read back from the cache: kept, stored or parsed again."""
+        if isinstance(held, StoredBody):
+            return stored_report(held, path)
+        return self._parse(held) if isinstance(held, Pending) else held
 
 def _in_order(found: list[Found], failed: dict[str, str]) -> Iterator[tuple[str, str]]:
     """Yield (file name, reason) of the files that failed, in the folder's order."""
