@@ -327,7 +327,7 @@ class _Sources:
         except ReportReadError as exc:
             return name, exc
         path = _child(folder, name)
-        if self.cache is None or not self.cache.keys():
+        if self.cache is None or not self.cache.count():
             return Pending(name, path, meta, stat)  # nothing to find: no file is read here
         digest = self.digests.known(name, stat) if self.digests is not None else None
         if digest is None:

@@ -188,6 +188,10 @@ class ParsedCache:
         """Return the keys of the stored entries."""
         return set(self._entries)
 
+    def count(self) -> int:
+        """Return how many entries are stored (without copying their keys)."""
+        return len(self._entries)
+
     def report(self, key: str, source: Path | None) -> Report | None:
         """Return the stored report for a key (its body deferred), or None if absent."""
         entry = self._entries.get(key)
