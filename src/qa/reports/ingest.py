@@ -318,6 +318,8 @@ class _Sources:
         self.path = cache_path
         self.cache = ParsedCache(cache_path, self.reparse) if cache_path is not None else None
         self.digests = FileDigests(cache_path.with_suffix(".files")) if cache_path else None
+        # An empty cache can hold no file: none is read before it is parsed.
+        self.empty = self.cache is None or not self.cache.count()
 
     def find(self, folder: Path, name: str, meta: ReportMeta | None) -> Found:
         """Return a file's report when the cache has it unchanged, else the file to parse."""
@@ -327,7 +329,7 @@ class _Sources:
         except ReportReadError as exc:
             return name, exc
         path = _child(folder, name)
-        if self.cache is None or not self.cache.count():
+        if self.empty or self.cache is None:
             return Pending(name, path, meta, stat)  # nothing to find: no file is read here
         digest = self.digests.known(name, stat) if self.digests is not None else None
         if digest is None:
