@@ -1,5 +1,6 @@
 """Library: the reports folder as admins change it — manifest, add/replace/remove, upload
-previews and corrections, a report's identity by content and the audit log (issue 19).
+previews and corrections, a report's identity by content and the audit log (issue 19) — and
+as an engine opens it: a cold load parses and tokenises on every core (``coldload``).
 """
 
 from __future__ import annotations

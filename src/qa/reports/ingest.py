@@ -429,6 +429,7 @@ class _Sources:
             return stored_report(held, path)
         return self._parse(held) if isinstance(held, Pending) else held
 
+
 def _in_order(found: list[Found], failed: dict[str, str]) -> Iterator[tuple[str, str]]:
     """Yield (file name, reason) of the files that failed, in the folder's order."""
     for item in found:
