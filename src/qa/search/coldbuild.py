@@ -59,8 +59,26 @@ def _init_worker(segmenter: Tokenizer) -> None:
 
 def post_chunk(texts: Sequence[str], segmenter: Tokenizer) -> Part:
     """Tokenise texts and return their vocabulary (first occurrence), postings and lengths."""
-    table = TokenTable.from_lists(segmenter.tokens(t) for t in texts)
+    table = chunk_table([segmenter.tokens(t) for t in texts])
     return table.vocab, table_postings(table), table.lengths()
+
+
+def chunk_table(token_lists: Sequence[Sequence[str]]) -> TokenTable:
+    """Return ``TokenTable.from_lists(token_lists)`` for a chunk's few thousand texts.
+
+    The words are interned by C loops (``dict.fromkeys`` keeps first occurrences in order,
+    ``map`` looks each token up): a third of the time of one ``setdefault`` a token, for a
+    list of the chunk's tokens that ``from_lists`` avoids holding for a whole batch.
+    """
+    flat: list[str] = []
+    lengths = [0]
+    for tokens in token_lists:
+        flat += tokens
+        lengths.append(len(tokens))
+    vocab = list(dict.fromkeys(flat))
+    lookup = dict(zip(vocab, range(len(vocab)), strict=True))
+    ids = np.fromiter(map(lookup.__getitem__, flat), dtype=np.int32, count=len(flat))
+    return TokenTable(vocab, ids, np.cumsum(np.array(lengths, dtype=np.int64)))
 
 
 def _post_chunk(texts: list[str]) -> Part:
