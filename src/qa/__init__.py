@@ -8,7 +8,8 @@ with its own face (``__init__`` and ``__all__``), import only downwards:
 
     cli        the `qa` command line (wording only)
     engine     orchestrates a question: understand → retrieve → compose
-    library    the reports folder: manifest, add/replace/remove, previews
+    library    the reports folder: manifest, add/replace/remove, previews, cold loads on
+               every core (parse → tokenise → postings in worker processes)
     answer     retrieve (candidates, coverage), quotes, compose (answer policy), evaluate
     figures    numbers in reports: extract, table, compare, export, chart
     search     BM25, on-disk segments, top-k, token tables

@@ -34,6 +34,7 @@ from qa.language import (
     understand,
     use_cache_dir,
 )
+from qa.library import load_indexed
 from qa.reports import PassageList, load_reports
 from qa.search import PassageIndex, SearchIndex, segment_index
 
@@ -171,11 +172,18 @@ class QAEngine:
         # Everything built here lives as long as the engine: searching it for cycles while
         # it grows only costs time (qa.gcpause).
         with paused_gc():
-            corpus = load_reports(folder, parsed_cache, document_text)
-            if index_dir is None:
-                return cls(corpus.reports, segmenter, top_k, corpus.skipped, settings=settings)
-            segmenter = segmenter or Tokenizer()
-            index = segment_index(corpus.reports, segmenter, index_dir)
+            if index_dir is None or parsed_cache is None:
+                corpus = load_reports(folder, parsed_cache, document_text)
+                if index_dir is None:
+                    return cls(corpus.reports, segmenter, top_k, corpus.skipped,
+                               settings=settings)
+                segmenter = segmenter or Tokenizer()
+                index = segment_index(corpus.reports, segmenter, index_dir)
+            else:
+                # Both caches: files to parse are parsed and tokenised on every core.
+                segmenter = segmenter or Tokenizer()
+                corpus, index = load_indexed(folder, parsed_cache, document_text, segmenter,
+                                             index_dir)
             return cls(corpus.reports, segmenter, top_k, corpus.skipped, index=index,
                        settings=settings)
 

@@ -10,7 +10,7 @@ import numpy as np
 from qa import Tokenizer
 from qa.search import SegmentReport, TokenTable
 from qa.search.bm25 import table_postings
-from qa.search.coldbuild import post_texts, stitch
+from qa.search.coldbuild import chunk_table, post_texts, stitch
 from qa.search.segments import ARRAYS, TERMS_FILE, build_segment, write_segment
 
 
@@ -58,3 +58,13 @@ def test_a_segment_built_by_two_worker_processes_is_bit_identical(tmp_path: Path
     two = post_texts(iter(texts), len(texts), tokenizer, workers=2, min_parallel=1_000)
     assert isinstance(one, TokenTable) and not isinstance(two, TokenTable)
     assert written(tmp_path / "one", one, reports) == written(tmp_path / "two", two, reports)
+
+
+def test_a_chunk_table_is_the_table_from_lists() -> None:
+    rng = random.Random(11)
+    for lists in (random_lists(rng, 500), [[], ["a"], []], []):
+        mine, theirs = chunk_table(lists), TokenTable.from_lists(lists)
+        assert mine.vocab == theirs.vocab
+        for field in ("ids", "offsets"):
+            a, b = getattr(mine, field), getattr(theirs, field)
+            assert a.dtype == b.dtype and np.array_equal(a, b), field

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from qa.errors import EmptyCorpusError, ReportReadError
 from qa.language import document_unit, title_line, written_year
@@ -17,7 +18,14 @@ from qa.models import Passage, Report, Section
 from .clean import clean_text
 from .filestat import FileDigests
 from .longtext import split_long
-from .parsecache import ParsedCache, content_digest, entry_key, write_entries
+from .parsecache import (
+    ParsedCache,
+    StoredBody,
+    content_digest,
+    entry_key,
+    stored_report,
+    write_entries,
+)
 from .sectionkind import genre_of
 from .structure import Block, looks_like_title, walk_lines
 
@@ -265,6 +273,42 @@ def superseded_ids(folder: Path, manifest: dict[str, ReportMeta]) -> set[str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A report file to parse: its name, path and manifest entry, and the stat taken before
+    its bytes are read (what ``qa.reports.filestat`` remembers their digest by)."""
+
+    name: str
+    path: Path
+    meta: ReportMeta | None
+    stat: os.stat_result
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A pending file parsed elsewhere: the report as the cache stores it, its bytes' digest."""
+
+    stored: StoredBody
+    file_digest: str
+
+
+# What a file came to: its report, a file still to parse, or why it cannot be read (file name,
+# error).
+Found = Report | Pending | tuple[str, ReportReadError]
+# What a load keeps of a report until the cache is written: itself, its file or its body.
+Held = Report | Pending | StoredBody
+# Pending files → each one parsed, or why not, in the same order; None: parse them here.
+ParseMany = Callable[[Sequence[Pending]], Iterator[ParsedFile | ReportReadError] | None]
+
+
+def parse_pending(item: Pending, convert: DocumentText | None = None) -> tuple[Report, str]:
+    """Read and parse a pending file; return its report (keyed) and its bytes' digest."""
+    data = _read_bytes(item.path)  # after the stat: see qa/filestat.py
+    digest = content_digest(data)
+    key = _key(item.name, digest, item.meta)
+    return _parse_file(item.path, data, item.meta, key, convert), digest
+
+
 class _Sources:
     """The caches a load consults: parsed reports and remembered file digests (or neither)."""
 
@@ -274,26 +318,53 @@ class _Sources:
         self.path = cache_path
         self.cache = ParsedCache(cache_path, self.reparse) if cache_path is not None else None
         self.digests = FileDigests(cache_path.with_suffix(".files")) if cache_path else None
+        # An empty cache can hold no file: none is read before it is parsed.
+        self.empty = self.cache is None or not self.cache.count()
 
-    def load(self, folder: Path, name: str, meta: ReportMeta | None) -> tuple[Report, bool]:
-        """Return a file's report (from the cache when unchanged) and whether it was parsed."""
+    def find(self, folder: Path, name: str, meta: ReportMeta | None) -> Found:
+        """Return a file's report when the cache has it unchanged, else the file to parse."""
         # Strings until the report needs its Path: pathlib costs more than the stat at 10⁴.
-        stat = _stat(f"{folder}{os.sep}{name}", name)
+        try:
+            stat = _stat(f"{folder}{os.sep}{name}", name)
+        except ReportReadError as exc:
+            return name, exc
         path = _child(folder, name)
+        if self.empty or self.cache is None:
+            return Pending(name, path, meta, stat)  # nothing to find: no file is read here
         digest = self.digests.known(name, stat) if self.digests is not None else None
-        if digest is not None and self.cache is not None:
-            report = self.cache.report(_key(name, digest, meta), path)
-            if report is not None:
-                return report, False
-        data = _read_bytes(path)  # after the stat: see qa/filestat.py
-        digest = content_digest(data)
+        if digest is None:
+            try:
+                data = _read_bytes(path)  # after the stat: see qa/filestat.py
+            except ReportReadError as exc:
+                return name, exc
+            digest = content_digest(data)
+            if self.digests is not None:
+                self.digests.remember(name, stat, digest)
+        report = self.cache.report(_key(name, digest, meta), path)
+        return report if report is not None else Pending(name, path, meta, stat)
+
+    def parse_each(self, found: list[Found],
+                   skipped: list[tuple[str, str]]) -> tuple[list[Report], bool]:
+        """Return the reports, parsing each pending file here (unreadable ones go to skipped),
+        and whether any was parsed (so the cache needs writing)."""
+        reports = []
+        parsed = False
+        for item in found:
+            try:
+                if isinstance(item, tuple):
+                    skipped.append((item[0], str(item[1])))
+                    continue
+                reports.append(self._parse(item) if isinstance(item, Pending) else item)
+                parsed = parsed or isinstance(item, Pending)
+            except ReportReadError as exc:
+                skipped.append((cast(Pending, item).name, str(exc)))
+        return reports, parsed
+
+    def _parse(self, item: Pending) -> Report:
+        report, digest = parse_pending(item, self.convert)
         if self.digests is not None:
-            self.digests.remember(name, stat, digest)
-        key = _key(name, digest, meta)
-        report = self.cache.report(key, path) if self.cache is not None else None
-        if report is not None:
-            return report, False
-        return _parse_file(path, data, meta, key, self.convert), True
+            self.digests.remember(item.name, item.stat, digest)
+        return report
 
     def finish(self, reports: list[Report], dirty: bool) -> list[Report]:
         """Save the caches if they changed; return the reports, deferred to the new cache."""
@@ -305,9 +376,67 @@ class _Sources:
             return reports
         if not write_entries(self.path, ((r.key, r) for r in reports), self.cache):
             return reports
-        # Read back from the new file, so freshly parsed reports leave memory too.
         fresh = ParsedCache(self.path, self.reparse)
         return [fresh.report(r.key, r.source_path) or r for r in reports]
+
+    def finish_parsed(self, found: list[Found],
+                      results: Iterator[ParsedFile | ReportReadError],
+                      skipped: list[tuple[str, str]]) -> list[Report]:
+        """Write the cache as the pending files' ``results`` come (parsed elsewhere, in
+        order); return the reports, deferred to the new cache.
+
+        A parsed body is not kept once written (10⁶ passages' bodies are ≈ 0.5 GB): should
+        the write fail, the rest are kept and the files already written are parsed again.
+        """
+        assert self.path is not None
+        kept: list[tuple[str, Path | None, Held]] = []
+        failed: dict[str, str] = {}
+        retain = False  # the write failed: keep the bodies still to come
+
+        def entries() -> Iterator[tuple[str, Report | StoredBody]]:
+            for item in found:
+                if isinstance(item, Report):
+                    kept.append((item.key, item.source_path, item))
+                    yield item.key, item
+                    continue
+                if isinstance(item, tuple):
+                    failed[item[0]] = str(item[1])
+                    continue
+                got = next(results)
+                if isinstance(got, ReportReadError):
+                    failed[item.name] = str(got)
+                    continue
+                if self.digests is not None:
+                    self.digests.remember(item.name, item.stat, got.file_digest)
+                kept.append((got.stored.key, item.path, got.stored if retain else item))
+                yield got.stored.key, got.stored
+
+        stream = entries()
+        written = write_entries(self.path, stream, self.cache)
+        retain = True
+        for _ in stream:  # the cache could not be written: the reports are still wanted
+            pass
+        skipped.extend((n, why) for n, why in _in_order(found, failed))
+        if self.digests is not None:
+            self.digests.save()
+        fresh = ParsedCache(self.path, self.reparse) if written else None
+        return [(fresh.report(key, path) if fresh is not None else None)
+                or self._held(held, path) for key, path, held in kept]
+
+    def _held(self, held: Held, path: Path | None) -> Report:
+        """Return a report not read back from the cache: kept, stored or parsed again."""
+        if isinstance(held, StoredBody):
+            return stored_report(held, path)
+        return self._parse(held) if isinstance(held, Pending) else held
+
+
+def _in_order(found: list[Found], failed: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Yield (file name, reason) of the files that failed, in the folder's order."""
+    for item in found:
+        name = item.name if isinstance(item, Pending) else (
+            item[0] if isinstance(item, tuple) else "")
+        if name in failed:
+            yield name, failed[name]
 
 
 def _report_files(folder: Path, readable: tuple[str, ...]
@@ -335,12 +464,15 @@ def _report_files(folder: Path, readable: tuple[str, ...]
 
 
 def load_reports(folder: Path, cache_path: Path | None = None,
-                 convert: DocumentText | None = None) -> Corpus:
+                 convert: DocumentText | None = None,
+                 parse_many: ParseMany | None = None) -> Corpus:
     """Load every report (.txt .docx .doc .wps .pdf) in a folder; bad files are named, not fatal.
 
     With ``cache_path``, unchanged files come from that parsed-report cache (qa/parsecache.py),
     which is rewritten when any file changed, and are not even read while their stat is as
-    remembered beside it (qa/filestat.py).
+    remembered beside it (qa/filestat.py). With ``parse_many`` too, the files to parse are
+    offered to it all at once (worker processes: ``qa.library.coldload``); what it returns is
+    written to the cache as it comes.
     """
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
@@ -354,20 +486,16 @@ def load_reports(folder: Path, cache_path: Path | None = None,
         skipped.append((MANIFEST_NAME, f"{exc}；已忽略清单，标题、单位、年份按正文识别"))
     superseded = superseded_ids(folder, manifest)
     sources = _Sources(cache_path, convert)
-    dirty = False  # a report was parsed, so the cache needs writing
-    reports: list[Report] = []
     files, set_aside = _report_files(folder, READABLE if convert else (".txt",))
     skipped.extend(set_aside)
-    for stem, name in files:
-        if stem in superseded:
-            continue
-        try:
-            report, parsed = sources.load(folder, name, manifest.get(stem))
-        except ReportReadError as exc:
-            skipped.append((name, str(exc)))
-            continue
-        reports.append(report)
-        dirty = dirty or parsed
+    found = [sources.find(folder, name, manifest.get(stem))
+             for stem, name in files if stem not in superseded]
+    pending = [f for f in found if isinstance(f, Pending)]
+    results = parse_many(pending) if parse_many and pending and sources.path else None
+    if results is not None:
+        reports = sources.finish_parsed(found, results, skipped)
+    else:
+        reports = sources.finish(*sources.parse_each(found, skipped))
     if not reports:
         raise EmptyCorpusError(f"报告目录中没有可用的报告（.txt .docx .doc .wps .pdf）：{folder}")
-    return Corpus(tuple(sources.finish(reports, dirty)), tuple(skipped))
+    return Corpus(tuple(reports), tuple(skipped))

@@ -5,6 +5,7 @@ the token tables the index is built from.
 from __future__ import annotations
 
 from .bm25 import IntArray, OffsetArray, PassageIndex, SearchIndex, TokenTable
+from .coldbuild import MadeParts, Part, post_chunk
 from .ondisk import add_reports
 from .segindex import SegmentIndex
 from .segments import SegmentReport, consecutive_spans
@@ -12,7 +13,9 @@ from .tokens import index_texts, segment_index, segment_key
 
 __all__ = [
     "IntArray",
+    "MadeParts",
     "OffsetArray",
+    "Part",
     "PassageIndex",
     "SearchIndex",
     "SegmentIndex",
@@ -21,6 +24,7 @@ __all__ = [
     "add_reports",
     "consecutive_spans",
     "index_texts",
+    "post_chunk",
     "segment_index",
     "segment_key",
 ]

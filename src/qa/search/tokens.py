@@ -11,8 +11,9 @@ from qa.language import Tokenizer
 from qa.models import Report, index_text, texts_digest
 
 from .bm25 import SearchIndex, TokenTable
-from .coldbuild import PostedTable, post_texts
+from .coldbuild import MadeParts, Part, PostedTable, post_chunk, post_texts, posted_parts, stitch
 from .ondisk import open_index
+from .tokenize import PARALLEL_MIN_TEXTS
 
 
 def index_texts(reports: Iterable[Report]) -> Iterator[str]:
@@ -42,12 +43,30 @@ def _versioned(version: str) -> hashlib.blake2b:
     return key
 
 
-def segment_index(reports: Sequence[Report], segmenter: Tokenizer, folder: Path) -> SearchIndex:
-    """Open the segment index in ``folder`` for these reports, tokenising only what it lacks."""
+def segment_index(reports: Sequence[Report], segmenter: Tokenizer, folder: Path,
+                  made: MadeParts | None = None) -> SearchIndex:
+    """Open the segment index in ``folder`` for these reports, tokenising only what it lacks
+    (and, of that, only what ``made`` holds no postings for)."""
     wanted = [(r.report_id, segment_key(r, segmenter.version), r.size) for r in reports]
 
     def tokenize(which: Sequence[int]) -> TokenTable | PostedTable:
-        texts = index_texts(reports[i] for i in which)
-        return post_texts(texts, sum(reports[i].size for i in which), segmenter)
+        chosen = [reports[i] for i in which]
+        if made:
+            return stitch(_made_or_posted(chosen, made, segmenter))
+        return post_texts(index_texts(chosen), sum(r.size for r in chosen), segmenter)
 
     return open_index(folder, wanted, tokenize, segmenter.version)
+
+
+def _made_or_posted(reports: list[Report], made: MadeParts,
+                    segmenter: Tokenizer) -> Iterator[Part]:
+    """Yield the reports' passages as parts, in order: made ones, and the rest tokenised."""
+    for piece in made.take([(r.report_id, r.key) for r in reports]):
+        if not isinstance(piece, range):
+            yield piece
+            continue
+        gap = [reports[i] for i in piece]
+        if sum(r.size for r in gap) < PARALLEL_MIN_TEXTS:
+            yield post_chunk(list(index_texts(gap)), segmenter)
+        else:
+            yield from posted_parts(index_texts(gap), segmenter)
