@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import QAEngine, Tokenizer
-from qa.language.understand import asked_ordinal
+from qa.language.shapes import asked_ordinal
 from qa.models import Hit, Passage, Quote
 
 BODY = "加强统筹协调，完善工作机制，推动各项任务落地见效，取得了明显成效，群众满意度持续提升。"

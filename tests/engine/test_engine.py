@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from qa import MAX_QUESTION_CHARS, QAEngine, Tokenizer, UnknownReportError, parse_report
-from qa.language.understand import asked_unit, detect_intent, topic_terms
+from qa.language.shapes import asked_unit
+from qa.language.understand import detect_intent, topic_terms
 from qa.language.wordlists import load_language
 
 

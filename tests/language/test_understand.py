@@ -6,18 +6,15 @@ import pytest
 
 from qa import QAEngine
 from qa.language.normalize import normalize_question
+from qa.language.shapes import asked_bar, asked_unit, counted_noun, measured_attribute
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
     Query,
     _leftover_of_unit,
-    asked_bar,
     asked_form,
-    asked_unit,
-    counted_noun,
     description_of_unit,
     detect_intent,
     future_kind,
-    measured_attribute,
     points_at_unit,
     problem_told,
     with_abbreviations,

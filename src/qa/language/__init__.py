@@ -20,14 +20,13 @@ from .homophones import Homophones
 from .lookalike import clean_code_points
 from .neighbours import Neighbours
 from .settings import SOURCES, LanguageSettings
+from .shapes import amount_of, asked_unit
 from .startcache import use_cache_dir
 from .text import drop_subterms, parse_chinese_number, split_sentences
 from .tokenizer import Tokenizer
 from .understand import (
     Query,
     Scope,
-    amount_of,
-    asked_unit,
     description_of_unit,
     points_at_unit,
     understand,
