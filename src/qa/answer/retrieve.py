@@ -55,6 +55,8 @@ KIND_BOOST = 1.3
 SHORTCOMING_KINDS = frozenset({"problems", "causes"})
 COMPLAINT_CREDIT = 0.35
 CANDIDATES = 30
+# Year masks kept (one byte a passage each: 1 MB at 10⁶ passages).
+MAX_DATED = 16
 # How strongly coverage orders the candidates (1: a plain factor).
 COVERAGE_POWER = 2
 
@@ -223,6 +225,7 @@ class Retriever:
         self.report_of = listed.report_of
         self._report_pos = {r.report_id: i for i, r in enumerate(reports)}
         self.kind_masks: dict[str, npt.NDArray[np.bool_]] = listed.kind_masks()
+        self._dated: dict[tuple[int, ...], npt.NDArray[np.bool_]] = {}
 
     def allowed(self, query: Query, kind: Kind | None = None) -> npt.NDArray[np.bool_] | None:
         """Return the passages a query may reach (its scope and section kind), None for all."""
@@ -246,7 +249,13 @@ class Retriever:
         of its 「2022年度基层党支部书记抓党建述职评议」, so those passages answer a 2022
         question as well as the reports of 2022 do.
         """
-        return np.asarray(self.index.scores([str(y) for y in years]) != 0, dtype=np.bool_)
+        key = tuple(years)
+        mask = self._dated.get(key)
+        if mask is None:  # one pass over the year's postings, kept: questions repeat years
+            mask = np.asarray(self.index.scores([str(y) for y in key]) != 0, dtype=np.bool_)
+            if len(self._dated) < MAX_DATED:
+                self._dated[key] = mask
+        return mask
 
     def folded_text(self, passage: Passage) -> str:
         """Return a passage's folded headings and text (for substring checks)."""
