@@ -44,6 +44,7 @@ from .models import (
     KIND_NAMES,
     Answer,
     Hit,
+    Intent,
     Kind,
     Passage,
     Quote,
@@ -67,6 +68,8 @@ MAX_LISTED_IDS = 10
 MAX_COMPARE_ROWS = 20
 # Section overviews kept per engine (one report and kind each).
 MAX_OVERVIEWS = 4096
+# What a question shape does: answer, read the question again (and hand it on), or pass.
+Step = Answer | tuple[Query, str] | None
 # A question word held by at most this share of all passages is specific enough to search by.
 SPARE_MAX_SHARE = 0.25
 
@@ -267,6 +270,27 @@ class QAEngine:
         return dataclasses.replace(answer, follows=context) if followed is not query else answer
 
     def _answer(self, query: Query, k: int, notice: str, expand: bool = False) -> Answer:
+        refused = self._refused(query, notice)
+        if refused is not None:
+            return refused
+        if expand:
+            return self._expanded(query, k, notice)
+        # The question's shapes, most particular first. A shape either answers, or reads the
+        # question again (a report named by its words, a unit by its deed, a section the
+        # report lacks) and hands it on; the plain search answers what no shape took.
+        for shape in (self._only_named, self._record_shape, self._most_shape, self._deed_shape,
+                      self._named_problem_shape, self._section_shape, self._trend_shape):
+            step = shape(query, k, notice)
+            if isinstance(step, Answer):
+                return step
+            if step is not None:
+                query, notice = step
+        if query.which:
+            return self._compare(query, notice)
+        return self._search(query, k, notice)
+
+    def _refused(self, query: Query, notice: str) -> Answer | None:
+        """Small talk, a name that fits several units, a named unit with no reports."""
         text = query.question
         if query.smalltalk:
             return answers.smalltalk(text, query.smalltalk)
@@ -276,38 +300,58 @@ class QAEngine:
         if query.scope.named and not query.scope.report_ids:
             why = f"没有{query.scope.label}的报告。"
             return answers.not_found(text, query.intent, why + notice, self.suggestions())
-        if expand:
-            return self._expanded(query, k, notice)
-        if query.scope.named and not query.terms and query.kind is None:
-            spare = self._spare_topic(query)
-            if not spare:
-                return self._what_about(query, notice)
-            query = dataclasses.replace(query, terms=spare)
-        if query.asked_field and (recorded := self._record_field(query, k, notice)):
-            return recorded
-        if query.counted_kind is not None and not self._topic(query):
-            return self._most_items(query, query.counted_kind, notice)
-        if query.kind is None and self.settings.deed_scope and not query.scope.named \
-                and points_at_unit(query.text) and (deed := self._by_deed(query)):
-            query, notice = deed[0], deed[1] + notice
+        return None
+
+    def _only_named(self, query: Query, k: int, notice: str) -> Step:
+        """A report named and nothing asked: its rarely used question words, or ask back."""
+        if not (query.scope.named and not query.terms and query.kind is None):
+            return None
+        spare = self._spare_topic(query)
+        if not spare:
+            return self._what_about(query, notice)
+        return dataclasses.replace(query, terms=spare), notice
+
+    def _record_shape(self, query: Query, k: int, notice: str) -> Step:
+        """「那次…在哪开的」: a meeting record's own field line."""
+        return self._record_field(query, k, notice) if query.asked_field else None
+
+    def _most_shape(self, query: Query, k: int, notice: str) -> Step:
+        """「谁家列的问题最多」: reports ranked by the items of a section."""
+        if query.counted_kind is None or self._topic(query):
+            return None
+        return self._most_items(query, query.counted_kind, notice)
+
+    def _deed_shape(self, query: Query, k: int, notice: str) -> Step:
+        """「搞七个铁腕整治那家…」: the unit named by what it did scopes the question."""
+        if query.kind is not None or not self.settings.deed_scope or query.scope.named \
+                or not points_at_unit(query.text):
+            return None
+        deed = self._by_deed(query)
+        return None if deed is None else (deed[0], deed[1] + notice)
+
+    def _named_problem_shape(self, query: Query, k: int, notice: str) -> Step:
+        """「…内训少，后面打算怎么解决」: the items that answer a named problem."""
         problem = self.rectifier.named_problem(query)
-        named = None if problem is None else self.rectifier.named(query, problem, notice)
-        if named is not None:  # "…内训少，后面打算怎么解决": the items that answer it
-            return named
-        if query.kind is not None:
-            answer = self._section(query, k, notice)
-            if not answer.found and self.settings.deed_scope and points_at_unit(query.text):
-                answer = self._section_by_deed(query, query.kind, notice) or answer
-            # A named report without such a section ("党组的特色活动") is searched as a topic.
-            if answer.found or not (self._topic(query) or query.scope.named and query.terms):
-                return answer
-            query = dataclasses.replace(query, intent="general" if query.intent != "causes"
-                                        else "causes")
+        return None if problem is None else self.rectifier.named(query, problem, notice)
+
+    def _section_shape(self, query: Query, k: int, notice: str) -> Step:
+        """A section asked for; a named report without one is searched as a topic."""
+        if query.kind is None:
+            return None
+        answer = self._section(query, k, notice)
+        if not answer.found and self.settings.deed_scope and points_at_unit(query.text):
+            answer = self._section_by_deed(query, query.kind, notice) or answer
+        # A named report without such a section ("党组的特色活动") is searched as a topic.
+        if answer.found or not (self._topic(query) or query.scope.named and query.terms):
+            return answer
+        intent: Intent = "general" if query.intent != "causes" else "causes"
+        return dataclasses.replace(query, intent=intent), notice
+
+    def _trend_shape(self, query: Query, k: int, notice: str) -> Step:
+        """「县直工委近三年发展党员」: one unit's figure by year."""
         if query.trend and query.scope.named and query.scope.report_ids:
             return self._by_year(query, notice)
-        if query.which:
-            return self._compare(query, notice)
-        return self._search(query, k, notice)
+        return None
 
     def _follow_up(self, query: Query, context: str) -> tuple[Query, bool]:
         """Read a follow-up against the previous question: a new scope, or "tell me more"."""
