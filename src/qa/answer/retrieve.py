@@ -318,6 +318,7 @@ class Retriever:
         lean = SENTENCE_LEAN_FIGURE if terms.figure else SENTENCE_LEAN
         judge = Judge(query, weigh, self.index.doc_freq)
         scorer = SentenceScorer(terms, weigh)
+        shape = Shape.of(query, terms.figure)
         keyed = []
         for i, row in enumerate(rows):
             at, best = best_prepared_sentence(row.prepared, scorer)
@@ -325,7 +326,7 @@ class Retriever:
                                         row.prepared.passage.kind in SHORTCOMING_KINDS)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
-            blend, ok = adjusted(blend, ok, row.prepared, query, terms.figure, boosted)
+            blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
             keyed.append((-blend, i, row, covered, ok, at))
         keyed.sort(key=lambda item: (item[0], item[1]))
         if one_per_report:
@@ -338,17 +339,32 @@ class Retriever:
                 for hit, covered, ok, chosen in kept]
 
 
-def adjusted(blend: float, ok: bool, prepared: Prepared, query: Query, figure: bool,
+class Shape(NamedTuple):
+    """What of a question's shape weighs its candidates, read once per question (the
+    properties behind it are regular-expression searches)."""
+
+    targets_down: bool  # a figure or which-question not about plans: a target is no fact
+    role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
+    past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
+
+    @classmethod
+    def of(cls, query: Query, figure: bool) -> Shape:
+        return cls((figure or query.which) and not query.planned,
+                   query.asked_role if query.intent == "name" else "",
+                   query.looks_back and not query.planned)
+
+
+def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
              boosted: frozenset[str]) -> tuple[float, bool]:
     """Return a candidate's blend and "answers" after its section kind and shape count."""
     kind = prepared.passage.kind
     if kind in boosted:
         blend *= KIND_BOOST
-    if (figure or query.which) and kind == "plans" and not query.planned:
+    if shape.targets_down and kind == "plans":
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
-    if query.intent == "name" and fills_role(prepared.passage.text, query.asked_role):
+    if fills_role(prepared.passage.text, shape.role):
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
-    if query.looks_back and kind == "plans" and not query.planned:
+    if shape.past and kind == "plans":
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
     if prepared.fragment:  # last, and never the answer
         blend, ok = blend * FRAGMENT_FACTOR, False

@@ -457,8 +457,8 @@ def understand(
         intent = listed_kind(text, intent, language)
     intent = future_kind(text, intent)
     trend, asked = trend_asked(text)
-    scope, rest = find_scope(asked, reports, language, intent, settings.near_miss,
-                             segmenter.normalize(question))
+    typed = segmenter.normalize(question)  # the question as typed, only folded
+    scope, rest = find_scope(asked, reports, language, intent, settings.near_miss, typed)
     compact = rest.replace(" ", "")
     which = phrases_of(language.which_phrases).any_in(compact) \
         or asks_units(compact)
@@ -494,7 +494,7 @@ def understand(
     if settings.abbreviations:
         expansions = with_abbreviations(drop_subterms(terms), compact, expansions, doc_freq)
     # Read on the question as typed: words normalising drops (「是不是一点都不手软」) qualify.
-    said = segmenter.normalize(question).replace(" ", "")
+    said = typed.replace(" ", "")
     spans = shortcoming_spans(said, language.deficiency_phrases) if settings.complaints \
         else [(0, 0)] * phrases_of(language.deficiency_phrases).any_in(compact)
     near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
