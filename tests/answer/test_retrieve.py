@@ -87,6 +87,16 @@ def test_each_unit_in_a_comparison_is_answered_by_what_it_did_not_its_target(
         "henan": True, "shandong": True}
 
 
+def test_a_target_asked_is_answered_by_the_plan_and_an_amount_by_the_review(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "henan.txt").write_text(_province("河南省", "1344亿斤", "1350亿斤以上"),
+                                        encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "1350亿斤" in engine.ask("河南粮食产量目标是多少").hits[0].passage.text
+    assert "1350亿斤" in engine.ask("粮食产量预期多少").hits[0].passage.text
+    assert "1344亿斤" in engine.ask("河南粮食产量是多少").hits[0].passage.text
+
+
 @pytest.mark.parametrize(("word", "in_reports", "text", "credit"), [
     ("改完", False, "查摆问题67个，已整改48条", CHAR_CREDIT * 1 / 2),  # 改 of 整改
     ("查出来", False, "查摆问题67个，已整改48条", 0.0),  # one character of three: too little

@@ -196,6 +196,9 @@ def boosted_kinds(query: Query) -> frozenset[str]:
         return frozenset({"causes"})
     if query.deficiency and query.intent in ("general", "figure"):
         return SHORTCOMING_KINDS
+    if query.planned and query.intent == "figure":
+        # 「GDP增长目标是多少」: a target is told in the plans (主要预期目标), not the review.
+        return frozenset({"plans"})
     if query.which:
         # "哪几家开了民主生活会": what a unit did is told in its work sections, not its problems.
         return frozenset({"work", "highlights", "preamble"})

@@ -507,7 +507,8 @@ def understand(
                  complaint=complaint_words(said, terms, spans),
                  neighbours={t: n for t, n in near.items() if n},
                  measured=measured if measured in terms else "",
-                 planned=phrases_of(_phrases_of("plans", language)).any_in(compact),
+                 planned=phrases_of(_phrases_of("plans", language)).any_in(compact)
+                 or bool(_TARGET.search(compact)),
                  told=problem_told(text, terms, intent, language),
                  counted_kind=counted, spare=spare,
                  at_least=bar.amount if bar else 0.0,
@@ -516,6 +517,8 @@ def understand(
 
 
 _MOST = re.compile(r"最多|最少|最全")
+# 「增长目标」「预期是多少」: the asker wants what was set, not what was reached.
+_TARGET = re.compile(r"目标|预期")
 
 
 def counted_kind(text: str, which: bool, language: Language) -> Kind | None:
