@@ -14,6 +14,7 @@ from qa.answer.retrieve import (
     holds_a_question_word,
     index_text_folded,
     is_fragment,
+    loose_share,
     word_credit,
 )
 from qa.language import LanguageSettings, Query
@@ -108,6 +109,25 @@ def test_a_word_the_reports_never_use_is_held_by_its_characters(
         word: str, in_reports: bool, text: str, credit: float) -> None:
     query = Query(word, word, "general", terms=(word,))
     assert word_credit(word, query, set(), in_reports, text) == pytest.approx(credit)
+
+
+@pytest.mark.parametrize(("word", "text", "share"), [
+    ("粮食产量", "农业生产形势喜人。粮食总产781.8亿斤", 0.75),  # 粮食·产 in 「粮食总产」
+    ("发展党员", "严格程序发展新党员87名", 1.0),  # split by one character
+    ("粮食产量", "粮食安全责任重大，产量稳定", 0.5),  # 产 beyond the short span
+    ("粮食产量", "", 0.0),
+])
+def test_loose_share_counts_a_compounds_characters_in_order_in_a_short_span(
+        word: str, text: str, share: float) -> None:
+    assert loose_share(word, text) == pytest.approx(share)
+
+
+def test_a_report_compound_is_held_by_its_abridged_form() -> None:
+    query = Query("粮食产量", "粮食产量", "figure", terms=("粮食", "产量", "粮食产量"))
+    text = "农业生产形势喜人。粮食总产781.8亿斤，创历史最高水平。"
+    assert word_credit("粮食产量", query, {"粮食"}, True, text) == pytest.approx(0.8 * 0.75)
+    # Only a part and no abridged form: the part's share, as before.
+    assert word_credit("粮食产量", query, {"粮食"}, True, "粮食安全") == pytest.approx(0.8 * 2 / 4)
 
 
 def _employment(name: str, urban: str, migrant: str) -> str:

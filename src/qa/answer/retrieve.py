@@ -46,6 +46,11 @@ NEIGHBOUR_CREDIT = 0.5
 # MIN_CHAR_SHARE of them): weaker evidence than a neighbour word.
 CHAR_CREDIT = 0.5
 MIN_CHAR_SHARE = 0.5
+# A compound of at least this many characters is held loosely by a short span of the text
+# holding this share of its characters in order, at most LOOSE_SLACK characters longer.
+LOOSE_MIN_LEN = 4
+LOOSE_MIN_SHARE = 0.75
+LOOSE_SLACK = 2
 # How much the best sentence (vs the whole passage's BM25) decides the final order.
 SENTENCE_LEAN = 0.5
 SENTENCE_LEAN_FIGURE = 0.8
@@ -78,6 +83,12 @@ def word_credit(
     if any(w in matched for w in expansions if w not in subwords):
         return THESAURUS_CREDIT
     parts = [t for t in query.terms if t != word and t in word and t in matched]
+    loose = loose_share(word, text) if in_reports and parts and len(word) >= LOOSE_MIN_LEN \
+        else 0.0
+    if loose >= LOOSE_MIN_SHARE:
+        # 「粮食产量」 as the text's 「粮食总产」, 「发展党员」 as 「发展新党员」: the compound's
+        # characters in order within a short span are the compound, abridged or split.
+        return PART_CREDIT * loose
     if parts:
         # The share of the word's characters its matched parts cover (发展+党员 of 新发展党员).
         if in_reports:
@@ -103,6 +114,25 @@ def word_credit(
         if share >= MIN_CHAR_SHARE:
             return CHAR_CREDIT * share
     return 0.0
+
+
+def loose_share(word: str, text: str) -> float:
+    """Return the largest share of a word's characters found in order in a short span of text.
+
+    The span starts at the word's first character and is at most LOOSE_SLACK characters
+    longer than the word (粮食产量 in 「粮食总产781.8亿斤」: 粮, 食, 产 → 0.75).
+    """
+    best = 0
+    start = text.find(word[0])
+    while start >= 0 and best < len(word):
+        span, held, at = text[start : start + len(word) + LOOSE_SLACK], 0, 0
+        for char in word:
+            found = span.find(char, at)
+            if found >= 0:
+                held, at = held + 1, found + 1
+        best = max(best, held)
+        start = text.find(word[0], start + 1)
+    return best / len(word)
 
 
 def coverage(
