@@ -8,7 +8,13 @@ from qa import parse_report
 from qa.language import read_lines
 from qa.models import Report
 from qa.reports.outline import report_outline
-from qa.reports.sectionkind import cues, heading_kind, lead_kind, parse_cues
+from qa.reports.sectionkind import (
+    cues,
+    heading_kind,
+    lead_kind,
+    parse_cues,
+    states_shortcomings,
+)
 from qa.reports.structure import split_items
 
 BODY = "加强统筹协调，完善工作机制，推动各项任务落地见效，取得了明显成效，群众满意度持续提升。"
@@ -97,6 +103,31 @@ def test_a_review_paragraphs_concession_is_problems() -> None:
     assert by_text(report, "回顾今年工作")[1] == "work"
     _, kind, text = by_text(report, "作风不够扎实")
     assert kind == "problems" and text.startswith("但还存在")
+
+
+SHORTCOMINGS = ("当前，全省正处于转型发展的关键时期。新兴产业尚未形成有效支撑，部分企业生产经营困难，"
+                "国有企业核心竞争力还不强，部分市县财政收支矛盾突出，民生领域还有不少短板，"
+                "一些干部担当作为不够。")
+
+
+@pytest.mark.parametrize(("paragraph", "states"), [
+    (SHORTCOMINGS, True),
+    # Tasks acting on shortcomings are plans or work, not problems.
+    ("补齐民生短板，化解财政困难，破解发展难题，弥补产业薄弱环节，解决群众急难愁盼问题。", False),
+    # One shortcoming in a paragraph of work is a concession at most.
+    (BODY + "但基础还不牢固。" + BODY, False),
+    ("产业尚未形成支撑，竞争力还不强。", False),  # too short to be a paragraph of them
+])
+def test_a_paragraph_made_of_shortcomings_is_told_by_its_clauses(
+        paragraph: str, states: bool) -> None:
+    assert states_shortcomings(paragraph) is states
+
+
+def test_a_review_paragraph_of_shortcomings_is_problems_without_a_cue() -> None:
+    text = f"2025年某省政府工作报告\n一、2024年工作回顾\n{BODY}\n{SHORTCOMINGS}\n{BODY}\n"
+    report = parse_report("r", text)
+    assert by_text(report, "尚未形成有效支撑")[1] == "problems"
+    assert [p.kind for p in report.passages if p.text == BODY] == ["work", "work"]
 
 
 def test_label_colon_paragraph_after_the_sections_is_a_problems_heading() -> None:
@@ -203,6 +234,7 @@ def test_shipped_section_cues_parse_and_cover_every_role() -> None:
     kinds = {kind for kind, _ in table.heading}
     assert {"problems", "plans", "causes", "work", "highlights", "other"} <= kinds
     assert table.acting_on and table.openers and table.vocatives and table.concessions
+    assert table.shortcomings
     assert table.end_plans and table.genre_other
 
 

@@ -21,6 +21,7 @@ from .lookalike import clean_code_points
 from .neighbours import Neighbours
 from .settings import SOURCES, LanguageSettings
 from .shapes import amount_of, asked_unit
+from .shortcoming import shortcoming_spans
 from .startcache import use_cache_dir
 from .text import drop_subterms, parse_chinese_number, split_sentences
 from .tokenizer import Tokenizer
@@ -66,6 +67,7 @@ __all__ = [
     "latest_years",
     "library_names",
     "load_language",
+    "shortcoming_spans",
     "numbered_branch",
     "numeral_forms",
     "parse_chinese_number",

@@ -44,6 +44,7 @@ _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.inges
                    "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.headings",
                    "qa.reports.sectionkind", "qa.reports.enumerations", "qa.reports.longtext",
                    "qa.language.docmeta",  # a file without a manifest entry: unit and year
+                   "qa.language.shortcoming",  # a paragraph of shortcomings (sectionkind)
                    # Documents in the reports folder are converted first (documents/convert.py).
                    "qa.language.lookalike", "qa.documents.convert", "qa.documents.docx",
                    "qa.documents.doc", "qa.documents.pdf", "qa.documents.tablerows",

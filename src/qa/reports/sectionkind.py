@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from qa.language import read_lines
+from qa.language import read_lines, shortcoming_spans
 from qa.models import Kind
 
 _KINDS: tuple[Kind, ...] = (
@@ -21,8 +21,13 @@ _KINDS: tuple[Kind, ...] = (
 # never the preamble, whose passages have no heading to file them under).
 TURNABLE: tuple[Kind, ...] = ("work", "highlights", "rectification")
 _PLAIN_ROLES = (
-    "heading-end-plans", "acting-on", "opener", "vocative", "genre-other", "concession"
+    "heading-end-plans", "acting-on", "opener", "vocative", "genre-other", "concession",
+    "shortcoming",
 )
+_CLAUSE = re.compile(r"[，,；;。！!？?]")
+# A paragraph of shortcomings: at least this many of its clauses, and this share, say one.
+MIN_SHORTCOMING_CLAUSES = 4
+SHORTCOMING_SHARE = 0.4
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、是]|[（(][^）)]{1,3}[）)]|\d{1,2}[、.．])"
 )
@@ -50,6 +55,7 @@ class SectionCues:
     vocatives: tuple[str, ...]
     genre_other: tuple[str, ...] = ()
     concessions: tuple[str, ...] = ()
+    shortcomings: tuple[str, ...] = ()
 
 
 def parse_cues(lines: list[str]) -> SectionCues:
@@ -71,6 +77,7 @@ def parse_cues(lines: list[str]) -> SectionCues:
         tuple(heading), plain.get("heading-end-plans", ()), plain.get("acting-on", ()),
         tuple(lead), plain.get("opener", ()), plain.get("vocative", ()),
         plain.get("genre-other", ()), plain.get("concession", ()),
+        plain.get("shortcoming", ()),
     )
 
 
@@ -136,6 +143,23 @@ def lead_kind(paragraph: str) -> Kind | None:
     if _FUTURE_OPENING.match(paragraph):
         return "plans"
     return None
+
+
+def states_shortcomings(paragraph: str) -> bool:
+    """Tell whether a paragraph is made of shortcomings, whatever opens it.
+
+    「当前，……还需提速度扩总量……新兴产业尚未形成有效支撑……核心竞争力还不强……」: at least
+    MIN_SHORTCOMING_CLAUSES clauses, and SHORTCOMING_SHARE of them, say what falls short (by
+    grammar, 不强 · 不够 · 缺乏, or the reports' own words for it, 尚未 · 短板 · 滞后), and
+    none of those acts on it (「补齐短板」 is a task).
+    """
+    table = cues()
+    clauses = [c for c in _CLAUSE.split(paragraph) if len(c) >= 3]
+    if len(clauses) < MIN_SHORTCOMING_CLAUSES:
+        return False
+    short = sum(1 for c in clauses if shortcoming_spans(c, table.shortcomings)
+                and not any(verb in c for verb in table.acting_on))
+    return short >= MIN_SHORTCOMING_CLAUSES and short >= SHORTCOMING_SHARE * len(clauses)
 
 
 def concession_at(paragraph: str) -> int:

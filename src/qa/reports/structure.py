@@ -18,6 +18,7 @@ from .sectionkind import (
     concession_at,
     heading_kind,
     lead_kind,
+    states_shortcomings,
 )
 
 CN_NUM = "一二三四五六七八九十"
@@ -321,6 +322,13 @@ class _Walker:
             self.kinds.paragraph = "problems"
             self.paragraph(text[turn:], following=following)
             self._paragraphs -= 1  # two passages, one paragraph: a lead-in may still follow it
+            return
+        if self.kind() in TURNABLE and states_shortcomings(text):
+            # 「当前，……尚未形成有效支撑……还不强……不容忽视」: no cue opens it, yet every other
+            # clause says what falls short. This paragraph is problems; the next is not.
+            before, self.kinds.paragraph = self.kinds.paragraph, "problems"
+            self.paragraph(text, following=following)
+            self.kinds.paragraph = before
             return
         self.paragraph(text, following=following)
 
