@@ -105,8 +105,8 @@ def test_a_review_paragraphs_concession_is_problems() -> None:
     assert kind == "problems" and text.startswith("但还存在")
 
 
-SHORTCOMINGS = ("当前，全省正处于转型发展的关键时期。新兴产业尚未形成有效支撑，部分企业生产经营困难，"
-                "国有企业核心竞争力还不强，部分市县财政收支矛盾突出，民生领域还有不少短板，"
+SHORTCOMINGS = ("当前，全省正处于转型发展的关键时期。新兴产业尚未形成有效支撑，"
+                "部分企业生产经营困难，国有企业核心竞争力还不强，部分市县财政收支矛盾突出，民生领域还有不少短板，"
                 "一些干部担当作为不够。")
 
 
