@@ -98,6 +98,19 @@ def test_a_target_asked_is_answered_by_the_plan_and_an_amount_by_the_review(
     assert "1344亿斤" in engine.ask("河南粮食产量是多少").hits[0].passage.text
 
 
+def test_who_is_ahead_between_two_named_units_answers_each_with_its_figure(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "henan.txt").write_text(_province("河南省", "1344亿斤", "1350亿斤以上"),
+                                        encoding="utf-8")
+    (tmp_path / "shandong.txt").write_text(_province("山东省", "1142亿斤", "1150亿斤以上"),
+                                           encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("河南和山东谁的粮食产量多")
+    assert answer.intent == "figure"
+    assert {h.passage.report_id: "达到" in h.passage.text for h in answer.hits[:2]} == {
+        "henan": True, "shandong": True}
+
+
 @pytest.mark.parametrize(("word", "in_reports", "text", "credit"), [
     ("改完", False, "查摆问题67个，已整改48条", CHAR_CREDIT * 1 / 2),  # 改 of 整改
     ("查出来", False, "查摆问题67个，已整改48条", 0.0),  # one character of three: too little

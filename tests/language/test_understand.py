@@ -6,7 +6,14 @@ import pytest
 
 from qa import QAEngine
 from qa.language.normalize import normalize_question
-from qa.language.shapes import asked_bar, asked_unit, counted_noun, measured_attribute
+from qa.language.shapes import (
+    asked_bar,
+    asked_unit,
+    asks_who_is_ahead,
+    counted_noun,
+    is_amount_noun,
+    measured_attribute,
+)
 from qa.language.tokenizer import Tokenizer
 from qa.language.understand import (
     Query,
@@ -372,3 +379,21 @@ def test_a_comparison_of_an_amount_is_a_figure_question(
 ])
 def test_a_name_question_names_the_post_it_asks_about(question: str, role: str) -> None:
     assert Query(question, question, "name").asked_role == role
+
+
+@pytest.mark.parametrize(("text", "ahead"), [
+    ("湖南和湖北谁的GDP增速高", True),
+    ("河南和山东哪个粮食产量更多？", True),
+    ("谁的发展党员多一些", True),
+    ("谁是组长", False),
+    ("谁负责组织生活会", False),
+])
+def test_who_is_ahead_on_a_measure_is_a_comparison_shape(text: str, ahead: bool) -> None:
+    assert asks_who_is_ahead(text) is ahead
+
+
+@pytest.mark.parametrize(("word", "amount"), [
+    ("增速", True), ("涨幅", True), ("产量", True), ("党员", False), ("速度", False),
+])
+def test_a_rate_of_change_is_an_amount_noun(word: str, amount: bool) -> None:
+    assert is_amount_noun(word) is amount

@@ -77,9 +77,21 @@ def doer_asked(text: str) -> bool:
     return _DOER_ASKED.search(text.replace(" ", "")) is not None
 
 
+# 「湖南和湖北谁的GDP增速高」「哪个发展党员更多」: who is ahead on a measure compares the units.
+_WHO_IS_AHEAD = re.compile(
+    r"(?:谁|哪个|哪家|哪一?方)[^，。？?,!！]{0,12}?(?:更|比较|相对)?(?:高|低|多|少|快|慢|大|小)"
+    r"(?:一些|一点|些)?(?:[？?。！!]|$)")
+
+
 def asks_units(text: str) -> bool:
     """Tell whether a question names several units by kind (哪些省份, 各省, 哪家, 哪几年)."""
     return WHICH_UNITS.search(text) is not None
+
+
+def asks_who_is_ahead(text: str) -> bool:
+    """Tell whether a question asks which is ahead on a measure (谁的增速高, 哪个更多): with
+    two units named, a comparison of them."""
+    return _WHO_IS_AHEAD.search(text) is not None
 
 
 def is_amount_noun(word: str) -> bool:
@@ -108,7 +120,7 @@ def asked_unit(text: str, which: bool = False) -> str:
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:一共|总共|大概|大约)?(?:有|是|为|达到?)?"
                        r"(?:多大|多高|多长|多重|多宽|多远)")
 # Nouns that only say "an amount of" (人数, 总量, 金额, 比例): any count answers them.
-_AMOUNT_NOUN = re.compile(r"(?:数|量|额|值|率|比例|比重|规模|多少)$")
+_AMOUNT_NOUN = re.compile(r"(?:数|量|额|值|率|速|幅|比例|比重|规模|多少)$")
 
 
 def measured_attribute(text: str, tokens: Callable[[str], Sequence[str]]) -> str:

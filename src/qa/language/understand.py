@@ -19,6 +19,7 @@ from .shapes import (
     asked_role,
     asked_unit,
     asks_units,
+    asks_who_is_ahead,
     counted_noun,
     doer_asked,
     is_amount_noun,
@@ -461,7 +462,7 @@ def understand(
     scope, rest = find_scope(asked, reports, language, intent, settings.near_miss, typed)
     compact = rest.replace(" ", "")
     which = phrases_of(language.which_phrases).any_in(compact) \
-        or asks_units(compact)
+        or asks_units(compact) or (len(scope.units) > 1 and asks_who_is_ahead(compact))
     unit = asked_unit(rest, which) if intent == "figure" else ""
     bar = asked_bar(rest) if which else None
     if bar is not None:  # 「哪些省城镇新增就业超过100万人」: counts compared against a bar
