@@ -130,6 +130,14 @@ def test_a_review_paragraph_of_shortcomings_is_problems_without_a_cue() -> None:
     assert [p.kind for p in report.passages if p.text == BODY] == ["work", "work"]
 
 
+def test_a_cued_paragraph_of_shortcomings_speaks_for_the_whole_review() -> None:
+    # 河南 2026: the lead-in is itself a paragraph of shortcomings, after a run-in （五）.
+    text = (f"2026年某省政府工作报告\n一、2025年工作回顾\n（一）稳增长。{BODY}\n"
+            f"（二）抓作风。{BODY}\n我们也清醒认识到，{SHORTCOMINGS}\n二、2026年工作安排\n{BODY}\n")
+    path, kind, _ = by_text(parse_report("r", text), "尚未形成有效支撑")
+    assert (path, kind) == (("一、2025年工作回顾",), "problems")
+
+
 def test_label_colon_paragraph_after_the_sections_is_a_problems_heading() -> None:
     text = f"报告\n{BODY}\n一、抓学习\n{BODY}\n不足之处：一是研究不够；二是方法传统。\n"
     assert (1, "不足之处", "problems") in outline(text)

@@ -278,13 +278,14 @@ class _Walker:
             # The lead-in says what the section is (「学校党委将继续……」).
             self._rekind(turn)
             return False
-        if ITEM_LEAD.match(following):
-            # A plan list follows: it is no part of the last section (closed at its first item).
-            self._list_kind = turn
-        elif turn == "problems":
-            # 「我们也清醒认识到……」 after the last （九）: it speaks for the whole review.
+        if turn == "problems":
+            # 「我们也清醒认识到……」 after the last （九）: it speaks for the whole review,
+            # whether its problems follow in the paragraph or as a list.
             while len(self.stack) > 1:
                 self._pop()
+        if ITEM_LEAD.match(following):
+            # A list follows: it is no part of the last section (closed at its first item).
+            self._list_kind = turn
         self.kinds.paragraph = turn
         self._kind = self.kind()
         return False
@@ -323,7 +324,7 @@ class _Walker:
             self.paragraph(text[turn:], following=following)
             self._paragraphs -= 1  # two passages, one paragraph: a lead-in may still follow it
             return
-        if self.kind() in TURNABLE and states_shortcomings(text):
+        if self.kind() in TURNABLE and lead_kind(text) is None and states_shortcomings(text):
             # 「当前，……尚未形成有效支撑……还不强……不容忽视」: no cue opens it, yet every other
             # clause says what falls short. This paragraph is problems; the next is not.
             before, self.kinds.paragraph = self.kinds.paragraph, "problems"
