@@ -138,6 +138,16 @@ def test_a_cued_paragraph_of_shortcomings_speaks_for_the_whole_review() -> None:
     assert (path, kind) == (("一、2025年工作回顾",), "problems")
 
 
+def test_a_task_noun_ending_a_review_sub_head_names_work_done() -> None:
+    # 天津 2025: run-in sub-heads (「着力办好民生实事。20项民心工程全面完成。……」).
+    text = (f"2025年某市政府工作报告\n一、2024年工作回顾\n（一）民生服务保障水平持续改善\n"
+            f"着力优化教育医疗供给。{BODY}\n着力办好民生实事。20项民心工程全面完成。{BODY}\n"
+            f"二、2025年工作安排\n（一）办好民生实事\n{BODY}\n")
+    kinds = {h.text: h.kind for h in report_outline("r", text)}
+    assert kinds["着力办好民生实事"] == "work"
+    assert kinds["（一）办好民生实事"] == "plans"
+
+
 def test_label_colon_paragraph_after_the_sections_is_a_problems_heading() -> None:
     text = f"报告\n{BODY}\n一、抓学习\n{BODY}\n不足之处：一是研究不够；二是方法传统。\n"
     assert (1, "不足之处", "problems") in outline(text)

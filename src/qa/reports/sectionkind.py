@@ -128,6 +128,13 @@ def heading_kind(title: str) -> Kind | None:
     return None
 
 
+def _plans_outright(title: str) -> bool:
+    """Tell whether a heading names plans by a plans phrase (下一步, 工作计划), not only by a
+    task noun at its end (任务, 民生实事)."""
+    return any(word in title for kind, words in cues().heading if kind == "plans"
+               for word in words)
+
+
 def lead_kind(paragraph: str) -> Kind | None:
     """Return the kind a lead-in paragraph turns the text to (problems or plans), or None.
 
@@ -259,6 +266,10 @@ class KindTrail:
         if own == "plans" and self.summary_year and heading_year(title) == self.summary_year:
             own = "work"  # 「一、2018年党支部重点工作」 in the 2018 summary: the year's work
         if parent is not None:
+            if own == "plans" and parent == "work" and not _plans_outright(title):
+                # 「着力办好民生实事」 inside 「2024年工作回顾」: a task's noun at the end of a
+                # review's sub-head names what was done, not a plan.
+                return parent
             # "work" is the weakest label: a named kind inside it (a highlights run) wins.
             return own if own is not None and parent == "work" else parent
         if own in (None, "work", "rectification") and self.top is not None:
