@@ -98,6 +98,20 @@ def test_a_target_asked_is_answered_by_the_plan_and_an_amount_by_the_review(
     assert "1344亿斤" in engine.ask("河南粮食产量是多少").hits[0].passage.text
 
 
+def test_a_target_asked_without_how_many_is_answered_by_the_plan(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text("""2025年某省政府工作报告
+一、2024年工作回顾
+全年粮食产量达到1344亿斤，粮食产量连续多年稳定增长，粮食产量再创新高。
+科技创新能力显著增强，高新技术企业数量增长较快，创新生态日益优化。
+二、2025年主要任务
+今年主要预期目标是：粮食产量1350亿斤以上，城镇新增就业110万人。
+深入推进生态文明建设，持续改善空气和水环境质量，守护绿水青山。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "1350亿斤" in engine.ask("粮食产量的目标").hits[0].passage.text
+
+
 def test_who_is_ahead_between_two_named_units_answers_each_with_its_figure(
         segmenter: Tokenizer, tmp_path: Path) -> None:
     (tmp_path / "henan.txt").write_text(_province("河南省", "1344亿斤", "1350亿斤以上"),

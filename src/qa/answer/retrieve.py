@@ -226,7 +226,7 @@ def boosted_kinds(query: Query) -> frozenset[str]:
         return frozenset({"causes"})
     if query.deficiency and query.intent in ("general", "figure"):
         return SHORTCOMING_KINDS
-    if query.planned and query.intent == "figure":
+    if query.planned and query.intent in ("figure", "general"):
         # 「GDP增长目标是多少」: a target is told in the plans (主要预期目标), not the review.
         return frozenset({"plans"})
     if query.which:
