@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from qa import QAEngine, Tokenizer
 from qa.answer.nearmiss import new_counts, qualifier_clash, states_qualifier, unexplained_slogan
 
 
@@ -40,3 +43,16 @@ def test_a_number_written_the_other_way_is_the_same_qualifier() -> None:
     assert states_qualifier("第二届", "第二届运动会")
     assert not states_qualifier("三星级", "五星级党支部")
     assert not states_qualifier("三星级", "党支部")
+
+
+def test_people_counted_by_what_they_do_are_not_counted_by_a_prize(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "work.txt").write_text(
+        "县直机关工委2023年度党建工作总结\n一、主要工作\n"
+        "举办党务知识网络竞赛，经过激烈角逐，最终评出一等奖10名、二等奖30名、三等奖50名。\n"
+        "组织党员志愿者开展义诊活动，共有120人参赛书法比赛，营造良好氛围。\n", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("党务知识网络竞赛一共有多少人参赛")
+    assert not answer.found  # 一等奖10名 counts prize winners, not those who took part
+    assert engine.understand("书法比赛有多少人参赛").measured == "参赛"
+    assert engine.understand("发展了几名党员").measured == ""

@@ -137,6 +137,20 @@ def measured_attribute(text: str, tokens: Callable[[str], Sequence[str]]) -> str
     return "" if not word or _AMOUNT_NOUN.search(word) else word
 
 
+# 「多少人参赛」: the people counted are those who do what follows (参赛, 获奖, 受益).
+_PEOPLE_WHO = re.compile(r"(?:多少|几)[个名位]?(?:人次|人)([\u4e00-\u9fff]{2,4})")
+
+
+def counted_doing(text: str, tokens: Callable[[str], Sequence[str]]) -> str:
+    """Return what the people a figure question counts do ("多少人参赛" → 参赛), or ""."""
+    match = _PEOPLE_WHO.search(text.replace(" ", ""))
+    if match is None:
+        return ""
+    words = tokens(match.group(1))
+    word = words[0] if words else ""
+    return word if len(word) >= 2 and not _AMOUNT_NOUN.search(word) else ""
+
+
 # What a figure question counts: the noun after 多少 / 几 + measure word (「查出来多少问题」).
 _COUNTED_NOUN = re.compile(r"(?:多少|几)[个条项件名次处家]?([\u4e00-\u9fff]{2})")
 

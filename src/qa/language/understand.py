@@ -20,6 +20,7 @@ from .shapes import (
     asked_unit,
     asks_units,
     asks_who_is_ahead,
+    counted_doing,
     counted_noun,
     doer_asked,
     is_amount_noun,
@@ -502,7 +503,7 @@ def understand(
     # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
     # leaves the attribute to the word before it.
     measured = measured_attribute(text, segmenter.tokens) if intent == "figure" and not unit \
-        else ""
+        else counted_doing(text, segmenter.tokens) if intent == "figure" else ""
     return Query(question, text, intent, tuple(terms), expansions, scope, which, unit,
                  deficiency=bool(spans), trend=trend,
                  complaint=complaint_words(said, terms, spans),
