@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.asked import fitting_counts
+from qa.answer.asked import fitting_counts, stated_counts
 
 BEIJING = ("预计全市地区生产总值增长5.2%左右，一般公共预算收入增长3.1%，"
            "居民人均可支配收入增长4.5%左右。")
@@ -29,3 +29,13 @@ def test_a_count_right_after_a_question_word_still_comes_first() -> None:
 def test_条_and_项_count_the_same_things() -> None:
     sentence = "制定整改落实方案，细化为18项具体落实举措。"
     assert fitting_counts(sentence, "条", ("措施",)) == ["18项"]
+
+
+@pytest.mark.parametrize(("sentence", "counts"), [
+    ("研发投入强度从2.77%提高到3.3%左右，区域创新能力稳居全国第4位。", ["3.3%"]),
+    ("常住人口城镇化率从60%到65%", ["65%"]),
+    ("从2020年起累计发展党员20名", ["20名"]),  # a year after 从 is no count at all
+    ("发展党员20名，比上年增加5名", ["20名", "5名"]),
+])
+def test_where_a_change_started_is_not_a_stated_count(sentence: str, counts: list[str]) -> None:
+    assert [text for _, text, _ in stated_counts(sentence)] == counts

@@ -42,13 +42,23 @@ def fits(measure: str, unit: str) -> bool:
     return not unit or measure in FITS.get(unit, frozenset({unit}))
 
 
+# 「研发投入强度从2.77%提高到3.3%」: the count after 从 is where a change started, not the state.
+_CHANGED_TO = re.compile(r"(?:左右)?(?:提高|提升|增加|增长|上升|扩大|下降|降低|减少|缩小|压减)?(?:到|至)")
+
+
 def stated_counts(sentence: str) -> list[tuple[int, str, str]]:
     """Return (position, count as written, measure word) of the counts a sentence states."""
     return [
         (m.start, m.text, m.measure)
         for m in find_figures(sentence, names=True)
         if m.value is not None and not (m.value == 1 and m.measure in _ARTICLE)
+        and not _is_starting_point(sentence, m.start, m.start + len(m.text))
     ]
+
+
+def _is_starting_point(sentence: str, start: int, end: int) -> bool:
+    """Tell whether a count is the start of a change (「从2.77%提高到3.3%」)."""
+    return sentence[start - 1 : start] == "从" and _CHANGED_TO.match(sentence, end) is not None
 
 
 def has_fitting_count(sentence: str, unit: str) -> bool:
