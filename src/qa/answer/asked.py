@@ -43,7 +43,8 @@ def fits(measure: str, unit: str) -> bool:
 
 
 # 「研发投入强度从2.77%提高到3.3%」: the count after 从 is where a change started, not the state.
-_CHANGED_TO = re.compile(r"(?:左右)?(?:提高|提升|增加|增长|上升|扩大|下降|降低|减少|缩小|压减)?(?:到|至)")
+_CHANGED_TO = re.compile(
+    r"(?:左右)?(?:提高|提升|增加|增长|上升|扩大|下降|降低|减少|缩小|压减)?(?:到|至)")
 
 
 def stated_counts(sentence: str) -> list[tuple[int, str, str]]:
