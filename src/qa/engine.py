@@ -358,7 +358,7 @@ class QAEngine:
         compact = query.text.replace(" ", "")
         if compact and compact in self.language.more_phrases:
             return self.understand(context), True
-        if query.scope.named and not self._topic(query) and query.kind is None:
+        if query.scope.named and not self._own_words(query) and query.kind is None:
             previous = self.understand(context)
             return dataclasses.replace(previous, scope=query.scope, question=query.question), False
         return query, False
@@ -403,6 +403,13 @@ class QAEngine:
             return answers.not_found(query.question, query.intent, why + notice,
                                      self.suggestions())
         return self.rectifier.listing(query, self._topic(query, known_only=False), notice)
+
+    def _own_words(self, query: Query) -> list[str]:
+        """Return a question's words the reports use, however common: 「河南2025年经济增长目标」
+        asks its own question (经济, 增长); 「那河南呢」 and 「河南那边咋样」 ask the last one again."""
+        known = self.index.doc_freq
+        return [t for t in query.terms if known(t) or any(known(x) for x in
+                                                          query.expansions.get(t, ()))]
 
     def _topic(self, query: Query, known_only: bool = True) -> list[str]:
         """Return the words that can narrow a section: specific, and used by the reports.

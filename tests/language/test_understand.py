@@ -158,6 +158,9 @@ def test_follow_up_with_another_report_re_asks_the_question(seeds_engine: QAEngi
     assert answer.found and answer.hits[0].passage.report_id.startswith("003")
     assert answer.follows == "今年发展了多少党员"
     assert not seeds_engine.ask("党费收缴", context="今年发展了多少党员").follows
+    # Its own words, however common (活动, 经济增长), make a new question, not a follow-up.
+    assert not seeds_engine.ask("003开展了哪些活动", context="今年发展了多少党员").follows
+    assert seeds_engine.ask("那003的情况呢", context="今年发展了多少党员").follows
     assert "87名" in answer.quotes[0].text
 
 
