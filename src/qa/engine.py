@@ -405,8 +405,11 @@ class QAEngine:
         return self.rectifier.listing(query, self._topic(query, known_only=False), notice)
 
     def _own_words(self, query: Query) -> list[str]:
-        """Return a question's words the reports use, however common: 「河南2025年经济增长目标」
-        asks its own question (经济, 增长); 「那河南呢」 and 「河南那边咋样」 ask the last one again."""
+        """Return a question's words the reports use, however common.
+
+        「河南2025年经济增长目标」 asks its own question (经济, 增长); 「那河南呢」 and
+        「河南那边咋样」 ask the last one again.
+        """
         known = self.index.doc_freq
         return [t for t in query.terms if known(t) or any(known(x) for x in
                                                           query.expansions.get(t, ()))]
