@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.asked import fitting_counts, stated_counts
+from qa.answer.compose import count_terms
+from qa.language import Query
 
 BEIJING = ("预计全市地区生产总值增长5.2%左右，一般公共预算收入增长3.1%，"
            "居民人均可支配收入增长4.5%左右。")
@@ -39,3 +41,12 @@ def test_条_and_项_count_the_same_things() -> None:
 ])
 def test_where_a_change_started_is_not_a_stated_count(sentence: str, counts: list[str]) -> None:
     assert [text for _, text, _ in stated_counts(sentence)] == counts
+
+
+def test_counts_are_read_after_a_compounds_parts_when_the_text_abridges_it() -> None:
+    query = Query("河北粮食产量是多少", "河北粮食产量是多少", "figure",
+                  terms=("粮食", "产量", "粮食产量"))
+    quote = "粮食总产781.8亿斤，创历史最高水平。开展盐碱地综合利用试点，建成高标准农田450万亩。"
+    assert count_terms(query, quote) == ("粮食", "产量", "粮食产量")
+    assert fitting_counts(quote, "", count_terms(query, quote)) == ["781.8亿斤"]
+    assert count_terms(query, "粮食产量达到781.8亿斤") == ("粮食产量",)

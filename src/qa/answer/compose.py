@@ -283,11 +283,18 @@ def asks_fewest(query: Query) -> bool:
     return _FEWEST.search(query.text) is not None
 
 
+def count_terms(query: Query, text: str) -> tuple[str, ...]:
+    """Return the question words a count is read after: the longest ones, or their parts when
+    the text says none of them (粮食 of 粮食产量 in 「粮食总产781.8亿斤」)."""
+    longest = tuple(drop_subterms(query.search_terms))
+    return longest if any(t in text for t in longest) else tuple(query.search_terms)
+
+
 def row_counts(row: Scored, query: Query) -> list[str]:
     """Return the counts a comparison row states of what the question counts."""
     if query.counted:  # 「城镇新增就业超过100万人」: only counts of that subject
         return counts_of(row.quote.text, query.unit, query.counted)
-    return fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
+    return fitting_counts(row.quote.text, query.unit, count_terms(query, row.quote.text))
 
 
 def sort_by_count(rows: Sequence[Scored], query: Query) -> list[Scored]:
@@ -331,7 +338,7 @@ def by_year(query: Query, rows: Sequence[Scored], years: Mapping[str, str], noti
     parts = []
     for row in rows:
         report_id = row.hit.passage.report_id
-        counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
+        counts = fitting_counts(row.quote.text, query.unit, count_terms(query, row.quote.text))
         short = report_id.split("_")[0]
         # The counts nearest the asked words come first; three say enough for one year.
         parts.append(f"{years[report_id]}年（{short}）：{'、'.join(counts[:3]) or '未给出数字'}")
@@ -348,7 +355,7 @@ def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str,
         parts = []
         # Only quotes about as close to the question as the first lend a figure to the lead.
         for row in (r for r in top if r.coverage >= top[0].coverage - LEAD_SLACK):
-            counts = fitting_counts(row.quote.text, query.unit, drop_subterms(query.search_terms))
+            counts = fitting_counts(row.quote.text, query.unit, count_terms(query, row.quote.text))
             if counts:
                 hit = row.hit
                 name = report_name(reports[hit.passage.report_id], hit.passage.kind)
