@@ -125,6 +125,19 @@ def test_a_name_of_one_organisation_and_its_committee_scopes_to_both(
     assert not scope.ask and set(scope.report_ids) == {"a", "b"}
 
 
+def test_a_report_with_no_unit_is_reached_by_the_name_in_its_title(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(THIRD.replace("第三党支部", "南开大学"), encoding="utf-8")
+    # A news report of another body's visit: its title names 南开大学, its unit is unknown.
+    (tmp_path / "b.txt").write_text(
+        "中央第十巡视组向南开大学党委反馈巡视情况\n9月3日，巡视组反馈了巡视情况，提出整改意见。\n",
+        encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert not engine.report("b").unit
+    scope, _ = find_scope("巡视组给南开反馈了什么", engine.reports, load_language(), "general")
+    assert set(scope.report_ids) == {"a", "b"}
+
+
 def test_units_txt_keeps_only_what_no_rule_derives() -> None:
     for line in read_lines("units.txt"):
         unit, _, words = line.partition(":")

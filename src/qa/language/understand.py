@@ -282,7 +282,9 @@ def find_scope(
     if not (ids or units or years):
         return Scope(), text
     chosen = [r for r in reports if not ids or r.report_id in ids]
-    chosen = [r for r in chosen if not units or unit_of(r) in units]
+    names = [name for name, _ in found]
+    chosen = [r for r in chosen if not units or unit_of(r) in units
+              or (not unit_of(r) and any(name in r.title for name in names))]
     if titled:  # "22年那份总结": the year names the report itself
         chosen = [r for r in chosen if title_year(r) in titled]
     if set(map(str, years)) - titled:
