@@ -15,6 +15,7 @@ from qa.answer.retrieve import (
     index_text_folded,
     is_fragment,
     loose_share,
+    quotes_heading,
     word_credit,
 )
 from qa.language import LanguageSettings, Query
@@ -267,3 +268,16 @@ def test_a_text_fills_a_post_when_it_says_who_holds_it() -> None:
     assert fills_role("领导小组组长由校长担任", "组长")
     assert not fills_role("强化党建工作领导小组作用，明确领导小组办公室分工", "组长")
     assert not fills_role("党委书记任组长", "")
+
+
+@pytest.mark.parametrize(("said", "path", "quoted"), [
+    ("2023年党建工作主要任务里面，执纪问责那块具体咋说的", ("二、2023年党建工作主要任务",), True),
+    ("执纪问责那块具体咋说的", ("二、2023年党建工作主要任务",), False),
+    ("下步打算有哪些", ("四、下步打算",), False),  # too short to name one section
+    ("强化执纪监督怎么做", ("四、下步打算", "（三）强化执纪监督"), True),
+    ("第三部分强化执纪监督那块说了啥", ("（三）强化执纪监督工作",), False),
+    ("强化执纪监督工作那块说了啥", ("（三）强化执纪监督工作",), True),
+])
+def test_a_question_quoting_a_heading_names_its_section(
+        said: str, path: tuple[str, ...], quoted: bool) -> None:
+    assert quotes_heading(said, path) is quoted

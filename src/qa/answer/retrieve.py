@@ -7,6 +7,7 @@ the share of the question's information (``qa.weights``) that a passage holds.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -60,6 +61,9 @@ KIND_BOOST = 1.3
 SHORTCOMING_KINDS = frozenset({"problems", "causes"})
 COMPLAINT_CREDIT = 0.35
 CANDIDATES = 30
+# A heading this long quoted in a question names the section asked about.
+MIN_QUOTED_HEADING = 6
+_HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?\s*")
 # Year masks kept (one byte a passage each: 1 MB at 10⁶ passages).
 MAX_DATED = 16
 # How strongly coverage orders the candidates (1: a plain factor).
@@ -379,12 +383,24 @@ class Shape(NamedTuple):
     targets_down: bool  # a figure or which-question not about plans: a target is no fact
     role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
+    said: str  # the question as typed, folded and without spaces (a heading it quotes)
 
     @classmethod
     def of(cls, query: Query, figure: bool) -> Shape:
         return cls((figure or query.which) and not query.planned,
                    query.asked_role if query.intent == "name" else "",
-                   query.looks_back and not query.planned)
+                   query.looks_back and not query.planned,
+                   query.text.replace(" ", ""))
+
+
+def quotes_heading(said: str, path: Sequence[str]) -> bool:
+    """Tell whether a question quotes one of a passage's headings (「2023年党建工作主要任务里面，
+    执纪问责那块」): a heading of at least MIN_QUOTED_HEADING characters, numbering aside."""
+    for heading in path:
+        bare = _HEADING_NUMBER.sub("", heading).rstrip("。：:")
+        if len(bare) >= MIN_QUOTED_HEADING and bare in said:
+            return True
+    return False
 
 
 def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
@@ -395,6 +411,8 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= KIND_BOOST
     if shape.targets_down and kind == "plans":
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
+    if quotes_heading(shape.said, prepared.passage.section_path):
+        blend *= KIND_BOOST  # the asker names the section by its title
     if fills_role(prepared.passage.text, shape.role):
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if shape.past and kind == "plans":
