@@ -328,7 +328,8 @@ class Retriever:
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
             blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
             keyed.append((-blend, i, row, covered, ok, at))
-        keyed.sort(key=lambda item: (item[0], item[1]))
+        # By blend, then candidate order: (-blend, i) is unique, so the rest is never compared.
+        keyed.sort()
         if one_per_report:
             firsts = {item[2].prepared.passage.report_id: item for item in reversed(keyed)}
             keyed = sorted(firsts.values(), key=lambda item: (item[0], item[1]))
