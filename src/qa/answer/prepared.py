@@ -95,12 +95,14 @@ def best_prepared_sentence(prepared: Prepared, scorer: SentenceScorer) -> tuple[
     A passage holding no query term scores 0 in every sentence: its first sentence wins.
     """
     # The terms anywhere in the passage, in query order: no other term is in any sentence.
-    present = tuple(t for t in scorer.query.terms if t in prepared.joined)
+    # Lists, not generators, into the tuples: thirty candidates a question, each a few terms.
+    joined = prepared.joined
+    present = tuple([t for t in scorer.query.terms if t in joined])
     if not present:
         return 0, 0.0
     if len(prepared.sentences) == 1:
-        return 0, scorer.score_holding(prepared.sentences[0], prepared.joined, present)
-    scores = [scorer.score_holding(s, f, tuple(t for t in present if t in f))
+        return 0, scorer.score_holding(prepared.sentences[0], joined, present)
+    scores = [scorer.score_holding(s, f, tuple([t for t in present if t in f]))
               for s, f in zip(prepared.sentences, prepared.folded_sentences, strict=True)]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     return best, scores[best]

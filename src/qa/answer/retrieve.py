@@ -365,7 +365,8 @@ class Retriever:
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
             blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
             keyed.append((-blend, i, row, covered, ok, at))
-        keyed.sort(key=lambda item: (item[0], item[1]))
+        # By blend, then candidate order: (-blend, i) is unique, so the rest is never compared.
+        keyed.sort()
         if one_per_report:
             firsts = {item[2].prepared.passage.report_id: item for item in reversed(keyed)}
             keyed = sorted(firsts.values(), key=lambda item: (item[0], item[1]))
@@ -441,14 +442,16 @@ class Judge:
         self.words = longest_terms(tuple(query.terms))
         # What coverage() gives a passage matching every word: all credit, or no weight at all.
         self.full = 1.0 if sum(weigh(w) for w in self.words) else 0.0
+        # Every word itself: full credit, none reached through the thesaurus, and (there being
+        # a word) one held: what coverage, paraphrased and holds_a_question_word say.
+        self._every_word = frozenset(self.words)
+        self._held_all = (self.full, answers_question(self.full, False) and bool(self.words))
 
     def verdict(self, matched: tuple[str, ...], folded: str,
                 states_shortcoming: bool = False) -> tuple[float, bool]:
         """Return a candidate's coverage and whether it answers the question."""
-        if all(w in matched for w in self.words):
-            # Every word itself: full credit, none reached through the thesaurus, and (there
-            # being a word) one held: what coverage, paraphrased and holds_a_question_word say.
-            return self.full, answers_question(self.full, False) and bool(self.words)
+        if self._every_word.issubset(matched):
+            return self._held_all
         covered = coverage(self.query, matched, self.weigh, self.known, folded,
                            states_shortcoming)
         ok = answers_question(covered, paraphrased(self.query, matched, folded))

@@ -104,6 +104,9 @@ def exact_scores(
 
 def holding(spans: Sequence[TermSpan], docs: Ints) -> list[BoolArray]:
     """Return, per span, which of the passages (ascending) hold its term."""
+    if spans and len(docs):
+        # Cast once to the postings' width, not once per span (``locate`` casts otherwise).
+        docs = docs.astype(spans[0].docs.dtype, copy=False)
     return [span.docs[locate(span.docs, docs)] == docs if len(span.docs) and len(docs)
             else np.zeros(len(docs), dtype=np.bool_) for span in spans]
 

@@ -112,6 +112,8 @@ class SegmentIndex:
         self.policy = policy  # pruning or scoring at once: speed only, never the result
         self.dense_calls = 0  # segments scored at once so far (benchmarks and tests read it)
         self.live = tuple(live)
+        # Every segment serves its passages in its own order (no dead or moved reports).
+        self._in_order = all(one.positions is None for one in self.live)
         self.vocabulary = vocabulary
         self.df = df
         self.idf = idf
@@ -216,13 +218,17 @@ class SegmentIndex:
             if max(local, default=-1) < 0:
                 continue
             found = self._candidates(s, live, spans, local, order, k, allowed, groups, theta)
-            holds = (np.stack(found.found, axis=1) if found.found
+            # One C call and a transposed view: np.stack's Python steps cost more here.
+            holds = (np.array(found.found).T if found.found
                      else np.zeros((len(found.docs), 0), np.bool_))
             parts.append((live.engine_positions(found.docs), found.total, holds))
             if s + 1 < len(self.live):  # the next segment starts from the θ reached so far
                 theta = _merged_threshold(parts, k, groups)
         if not parts:
             return np.empty(0, np.int64), np.empty(0), np.zeros((0, len(terms)), bool), terms
+        if len(parts) == 1 and self._in_order:
+            # One segment served in its own order: its passages are already ascending.
+            return (*parts[0], terms)
         pos = np.concatenate([p[0] for p in parts])
         by_position = np.argsort(pos, kind="stable")
         total = np.concatenate([p[1] for p in parts])[by_position]
@@ -361,6 +367,14 @@ def _merged_threshold(
 
 def _ranked(terms: list[str], pos: PosArray, total: FloatArray, holds: BoolArray,
             picks: npt.NDArray[np.intp]) -> list[Ranked]:
-    # One conversion per array, not per row: this runs on every query.
-    return [Ranked(p, score, tuple(compress(terms, row))) for p, score, row in zip(
-        pos[picks].tolist(), total[picks].tolist(), holds[picks].tolist(), strict=True)]
+    # One conversion per array, not per row: this runs on every query. Rows holding the
+    # same terms share one tuple of them (a query's thirty rows hold a few patterns).
+    matched: dict[tuple[bool, ...], tuple[str, ...]] = {}
+    out = []
+    for p, score, row in zip(pos[picks].tolist(), total[picks].tolist(),
+                             map(tuple, holds[picks].tolist()), strict=True):
+        held = matched.get(row)
+        if held is None:
+            held = matched[row] = tuple(compress(terms, row))
+        out.append(Ranked(p, score, held))
+    return out
