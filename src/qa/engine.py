@@ -32,6 +32,7 @@ from qa.language import (
     load_language,
     points_at_unit,
     understand,
+    unit_of,
     use_cache_dir,
 )
 from qa.library import load_indexed
@@ -72,6 +73,10 @@ MAX_OVERVIEWS = 4096
 Step = Answer | tuple[Query, str] | None
 # A question word held by at most this share of all passages is specific enough to search by.
 SPARE_MAX_SHARE = 0.25
+
+
+# 上半年 / 下半年 choose a report (a half-year summary), they are no topic.
+_HALF_WORD = re.compile(r"^(?:[上下]半年?|半年)$")
 
 
 def prepare_question(raw: str) -> tuple[str, str]:
@@ -427,7 +432,8 @@ class QAEngine:
     def _section(self, query: Query, k: int, notice: str, explicit: bool = False) -> Answer:
         kind = query.kind
         assert kind is not None
-        topic = self._topic(query, known_only=not explicit)
+        topic = [t for t in self._topic(query, known_only=not explicit)
+                 if not self._names_scope(query, t)]
         if not topic:
             return self._overview(query, kind, notice)
         narrowed = dataclasses.replace(query, terms=tuple(topic))
@@ -439,6 +445,17 @@ class QAEngine:
                                      self.suggestions(topic, kind))
         quotes = tuple(self._section_quote(s, kind, query.items_counted) for s in rows)
         return answers.found(query, quotes, listed(quotes), notice, keyword="".join(topic))
+
+    def _names_scope(self, query: Query, word: str) -> bool:
+        """Tell whether a word only says which reports: the half year that chose the report
+        (「23年下半年支部准备咋干」), or part of every chosen report's unit (支部 of 机关党支部)."""
+        if not query.scope.report_ids:
+            return False
+        if _HALF_WORD.match(word):
+            return True
+        units = {unit_of(self._by_report[r]) for r in query.scope.report_ids
+                 if r in self._by_report}
+        return bool(units) and all(word in unit for unit in units)
 
     def _section_by_deed(self, query: Query, kind: Kind, notice: str) -> Answer | None:
         """List the section of the one report the question's words describe ("搞…那家")."""

@@ -169,3 +169,22 @@ def test_an_item_asked_by_its_place_is_that_item_of_the_list_naming_it(
     assert engine.ask("党课里第三个表率是啥").hits[0].passage.section_path[-1].startswith("（三）")
     # A list with fewer items: no such place, the question is answered as usual.
     assert not engine.ask("党课里第五个表率是啥").quotes[0].items
+
+
+def test_the_half_year_and_the_units_kind_only_choose_the_report(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    # A real 上半年 summary: its plans for the second half are a list after a lead-in.
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "corpus"
+    for name in ("dj-yidong-h1-2023.txt", "dj-yidong-2023.txt"):
+        (tmp_path / name).write_bytes((corpus / name).read_bytes())
+    (tmp_path / "reports.toml").write_text(
+        '[reports.dj-yidong-h1-2023]\ntitle = "2023年上半年工作总结"\n'
+        'unit = "上港集团宜东分公司机关党支部"\nyear = "2023"\n\n'
+        '[reports.dj-yidong-2023]\ntitle = "2023年工作总结"\n'
+        'unit = "上港集团宜东分公司机关党支部"\nyear = "2023"\n', encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("23年下半年支部准备咋干")
+    texts = [h.passage.text for h in answer.hits]
+    assert answer.found and len(texts) >= 4  # the whole list, not the lead-in alone
+    assert any("认真抓好党建活动载体" in t for t in texts)
+    assert any("认真抓好党员队伍建设" in t for t in texts)
