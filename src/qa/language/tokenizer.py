@@ -13,16 +13,17 @@ import hashlib
 import os
 import re
 import sys
-import unicodedata
-from collections.abc import Iterable
-from functools import cache, cached_property
+from collections.abc import Callable, Iterable
+from functools import cache, cached_property, partial
+from itertools import chain
 from pathlib import Path
 
 import rjieba
 
 from qa.data import data_path
-from qa.language import jiebadict, lexicon
+from qa.language import fold, jiebadict, lexicon
 
+from .fold import nfkc as _nfkc
 from .jiebadict import dictionary_path
 from .startcache import load_char_set, without_pkg_resources
 
@@ -76,6 +77,22 @@ def _new_jieba() -> rjieba.Jieba:
     return _spare.pop() if _spare else rjieba.Jieba()
 
 
+class _Expansions(dict[str, tuple[str, ...] | None]):
+    """Each distinct word's tokens (itself, its long sub-words), made on first sight: most
+    words recur. A single Chinese character maps to None: it is glued to its neighbours."""
+
+    def __init__(self, expand: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._expand = expand
+
+    def __missing__(self, word: str) -> tuple[str, ...] | None:
+        single = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+        tokens = None if single else self._expand(word)
+        if len(self) < _EXPANDED_MAX:
+            self[word] = tokens
+        return tokens
+
+
 def default_lexicon() -> tuple[str, ...]:
     """Return the domain lexicon plus every thesaurus phrase, so jieba keeps them whole."""
     from .wordlists import load_language
@@ -103,7 +120,7 @@ class Tokenizer:
         self._jieba: rjieba.Jieba | None = _TOKENIZERS.get(self.lexicon)
         self._traditional = _traditional_chars()
         # Each distinct word's tokens (itself, its long sub-words): most words recur.
-        self._expanded: dict[str, tuple[str, ...]] = {}
+        self._expanded: _Expansions | None = None
 
     @cached_property
     def version(self) -> str:
@@ -119,7 +136,7 @@ class Tokenizer:
             stat = os.stat(path)
             digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}".encode())
         # This code decides the tokens too; a changed pipeline must miss the caches.
-        for module in (__file__, lexicon.__file__, jiebadict.__file__):
+        for module in (__file__, lexicon.__file__, jiebadict.__file__, fold.__file__):
             digest.update(Path(module).read_bytes())
         return digest.hexdigest()[:16]
 
@@ -140,7 +157,7 @@ class Tokenizer:
 
     def normalize(self, text: str) -> str:
         """Fold width, case and traditional characters so both sides compare equal."""
-        text = unicodedata.normalize("NFKC", text).lower()
+        text = _nfkc(text).lower()
         if not self._traditional_set().isdisjoint(text):
             _load_zhconv()
             text = _zhconv.convert(text, "zh-cn")
@@ -157,17 +174,42 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Return the content tokens of a text, sub-words of long words included."""
         jieba = self._jieba or self.initialize()
-        words = self._join_single_chars(jieba.cut_for_search(self.normalize(text), False))
-        expanded = self._expanded
-        out: list[str] = []
-        for word in words:
-            tokens = expanded.get(word)
-            if tokens is None:
-                tokens = self._expand(word, jieba)
-                if len(expanded) < _EXPANDED_MAX:
-                    expanded[word] = tokens
-            out += tokens
-        return out
+        words = jieba.cut_for_search(self.normalize(text), False)
+        # One dictionary look-up a word, in C; a single Chinese character maps to None, to be
+        # glued with its neighbours (a Python loop over every word cost a third of tokens()).
+        expansions = self._expansions(jieba)
+        parts = list(map(expansions.__getitem__, words))
+        self._glue_runs(words, parts, expansions)
+        return list(chain.from_iterable(filter(None, parts)))
+
+    def _expansions(self, jieba: rjieba.Jieba) -> _Expansions:
+        if self._expanded is None:
+            self._expanded = _Expansions(partial(self._expand, jieba=jieba))
+        return self._expanded
+
+    def _glue_runs(self, words: list[str], parts: list[tuple[str, ...] | None],
+                   expansions: _Expansions) -> None:
+        """Glue runs of single characters back together: jieba shreds coinages like 五多四过.
+
+        A run's glued word's tokens go in place of its first None (the rest stay None, for
+        the caller to drop); a lone character is dropped as it is.
+        """
+        end = 0
+        while True:
+            try:
+                start = parts.index(None, end)
+            except ValueError:
+                return
+            end = start + 1
+            while end < len(parts) and parts[end] is None:
+                end += 1
+            if end - start == 1:
+                continue
+            run = words[start:end]
+            # Stop words at either end of the run are not part of the coinage.
+            joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
+            if len(joined) > 1:
+                parts[start] = expansions[joined]
 
     def _expand(self, word: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
         """Return a word's tokens: itself and the 4+ character dictionary words inside it
@@ -184,25 +226,3 @@ class Tokenizer:
                 if jieba.has_word(word[i : i + size])
             )
         return tuple(sys.intern(w) for w in parts if self.is_content(w))
-
-    def _join_single_chars(self, words: Iterable[str]) -> list[str]:
-        """Glue runs of single characters back together: jieba shreds coinages like 五多四过."""
-        out: list[str] = []
-        run: list[str] = []
-        for word in words:
-            if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
-                run.append(word)
-                continue
-            if run:
-                self._glue(run, out)
-                run = []
-            out.append(word)
-        if run:
-            self._glue(run, out)
-        return out
-
-    def _glue(self, run: list[str], out: list[str]) -> None:
-        # Stop words at either end of the run are not part of the coinage.
-        joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
-        if len(joined) > 1:
-            out.append(joined)

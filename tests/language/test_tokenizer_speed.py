@@ -1,0 +1,116 @@
+"""The Tokenizer's speed work changes no token: the pipeline as it was, kept verbatim here,
+against the Tokenizer on every text we have (seeds, the shared corpus, evaluation questions,
+a generated bench corpus) and on texts made to break it (full-width, traditional, combining
+marks, compatibility characters, single characters at every edge)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from qa.language.fold import nfkc
+from qa.language.tokenizer import Tokenizer, _load_zhconv, _zhconv
+from qa.models import index_text
+from qa.reports import load_reports
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+
+TRICKY = [
+    "", " ", " \n\t", "\r\n", "的", "的了", "五多四过", "党的建设的", "了五多四过的",
+    "ＡＢＣ１２３，（你好）", "發展黨員１００名", "发展党员", "ΑΣ ΣΑ Σ", "e\u0301 \u00a8x",
+    "\u0301开头", "结尾\u0301", "ｶﾞｯｺｳ", "𝐀𝐁 𝟏", "㈠㊀①⑴", "\uf900\uf901豈", "ﬁ ﬀ ℃ ㎡ ½",
+    "三会一课 三 会 一 课", "评星定级和党史学习教育", "a b c 1 2 3 ab cd", "𠀀𠀁 𪚥",
+    "全角　空格　", "乾隆 乾坤 干部", "後来 后来", "。，、；：？！「」『』【】",
+]
+
+
+def old_normalize(seg: Tokenizer, text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    if not seg._traditional_set().isdisjoint(text):
+        _load_zhconv()
+        text = _zhconv.convert(text, "zh-cn")
+    return text
+
+
+def old_tokens(seg: Tokenizer, text: str) -> list[str]:
+    jieba = seg.initialize()
+    words = _old_join(seg, jieba.cut_for_search(old_normalize(seg, text), False))
+    out: list[str] = []
+    for word in words:
+        out += seg._expand(word, jieba)
+    return out
+
+
+def _old_join(seg: Tokenizer, words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
+            run.append(word)
+            continue
+        joined = "".join(run).strip("".join(c for c in run if c in seg.stopwords))
+        if len(joined) > 1:
+            out.append(joined)
+        run = []
+        out.append(word)
+    return out[:-1]
+
+
+def _texts() -> list[str]:
+    texts = [index_text(p) for r in load_reports(ROOT / "seeds").reports for p in r.passages]
+    if (SHARED / "corpus" / "corpus").is_dir():
+        corpus = load_reports(SHARED / "corpus" / "corpus")
+        texts += [index_text(p) for r in corpus.reports for p in r.passages]
+    for path in sorted((SHARED / "eval").glob("dev*.jsonl")):
+        texts += [json.loads(line)["q"] for line in path.read_text("utf-8").splitlines()
+                  if line.strip()]
+    return texts
+
+
+def _bench_texts(folder: Path) -> list[str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from bench_index import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    generate(folder, 3000)
+    return [index_text(p) for r in load_reports(folder).reports for p in r.passages]
+
+
+def test_nfkc_is_unicodedatas_on_every_bmp_character_and_around_it() -> None:
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+    assert [nfkc(c) for c in chars] == [unicodedata.normalize("NFKC", c) for c in chars]
+    # Runs next to what they may compose with: combining marks after, letters before.
+    changed = [c for c in chars if unicodedata.normalize("NFKC", c) != c]
+    for c in changed[::7]:
+        for text in (f"a{c}\u0301", f"{c}\u0327\u0301", f"e{c}", f"\u1100{c}\u1161", c * 3):
+            assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+
+
+def test_tokens_are_the_old_pipelines_on_every_text(segmenter: Tokenizer) -> None:
+    texts = _texts() + TRICKY
+    assert len(texts) > 1000
+    for text in texts:
+        assert segmenter.normalize(text) == old_normalize(segmenter, text), text
+        assert segmenter.tokens(text) == old_tokens(segmenter, text), text
+
+
+def test_tokens_are_the_old_pipelines_on_a_bench_corpus(segmenter: Tokenizer,
+                                                         tmp_path: Path) -> None:
+    texts = _bench_texts(tmp_path)
+    assert len(texts) >= 3000
+    assert [segmenter.tokens(t) for t in texts] == [old_tokens(segmenter, t) for t in texts]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_a_fresh_tokenizer_gives_the_same_tokens(text: str) -> None:
+    """The word cache starts empty: first sight and repeated sight agree."""
+    seg = Tokenizer(lexicon=["五多四过"], stopwords=["的", "了"])
+    first = seg.tokens(text)
+    assert first == seg.tokens(text) == old_tokens(seg, text)
