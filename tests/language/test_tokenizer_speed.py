@@ -15,7 +15,7 @@ import pytest
 
 from qa.language.fold import nfkc
 from qa.language.tokenizer import Tokenizer, _load_zhconv, _zhconv
-from qa.models import index_text
+from qa.models import Passage, index_text
 from qa.reports import load_reports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +114,47 @@ def test_a_fresh_tokenizer_gives_the_same_tokens(text: str) -> None:
     seg = Tokenizer(lexicon=["五多四过"], stopwords=["的", "了"])
     first = seg.tokens(text)
     assert first == seg.tokens(text) == old_tokens(seg, text)
+
+
+def _head_and_text(passage: Passage) -> tuple[str, str]:
+    headings = passage.section_path[:-1] if passage.label else passage.section_path
+    return " ".join(headings), passage.text
+
+
+def _pairs(folder: Path | None = None) -> list[tuple[str, str]]:
+    folders = [ROOT / "seeds", SHARED / "corpus" / "corpus"] if folder is None else [folder]
+    return [_head_and_text(p) for f in folders if f.is_dir()
+            for r in load_reports(f).reports for p in r.passages]
+
+
+HEAD_EDGES = [("发展党员", "發展黨員"), ("發展黨員", "发展党员"), ("ΑΣ", "Σα"),
+              ("标题", "\u0301正文"), ("五多", "四过"), ("的了", "了的"),
+              ("一、 ", " 正文"), ("标题\r", "\n正文"),
+              ("", "正文"), ("标题", ""), ("ａｂ", "ｃｄ１"), ("abc", "def"), ("3.", "5%"),
+              ("乾", "隆"), ("（一）", "（二）"), ("𝐀", "𝐁"), ("e", "\u0301")]
+
+
+def test_a_heading_then_its_text_splits_at_the_space(segmenter: Tokenizer,
+                                                     tmp_path: Path) -> None:
+    """tokens(h + " " + t) == tokens(h) + tokens(t) without traditional characters, and
+    tokens_after(h, t) == tokens(h + " " + t) always: every passage of the seeds, the corpus
+    and a bench corpus, and edges made to break it."""
+    _bench_texts(tmp_path)
+    pairs = _pairs() + _pairs(tmp_path) + HEAD_EDGES
+    assert len(pairs) > 4000
+    split = 0
+    for head, text in pairs:
+        joined = segmenter.tokens(head + " " + text)
+        assert segmenter.tokens_after(head, text) == joined, (head, text)
+        assert segmenter.tokens_after(head, text) == joined, (head, text)  # remembered head
+        if segmenter._traditional_set().isdisjoint(segmenter.normalize(head + text)):
+            assert segmenter.tokens(head) + segmenter.tokens(text) == joined, (head, text)
+            split += 1
+    assert split > len(pairs) - 10
+
+
+def test_remembered_heads_are_bounded() -> None:
+    seg = Tokenizer(lexicon=(), stopwords=())
+    for i in range(5000):
+        assert seg.tokens_after(f"第{i}节 发展党员", "正文") == seg.tokens(f"第{i}节 发展党员 正文")
+    assert len(seg._heads) <= 4096
