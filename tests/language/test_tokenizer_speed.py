@@ -158,3 +158,24 @@ def test_remembered_heads_are_bounded() -> None:
     for i in range(5000):
         assert seg.tokens_after(f"第{i}节 发展党员", "正文") == seg.tokens(f"第{i}节 发展党员 正文")
     assert len(seg._heads) <= 4096
+
+
+def test_the_changed_characters_come_back_from_the_start_up_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.language import fold, startcache
+
+    computed = fold._changed_ranges()
+    monkeypatch.setattr(startcache, "_cache_dir", tmp_path)
+    monkeypatch.setattr(fold, "_changed_ranges", lambda: computed)
+    fold._changed.cache_clear()
+    try:
+        first = fold._changed().pattern
+        (cached,) = tmp_path.iterdir()
+        fold._changed.cache_clear()
+        monkeypatch.setattr(fold, "_changed_ranges", lambda: [[0xFF01, 0xFF01]])
+        assert fold._changed().pattern == first  # read back, not computed
+        cached.write_text("[[1, 2]]", encoding="utf-8")  # damaged: computed again
+        fold._changed.cache_clear()
+        assert fold._changed().pattern != first
+    finally:
+        fold._changed.cache_clear()
