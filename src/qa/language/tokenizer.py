@@ -189,17 +189,24 @@ class Tokenizer:
         single characters. Otherwise (zhconv converts phrases) the joined text is tokenised.
         tests/language/test_tokenizer_speed.py checks every text against ``tokens``.
         """
-        if head not in self._heads:
-            if len(self._heads) >= _HEADS_MAX:
-                self._heads.clear()  # passages come section by section: recent heads matter
-            folded = _nfkc(head).lower()
-            local = self._traditional_set().isdisjoint(folded)
-            self._heads[head] = tuple(self._tokens_of(folded)) if local else None
-        head_tokens = self._heads[head]
+        try:
+            head_tokens = self._heads[head]
+        except KeyError:
+            head_tokens = self._head_tokens(head)
         folded = _nfkc(text).lower()
         if head_tokens is None or not self._traditional_set().isdisjoint(folded):
             return self.tokens(head + " " + text)
         return [*head_tokens, *self._tokens_of(folded)]
+
+    def _head_tokens(self, head: str) -> tuple[str, ...] | None:
+        """Return a heading's tokens, or None when it has traditional characters; remember it."""
+        folded = _nfkc(head).lower()
+        local = self._traditional_set().isdisjoint(folded)
+        tokens = tuple(self._tokens_of(folded)) if local else None
+        if len(self._heads) >= _HEADS_MAX:
+            self._heads.clear()  # passages come section by section: recent heads matter
+        self._heads[head] = tokens  # another thread may clear it: this call keeps its own
+        return tokens
 
     def _tokens_of(self, normalized: str) -> list[str]:
         jieba = self._jieba or self.initialize()
