@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import Tokenizer
+from qa import QAEngine, Tokenizer
+from qa.models import index_text
 from qa.search import SegmentReport, TokenTable
 from qa.search.bm25 import table_postings
-from qa.search.coldbuild import chunk_table, post_texts, stitch
+from qa.search.coldbuild import chunk_table, indexed, post_texts, stitch
 from qa.search.segments import ARRAYS, TERMS_FILE, build_segment, write_segment
 
 
@@ -50,14 +51,20 @@ def test_a_segment_built_by_two_worker_processes_is_bit_identical(tmp_path: Path
     rng = random.Random(3)
     phrases = ["全年发展党员", "开展主题党日活动", "三会一课", "理论学习中心组", "警示教育",
                "志愿服务", "党风廉政建设", "存在问题", "下一步", "清廉机关"]
-    texts = ["".join(rng.choice(phrases) for _ in range(rng.randrange(1, 9))) + f"{i}名"
+    texts = [(rng.choice([None, "一、基层组织", "（二）党员队伍 發展"]),
+              "".join(rng.choice(phrases) for _ in range(rng.randrange(1, 9))) + f"{i}名")
              for i in range(4_500)]
     reports = (SegmentReport("a", "k", 4_000), SegmentReport("b", "k", 500))
     tokenizer = Tokenizer(lexicon=())
     one = post_texts(iter(texts), len(texts), tokenizer, workers=1)
     two = post_texts(iter(texts), len(texts), tokenizer, workers=2, min_parallel=1_000)
     assert isinstance(one, TokenTable) and not isinstance(two, TokenTable)
-    assert written(tmp_path / "one", one, reports) == written(tmp_path / "two", two, reports)
+    files = written(tmp_path / "one", one, reports)
+    assert files == written(tmp_path / "two", two, reports)
+    # The headings apart give the tokens of the joined text (index_text), head by head.
+    joined = TokenTable.from_lists(tokenizer.tokens(t if h is None else f"{h} {t}")
+                                   for h, t in texts)
+    assert written(tmp_path / "joined", joined, reports) == files
 
 
 def test_a_chunk_table_is_the_table_from_lists() -> None:
@@ -68,3 +75,12 @@ def test_a_chunk_table_is_the_table_from_lists() -> None:
         for field in ("ids", "offsets"):
             a, b = getattr(mine, field), getattr(theirs, field)
             assert a.dtype == b.dtype and np.array_equal(a, b), field
+
+
+def test_a_passages_parts_join_to_its_indexed_text(seeds_engine: QAEngine) -> None:
+    passages = seeds_engine.passages
+    assert any(indexed(p)[0] is None for p in passages)
+    assert any(p.label for p in passages) and any(not p.label for p in passages)
+    for passage in passages:
+        head, text = indexed(passage)
+        assert (text if head is None else f"{head} {text}") == index_text(passage)

@@ -13,16 +13,17 @@ import hashlib
 import os
 import re
 import sys
-import unicodedata
-from collections.abc import Iterable
-from functools import cache, cached_property
+from collections.abc import Callable, Iterable
+from functools import cache, cached_property, partial
+from itertools import chain
 from pathlib import Path
 
 import rjieba
 
 from qa.data import data_path
-from qa.language import jiebadict, lexicon
+from qa.language import fold, jiebadict, lexicon
 
+from .fold import nfkc as _nfkc
 from .jiebadict import dictionary_path
 from .startcache import load_char_set, without_pkg_resources
 
@@ -64,6 +65,7 @@ def _traditional_chars() -> frozenset[str]:
 
 
 _EXPANDED_MAX = 500_000  # distinct words whose tokens tokens() remembers (≈60 MB at most)
+_HEADS_MAX = 4096  # headings whose tokens tokens_after() remembers
 _TOKENIZERS: dict[tuple[str, ...], rjieba.Jieba] = {}
 # rjieba builds a default Jieba when imported (≈0.1 s); the first tokenizer adopts it rather
 # than building a second. Nothing else in the process uses rjieba's module-level functions.
@@ -74,6 +76,22 @@ _spare: list[rjieba.Jieba] = [_default] if isinstance(_default, rjieba.Jieba) el
 
 def _new_jieba() -> rjieba.Jieba:
     return _spare.pop() if _spare else rjieba.Jieba()
+
+
+class _Expansions(dict[str, tuple[str, ...] | None]):
+    """Each distinct word's tokens (itself, its long sub-words), made on first sight: most
+    words recur. A single Chinese character maps to None: it is glued to its neighbours."""
+
+    def __init__(self, expand: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._expand = expand
+
+    def __missing__(self, word: str) -> tuple[str, ...] | None:
+        single = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+        tokens = None if single else self._expand(word)
+        if len(self) < _EXPANDED_MAX:
+            self[word] = tokens
+        return tokens
 
 
 def default_lexicon() -> tuple[str, ...]:
@@ -103,7 +121,9 @@ class Tokenizer:
         self._jieba: rjieba.Jieba | None = _TOKENIZERS.get(self.lexicon)
         self._traditional = _traditional_chars()
         # Each distinct word's tokens (itself, its long sub-words): most words recur.
-        self._expanded: dict[str, tuple[str, ...]] = {}
+        self._expanded: _Expansions | None = None
+        # A heading's tokens, or None when it has traditional characters (tokens_after).
+        self._heads: dict[str, tuple[str, ...] | None] = {}
 
     @cached_property
     def version(self) -> str:
@@ -119,7 +139,7 @@ class Tokenizer:
             stat = os.stat(path)
             digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}".encode())
         # This code decides the tokens too; a changed pipeline must miss the caches.
-        for module in (__file__, lexicon.__file__, jiebadict.__file__):
+        for module in (__file__, lexicon.__file__, jiebadict.__file__, fold.__file__):
             digest.update(Path(module).read_bytes())
         return digest.hexdigest()[:16]
 
@@ -140,7 +160,7 @@ class Tokenizer:
 
     def normalize(self, text: str) -> str:
         """Fold width, case and traditional characters so both sides compare equal."""
-        text = unicodedata.normalize("NFKC", text).lower()
+        text = _nfkc(text).lower()
         if not self._traditional_set().isdisjoint(text):
             _load_zhconv()
             text = _zhconv.convert(text, "zh-cn")
@@ -156,18 +176,76 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Return the content tokens of a text, sub-words of long words included."""
+        return self._tokens_of(self.normalize(text))
+
+    def tokens_after(self, head: str, text: str) -> list[str]:
+        """Return ``tokens(head + " " + text)``, the head's tokens remembered: an index gives
+        each passage its section's headings, so a heading would be tokenised again for every
+        passage (15 % of the characters of a cold build at 10⁶).
+
+        The tokens split at the space whenever neither side has a traditional character:
+        NFKC never composes across a space, nor does ``lower`` look across it (final sigma),
+        jieba cuts blocks of letters and ideographs at white space, and a space ends a run of
+        single characters. Otherwise (zhconv converts phrases) the joined text is tokenised.
+        tests/language/test_tokenizer_speed.py checks every text against ``tokens``.
+        """
+        try:
+            head_tokens = self._heads[head]
+        except KeyError:
+            head_tokens = self._head_tokens(head)
+        folded = _nfkc(text).lower()
+        if head_tokens is None or not self._traditional_set().isdisjoint(folded):
+            return self.tokens(head + " " + text)
+        return [*head_tokens, *self._tokens_of(folded)]
+
+    def _head_tokens(self, head: str) -> tuple[str, ...] | None:
+        """Return a heading's tokens, or None when it has traditional characters; remember it."""
+        folded = _nfkc(head).lower()
+        local = self._traditional_set().isdisjoint(folded)
+        tokens = tuple(self._tokens_of(folded)) if local else None
+        if len(self._heads) >= _HEADS_MAX:
+            self._heads.clear()  # passages come section by section: recent heads matter
+        self._heads[head] = tokens  # another thread may clear it: this call keeps its own
+        return tokens
+
+    def _tokens_of(self, normalized: str) -> list[str]:
         jieba = self._jieba or self.initialize()
-        words = self._join_single_chars(jieba.cut_for_search(self.normalize(text), False))
-        expanded = self._expanded
-        out: list[str] = []
-        for word in words:
-            tokens = expanded.get(word)
-            if tokens is None:
-                tokens = self._expand(word, jieba)
-                if len(expanded) < _EXPANDED_MAX:
-                    expanded[word] = tokens
-            out += tokens
-        return out
+        words = jieba.cut_for_search(normalized, False)
+        # One dictionary look-up a word, in C; a single Chinese character maps to None, to be
+        # glued with its neighbours (a Python loop over every word cost a third of tokens()).
+        expansions = self._expansions(jieba)
+        parts = list(map(expansions.__getitem__, words))
+        self._glue_runs(words, parts, expansions)
+        return list(chain.from_iterable(filter(None, parts)))
+
+    def _expansions(self, jieba: rjieba.Jieba) -> _Expansions:
+        if self._expanded is None:
+            self._expanded = _Expansions(partial(self._expand, jieba=jieba))
+        return self._expanded
+
+    def _glue_runs(self, words: list[str], parts: list[tuple[str, ...] | None],
+                   expansions: _Expansions) -> None:
+        """Glue runs of single characters back together: jieba shreds coinages like 五多四过.
+
+        A run's glued word's tokens go in place of its first None (the rest stay None, for
+        the caller to drop); a lone character is dropped as it is.
+        """
+        end = 0
+        while True:
+            try:
+                start = parts.index(None, end)
+            except ValueError:
+                return
+            end = start + 1
+            while end < len(parts) and parts[end] is None:
+                end += 1
+            if end - start == 1:
+                continue
+            run = words[start:end]
+            # Stop words at either end of the run are not part of the coinage.
+            joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
+            if len(joined) > 1:
+                parts[start] = expansions[joined]
 
     def _expand(self, word: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
         """Return a word's tokens: itself and the 4+ character dictionary words inside it
@@ -184,25 +262,3 @@ class Tokenizer:
                 if jieba.has_word(word[i : i + size])
             )
         return tuple(sys.intern(w) for w in parts if self.is_content(w))
-
-    def _join_single_chars(self, words: Iterable[str]) -> list[str]:
-        """Glue runs of single characters back together: jieba shreds coinages like 五多四过."""
-        out: list[str] = []
-        run: list[str] = []
-        for word in words:
-            if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
-                run.append(word)
-                continue
-            if run:
-                self._glue(run, out)
-                run = []
-            out.append(word)
-        if run:
-            self._glue(run, out)
-        return out
-
-    def _glue(self, run: list[str], out: list[str]) -> None:
-        # Stop words at either end of the run are not part of the coinage.
-        joined = "".join(run).strip("".join(c for c in run if c in self.stopwords))
-        if len(joined) > 1:
-            out.append(joined)

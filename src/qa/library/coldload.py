@@ -29,7 +29,7 @@ from qa.reports import (
     parse_pending,
     stored_body,
 )
-from qa.search import MadeParts, Part, SearchIndex, index_texts, post_chunk, segment_index
+from qa.search import MadeParts, Part, SearchIndex, index_items, post_chunk, segment_index
 
 # A worker's share at a time, in file bytes: ≈ 1,700 passages of a plain-text report, enough
 # that a chunk's vocabulary is small beside its postings.
@@ -111,5 +111,5 @@ def _parse_chunk(chunk: list[Pending]) -> Chunk:
             continue
         results.append(ParsedFile(stored_body(report.key, report), digest))
         parsed.append(report)
-    part = post_chunk(list(index_texts(parsed)), segmenter)
+    part = post_chunk(list(index_items(parsed)), segmenter)
     return results, tuple((r.report_id, r.key) for r in parsed), part

@@ -23,7 +23,10 @@ _MARKER = re.compile(
 LIST_LEAD = re.compile(
     rf"^(?:[{_CN}]{{1,3}}要(?![素求])|第[{_CN}]{{1,3}}[，,、：:]|(?:首先|其次|再次|最后)[，,：:]|[{_CIRCLED}])"
 )
-_GUARD = ("是", "要", "第", "首先", "（1）", "(1)", "①")
+# What every marker above contains, without the look-behind that makes _MARKER try each
+# position of a paragraph: a paragraph without it has no marker (most have 是 or 要 somewhere).
+_CANDIDATE = re.compile(rf"[{_CN}][是要]|第[{_CN}]|首先|其次|再次|然后|最后|[（(]\d|[{_CIRCLED}]")
+_ORDER = ("shi", "yao", "di", "word", "paren", "circ")
 
 
 def _cn(numeral: str) -> int:
@@ -49,7 +52,7 @@ def _number(match: re.Match[str]) -> tuple[str, int]:
 
 def enumeration_starts(paragraph: str) -> list[int]:
     """Return where the items of a paragraph's enumeration start ([] when it has none)."""
-    if not any(guard in paragraph for guard in _GUARD):  # most paragraphs enumerate nothing
+    if _CANDIDATE.search(paragraph) is None:  # most paragraphs enumerate nothing
         return []
     runs: dict[str, list[tuple[int, int]]] = {}
     for match in _MARKER.finditer(paragraph):
@@ -57,8 +60,9 @@ def enumeration_starts(paragraph: str) -> list[int]:
         run = runs.setdefault(family, [])
         if (not run and number == 1) or (run and number > run[-1][1]):
             run.append((match.start(), number))
-    # The family with most items wins; 一是 first on a tie, as the commonest form.
-    order = ("shi", "yao", "di", "word", "paren", "circ")
-    best = max(order, key=lambda f: (len(runs.get(f, [])), -order.index(f)))
-    found = runs.get(best, [])
-    return [start for start, _ in found] if len(found) >= 2 else []
+    # The family with most items wins; 一是 first on a tie, as the commonest form. Only a run
+    # of two or more counts: most paragraphs have none, and no family is weighed then.
+    counted = [(len(run), -_ORDER.index(f), f) for f, run in runs.items() if len(run) >= 2]
+    if not counted:
+        return []
+    return [start for start, _ in runs[max(counted)[2]]]

@@ -9,7 +9,7 @@ from .coldbuild import MadeParts, Part, post_chunk
 from .ondisk import add_reports
 from .segindex import SegmentIndex
 from .segments import SegmentReport, consecutive_spans
-from .tokens import index_texts, segment_index, segment_key
+from .tokens import index_items, index_texts, segment_index, segment_key
 
 __all__ = [
     "IntArray",
@@ -23,6 +23,7 @@ __all__ = [
     "TokenTable",
     "add_reports",
     "consecutive_spans",
+    "index_items",
     "index_texts",
     "post_chunk",
     "segment_index",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.language import Tokenizer
+from qa.models import Passage
 
 from .bm25 import OffsetArray, Postings, TokenTable, table_postings
 from .tokenize import PARALLEL_MIN_TEXTS
@@ -30,6 +31,9 @@ from .tokenize import PARALLEL_MIN_TEXTS
 CHUNK_TEXTS = 2_000
 
 Part = tuple[list[str], Postings, OffsetArray]  # a chunk's vocabulary, postings, lengths
+# What is indexed for a passage: its headings joined (None: none) and its text. Kept apart so
+# a section's headings are tokenised once, not once for each of its passages (tokens_after).
+Indexed = tuple[str | None, str]
 Kept = tuple[str, int, Postings, OffsetArray]  # a part with its vocabulary joined, and its size
 
 
@@ -57,9 +61,22 @@ def _init_worker(segmenter: Tokenizer) -> None:
     _WORKER = segmenter
 
 
-def post_chunk(texts: Sequence[str], segmenter: Tokenizer) -> Part:
-    """Tokenise texts and return their vocabulary (first occurrence), postings and lengths."""
-    table = chunk_table([segmenter.tokens(t) for t in texts])
+def indexed(passage: Passage) -> Indexed:
+    """Return what is indexed for a passage, its headings apart: ``qa.models.index_text``
+    joins them (tests/search/test_coldbuild.py holds the two together)."""
+    headings = passage.section_path[:-1] if passage.label else passage.section_path
+    return (" ".join(headings) if headings else None), passage.text
+
+
+def indexed_tokens(item: Indexed, segmenter: Tokenizer) -> list[str]:
+    """Return the tokens of ``index_text`` of the passage an item was made from."""
+    head, text = item
+    return segmenter.tokens(text) if head is None else segmenter.tokens_after(head, text)
+
+
+def post_chunk(items: Sequence[Indexed], segmenter: Tokenizer) -> Part:
+    """Tokenise passages and return their vocabulary (first occurrence), postings and lengths."""
+    table = chunk_table([indexed_tokens(i, segmenter) for i in items])
     return table.vocab, table_postings(table), table.lengths()
 
 
@@ -81,14 +98,14 @@ def chunk_table(token_lists: Sequence[Sequence[str]]) -> TokenTable:
     return TokenTable(vocab, ids, np.cumsum(np.array(lengths, dtype=np.int64)))
 
 
-def _post_chunk(texts: list[str]) -> Part:
+def _post_chunk(items: list[Indexed]) -> Part:
     assert _WORKER is not None
-    return post_chunk(texts, _WORKER)
+    return post_chunk(items, _WORKER)
 
 
-def chunked(texts: Iterable[str], size: int = CHUNK_TEXTS) -> Iterator[list[str]]:
-    """Yield texts in lists of ``size`` (the last one shorter), reading them lazily."""
-    chunk: list[str] = []
+def chunked(texts: Iterable[Indexed], size: int = CHUNK_TEXTS) -> Iterator[list[Indexed]]:
+    """Yield items in lists of ``size`` (the last one shorter), reading them lazily."""
+    chunk: list[Indexed] = []
     for text in texts:
         chunk.append(text)
         if len(chunk) == size:
@@ -98,7 +115,7 @@ def chunked(texts: Iterable[str], size: int = CHUNK_TEXTS) -> Iterator[list[str]
         yield chunk
 
 
-def post_texts(texts: Iterable[str], count: int, segmenter: Tokenizer,
+def post_texts(texts: Iterable[Indexed], count: int, segmenter: Tokenizer,
                workers: int | None = None,
                min_parallel: int = PARALLEL_MIN_TEXTS) -> TokenTable | PostedTable:
     """Return ``count`` texts' tokens as a table, or as postings built by worker processes.
@@ -110,11 +127,11 @@ def post_texts(texts: Iterable[str], count: int, segmenter: Tokenizer,
     if workers is None:
         workers = os.cpu_count() or 1
     if workers <= 1 or count < min_parallel or os.name != "posix":
-        return TokenTable.from_lists(segmenter.tokens(t) for t in texts)
+        return TokenTable.from_lists(indexed_tokens(t, segmenter) for t in texts)
     return stitch(posted_parts(texts, segmenter, workers))
 
 
-def posted_parts(texts: Iterable[str], segmenter: Tokenizer,
+def posted_parts(texts: Iterable[Indexed], segmenter: Tokenizer,
                  workers: int | None = None) -> Iterator[Part]:
     """Yield the texts' chunks as parts (vocabulary, postings, lengths) from worker processes."""
     # jieba loads once before forking: every worker inherits it copy-on-write, unpickled.

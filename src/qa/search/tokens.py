@@ -11,7 +11,17 @@ from qa.language import Tokenizer
 from qa.models import Report, index_text, texts_digest
 
 from .bm25 import SearchIndex, TokenTable
-from .coldbuild import MadeParts, Part, PostedTable, post_chunk, post_texts, posted_parts, stitch
+from .coldbuild import (
+    Indexed,
+    MadeParts,
+    Part,
+    PostedTable,
+    indexed,
+    post_chunk,
+    post_texts,
+    posted_parts,
+    stitch,
+)
 from .ondisk import open_index
 from .tokenize import PARALLEL_MIN_TEXTS
 
@@ -20,6 +30,11 @@ def index_texts(reports: Iterable[Report]) -> Iterator[str]:
     """Yield the reports' passages' indexed texts one at a time, in order: 10⁶ joined strings
     at once cost ~0.3 GB."""
     return (index_text(p) for report in reports for p in report.passages)
+
+
+def index_items(reports: Iterable[Report]) -> Iterator[Indexed]:
+    """Yield the reports' passages' indexed headings and texts, as ``index_texts`` joins them."""
+    return (indexed(p) for report in reports for p in report.passages)
 
 
 def segment_key(report: Report, version: str) -> str:
@@ -53,7 +68,7 @@ def segment_index(reports: Sequence[Report], segmenter: Tokenizer, folder: Path,
         chosen = [reports[i] for i in which]
         if made:
             return stitch(_made_or_posted(chosen, made, segmenter))
-        return post_texts(index_texts(chosen), sum(r.size for r in chosen), segmenter)
+        return post_texts(index_items(chosen), sum(r.size for r in chosen), segmenter)
 
     return open_index(folder, wanted, tokenize, segmenter.version)
 
@@ -67,6 +82,6 @@ def _made_or_posted(reports: list[Report], made: MadeParts,
             continue
         gap = [reports[i] for i in piece]
         if sum(r.size for r in gap) < PARALLEL_MIN_TEXTS:
-            yield post_chunk(list(index_texts(gap)), segmenter)
+            yield post_chunk(list(index_items(gap)), segmenter)
         else:
-            yield from posted_parts(index_texts(gap), segmenter)
+            yield from posted_parts(index_items(gap), segmenter)
