@@ -28,6 +28,11 @@ With ``--workdir DIR --reuse`` the generated folders stay in DIR and later runs 
 (the generator is deterministic; ≈ 1.5 min at 10⁶): A/B runs of two checkouts then build from
 the very same files.
 
+10⁷ (docs/benchmarks.md, "10⁷ measured once"): ``--sizes 10000000 --gen-jobs 2 --workdir DIR
+--reuse``; rank-bm25, bm25s and tantivy are skipped there (``--bm25-max``, ``--others-max``).
+Each project worker's CPU seconds (its own workers included) and the load around it are
+printed with the disk used by the reports, the index and the caches.
+
 Queries are tokenised once by the project's Tokenizer; timings exclude tokenising the query.
 Top-10 agreement compares our ranking with ``get_scores`` among passages sharing a query term
 (ties by position, the rule both sides use).
@@ -67,6 +72,19 @@ BM25_MAX_DEFAULT = 100_000
 def rss_mb() -> float:
     """Return this process's peak RSS in MB (Linux reports ru_maxrss in KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def disk_mb(path: Path) -> float:
+    """Return the size of a file, or of every file under a folder, in MB (0 when absent)."""
+    if path.is_file():
+        return path.stat().st_size / 2**20
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def children_cpu_s() -> float:
+    """Return the user + system CPU seconds of this process's finished children."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -122,21 +140,45 @@ def make_report(rng: random.Random, number: int, sentences: list[str],
     return "\n".join(lines) + "\n"
 
 
-def generate(folder: Path, passages: int, seed: int = 20240601) -> int:
-    """Write reports into folder until about ``passages`` passages; return the report count."""
+def count_passages(text: str) -> int:
+    """Return how many passages the real parser finds in a report's text."""
     from qa.reports.ingest import parse_report
+
+    return len(parse_report("r", text).passages)
+
+
+def generate(folder: Path, passages: int, seed: int = 20240601, jobs: int = 1) -> int:
+    """Write reports into folder until about ``passages`` passages; return the report count.
+
+    With ``jobs`` > 1 the passages are counted in worker processes (parsing is most of the
+    cost), a block of reports at a time; the texts still come from one random stream in
+    order, so the files are the same whatever ``jobs`` is.
+    """
+    import multiprocessing
 
     sentences, templates = seed_material()
     rng = random.Random(seed + passages)
     folder.mkdir(parents=True, exist_ok=True)
     total = number = 0
-    while total < passages:
-        template = rng.choice(templates)
-        text = make_report(rng, number, sentences, template)
-        (folder / f"r{number:07d}.txt").write_text(text, encoding="utf-8")
-        # Count what the real parser will find: item markers in the shuffled text add passages.
-        total += len(parse_report("r", text).passages)
-        number += 1
+    block = 256 * jobs if jobs > 1 else 1
+    pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
+    try:
+        while total < passages:
+            # rng.choice runs before make_report's own draws, as it always has.
+            texts = [make_report(rng, number + i, sentences, rng.choice(templates))
+                     for i in range(block)]
+            # Count what the real parser will find: item markers in the shuffled text add passages.
+            counts = (pool.map(count_passages, texts, chunksize=32) if pool
+                      else [count_passages(t) for t in texts])
+            for text, count in zip(texts, counts, strict=True):
+                (folder / f"r{number:07d}.txt").write_text(text, encoding="utf-8")
+                total, number = total + count, number + 1
+                if total >= passages:
+                    break
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
     return number
 
 
@@ -169,11 +211,12 @@ def worker_cold(folder: Path, cache: Path, _: Path) -> dict[str, Any]:
     engine = QAEngine.from_directory(folder, parsed_cache=_parsed(cache),
                                      index_dir=_index_dir(cache))
     elapsed = time.perf_counter() - start
-    stored = sum(f.stat().st_size for f in _index_dir(cache).rglob("*") if f.is_file())
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"build_s": elapsed, "passages": engine.index.size, "rss_mb": rss_mb(),
             "child_rss_mb": children,
-            "vocabulary": len(engine.index.vocabulary), "index_mb": stored / 2**20}
+            "vocabulary": len(engine.index.vocabulary), "index_mb": disk_mb(_index_dir(cache)),
+            "parsed_mb": disk_mb(_parsed(cache)),
+            "startup_mb": disk_mb(cache.with_name(cache.name + ".startup"))}
 
 
 def _timed_queries(index: Any, tokens: list[list[str]]) -> tuple[list[list[int]], list[float]]:
@@ -332,12 +375,16 @@ WORKERS = {"project-cold": worker_cold, "project-warm": worker_warm,
 
 
 def run_worker(name: str, folder: Path, cache: Path, shared: Path) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter and return its JSON result."""
+    """Run one measurement in a fresh interpreter and return its JSON result, with the CPU
+    seconds it used (its own worker processes included) and the 1-minute load around it."""
     cmd = [sys.executable, __file__, "--worker", name, str(folder), str(cache), str(shared)]
+    used, load = children_cpu_s(), os.getloadavg()[0]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["cpu_s"] = children_cpu_s() - used
+    result["load"] = [load, os.getloadavg()[0]]
     return result
 
 
@@ -353,7 +400,8 @@ def agreement(ours: list[list[int]], theirs: list[list[int]]) -> dict[str, int]:
 
 
 def bench_size(size: int, workdir: Path, bm25_max: int, with_bm25s: bool,
-               others_max: int = 10**6, reuse: bool = False) -> dict[str, Any]:
+               others_max: int = 10**6, reuse: bool = False,
+               gen_jobs: int = 1) -> dict[str, Any]:
     """Generate one corpus and run every system on it."""
     folder, cache, shared = workdir / f"n{size}", workdir / f"n{size}.tokens", workdir / f"q{size}"
     start = time.perf_counter()
@@ -361,10 +409,10 @@ def bench_size(size: int, workdir: Path, bm25_max: int, with_bm25s: bool,
     if reuse and done.is_file() and folder.is_dir():
         reports = int(done.read_text(encoding="utf-8"))
     else:
-        reports = generate(folder, size)
+        reports = generate(folder, size, jobs=gen_jobs)
         done.write_text(str(reports), encoding="utf-8")
     row: dict[str, Any] = {"target": size, "reports": reports,
-                           "generate_s": time.perf_counter() - start}
+                           "generate_s": time.perf_counter() - start, "corpus_mb": disk_mb(folder)}
     row["project_cold"] = run_worker("project-cold", folder, cache, shared)
     row["project"] = run_worker("project-warm", folder, cache, shared)
     row["serve"] = run_worker("project-serve", folder, cache, shared)
@@ -448,6 +496,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             print(table_line("", "index only", {**serve, "warm": serve["warm_s"]},
                              f"open segments (mmap) + queries; top-10 identical to get_scores "
                              f"{same.get('identical', '-')}/{same.get('queries', '-')}"))
+        print_costs(row)
         for key, label in (("rank_bm25", "rank-bm25"), ("bm25s", "bm25s"), ("tantivy", "tantivy")):
             other = row.get(key)
             if other is None:
@@ -464,6 +513,22 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             print(table_line("", label, {**other, "build": other["build_s"]}, extra))
 
 
+def print_costs(row: dict[str, Any]) -> None:
+    """Print disk use and, per project worker, its CPU seconds and the load around it."""
+    cold = row["project_cold"]
+    print(f"{'':>9} {'  disk':<13} reports {fmt(row.get('corpus_mb'), '.0f')} MB "
+          f"({row['reports']:,} files), index {fmt(cold.get('index_mb'), '.0f')} MB, "
+          f"parsed cache {fmt(cold.get('parsed_mb'), '.0f')} MB, "
+          f"start-up caches {fmt(cold.get('startup_mb'), '.1f')} MB")
+    for key, label in (("project_cold", "cold build"), ("project", "warm + asks"),
+                       ("serve", "index only")):
+        worker = row.get(key, {})
+        load = worker.get("load") or [None, None]
+        print(f"{'':>9} {'  cpu':<13} {label}: {fmt(worker.get('cpu_s'))} CPU-s "
+              f"(user + sys, its workers included), 1-min load {fmt(load[0], '.2f')} → "
+              f"{fmt(load[1], '.2f')}")
+
+
 # (size, label, where in a row, target): what issue 22 asks one run to show.
 TARGETS = [
     (100_000, "engine.ask p50 ms", ("project", "ask", "p50_ms"), 1.0),
@@ -476,6 +541,16 @@ TARGETS = [
     (1_000_000, "cold-build peak MB", ("project_cold", "rss_mb"), 2048.0),
     (1_000_000, "warm start s", ("project", "warm_s"), 1.0),
     (1_000_000, "serving RSS MB", ("project", "rss_mb"), 600.0),
+    # 10⁷: no target, printed for the record (docs/benchmarks.md, "10⁷ measured once").
+    (10_000_000, "index-only p50 ms", ("serve", "p50_ms"), None),
+    (10_000_000, "index-only p99 ms", ("serve", "p99_ms"), None),
+    (10_000_000, "engine.ask p50 ms", ("project", "ask", "p50_ms"), None),
+    (10_000_000, "engine.ask p99 ms", ("project", "ask", "p99_ms"), None),
+    (10_000_000, "cold build s", ("project_cold", "build_s"), None),
+    (10_000_000, "cold-build CPU s", ("project_cold", "cpu_s"), None),
+    (10_000_000, "cold-build peak MB", ("project_cold", "rss_mb"), None),
+    (10_000_000, "warm start s", ("project", "warm_s"), None),
+    (10_000_000, "serving RSS MB", ("project", "rss_mb"), None),
 ]
 
 
@@ -517,6 +592,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the generated report folders in --workdir and reuse them in "
                              "later runs (the generator is deterministic)")
+    parser.add_argument("--gen-jobs", type=int, default=1,
+                        help="processes counting the generated passages (same files; 10⁷ "
+                             "takes ≈ 15 CPU-minutes to generate)")
     parser.add_argument("--worker", nargs=4, metavar=("NAME", "FOLDER", "CACHE", "SHARED"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -541,7 +619,7 @@ def main() -> int:
           file=sys.stderr)
     for size in sizes:
         rows.append(bench_size(size, workdir, args.bm25_max, with_bm25s, args.others_max,
-                               args.reuse and args.workdir is not None))
+                               args.reuse and args.workdir is not None, args.gen_jobs))
         print(f"# {size:,} done", file=sys.stderr)
     print_table(rows)
     print_targets(rows)
