@@ -57,14 +57,30 @@ def _settled(text: str) -> bool:
     return not text.startswith(("📥", "⏳"))
 
 
+def _buttons(call: Any) -> dict[str, str]:
+    markup = call.params.get("reply_markup") or {}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+
+
 async def _press_confirm(fake: FakeTelegram, i: int) -> int:
-    """Upload try i's file, wait for its preview, press 确认收录; return the preview's id."""
+    """Upload try i's file, wait for its preview, press 确认收录; return the preview's id.
+
+    The preview is the message with the confirm button, not merely the first one sent after
+    the upload: on a loaded machine the restarted bot's word about the confirm it was killed
+    in may still arrive after the upload.
+    """
     mark = fake.mark()
     fake.send_document(CHAT, ADMIN, f"try{i}.docx", make_docx(_rows(i)))
-    (preview,) = await fake.wait_for(mark, "sendMessage", timeout=60)
-    buttons = {b["text"]: b["callback_data"]
-               for row in preview.params["reply_markup"]["inline_keyboard"] for b in row}
-    message_id = int(preview.result["message_id"])
+
+    def preview() -> Any:
+        return next((c for c in fake.since(mark, "sendMessage") if "✅ 确认收录" in _buttons(c)),
+                    None)
+
+    assert await _until(lambda: preview() is not None, 60), [
+        (c.method, c.params.get("text", "")[:40]) for c in fake.since(mark)]
+    call = preview()
+    buttons = _buttons(call)
+    message_id = int(call.result["message_id"])
     fake.press(fake.messages[(CHAT["id"], message_id)], buttons["✅ 确认收录"], ADMIN)
     return message_id
 
