@@ -425,9 +425,8 @@ class QAEngine:
         A word the reports never use (nor what it expands to) cannot narrow anything: in a
         question that names a section ("下阶段的工作思路给我捋一捋") it is chatter.
         """
-        known = self.index.doc_freq
-        return [t for t in query.terms if self.background.is_topic(t) and (
-            not known_only or known(t) or any(known(x) for x in query.expansions.get(t, ())))]
+        words = self._own_words(query) if known_only else query.terms
+        return [t for t in words if self.background.is_topic(t)]
 
     def _section(self, query: Query, k: int, notice: str, explicit: bool = False) -> Answer:
         kind = query.kind

@@ -76,14 +76,19 @@ def _province(name: str, done: str, target: str) -> str:
 """
 
 
-def test_each_unit_in_a_comparison_is_answered_by_what_it_did_not_its_target(
-        segmenter: Tokenizer, tmp_path: Path) -> None:
+@pytest.fixture
+def two_provinces(segmenter: Tokenizer, tmp_path: Path) -> QAEngine:
+    """Two province reports, each with the grain it produced and the grain it plans."""
     (tmp_path / "henan.txt").write_text(_province("河南省", "1344亿斤", "1350亿斤以上"),
                                         encoding="utf-8")
     (tmp_path / "shandong.txt").write_text(_province("山东省", "1142亿斤", "1150亿斤以上"),
                                            encoding="utf-8")
-    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
-    answer = engine.ask("河南、山东粮食产量比一比")
+    return QAEngine.from_directory(tmp_path, segmenter=segmenter)
+
+
+def test_each_unit_in_a_comparison_is_answered_by_what_it_did_not_its_target(
+        two_provinces: QAEngine) -> None:
+    answer = two_provinces.ask("河南、山东粮食产量比一比")
     # The plan's sentence says 粮食产量 twice and is the better keyword match in each report.
     assert {h.passage.report_id: "达到" in h.passage.text for h in answer.hits[:2]} == {
         "henan": True, "shandong": True}
@@ -114,13 +119,8 @@ def test_a_target_asked_without_how_many_is_answered_by_the_plan(
 
 
 def test_who_is_ahead_between_two_named_units_answers_each_with_its_figure(
-        segmenter: Tokenizer, tmp_path: Path) -> None:
-    (tmp_path / "henan.txt").write_text(_province("河南省", "1344亿斤", "1350亿斤以上"),
-                                        encoding="utf-8")
-    (tmp_path / "shandong.txt").write_text(_province("山东省", "1142亿斤", "1150亿斤以上"),
-                                           encoding="utf-8")
-    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
-    answer = engine.ask("河南和山东谁的粮食产量多")
+        two_provinces: QAEngine) -> None:
+    answer = two_provinces.ask("河南和山东谁的粮食产量多")
     assert answer.intent == "figure"
     assert {h.passage.report_id: "达到" in h.passage.text for h in answer.hits[:2]} == {
         "henan": True, "shandong": True}
