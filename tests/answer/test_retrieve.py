@@ -281,3 +281,36 @@ def test_a_text_fills_a_post_when_it_says_who_holds_it() -> None:
 def test_a_question_quoting_a_heading_names_its_section(
         said: str, path: tuple[str, ...], quoted: bool) -> None:
     assert quotes_heading(said, path) is quoted
+
+
+def test_a_year_asked_is_answered_by_that_years_target_not_the_five_year_plans(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text("""2026年某省政府工作报告
+一、2025年工作回顾
+全年地区生产总值增长5.2%，粮食产量再创新高，城乡居民收入稳步增长。
+二、“十五五”时期的主要目标和重点任务
+“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，科技自立自强水平大幅提高。
+三、2026年工作安排
+2026年是“十五五”开局之年。今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("2026年经济社会发展主要目标定的多少")
+    assert "4.5%—5%" in answer.hits[0].passage.text
+    # Without a year asked, the period's target is not set aside.
+    assert "年均增长5%" in engine.ask("十五五时期主要目标是啥").hits[0].passage.text
+
+
+RECORD = """2022年度民主评议党小组组织生活记录
+会议主题：1.学习全国“两会”精神 2.2022年度民主评议，开展批评和自我批评。
+一、政治理论学习方面还缺乏自觉性，学习的内容还不够深入，更多是碎片化学习。
+二、2022年度民主评议，开展批评和自我批评，党员逐一发言。
+三、组织开展民主评议党员，按照规定程序，征询党员意见。
+"""
+
+
+def test_the_words_setting_the_scene_weigh_less_than_what_is_asked(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "record.txt").write_text(RECORD, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("民主评议的时候有人说自己学习碎片化吗")
+    assert "碎片化学习" in answer.hits[0].passage.text

@@ -139,6 +139,14 @@ def loose_share(word: str, text: str) -> float:
     return best / len(word)
 
 
+def scene_weigh(weigh: Weigh, query: Query) -> Weigh:
+    """Return ``weigh`` with the words that set the question's scene counted less."""
+    if not query.scene:
+        return weigh
+    scene, factor = frozenset(query.scene), query.term_weights()[query.scene[0]]
+    return lambda word: weigh(word) * factor if word in scene else weigh(word)
+
+
 def coverage(
     query: Query, matched: Sequence[str], weigh: Weigh,
     known: Callable[[str], int] | None = None, text: str = "", states_shortcoming: bool = False,
@@ -183,6 +191,10 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
 TARGET_FACTOR = 0.6
 # A plan passage for a question about last year (「去年」, not 「去年的计划」): last resort.
 PAST_PLAN_FACTOR = 0.1
+# A passage about a five-year period (「“十五五”时期…年均增长5%」) for a question naming one year
+# (「2026年…目标」) that names neither that year nor 今年: the period's figure, not the year's.
+PERIOD_FACTOR = 0.8
+_PERIOD = re.compile(r"十[一二三四五六七八九]五”?\s*(?:时期|期间|规划)|过去五年|五年来|年均")
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
 RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
@@ -348,7 +360,7 @@ class Retriever:
         """``rerank`` over prepared candidates; only the kept ones become hits and quotes."""
         if not rows:
             return []
-        weigh: Weigh = cache(self.background.weight)
+        weigh: Weigh = cache(scene_weigh(self.background.weight, query))
         terms = self.query_terms(query)
         total = sum(terms.weight(t, weigh) for t in set(terms.terms)) or 1.0
         top = max(row.score for row in rows) or 1.0
@@ -385,13 +397,22 @@ class Shape(NamedTuple):
     role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
     said: str  # the question as typed, folded and without spaces (a heading it quotes)
+    years: tuple[str, ...]  # the years the question names, as written in reports (「2026」)
 
     @classmethod
     def of(cls, query: Query, figure: bool) -> Shape:
         return cls((figure or query.which) and not query.planned,
                    query.asked_role if query.intent == "name" else "",
                    query.looks_back and not query.planned,
-                   query.text.replace(" ", ""))
+                   query.text.replace(" ", ""),
+                   tuple(str(y) for y in query.scope.years))
+
+
+def speaks_of_period(text: str, years: Sequence[str]) -> bool:
+    """Tell whether a passage is about a five-year period rather than the year asked: it
+    names a period (「“十五五”时期」「年均」) and neither the year nor 今年."""
+    return bool(years) and _PERIOD.search(text) is not None and "今年" not in text \
+        and not any(year in text for year in years)
 
 
 def quotes_heading(said: str, path: Sequence[str]) -> bool:
@@ -425,6 +446,8 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if shape.past and kind == "plans":
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
+    if speaks_of_period(prepared.passage.text, shape.years):
+        blend *= PERIOD_FACTOR
     if prepared.fragment:  # last, and never the answer
         blend, ok = blend * FRAGMENT_FACTOR, False
     return blend, ok

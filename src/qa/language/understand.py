@@ -43,6 +43,8 @@ from .years import report_years, trend_asked
 EXPANSION_WEIGHT = 0.5
 SUBWORD_WEIGHT = 0.35
 NEIGHBOUR_WEIGHT = 0.3
+# Words that set the scene (「民主评议的时候」) count this much of a topic word.
+SCENE_WEIGHT = 0.4
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
 # "党龄50年", "满30年", "50年以上": a number of years is a duration, not a year.
@@ -112,6 +114,9 @@ class Query:
     # what the count is of (「城镇新增就业」).
     at_least: float = 0.0
     counted: str = ""
+    # The words of a phrase that sets the scene before what is asked (「民主评议的时候」,
+    # 「组织生活会上」): they place the answer, they are not what it is about (SCENE_WEIGHT).
+    scene: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Kind | None:
@@ -167,6 +172,7 @@ class Query:
         weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
         weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
         weights.update(dict.fromkeys(self.terms, 1.0))
+        weights.update(dict.fromkeys(self.scene, SCENE_WEIGHT))
         return weights
 
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
@@ -517,7 +523,23 @@ def understand(
                  counted_kind=counted, spare=spare,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
+                 scene=scene_words(compact, terms),
                  asked_field=first_group(language.record_fields, compact) or "")
+
+
+# 「民主评议的时候…」「组织生活会上…」「在换届期间…」: a time or a meeting opening the question.
+# 会上 keeps its 会 (组织生活会); a bare 上 or 时 is left alone (工作上 is a topic, 同时 a word).
+_SCENE = re.compile(r"^在?([\u4e00-\u9fff]{2,12}?(?:(?=的时候|期间|过程中|之际)|会(?=上)))")
+
+
+def scene_words(compact: str, terms: Sequence[str]) -> tuple[str, ...]:
+    """Return the topic words inside a scene-setting opening, if words outside it remain."""
+    found = _SCENE.match(compact)
+    if not found:
+        return ()
+    scene = tuple(t for t in terms if t in found.group(1))
+    rest = [t for t in terms if t not in scene and len(t) > 1]
+    return scene if rest else ()
 
 
 _MOST = re.compile(r"最多|最少|最全")
