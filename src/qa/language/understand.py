@@ -498,6 +498,9 @@ def understand(
         intent = "figure"  # 「河南、山东粮食产量比一比」 compares amounts: a figure per unit
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
     terms = [t for t in terms if t + "一下" not in compact] or terms
+    # 「…的时候」「…那阵子」: the words marking a scene are not a topic (时候, 阵子).
+    mark = scene_of(compact)[1]
+    terms = [t for t in terms if t not in mark] if mark else terms
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
@@ -527,19 +530,29 @@ def understand(
                  asked_field=first_group(language.record_fields, compact) or "")
 
 
-# 「民主评议的时候…」「组织生活会上…」「在换届期间…」: a time or a meeting opening the question.
+# 「民主评议的时候…」「组织生活会上…」「祭祖那阵子…」: a time or a meeting opening the question.
 # 会上 keeps its 会 (组织生活会); a bare 上 or 时 is left alone (工作上 is a topic, 同时 a word).
-_SCENE = re.compile(r"^在?([\u4e00-\u9fff]{2,12}?(?:(?=的时候|期间|过程中|之际)|会(?=上)))")
+_SCENE = re.compile(r"^在?(?:(?P<scene>[\u4e00-\u9fff]{2,12}?)"
+                    r"(?P<mark>的时候|那时候?|那阵子?|那会儿?|期间|过程中|之际)|"
+                    r"(?P<meeting>[\u4e00-\u9fff]{1,11}会)上)")
+
+
+def scene_of(compact: str) -> tuple[str, str]:
+    """Return a scene-setting opening and the words that mark it (「的时候」), or two blanks."""
+    found = _SCENE.match(compact)
+    if not found:
+        return "", ""
+    return found.group("scene") or found.group("meeting"), found.group("mark") or ""
 
 
 def scene_words(compact: str, terms: Sequence[str]) -> tuple[str, ...]:
     """Return the topic words inside a scene-setting opening, if words outside it remain."""
-    found = _SCENE.match(compact)
-    if not found:
+    scene = scene_of(compact)[0]
+    if not scene:
         return ()
-    scene = tuple(t for t in terms if t in found.group(1))
-    rest = [t for t in terms if t not in scene and len(t) > 1]
-    return scene if rest else ()
+    inside = tuple(t for t in terms if t in scene)
+    rest = [t for t in terms if t not in inside and len(t) > 1]
+    return inside if rest else ()
 
 
 _MOST = re.compile(r"最多|最少|最全")
