@@ -314,3 +314,17 @@ def test_the_words_setting_the_scene_weigh_less_than_what_is_asked(
     engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
     answer = engine.ask("民主评议的时候有人说自己学习碎片化吗")
     assert "碎片化学习" in answer.hits[0].passage.text
+
+
+def test_this_years_target_is_not_the_five_year_plans(segmenter: Tokenizer,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text("""2026年某省政府工作报告
+一、2025年工作回顾
+全年地区生产总值增长5.2%，粮食产量再创新高，城乡居民收入稳步增长。
+二、“十五五”时期的主要目标和重点任务
+“十五五”时期经济增长目标是：经济增长年均5%左右。
+三、2026年工作安排
+综合考虑国内外形势和各方面因素，今年经济社会发展的主要预期目标是：经济增长4.5%—5%，城镇新增就业50万人。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "4.5%—5%" in engine.ask("今年经济增长目标是多少").hits[0].passage.text

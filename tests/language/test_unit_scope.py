@@ -197,6 +197,10 @@ def test_a_question_about_last_year_finds_the_report_that_reviews_it(
         assert scope.report_ids == (by_file["2025年上海市政府工作报告"],), named
     answer = engine.ask("2025年江苏地区生产总值是多少")
     assert answer.found and "没有2025年" not in answer.notice
+    # 今年 / 去年 name no year: of each unit's reports, the latest speaks of them.
+    for relative in ("上海去年地区生产总值", "上海今年经济增长目标"):
+        scope, _ = find_scope(relative, engine.reports, language, "figure")
+        assert scope.report_ids == (by_file["2026年上海市政府工作报告"],), relative
     assert {h.passage.report_id for h in answer.hits} == {by_file["2026年江苏省政府工作报告"]}
 
 

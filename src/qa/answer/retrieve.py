@@ -397,7 +397,7 @@ class Shape(NamedTuple):
     role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
     said: str  # the question as typed, folded and without spaces (a heading it quotes)
-    years: tuple[str, ...]  # the years the question names, as written in reports (「2026」)
+    years: tuple[str, ...]  # the years the question names, as written in reports (「2026」, 今年)
 
     @classmethod
     def of(cls, query: Query, figure: bool) -> Shape:
@@ -405,7 +405,8 @@ class Shape(NamedTuple):
                    query.asked_role if query.intent == "name" else "",
                    query.looks_back and not query.planned,
                    query.text.replace(" ", ""),
-                   tuple(str(y) for y in query.scope.years))
+                   tuple(str(y) for y in query.scope.years)
+                   or (("今年",) if "今年" in query.text else ()))
 
 
 def speaks_of_period(text: str, years: Sequence[str]) -> bool:

@@ -296,6 +296,8 @@ def find_scope(
     if set(map(str, years)) - titled:
         chosen = [r for r in chosen if _of_years(r, {str(y) for y in years} - titled, intent)]
     chosen = _of_half(chosen, text, intent)
+    if not years and _RELATIVE_YEAR.search(text):
+        chosen = latest_of_each_unit(chosen)
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
@@ -320,6 +322,20 @@ def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
 
 
 _HALF = re.compile(r"([上下])半年")
+# 「今年」「去年」 name no year: of a unit's reports, the latest speaks of them (a 2026
+# 政府工作报告 reviews 去年 and plans 今年; a 党建 summary's 今年 is the latest one's).
+_RELATIVE_YEAR = re.compile(r"今年|本年|去年|上一?年|过去一年")
+
+
+def latest_of_each_unit(chosen: list[Report]) -> list[Report]:
+    """Keep each unit's reports of its latest year (reports of no known year stay)."""
+    latest: dict[str, str] = {}
+    for report in chosen:
+        if report.year.isdigit():
+            unit = unit_of(report) or report.title
+            latest[unit] = max(latest.get(unit, ""), report.year)
+    return [r for r in chosen if not r.year.isdigit()
+            or r.year == latest[unit_of(r) or r.title]]
 
 
 def _of_half(chosen: list[Report], text: str, intent: Intent) -> list[Report]:
