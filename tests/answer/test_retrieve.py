@@ -10,12 +10,14 @@ from qa import QAEngine, Tokenizer
 from qa.answer.retrieve import (
     CHAR_CREDIT,
     COMPLAINT_CREDIT,
+    Shape,
     fills_role,
     holds_a_question_word,
     index_text_folded,
     is_fragment,
     loose_share,
     quotes_heading,
+    speaks_of_period,
     word_credit,
 )
 from qa.language import LanguageSettings, Query
@@ -328,3 +330,17 @@ def test_this_years_target_is_not_the_five_year_plans(segmenter: Tokenizer,
 """, encoding="utf-8")
     engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
     assert "4.5%—5%" in engine.ask("今年经济增长目标是多少").hits[0].passage.text
+
+
+
+def test_a_passage_about_five_years_is_not_about_the_one_year_asked(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    period = "这五年，城乡居民收入稳步提高，年均增长6.5%，城乡居民收入差距持续缩小。"
+    year = "过去一年，城乡居民收入增长5.5%，消费市场回暖。"
+    (tmp_path / "gov.txt").write_text("2026年某省政府工作报告\n一、工作回顾\n" + period + "\n"
+                                      + year + "\n", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    years = Shape.of(engine.understand("去年居民收入增长了多少"), True).years
+    assert speaks_of_period(period, years) and not speaks_of_period(year, years)
+    assert not speaks_of_period(period, Shape.of(engine.understand("居民收入增长了多少"),
+                                                 True).years)  # no year asked

@@ -194,7 +194,10 @@ PAST_PLAN_FACTOR = 0.1
 # A passage about a five-year period (「“十五五”时期…年均增长5%」) for a question naming one year
 # (「2026年…目标」) that names neither that year nor 今年: the period's figure, not the year's.
 PERIOD_FACTOR = 0.8
-_PERIOD = re.compile(r"十[一二三四五六七八九]五”?\s*(?:时期|期间|规划)|过去五年|五年来|年均")
+_PERIOD = re.compile(
+    r"十[一二三四五六七八九]五”?\s*(?:时期|期间|规划)|(?:过去|这|近)五年|五年来|年均")
+# What a question's 今年 / 去年 is called in the passage that speaks of that one year.
+_RELATIVE_NAMES = {"今年": ("今年",), "去年": ("去年", "过去一年", "全年")}
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
 RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
@@ -406,7 +409,8 @@ class Shape(NamedTuple):
                    query.looks_back and not query.planned,
                    query.text.replace(" ", ""),
                    tuple(str(y) for y in query.scope.years)
-                   or (("今年",) if "今年" in query.text else ()))
+                   or next((names for word, names in _RELATIVE_NAMES.items()
+                            if word in query.text), ()))
 
 
 def speaks_of_period(text: str, years: Sequence[str]) -> bool:
