@@ -512,7 +512,9 @@ class QAEngine:
         wanted = set(query.scope.report_ids)
         # Only the first hundred are read: an unscoped overview does not walk every report.
         reports = [r for r in self.reports if r.report_id in wanted] if wanted else self.reports
-        found = (self._report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
+        years = tuple(map(str, query.scope.years)) or (("今年",) if "今年" in query.text else ())
+        found = (self._report_overview(r, kind, years)
+                 for r in reports[:MAX_SECTION_REPORTS * 5])
         quotes = tuple(islice(filter(None, found), MAX_SECTION_REPORTS))  # read no more reports
         if not quotes:
             where = f"{query.scope.label}的报告" if query.scope.named else "报告"
