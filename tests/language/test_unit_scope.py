@@ -256,3 +256,19 @@ def test_what_is_left_of_a_units_name_is_not_a_topic(segmenter: Tokenizer, tmp_p
     engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
     query = engine.understand("宜东那个三支部存在哪些不足")  # 三支部 names it, 宜东 is its rest
     assert query.scope.report_ids == ("a",) and "宜东" not in query.terms
+
+
+def test_a_word_naming_whose_unit_it_is_is_not_a_topic(segmenter: Tokenizer,
+                                                        tmp_path: Path) -> None:
+    (tmp_path / "summary.txt").write_text("""机关党支部2018年度工作总结
+一、2018年党支部重点工作
+1、强化管理。认真落实《宜东分公司党员积分考核办法》，做好党员积分制考核工作，促进党员发挥作用。
+2、加强学习。组织党员干部参加中心组学习和内部培训，提高理论水平和业务能力。
+二、工作中存在的不足
+1、个别党员的党性意识不强，在发挥先锋模范作用方面与要求存在差距。
+2、机关在服务基层和当好参谋方面还有待进一步作出努力。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    query = engine.understand("2018年宜东机关党支部有啥不足")
+    assert query.scope.units == ("机关党支部",) and "宜东" not in query.terms
+    assert engine.ask("2018年宜东机关党支部有啥不足").quotes[0].hit.passage.kind == "problems"

@@ -224,6 +224,12 @@ def _leftover_of_unit(term: str, rest: str, units: Sequence[str]) -> bool:
     return True
 
 
+def _qualifies_unit(term: str, question: str, units: Sequence[str]) -> bool:
+    """Tell whether a word names whose unit it is, right before the unit's name (宜东 of
+    「宜东机关党支部」 when the library knows the unit as 机关党支部)."""
+    return any(term + unit in question for unit in units)
+
+
 # Characters that sit next to a word without making a longer word with it (宜东那个三支部).
 _UNJOINED = frozenset("那这哪的个了在和与及是有把被对")
 
@@ -486,6 +492,7 @@ def understand(
     typed = segmenter.normalize(question)  # the question as typed, only folded
     scope, rest = find_scope(asked, reports, language, intent, settings.near_miss, typed)
     compact = rest.replace(" ", "")
+    compact_question = asked.replace(" ", "")  # with the units it names
     which = phrases_of(language.which_phrases).any_in(compact) \
         or asks_units(compact) or (len(scope.units) > 1 and asks_who_is_ahead(compact))
     unit = asked_unit(rest, which) if intent == "figure" else ""
@@ -505,7 +512,8 @@ def understand(
                                 and t in language.topic_words))
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
-    terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
+    terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)
+             and not _qualifies_unit(t, compact_question, scope.units)]
     # 「第一个表率是啥」: the ordinal picks an item of a list, it is not a topic word.
     terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
     # 「去年」 is when, not what (Query.looks_back reads it).
