@@ -292,8 +292,12 @@ def asks_fewest(query: Query) -> bool:
 
 
 def count_terms(query: Query, text: str) -> tuple[str, ...]:
-    """Return the question words a count is read after: the longest ones, or their parts when
-    the text says none of them (粮食 of 粮食产量 in 「粮食总产781.8亿斤」)."""
+    """Return the question words a count is read after: the question's own longest words,
+    else the longest it searched for, or their parts when the text says none of them (粮食 of
+    粮食产量 in 「粮食总产781.8亿斤」)."""
+    own = tuple(drop_subterms(query.terms))  # 党员大会, though 支部党员大会 expands it
+    if any(t in text for t in own):
+        return own
     longest = tuple(drop_subterms(query.search_terms))
     return longest if any(t in text for t in longest) else tuple(query.search_terms)
 
