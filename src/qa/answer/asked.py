@@ -17,7 +17,8 @@ FITS: dict[str, frozenset[str]] = {
     "名": frozenset("名人位"),
     "人": frozenset("名人位"),
     "位": frozenset("名人位"),
-    "次": frozenset({"次", "场次", "场", "期", "轮"}),
+    "次": frozenset({"次", "回", "场次", "场", "期", "轮"}),
+    "回": frozenset({"次", "回", "场次", "场"}),  # 「讲了几回党课」: 回 is the spoken 次
     "场": frozenset({"次", "场次", "场"}),
     "场次": frozenset({"次", "场次", "场"}),
     "个": frozenset("个家支项张所条件种类本部户届名人位"),
