@@ -344,3 +344,17 @@ def test_a_passage_about_five_years_is_not_about_the_one_year_asked(
     assert speaks_of_period(period, years) and not speaks_of_period(year, years)
     assert not speaks_of_period(period, Shape.of(engine.understand("居民收入增长了多少"),
                                                  True).years)  # no year asked
+
+
+def test_a_number_asked_is_held_only_with_the_measure_it_is_asked_in(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text("""县直机关工委2023年党建工作总结
+一、主要工作
+组织老党员参加党务知识竞赛，评出优秀奖50名，党员参与踊跃。
+“七一”前夕，慰问困难党员，发放“光荣在党50年”纪念章10人。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "纪念章" in engine.ask("党龄50年的老党员有多少").hits[0].passage.text
+    # A month is a date, however written: 3 of 「3月」 is not held to 「3月」.
+    query = engine.understand("23年3月那次会在哪开的")
+    assert word_credit("3", query, {"3"}, True, "会议时间：2023-03-10") == 1.0

@@ -70,6 +70,15 @@ MAX_DATED = 16
 COVERAGE_POWER = 2
 
 
+def _measure_after(said: str, number: str) -> str:
+    """Return the character a question writes right after a number (年 of 「党龄50年」), or ""
+    when none or not a Chinese one."""
+    found = re.search(rf"(?<!\d){number}(?!\d)", said)  # 3 of 「3月」, not of 「23年」
+    after = said[found.end(): found.end() + 1] if found else ""
+    # A month or a day is a date, written many ways (「3月」, 「2023-03-10」): not a measure.
+    return after if "\u4e00" <= after <= "\u9fff" and after not in "月日号" else ""
+
+
 def word_credit(
     word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = "",
     states_shortcoming: bool = False,
@@ -80,6 +89,11 @@ def word_credit(
     reaches: a passage with 发展 here and 党员 there does not talk about 发展党员. A compound
     they never use is held by all its parts together (发展 + 党员 of 新发展党员).
     """
+    if word.isdigit() and text:
+        # 「党龄50年」: 50 is held by 「光荣在党50年」, not by 「一等奖50名」.
+        measure = _measure_after(query.text, word)
+        if measure:
+            return 1.0 if word + measure in text else 0.0
     if word in matched or (len(word) > 1 and word in text):
         return 1.0  # in the text though jieba cut it otherwise (述职评议 in 述职评议会议)
     expansions = query.expansions.get(word, ())
