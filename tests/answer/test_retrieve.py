@@ -342,6 +342,7 @@ def test_a_passage_about_five_years_is_not_about_the_one_year_asked(
     engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
     years = Shape.of(engine.understand("去年居民收入增长了多少"), True).years
     assert speaks_of_period(period, years) and not speaks_of_period(year, years)
+    assert speaks_of_period("“十四五”以来，经济实力持续增强。", ("2026",))
     assert not speaks_of_period(period, Shape.of(engine.understand("居民收入增长了多少"),
                                                  True).years)  # no year asked
 

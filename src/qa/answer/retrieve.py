@@ -209,7 +209,7 @@ PAST_PLAN_FACTOR = 0.1
 # (「2026年…目标」) that names neither that year nor 今年: the period's figure, not the year's.
 PERIOD_FACTOR = 0.8
 _PERIOD = re.compile(
-    r"十[一二三四五六七八九]五”?\s*(?:时期|期间|规划)|(?:过去|这|近)五年|五年来|年均")
+    r"十[一二三四五六七八九]五”?\s*(?:时期|期间|规划|以来)|(?:过去|这|近)五年|五年来|年均")
 # What a question's 今年 / 去年 is called in the passage that speaks of that one year.
 _RELATIVE_NAMES = {"今年": ("今年",), "去年": ("去年", "过去一年", "全年")}
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
