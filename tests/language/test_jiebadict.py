@@ -64,6 +64,8 @@ def test_the_cached_form_reads_back_the_same() -> None:
         JiebaDictionary.from_bytes(table.to_bytes()[:-3])
     with pytest.raises(ValueError):
         JiebaDictionary.from_bytes(b'{"format": 0}\n')
+    empty = JiebaDictionary.from_bytes(JiebaDictionary.parse(b"").to_bytes())
+    assert len(empty) == 0 and "党" not in empty and empty.jieba_freq("党") is None
 
 
 def test_jiebas_own_dictionary_is_read_through_the_start_up_cache(

@@ -26,7 +26,7 @@ from qa.fsio import write_cache
 
 from .startcache import cache_dir
 
-FORMAT = 1
+FORMAT = 2
 
 
 def dictionary_path() -> Path:
@@ -62,7 +62,8 @@ class JiebaDictionary(Mapping[str, tuple[int, str]]):
     """Read-only word → (frequency, tag) table of a jieba dictionary file, plus the total."""
 
     def __init__(self, blob: bytes, offsets: array[int], freqs: array[int],
-                 tag_of: bytes, tags: Sequence[str], total: int) -> None:
+                 tag_of: bytes, tags: Sequence[str], total: int,
+                 runs: array[int] | None = None) -> None:
         # UTF-8 bytes sort in code-point order, so str words and byte words agree.
         self._words = _Words(blob, offsets)
         self._freqs = freqs
@@ -70,9 +71,11 @@ class JiebaDictionary(Mapping[str, tuple[int, str]]):
         self._tags = tuple(tags)
         self.total = total
         # Each first character's run of words: a search looks among tens, not 3.5×10⁵.
+        self._starts = _run_starts(blob, offsets) if runs is None else runs
+        ends = [*self._starts[1:], len(self._words)][:len(self._starts)]
         self._runs: dict[bytes, tuple[int, int]] = {}
-        lead = _leads(blob, offsets)
-        for start, end, first in zip(lead[0], lead[1], lead[2], strict=True):
+        for start, end in zip(self._starts, ends, strict=True):
+            first = offsets[start]
             self._runs[blob[first:first + _char_len(blob[first])]] = (start, end)
 
     @classmethod
@@ -145,9 +148,10 @@ class JiebaDictionary(Mapping[str, tuple[int, str]]):
         """Return the table as the start-up cache stores it (``from_bytes`` reads it back)."""
         words = self._words
         head = {"format": FORMAT, "words": len(words), "blob": len(words._blob),
-                "tags": self._tags, "total": self.total}
+                "tags": self._tags, "total": self.total, "runs": len(self._starts)}
         return b"".join([json.dumps(head).encode() + b"\n", words._blob,
-                         words._offsets.tobytes(), self._freqs.tobytes(), self._tag_of])
+                         words._offsets.tobytes(), self._freqs.tobytes(), self._tag_of,
+                         self._starts.tobytes()])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> JiebaDictionary:
@@ -156,17 +160,27 @@ class JiebaDictionary(Mapping[str, tuple[int, str]]):
         head = json.loads(line)
         if not isinstance(head, dict) or head.get("format") != FORMAT:
             raise ValueError("not a dictionary table")
-        count, size = int(head["words"]), int(head["blob"])
-        offsets, freqs = array("I"), array("I")
+        count, size, runs = int(head["words"]), int(head["blob"]), int(head["runs"])
+        offsets, freqs, starts = array("I"), array("I"), array("I")
         at = size + (count + 1) * offsets.itemsize
         offsets.frombytes(rest[size:at])
         freqs.frombytes(rest[at:at + count * freqs.itemsize])
-        tag_of = rest[at + count * freqs.itemsize:]
+        at += count * freqs.itemsize
+        tag_of = rest[at:at + count]
+        starts.frombytes(rest[at + count:])
         if len(offsets) != count + 1 or len(freqs) != count or len(tag_of) != count \
-                or offsets[-1] != size:
+                or offsets[-1] != size or len(starts) != runs or not _runs_fit(starts, count):
             raise ValueError("truncated dictionary table")
         return cls(rest[:size], offsets, freqs, tag_of, [str(t) for t in head["tags"]],
-                   int(head["total"]))
+                   int(head["total"]), starts)
+
+
+def _runs_fit(starts: array[int], count: int) -> bool:
+    """Tell whether run starts can be those of ``count`` words: from 0, rising, below count."""
+    if not starts:
+        return count == 0
+    rising = all(a < b for a, b in zip(starts, starts[1:], strict=False))
+    return starts[0] == 0 and starts[-1] < count and rising
 
 
 def _char_len(lead: int) -> int:
@@ -174,21 +188,22 @@ def _char_len(lead: int) -> int:
     return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
-def _leads(blob: bytes, offsets: array[int]) -> tuple[list[int], list[int], list[int]]:
-    """Return the runs of words sharing a first character: (first place, end, blob offset)."""
-    bounds = np.frombuffer(offsets, dtype=np.uint32).astype(np.int64)
-    starts = bounds[:-1]
+def _run_starts(blob: bytes, offsets: array[int]) -> array[int]:
+    """Return where each run of words sharing a first character starts (words sharing one
+    are adjacent once sorted)."""
+    starts = np.frombuffer(offsets, dtype=np.uint32)[:-1].astype(np.int64)
+    if not len(starts):
+        return array("I")
     raw = np.frombuffer(blob + b"\0\0\0", dtype=np.uint8)
     # Each word's first four bytes, those past its first character zeroed: equal keys, one
-    # character (words sharing a first character are adjacent once sorted).
+    # character.
     heads = raw[starts[:, None] + np.arange(4)]
     lead = heads[:, 0]
     widths = np.select([lead < 0xC0, lead < 0xE0, lead < 0xF0], [1, 2, 3], 4)
     heads[np.arange(4)[None, :] >= widths[:, None]] = 0
     key = np.ascontiguousarray(heads).view(np.uint32).ravel()
     new = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-    ends = np.append(new[1:], len(starts))
-    return new.tolist(), ends.tolist(), starts[new].tolist()
+    return array("I", new.astype(np.uint32).tobytes())
 
 
 def _frequency_total(data: bytes) -> int:
