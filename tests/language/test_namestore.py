@@ -52,3 +52,23 @@ def test_a_restart_reads_the_names_it_learned(seeds_engine: QAEngine, tmp_path: 
     entry.write_text("{", encoding="utf-8")
     assert learn(changed) == relearned
     assert entry.read_text(encoding="utf-8").startswith('{"format"')  # written anew
+
+
+def test_threads_storing_the_same_names_write_one_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import threading
+
+    from qa.language import namestore
+
+    monkeypatch.setattr(startcache, "_cache_dir", tmp_path)
+    names = [f"第{i}支部" for i in range(20000)]
+    units = [(name,) for name in names]
+    threads = [threading.Thread(target=namestore.save_names, args=("k", names, units))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "could not write cache" not in caplog.text
+    assert namestore.load_names("k") == (names, units)
+    assert len(list(tmp_path.iterdir())) == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
@@ -243,5 +244,9 @@ def read_dictionary(path: Path) -> JiebaDictionary:
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         pass
     table = JiebaDictionary.parse(path.read_bytes())
-    write_cache(cached, table.to_bytes())
+    with _WRITING:  # two threads' first reads: a process's temporary file has one name
+        write_cache(cached, table.to_bytes())
     return table
+
+
+_WRITING = threading.Lock()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,9 @@ FORMAT = 1
 _DERIVING = ("unitnames.py", "docmeta.py")
 
 Learned = tuple[list[str], list[tuple[str, ...]]]  # names in order, and each one's units
+# One writer at a time: qa-bot's warm-up thread and a first question may learn the same names,
+# and a process's temporary file has one name (qa.fsio).
+_WRITING = threading.Lock()
 
 
 @cache
@@ -64,6 +68,12 @@ def save_names(key: object, names: Sequence[str], units: Sequence[tuple[str, ...
     path = _path(key)
     if path is None or any("\n" in name or not name for name in names):
         return  # one string per name, split on newlines: such a name is learned again
+    with _WRITING:
+        if load_names(key) is None:  # else another thread stored these very names
+            _write(path, names, units)
+
+
+def _write(path: Path, names: Sequence[str], units: Sequence[tuple[str, ...]]) -> None:
     number: dict[tuple[str, ...], int] = {}
     which = [number.setdefault(these, len(number)) for these in units]
     data = {"format": FORMAT, "names": "\n".join(names), "units": list(number), "which": which}
