@@ -90,10 +90,36 @@ def test_a_damaged_digest_file_only_means_reading_again(seed_dir: Path, tmp_path
     load_reports(seed_dir, cache)
     digests = cache.with_suffix(".files")
     assert digests.is_file()
-    for damage in (b"\x00", b"{}", b'{"format": 1, "files": {"a.txt": [1]}}', b"[]"):
+    good = digests.read_bytes()
+    for damage in (b"\x00", b"{}", b'{"format": 1, "files": {"a.txt": [1]}}', b"[]",
+                   good[:-1], good + b"\0", good.replace(b'"digests": "', b'"digests": "0', 1)):
         digests.write_bytes(damage)
         assert FileDigests(digests).known("a.txt", (seed_dir / "reports.toml").stat()) is None
         assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
+
+
+def test_digests_are_rewritten_only_when_something_changed(
+        seed_dir: Path, tmp_path: Path, trusting: None) -> None:
+    path = tmp_path / "digests.files"
+    files = sorted(seed_dir.glob("*.txt"))
+    first = FileDigests(path)
+    for i, file in enumerate(files):
+        assert first.known(file.name, file.stat()) is None
+        first.remember(file.name, file.stat(), f"{i:032x}")
+    first.save()
+    again = FileDigests(path)
+    expected = [f"{i:032x}" for i in range(len(files))]
+    assert [again.known(f.name, f.stat()) for f in files] == expected
+    os.utime(path, ns=(0, 0))
+    again.save()  # every file seen, none changed: not written
+    assert path.stat().st_mtime_ns == 0
+    fewer = FileDigests(path)
+    for file in files[1:]:
+        assert fewer.known(file.name, file.stat()) is not None
+    fewer.save()  # the first file is gone: forgotten
+    assert FileDigests(path).known(files[0].name, files[0].stat()) is None
+    assert FileDigests(path).known(files[1].name, files[1].stat()) == f"{1:032x}"
+    assert FileDigests(path).known(files[1].name, (seed_dir / "reports.toml").stat()) is None
 
 
 class _Unreadable:

@@ -24,6 +24,7 @@ from qa.models import Report
 
 from .docmeta import organisations, strip_years
 from .docmeta import unit_from_titles as derive_unit
+from .namestore import load_names, save_names
 from .wordlists import read_lines
 
 _GENERIC = frozenset({
@@ -200,6 +201,16 @@ class NamePairs(Sequence[NamedUnits]):
     def __len__(self) -> int:
         return len(self._names)
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Return every name, in order."""
+        return self._names
+
+    @property
+    def units(self) -> tuple[tuple[str, ...], ...]:
+        """Return each name's units, in order."""
+        return self._units
+
     @overload
     def __getitem__(self, i: int) -> NamedUnits: ...
     @overload
@@ -326,7 +337,12 @@ def _learned(key: tuple[tuple[str, str, str], ...], extras: tuple[tuple[str, str
     cached = _CACHE.get((key, extras))
     if cached is not None:
         return cached
-    learned = build_names(chain(extras, _report_pairs(reports)))
+    stored = load_names((key, extras))
+    if stored is not None:
+        learned = UnitNames(NamePairs(zip(*stored, strict=True)))
+    else:
+        learned = build_names(chain(extras, _report_pairs(reports)))
+        save_names((key, extras), learned.names.names, learned.names.units)
     if len(_CACHE) >= 4:
         _CACHE.clear()
     _CACHE[(key, extras)] = learned

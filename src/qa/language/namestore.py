@@ -1,0 +1,84 @@
+"""Learned unit names kept in the start-up cache: a restart with the same library reads them.
+
+Learning every unit's names (``qa.language.unitnames``) walks every report's unit and title:
+2.2–2.6 s at 3.4×10⁴ reports, 31 s at 3.4×10⁵, paid by the first question after a start. What
+is learned depends only on each report's (id, unit, title), the extra names and the code that
+derives names, so those are the key; the names come back in the same order with the same
+units. A missing, stale or unreadable entry only means learning again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from qa.fsio import write_cache
+
+from .startcache import cache_dir
+
+FORMAT = 1
+# The modules whose code decides the names learned from a report (named, not located).
+_DERIVING = ("unitnames.py", "docmeta.py")
+
+Learned = tuple[list[str], list[tuple[str, ...]]]  # names in order, and each one's units
+# One writer at a time: qa-bot's warm-up thread and a first question may learn the same names,
+# and a process's temporary file has one name (qa.fsio).
+_WRITING = threading.Lock()
+
+
+@cache
+def _code_version() -> str:
+    digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
+    for name in _DERIVING:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
+def _path(key: object) -> Path | None:
+    """Return where the names learned for this key live, or None without a cache folder."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.blake2b(_code_version().encode(), digest_size=16)
+    digest.update(repr(key).encode("utf-8", "surrogatepass"))
+    return folder / f"qa-unitnames-{digest.hexdigest()}.json"
+
+
+def load_names(key: object) -> Learned | None:
+    """Return the names stored for this key (reports' id/unit/title and extras), or None."""
+    path = _path(key)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+        names = data["names"].split("\n") if data["names"] else []
+        groups = [tuple(map(str, units)) for units in data["units"]]
+        units = [groups[i] for i in data["which"]]
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+    return (names, units) if len(names) == len(units) else None
+
+
+def save_names(key: object, names: Sequence[str], units: Sequence[tuple[str, ...]]) -> None:
+    """Store the names learned for this key (best effort: a cache)."""
+    path = _path(key)
+    if path is None or any("\n" in name or not name for name in names):
+        return  # one string per name, split on newlines: such a name is learned again
+    with _WRITING:
+        if load_names(key) is None:  # else another thread stored these very names
+            _write(path, names, units)
+
+
+def _write(path: Path, names: Sequence[str], units: Sequence[tuple[str, ...]]) -> None:
+    number: dict[tuple[str, ...], int] = {}
+    which = [number.setdefault(these, len(number)) for these in units]
+    data = {"format": FORMAT, "names": "\n".join(names), "units": list(number), "which": which}
+    if write_cache(path, json.dumps(data, ensure_ascii=False).encode()):
+        # Only the library as it is now is worth keeping: each change of it writes a new entry.
+        for old in path.parent.glob("qa-unitnames-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
