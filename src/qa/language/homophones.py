@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 # Only words this long are repaired: a single character has too many homophones.
 MIN_LEN = 2
 MAX_LEN = 6
@@ -26,6 +24,10 @@ MIN_INITIALS = 3
 
 def sound(word: str) -> tuple[str, ...]:
     """Return a word's toneless pinyin, one syllable per character."""
+    # Imported on the first typo, not with the engine: pypinyin's tables hold ≈ 57 MB, and a
+    # library whose questions use its own words never needs them.
+    from pypinyin import lazy_pinyin
+
     return tuple(lazy_pinyin(word))
 
 
