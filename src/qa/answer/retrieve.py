@@ -397,6 +397,8 @@ class Shape(NamedTuple):
 def quotes_heading(said: str, path: Sequence[str]) -> bool:
     """Tell whether a question quotes one of a passage's headings (「2023年党建工作主要任务里面，
     执纪问责那块」): a heading of at least MIN_QUOTED_HEADING characters, numbering aside."""
+    if len(said) < MIN_QUOTED_HEADING:
+        return False  # too short to hold such a heading: no candidate's headings are read
     for heading in path:
         bare = _bare_heading(heading)
         if len(bare) >= MIN_QUOTED_HEADING and bare in said:
@@ -421,7 +423,7 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
     if quotes_heading(shape.said, prepared.passage.section_path):
         blend *= KIND_BOOST  # the asker names the section by its title
-    if fills_role(prepared.passage.text, shape.role):
+    if shape.role and fills_role(prepared.passage.text, shape.role):
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if shape.past and kind == "plans":
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
