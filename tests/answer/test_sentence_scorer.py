@@ -46,3 +46,15 @@ def test_scores_equal_the_plain_loop_whatever_order_sentences_come_in() -> None:
         scorer = SentenceScorer(query, _weigh)
         for sentence in SENTENCES + SENTENCES[::-1]:  # the second pass reads the memo
             assert scorer.score(sentence, sentence) == _plain(query, sentence), sentence
+
+
+def test_the_first_of_equally_good_sentences_is_the_best() -> None:
+    from qa.answer.prepared import best_prepared_sentence, prepare
+    from qa.models import Passage
+
+    text = "没有问的词。开展主题党日活动。再次开展主题党日活动。主题党日活动"
+    ready = prepare(Passage("r#1", "r", "报告", ("一、工作",), "work", text), str.lower)
+    scorer = SentenceScorer(QUERIES[1], _weigh)
+    at, score = best_prepared_sentence(ready, scorer)
+    assert at == 1 and score == scorer.score(ready.sentences[1])
+    assert scorer.score(ready.sentences[2]) == score  # a tie the first one wins
