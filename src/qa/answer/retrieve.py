@@ -357,10 +357,12 @@ class Retriever:
         scorer = SentenceScorer(terms, weigh)
         shape = Shape.of(query, terms.figure)
         keyed = []
+        every_word, held_all = judge.every_word, judge.held_all
         for i, row in enumerate(rows):
             at, best = best_prepared_sentence(row.prepared, scorer)
-            covered, ok = judge.verdict(row.matched, row.prepared.folded,
-                                        row.prepared.passage.kind in SHORTCOMING_KINDS)
+            # Most candidates hold every question word: the verdict's first case, read here.
+            covered, ok = held_all if every_word.issubset(row.matched) else judge.verdict(
+                row.matched, row.prepared.folded, row.prepared.passage.kind in SHORTCOMING_KINDS)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
             blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
@@ -453,14 +455,14 @@ class Judge:
         self.full = 1.0 if sum(weigh(w) for w in self.words) else 0.0
         # Every word itself: full credit, none reached through the thesaurus, and (there being
         # a word) one held: what coverage, paraphrased and holds_a_question_word say.
-        self._every_word = frozenset(self.words)
-        self._held_all = (self.full, answers_question(self.full, False) and bool(self.words))
+        self.every_word = frozenset(self.words)
+        self.held_all = (self.full, answers_question(self.full, False) and bool(self.words))
 
     def verdict(self, matched: tuple[str, ...], folded: str,
                 states_shortcoming: bool = False) -> tuple[float, bool]:
         """Return a candidate's coverage and whether it answers the question."""
-        if self._every_word.issubset(matched):
-            return self._held_all
+        if self.every_word.issubset(matched):
+            return self.held_all
         covered = coverage(self.query, matched, self.weigh, self.known, folded,
                            states_shortcoming)
         ok = answers_question(covered, paraphrased(self.query, matched, folded))
