@@ -387,13 +387,23 @@ class Shape(NamedTuple):
     role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
     said: str  # the question as typed, folded and without spaces (a heading it quotes)
+    # Whether the question quotes a heading of a section, by section path: this question's
+    # thirty candidates share a few sections.
+    quoted: dict[tuple[str, ...], bool]
 
     @classmethod
     def of(cls, query: Query, figure: bool) -> Shape:
         return cls((figure or query.which) and not query.planned,
                    query.asked_role if query.intent == "name" else "",
                    query.looks_back and not query.planned,
-                   query.text.replace(" ", ""))
+                   query.text.replace(" ", ""), {})
+
+    def quotes_heading(self, path: tuple[str, ...]) -> bool:
+        """Return ``quotes_heading(self.said, path)``, worked out once per section path."""
+        found = self.quoted.get(path)
+        if found is None:
+            found = self.quoted[path] = quotes_heading(self.said, path)
+        return found
 
 
 def quotes_heading(said: str, path: Sequence[str]) -> bool:
@@ -423,7 +433,7 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= KIND_BOOST
     if shape.targets_down and kind == "plans":
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
-    if quotes_heading(shape.said, prepared.passage.section_path):
+    if shape.quotes_heading(prepared.passage.section_path):
         blend *= KIND_BOOST  # the asker names the section by its title
     if shape.role and fills_role(prepared.passage.text, shape.role):
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
