@@ -67,6 +67,8 @@ NOUN_TAGS = frozenset({"n", "nz", "ng"})
 MAX_LISTED_IDS = 10
 # A comparison lists at most this many reports (one line each).
 MAX_COMPARE_ROWS = 20
+# A which-question's word this many times heavier than the rest must be held by every row.
+DISTINCTIVE_RATIO = 2.0
 # Section overviews kept per engine (one report and kind each).
 MAX_OVERVIEWS = 4096
 # What a question shape does: answer, read the question again (and hand it on), or pass.
@@ -512,7 +514,9 @@ class QAEngine:
         wanted = set(query.scope.report_ids)
         # Only the first hundred are read: an unscoped overview does not walk every report.
         reports = [r for r in self.reports if r.report_id in wanted] if wanted else self.reports
-        found = (self._report_overview(r, kind) for r in reports[:MAX_SECTION_REPORTS * 5])
+        years = tuple(map(str, query.scope.years)) or (("今年",) if "今年" in query.text else ())
+        found = (self._report_overview(r, kind, years)
+                 for r in reports[:MAX_SECTION_REPORTS * 5])
         quotes = tuple(islice(filter(None, found), MAX_SECTION_REPORTS))  # read no more reports
         if not quotes:
             where = f"{query.scope.label}的报告" if query.scope.named else "报告"
@@ -532,6 +536,12 @@ class QAEngine:
                 if s.answers]
         if not rows:
             return self._nothing(query, notice)
+        key = self._distinctive(query) if query.intent != "figure" else ""
+        if key:
+            # 「办了首届青稞产业发展大会的是哪个省」: the units that did it, not every report
+            # sharing its common words (首届…发展大会 without 青稞).
+            held = {key, *query.expansions.get(key, ())}
+            rows = [row for row in rows if held & set(row.hit.matched_terms)] or rows
         missed = answers.missed_qualifier(query, rows) if self.settings.near_miss else ""
         if missed:
             return answers.near_answer(query, rows, missed, notice, self.suggestions(query.terms))
@@ -544,6 +554,15 @@ class QAEngine:
             rows = answers.sort_by_count(rows, query) or rows
         silent = self._unanswered(query, rows)
         return answers.compared(query, rows, self._by_report, silent + notice)
+
+    def _distinctive(self, query: Query) -> str:
+        """Return the question's word that outweighs every other one twice, if any (青稞 of
+        「首届青稞产业发展大会」): what a report must hold to be one that did it."""
+        weights = sorted(((self.background.weight(t), t) for t in drop_subterms(query.terms)),
+                         reverse=True)
+        if len(weights) < 2 or weights[0][0] < DISTINCTIVE_RATIO * weights[1][0]:
+            return ""
+        return weights[0][1]
 
     def _unanswered(self, query: Query, rows: Sequence[Scored]) -> str:
         """Say which units a comparison named have no row (「贵州和甘肃…比一比」, 贵州 silent)."""

@@ -50,3 +50,17 @@ def test_counts_are_read_after_a_compounds_parts_when_the_text_abridges_it() -> 
     assert count_terms(query, quote) == ("粮食", "产量", "粮食产量")
     assert fitting_counts(quote, "", count_terms(query, quote)) == ["781.8亿斤"]
     assert count_terms(query, "粮食产量达到781.8亿斤") == ("粮食产量",)
+
+
+def test_a_count_of_one_in_digits_is_a_count_and_a_list_comma_ends_its_clause() -> None:
+    said = "上半年，共开展党员组织生活30次，线上召开党员大会1次、支委会6次。"
+    assert fitting_counts(said, "次", ["党员大会"]) == ["1次"]
+    assert fitting_counts("已开展书记讲党课1次，举办专题学习190次", "次", ["讲党课"]) == ["1次"]
+    # 一次 is an article, not a count.
+    assert fitting_counts("开展了一次集中学习，参训300人次", "次", ["集中学习"]) == []
+
+
+def test_hui_is_the_spoken_ci() -> None:
+    from qa.language.shapes import asked_unit
+    assert asked_unit("支部书记讲了几回党课") == "回"
+    assert fitting_counts("书记讲党课1次，举办专题学习190场", "回", ["讲党课"]) == ["1次"]

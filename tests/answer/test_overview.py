@@ -188,3 +188,28 @@ def test_the_half_year_and_the_units_kind_only_choose_the_report(
     assert answer.found and len(texts) >= 4  # the whole list, not the lead-in alone
     assert any("认真抓好党建活动载体" in t for t in texts)
     assert any("认真抓好党员队伍建设" in t for t in texts)
+
+
+GOV = f"""2026年某省政府工作报告
+一、2025年工作回顾
+{BODY}
+二、“十五五”时期主要目标任务
+一是持续用力打造创新高地，推动高质量发展实现新突破。{BODY}
+二是坚持扩大内需战略基点，推动建强内需市场实现新突破。{BODY}
+三、2026年重点工作
+（一）全力推动经济稳定增长
+{BODY}
+（二）加快建设现代化产业体系
+{BODY}
+"""
+
+
+def test_a_year_asked_lists_the_plans_of_that_year_not_the_five_year_period(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text(GOV, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    for question in ("2026年重点抓哪几项工作", "今年重点抓哪几项工作"):
+        items = engine.ask(question).quotes[0].items
+        assert items and all("新突破" not in item for item in items), question
+    # Without a year, both plans sections are listed.
+    assert any("新突破" in item for item in engine.ask("下一步重点抓哪几项工作").quotes[0].items)

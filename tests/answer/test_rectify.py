@@ -3,6 +3,7 @@ missing 「问题整改」 heading told from the text, and the engine's one answ
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,15 @@ def test_the_clause_that_asks_for_measures_does_not_name_the_problem(
     answer = engine.ask("某局自己说党建活动创新不够，下一步有没有针对性的措施")
     assert "「二是党建活动还需创新」" in answer.lead
     assert answer.quotes[0].passage.text.startswith("二是创新活动载体")
+
+
+
+def test_a_problem_passage_holding_only_the_light_words_is_not_the_problem_named(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    wild = Path(__file__).resolve().parents[2] / "bench" / "wild"
+    for name in ("gov2025-guizhou.docx", "gov2026-guizhou.txt"):
+        shutil.copy(wild / name, tmp_path)
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    # Its problems say 民生事业仍有不少短板 and 债务: not 看病难, whose plans are not those.
+    assert not engine.ask("贵州对老百姓看病难有啥打算").lead.startswith("针对")
+    assert engine.ask("群众就业增收面临一些困难，下一步打算怎么办").lead.startswith("针对")

@@ -10,12 +10,14 @@ from qa import QAEngine, Tokenizer
 from qa.answer.retrieve import (
     CHAR_CREDIT,
     COMPLAINT_CREDIT,
+    Shape,
     fills_role,
     holds_a_question_word,
     index_text_folded,
     is_fragment,
     loose_share,
     quotes_heading,
+    speaks_of_period,
     word_credit,
 )
 from qa.language import LanguageSettings, Query
@@ -281,3 +283,79 @@ def test_a_text_fills_a_post_when_it_says_who_holds_it() -> None:
 def test_a_question_quoting_a_heading_names_its_section(
         said: str, path: tuple[str, ...], quoted: bool) -> None:
     assert quotes_heading(said, path) is quoted
+
+
+def test_a_year_asked_is_answered_by_that_years_target_not_the_five_year_plans(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text("""2026年某省政府工作报告
+一、2025年工作回顾
+全年地区生产总值增长5.2%，粮食产量再创新高，城乡居民收入稳步增长。
+二、“十五五”时期的主要目标和重点任务
+“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，科技自立自强水平大幅提高。
+三、2026年工作安排
+2026年是“十五五”开局之年。今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("2026年经济社会发展主要目标定的多少")
+    assert "4.5%—5%" in answer.hits[0].passage.text
+    # Without a year asked, the period's target is not set aside.
+    assert "年均增长5%" in engine.ask("十五五时期主要目标是啥").hits[0].passage.text
+
+
+RECORD = """2022年度民主评议党小组组织生活记录
+会议主题：1.学习全国“两会”精神 2.2022年度民主评议，开展批评和自我批评。
+一、政治理论学习方面还缺乏自觉性，学习的内容还不够深入，更多是碎片化学习。
+二、2022年度民主评议，开展批评和自我批评，党员逐一发言。
+三、组织开展民主评议党员，按照规定程序，征询党员意见。
+"""
+
+
+def test_the_words_setting_the_scene_weigh_less_than_what_is_asked(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "record.txt").write_text(RECORD, encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("民主评议的时候有人说自己学习碎片化吗")
+    assert "碎片化学习" in answer.hits[0].passage.text
+
+
+def test_this_years_target_is_not_the_five_year_plans(segmenter: Tokenizer,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text("""2026年某省政府工作报告
+一、2025年工作回顾
+全年地区生产总值增长5.2%，粮食产量再创新高，城乡居民收入稳步增长。
+二、“十五五”时期的主要目标和重点任务
+“十五五”时期经济增长目标是：经济增长年均5%左右。
+三、2026年工作安排
+综合考虑国内外形势和各方面因素，今年经济社会发展的主要预期目标是：经济增长4.5%—5%，城镇新增就业50万人。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "4.5%—5%" in engine.ask("今年经济增长目标是多少").hits[0].passage.text
+
+
+
+def test_a_passage_about_five_years_is_not_about_the_one_year_asked(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    period = "这五年，城乡居民收入稳步提高，年均增长6.5%，城乡居民收入差距持续缩小。"
+    year = "过去一年，城乡居民收入增长5.5%，消费市场回暖。"
+    (tmp_path / "gov.txt").write_text("2026年某省政府工作报告\n一、工作回顾\n" + period + "\n"
+                                      + year + "\n", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    years = Shape.of(engine.understand("去年居民收入增长了多少"), True).years
+    assert speaks_of_period(period, years) and not speaks_of_period(year, years)
+    assert speaks_of_period("“十四五”以来，经济实力持续增强。", ("2026",))
+    assert not speaks_of_period(period, Shape.of(engine.understand("居民收入增长了多少"),
+                                                 True).years)  # no year asked
+
+
+def test_a_number_asked_is_held_only_with_the_measure_it_is_asked_in(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text("""县直机关工委2023年党建工作总结
+一、主要工作
+组织老党员参加党务知识竞赛，评出优秀奖50名，党员参与踊跃。
+“七一”前夕，慰问困难党员，发放“光荣在党50年”纪念章10人。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert "纪念章" in engine.ask("党龄50年的老党员有多少").hits[0].passage.text
+    # A month is a date, however written: 3 of 「3月」 is not held to 「3月」.
+    query = engine.understand("23年3月那次会在哪开的")
+    assert word_credit("3", query, {"3"}, True, "会议时间：2023-03-10") == 1.0

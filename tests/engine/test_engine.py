@@ -168,3 +168,16 @@ def test_a_comparison_says_which_named_unit_is_silent(
     assert answer.found and {h.passage.report_id for h in answer.hits} == {"a"}
     assert "的报告中没有找到相关内容" in answer.notice
     assert answer.notice.startswith("另一省人民政府的报告中没有找到相关内容")
+
+
+def test_a_which_question_lists_only_the_units_holding_its_distinctive_word(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    deeds = {"xizang": ("西藏自治区", "举办首届青稞产业发展大会，粮食生产再获丰收。"),
+             "shaanxi": ("陕西省", "举办首届民营经济创新发展大会，民营经济增加值增长5.5%。"),
+             "ningxia": ("宁夏回族自治区", "召开全区产业发展大会，首届展会成功举办。")}
+    for name, (place, deed) in deeds.items():
+        (tmp_path / f"{name}.txt").write_text(
+            f"2026年{place}政府工作报告\n一、2025年工作回顾\n{deed}\n", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("办了首届青稞产业发展大会的是哪个省")
+    assert {h.passage.report_id for h in answer.hits} == {"xizang"}

@@ -24,3 +24,14 @@ def test_a_library_word_has_no_neighbours() -> None:
 
 def test_a_word_sharing_nothing_has_no_neighbours() -> None:
     assert make().of("比特币") == ()
+
+
+def test_affixes_and_particles_make_no_neighbours() -> None:
+    words = {"奖章": 2, "班子": 9, "分子": 3, "植被": 1, "批评": 4, "同志": 8, "老师": 2,
+             "优化": 5, "碎片": 1}
+    words.update({chr(0x4E00 + 2 * i) + chr(0x4E01 + 2 * i): 1 for i in range(200)})
+    near = Neighbours(lambda: words, lambda w: words.get(w, 0))
+    assert near.of("章子") == ("奖章",)  # 子 is a noun suffix: not 班子, 分子
+    assert "植被" not in near.of("被评") and "批评" in near.of("被评")  # 被 marks the passive
+    assert near.of("老同志") == ("同志",)  # 老 prefixes a longer word: not 老师
+    assert near.of("碎片化") == ("碎片",)  # 化 makes a verb of its stem: not 优化

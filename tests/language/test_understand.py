@@ -400,3 +400,23 @@ def test_who_is_ahead_on_a_measure_is_a_comparison_shape(text: str, ahead: bool)
 ])
 def test_a_rate_of_change_is_an_amount_noun(word: str, amount: bool) -> None:
     assert is_amount_noun(word) is amount
+
+
+def test_a_scene_setting_opening_is_not_what_is_asked() -> None:
+    from qa.language.understand import scene_words
+    terms = ["民主", "评议", "民主评议", "时候", "学习", "碎片化"]
+    assert set(scene_words("民主评议的时候有人说自己学习碎片化吗", terms)) == {
+        "民主", "评议", "民主评议"}
+    assert "组织生活会" in scene_words("组织生活会上大家都查摆出啥问题了",
+                                      ["组织生活会", "生活会", "大家", "查摆"])
+    assert scene_words("在换届期间发展了多少党员", ["换届", "发展党员"]) == ("换届",)
+    # 工作上 is a topic (「在工作上缺乏干劲」), and a scene with nothing after it is the topic.
+    assert scene_words("工作上缺乏干劲的有哪些", ["工作", "缺乏", "干劲"]) == ()
+    assert scene_words("民主评议的时候", ["民主", "评议", "民主评议"]) == ()
+
+
+def test_the_words_marking_a_scene_are_not_topics(seeds_engine: QAEngine) -> None:
+    query = seeds_engine.understand("民主评议的时候有人说自己学习碎片化吗")
+    assert "时候" not in query.terms and "民主评议" in query.scene
+    query = seeds_engine.understand("清明祭祖那阵子有没有哪家倡议文明祭扫")
+    assert not {"阵子", "那阵子"} & set(query.terms) and "祭祖" in query.scene

@@ -197,6 +197,10 @@ def test_a_question_about_last_year_finds_the_report_that_reviews_it(
         assert scope.report_ids == (by_file["2025年上海市政府工作报告"],), named
     answer = engine.ask("2025年江苏地区生产总值是多少")
     assert answer.found and "没有2025年" not in answer.notice
+    # 今年 / 去年 name no year: of each unit's reports, the latest speaks of them.
+    for relative in ("上海去年地区生产总值", "上海今年经济增长目标"):
+        scope, _ = find_scope(relative, engine.reports, language, "figure")
+        assert scope.report_ids == (by_file["2026年上海市政府工作报告"],), relative
     assert {h.passage.report_id for h in answer.hits} == {by_file["2026年江苏省政府工作报告"]}
 
 
@@ -252,3 +256,19 @@ def test_what_is_left_of_a_units_name_is_not_a_topic(segmenter: Tokenizer, tmp_p
     engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
     query = engine.understand("宜东那个三支部存在哪些不足")  # 三支部 names it, 宜东 is its rest
     assert query.scope.report_ids == ("a",) and "宜东" not in query.terms
+
+
+def test_a_word_naming_whose_unit_it_is_is_not_a_topic(segmenter: Tokenizer,
+                                                        tmp_path: Path) -> None:
+    (tmp_path / "summary.txt").write_text("""机关党支部2018年度工作总结
+一、2018年党支部重点工作
+1、强化管理。认真落实《宜东分公司党员积分考核办法》，做好党员积分制考核工作，促进党员发挥作用。
+2、加强学习。组织党员干部参加中心组学习和内部培训，提高理论水平和业务能力。
+二、工作中存在的不足
+1、个别党员的党性意识不强，在发挥先锋模范作用方面与要求存在差距。
+2、机关在服务基层和当好参谋方面还有待进一步作出努力。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    query = engine.understand("2018年宜东机关党支部有啥不足")
+    assert query.scope.units == ("机关党支部",) and "宜东" not in query.terms
+    assert engine.ask("2018年宜东机关党支部有啥不足").quotes[0].hit.passage.kind == "problems"

@@ -17,7 +17,8 @@ FITS: dict[str, frozenset[str]] = {
     "名": frozenset("名人位"),
     "人": frozenset("名人位"),
     "位": frozenset("名人位"),
-    "次": frozenset({"次", "场次", "场", "期", "轮"}),
+    "次": frozenset({"次", "回", "场次", "场", "期", "轮"}),
+    "回": frozenset({"次", "回", "场次", "场"}),  # 「讲了几回党课」: 回 is the spoken 次
     "场": frozenset({"次", "场次", "场"}),
     "场次": frozenset({"次", "场次", "场"}),
     "个": frozenset("个家支项张所条件种类本部户届名人位"),
@@ -28,7 +29,8 @@ FITS: dict[str, frozenset[str]] = {
     "元": frozenset({"元", "万元"}),
     "%": frozenset({"%", "个百分点"}),
 }
-# Counts whose "one" is an article, not an answer ("一批党建品牌", "一个").
+# Counts whose "one" is an article, not an answer ("一批党建品牌", "一个"); a digit is a count
+# (「线上召开党员大会1次」).
 _ARTICLE = frozenset({"个", "次", "批"})
 # A person the report does not name: "*同志", "X同志", "某某".
 HIDDEN_NAME = re.compile(r"(?:[*＊xX×]{1,3}|某{1,2})(?:同志|书记|局长|主任|部长|领导)|某某")
@@ -52,7 +54,8 @@ def stated_counts(sentence: str) -> list[tuple[int, str, str]]:
     return [
         (m.start, m.text, m.measure)
         for m in find_figures(sentence, names=True)
-        if m.value is not None and not (m.value == 1 and m.measure in _ARTICLE)
+        if m.value is not None
+        and not (m.value == 1 and m.measure in _ARTICLE and not m.text[:1].isdigit())
         and not _is_starting_point(sentence, m.start, m.start + len(m.text))
     ]
 
@@ -92,7 +95,7 @@ def fitting_counts(sentence: str, unit: str, terms: Sequence[str] = ()) -> list[
     return [text for _, text in near or counts]
 
 
-_CLAUSE_BREAK = re.compile(r"[，,；;。！!？?]")
+_CLAUSE_BREAK = re.compile(r"[，,、；;。！!？?]")
 
 
 def _clause_before(sentence: str, at: int) -> str:

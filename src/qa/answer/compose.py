@@ -121,13 +121,21 @@ def section_item(passage: Passage) -> str:
     return passage.label or passage.text[:40]
 
 
-def report_overview(report: Report, kind: Kind) -> Quote | None:
-    """Quote a report's section of one kind as the list of its item headings."""
+def report_overview(report: Report, kind: Kind, years: tuple[str, ...] = ()) -> Quote | None:
+    """Quote a report's section of one kind as the list of its item headings.
+
+    ``years``: the years a question names (「今年」 is the report's own). A report planning
+    both a five-year period and one year (「二、“十五五”时期主要目标任务」「三、2026年重点工作」)
+    answers 「2026年重点抓哪几项工作」 with the section whose heading names 2026.
+    """
     if KIND_CODES[kind] not in report.kind_codes:
         return None  # known from the kind letters: a deferred body is not read for nothing
     members = [p for p in report.passages if p.kind == kind]
     if not members:
         return None
+    named = tuple(report.year if y == "今年" else y for y in years)
+    members = [p for p in members if any(y in p.section_path[0] for y in named)
+               if p.section_path and named] or members
     # Items under the section's headings; else labelled items (a 「一是…」 list after a lead-in
     # paragraph is filed at the top level), not the lead-in itself.
     items = ([p for p in members if len(p.section_path) > 1]
@@ -284,8 +292,12 @@ def asks_fewest(query: Query) -> bool:
 
 
 def count_terms(query: Query, text: str) -> tuple[str, ...]:
-    """Return the question words a count is read after: the longest ones, or their parts when
-    the text says none of them (粮食 of 粮食产量 in 「粮食总产781.8亿斤」)."""
+    """Return the question words a count is read after: the question's own longest words,
+    else the longest it searched for, or their parts when the text says none of them (粮食 of
+    粮食产量 in 「粮食总产781.8亿斤」)."""
+    own = tuple(drop_subterms(query.terms))  # 党员大会, though 支部党员大会 expands it
+    if any(t in text for t in own):
+        return own
     longest = tuple(drop_subterms(query.search_terms))
     return longest if any(t in text for t in longest) else tuple(query.search_terms)
 

@@ -40,6 +40,8 @@ MAX_PAIRINGS = 60
 MAX_SHARED = 8
 MAX_WORDS_CACHED = 100_000
 TOPIC_CHARS = 30
+# Of the question's information, the share a problems passage must hold to be the problem named.
+NAMED_PROBLEM_MIN = 0.5
 
 
 def rarity(doc_freq: int, size: int) -> float:
@@ -203,7 +205,9 @@ class Rectifier:
             return None
         described = dataclasses.replace(query, terms=query.told) if query.told else query
         found = self.retriever.search(described, 1, "problems")
-        if not found or not found[0].answers:
+        # The problem must be the one named: a passage holding only the question's lighter
+        # words (老百姓 of 「老百姓看病难」) is another problem.
+        if not found or not found[0].answers or found[0].coverage < NAMED_PROBLEM_MIN:
             return None
         rival = self.retriever.search(query, 1, query.kind)
         if rival and rival[0].answers and rival[0].coverage >= found[0].coverage:

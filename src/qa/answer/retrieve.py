@@ -70,6 +70,15 @@ MAX_DATED = 16
 COVERAGE_POWER = 2
 
 
+def _measure_after(said: str, number: str) -> str:
+    """Return the character a question writes right after a number (年 of 「党龄50年」), or ""
+    when none or not a Chinese one."""
+    found = re.search(rf"(?<!\d){number}(?!\d)", said)  # 3 of 「3月」, not of 「23年」
+    after = said[found.end(): found.end() + 1] if found else ""
+    # A month or a day is a date, written many ways (「3月」, 「2023-03-10」): not a measure.
+    return after if "\u4e00" <= after <= "\u9fff" and after not in "月日号" else ""
+
+
 def word_credit(
     word: str, query: Query, matched: set[str], in_reports: bool = False, text: str = "",
     states_shortcoming: bool = False,
@@ -80,6 +89,11 @@ def word_credit(
     reaches: a passage with 发展 here and 党员 there does not talk about 发展党员. A compound
     they never use is held by all its parts together (发展 + 党员 of 新发展党员).
     """
+    if word.isdigit() and text:
+        # 「党龄50年」: 50 is held by 「光荣在党50年」, not by 「一等奖50名」.
+        measure = _measure_after(query.text, word)
+        if measure:
+            return 1.0 if word + measure in text else 0.0
     if word in matched or (len(word) > 1 and word in text):
         return 1.0  # in the text though jieba cut it otherwise (述职评议 in 述职评议会议)
     expansions = query.expansions.get(word, ())
@@ -139,6 +153,14 @@ def loose_share(word: str, text: str) -> float:
     return best / len(word)
 
 
+def scene_weigh(weigh: Weigh, query: Query) -> Weigh:
+    """Return ``weigh`` with the words that set the question's scene counted less."""
+    if not query.scene:
+        return weigh
+    scene, factor = frozenset(query.scene), query.term_weights()[query.scene[0]]
+    return lambda word: weigh(word) * factor if word in scene else weigh(word)
+
+
 def coverage(
     query: Query, matched: Sequence[str], weigh: Weigh,
     known: Callable[[str], int] | None = None, text: str = "", states_shortcoming: bool = False,
@@ -183,6 +205,13 @@ def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
 TARGET_FACTOR = 0.6
 # A plan passage for a question about last year (「去年」, not 「去年的计划」): last resort.
 PAST_PLAN_FACTOR = 0.1
+# A passage about a five-year period (「“十五五”时期…年均增长5%」) for a question naming one year
+# (「2026年…目标」) that names neither that year nor 今年: the period's figure, not the year's.
+PERIOD_FACTOR = 0.8
+_PERIOD = re.compile(
+    r"十[一二三四五六七八九]五”?\s*(?:时期|期间|规划|以来)|(?:过去|这|近)五年|五年来|年均")
+# What a question's 今年 / 去年 is called in the passage that speaks of that one year.
+_RELATIVE_NAMES = {"今年": ("今年",), "去年": ("去年", "过去一年", "全年")}
 # A report's runner-up (by BM25) competes for its one row only if it is nearly as good a match.
 RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
@@ -348,7 +377,7 @@ class Retriever:
         """``rerank`` over prepared candidates; only the kept ones become hits and quotes."""
         if not rows:
             return []
-        weigh: Weigh = cache(self.background.weight)
+        weigh: Weigh = cache(scene_weigh(self.background.weight, query))
         terms = self.query_terms(query)
         total = sum(terms.weight(t, weigh) for t in set(terms.terms)) or 1.0
         top = max(row.score for row in rows) or 1.0
@@ -387,6 +416,7 @@ class Shape(NamedTuple):
     role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
     said: str  # the question as typed, folded and without spaces (a heading it quotes)
+    years: tuple[str, ...]  # the years the question names, as written in reports (「2026」, 今年)
     # Whether the question quotes a heading of a section, by section path: this question's
     # thirty candidates share a few sections.
     quoted: dict[tuple[str, ...], bool]
@@ -396,7 +426,11 @@ class Shape(NamedTuple):
         return cls((figure or query.which) and not query.planned,
                    query.asked_role if query.intent == "name" else "",
                    query.looks_back and not query.planned,
-                   query.text.replace(" ", ""), {})
+                   query.text.replace(" ", ""),
+                   tuple(str(y) for y in query.scope.years)
+                   or next((names for word, names in _RELATIVE_NAMES.items()
+                            if word in query.text), ()),
+                   {})
 
     def quotes_heading(self, path: tuple[str, ...]) -> bool:
         """Return ``quotes_heading(self.said, path)``, worked out once per section path."""
@@ -404,6 +438,13 @@ class Shape(NamedTuple):
         if found is None:
             found = self.quoted[path] = quotes_heading(self.said, path)
         return found
+
+
+def speaks_of_period(text: str, years: Sequence[str]) -> bool:
+    """Tell whether a passage is about a five-year period rather than the year asked: it
+    names a period (「“十五五”时期」「年均」) and neither the year nor 今年."""
+    return bool(years) and _PERIOD.search(text) is not None and "今年" not in text \
+        and not any(year in text for year in years)
 
 
 def quotes_heading(said: str, path: Sequence[str]) -> bool:
@@ -439,6 +480,8 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if shape.past and kind == "plans":
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
+    if speaks_of_period(prepared.passage.text, shape.years):
+        blend *= PERIOD_FACTOR
     if prepared.fragment:  # last, and never the answer
         blend, ok = blend * FRAGMENT_FACTOR, False
     return blend, ok

@@ -17,6 +17,12 @@ MAX_LEN = 4
 # At most this many neighbours per word, each sharing a character this informative at least.
 MAX_NEIGHBOURS = 3
 MIN_CHAR_INFO = 3.0
+# Affixes and particles carry grammar, not meaning: 被评 is not akin to 植被, 章子 to 班子, 老同志
+# to 老师, 碎片化 to 优化. A prefix counts only at a word's start, a suffix only at its end.
+_PREFIXES = frozenset("老小阿第被")
+_SUFFIXES = frozenset("子儿头们")
+_LONG_SUFFIXES = frozenset("化性")  # 碎片化, 系统性: the stem means; 党性 keeps its 性
+_PARTICLES = frozenset("了着过的得地之")
 
 
 def _is_han(word: str) -> bool:
@@ -54,7 +60,7 @@ class Neighbours:
         if self.doc_freq(word) or not _is_han(word) or len(word) < MIN_LEN:
             return ()
         scored: dict[str, float] = {}
-        for char in set(word):
+        for char in set(_morphemes(word)):
             info = self.char_info(char)
             if info < MIN_CHAR_INFO:
                 continue
@@ -62,3 +68,11 @@ class Neighbours:
                 scored[other] = scored.get(other, 0.0) + info / len(other)
         best = sorted(scored, key=lambda w: (-scored[w], w))
         return tuple(best[:MAX_NEIGHBOURS])
+
+
+def _morphemes(word: str) -> str:
+    """Return the characters of a word that carry its meaning (its affixes and particles out)."""
+    start = 1 if word[0] in _PREFIXES and len(word) > 2 or word[0] == "被" else 0
+    end = len(word) - 1 if word[-1] in _SUFFIXES \
+        or word[-1] in _LONG_SUFFIXES and len(word) > 2 else len(word)
+    return "".join(c for c in word[start:end] if c not in _PARTICLES)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .text import parse_chinese_number
 
 _UNIT_ASKED = re.compile(
-    r"(?:多少|几)(人次|场次|个|次|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
+    r"(?:多少|几)(人次|场次|个|次|回|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
 )
 # "哪些省份 / 哪几个支部 / 各省 / 哪家": a question about several units, one line per report.
 # ("各支部书记" is every branch's secretary, not a comparison: 各 only before a place.)

@@ -44,6 +44,8 @@ from .years import report_years, trend_asked
 EXPANSION_WEIGHT = 0.5
 SUBWORD_WEIGHT = 0.35
 NEIGHBOUR_WEIGHT = 0.3
+# Words that set the scene (「民主评议的时候」) count this much of a topic word.
+SCENE_WEIGHT = 0.4
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
 # "党龄50年", "满30年", "50年以上": a number of years is a duration, not a year.
@@ -113,6 +115,9 @@ class Query:
     # what the count is of (「城镇新增就业」).
     at_least: float = 0.0
     counted: str = ""
+    # The words of a phrase that sets the scene before what is asked (「民主评议的时候」,
+    # 「组织生活会上」): they place the answer, they are not what it is about (SCENE_WEIGHT).
+    scene: tuple[str, ...] = ()
     # What search_terms and term_weights derive from the fields above, worked out on first use:
     # a question reads them several times (retrieve, compose). Not a field of the value:
     # ``dataclasses.replace`` starts a fresh one, so a changed query never reads stale terms.
@@ -178,6 +183,7 @@ class Query:
             weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
             weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
             weights.update(dict.fromkeys(self.terms, 1.0))
+            weights.update(dict.fromkeys(self.scene, SCENE_WEIGHT))
             found = self._derived["term_weights"] = weights
         return dict(cast(dict[str, float], found))  # a copy: the caller may change its own
 
@@ -228,6 +234,12 @@ def _leftover_of_unit(term: str, rest: str, units: Sequence[str]) -> bool:
                and not any(a in u for u in units) for a in around):
             return False  # 先进党支部: its neighbour makes it another word
     return True
+
+
+def _qualifies_unit(term: str, question: str, units: Sequence[str]) -> bool:
+    """Tell whether a word names whose unit it is, right before the unit's name (宜东 of
+    「宜东机关党支部」 when the library knows the unit as 机关党支部)."""
+    return any(term + unit in question for unit in units)
 
 
 # Characters that sit next to a word without making a longer word with it (宜东那个三支部).
@@ -302,6 +314,8 @@ def find_scope(
     if set(map(str, years)) - titled:
         chosen = [r for r in chosen if _of_years(r, {str(y) for y in years} - titled, intent)]
     chosen = _of_half(chosen, text, intent)
+    if not years and _RELATIVE_YEAR.search(text):
+        chosen = latest_of_each_unit(chosen)
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
@@ -326,6 +340,20 @@ def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
 
 
 _HALF = re.compile(r"([上下])半年")
+# 「今年」「去年」 name no year: of a unit's reports, the latest speaks of them (a 2026
+# 政府工作报告 reviews 去年 and plans 今年; a 党建 summary's 今年 is the latest one's).
+_RELATIVE_YEAR = re.compile(r"今年|本年|去年|上一?年|过去一年")
+
+
+def latest_of_each_unit(chosen: list[Report]) -> list[Report]:
+    """Keep each unit's reports of its latest year (reports of no known year stay)."""
+    latest: dict[str, str] = {}
+    for report in chosen:
+        if report.year.isdigit():
+            unit = unit_of(report) or report.title
+            latest[unit] = max(latest.get(unit, ""), report.year)
+    return [r for r in chosen if not r.year.isdigit()
+            or r.year == latest[unit_of(r) or r.title]]
 
 
 def _of_half(chosen: list[Report], text: str, intent: Intent) -> list[Report]:
@@ -476,6 +504,7 @@ def understand(
     typed = segmenter.normalize(question)  # the question as typed, only folded
     scope, rest = find_scope(asked, reports, language, intent, settings.near_miss, typed)
     compact = rest.replace(" ", "")
+    compact_question = asked.replace(" ", "")  # with the units it names
     which = phrases_of(language.which_phrases).any_in(compact) \
         or asks_units(compact) or (len(scope.units) > 1 and asks_who_is_ahead(compact))
     unit = asked_unit(rest, which) if intent == "figure" else ""
@@ -495,7 +524,8 @@ def understand(
                                 and t in language.topic_words))
     # What is left of a unit's name around the alias that named it ("宜东" of 宜东机关党支部
     # when 机关党支部 named 上港集团宜东分公司机关党支部) names the unit, not a topic.
-    terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)]
+    terms = [t for t in terms if not _leftover_of_unit(t, rest, scope.units)
+             and not _qualifies_unit(t, compact_question, scope.units)]
     # 「第一个表率是啥」: the ordinal picks an item of a list, it is not a topic word.
     terms = [t for t in terms if not _ORDINAL_WORD.match(t)]
     # 「去年」 is when, not what (Query.looks_back reads it).
@@ -504,6 +534,9 @@ def understand(
         intent = "figure"  # 「河南、山东粮食产量比一比」 compares amounts: a figure per unit
     # 「rank一下」「对比一下」: the verb before 一下 is what the asker wants done, not a topic.
     terms = [t for t in terms if t + "一下" not in compact] or terms
+    # 「…的时候」「…那阵子」: the words marking a scene are not a topic (时候, 阵子).
+    mark = scene_of(compact)[1]
+    terms = [t for t in terms if t not in mark] if mark else terms
     synonyms = load_cilin().get if settings.synonyms else None
     expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
@@ -529,7 +562,33 @@ def understand(
                  counted_kind=counted, spare=spare,
                  at_least=bar.amount if bar else 0.0,
                  counted=bar.subject if bar else "",
+                 scene=scene_words(compact, terms),
                  asked_field=first_group(language.record_fields, compact) or "")
+
+
+# 「民主评议的时候…」「组织生活会上…」「祭祖那阵子…」: a time or a meeting opening the question.
+# 会上 keeps its 会 (组织生活会); a bare 上 or 时 is left alone (工作上 is a topic, 同时 a word).
+_SCENE = re.compile(r"^在?(?:(?P<scene>[\u4e00-\u9fff]{2,12}?)"
+                    r"(?P<mark>的时候|那时候?|那阵子?|那会儿?|期间|过程中|之际)|"
+                    r"(?P<meeting>[\u4e00-\u9fff]{1,11}会)上)")
+
+
+def scene_of(compact: str) -> tuple[str, str]:
+    """Return a scene-setting opening and the words that mark it (「的时候」), or two blanks."""
+    found = _SCENE.match(compact)
+    if not found:
+        return "", ""
+    return found.group("scene") or found.group("meeting"), found.group("mark") or ""
+
+
+def scene_words(compact: str, terms: Sequence[str]) -> tuple[str, ...]:
+    """Return the topic words inside a scene-setting opening, if words outside it remain."""
+    scene = scene_of(compact)[0]
+    if not scene:
+        return ()
+    inside = tuple(t for t in terms if t in scene)
+    rest = [t for t in terms if t not in inside and len(t) > 1]
+    return inside if rest else ()
 
 
 _MOST = re.compile(r"最多|最少|最全")
