@@ -104,5 +104,5 @@ def best_prepared_sentence(prepared: Prepared, scorer: SentenceScorer) -> tuple[
         return 0, scorer.score_holding(prepared.sentences[0], joined, present)
     scores = [scorer.score_holding(s, f, tuple([t for t in present if t in f]))
               for s, f in zip(prepared.sentences, prepared.folded_sentences, strict=True)]
-    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    best = scores.index(max(scores))  # the first of the best: what (score, -i) picks
     return best, scores[best]

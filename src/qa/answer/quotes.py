@@ -64,6 +64,10 @@ def sentence_score(sentence: str, query: QueryTerms, weigh: Weigh,
     return SentenceScorer(query, weigh).score(sentence, folded)
 
 
+# The credited terms, their summed weight, and the pairs still open (SentenceScorer._holding).
+_Held = tuple[tuple[str, ...], float, tuple[tuple[str, float], ...]]
+
+
 class SentenceScorer:
     """``sentence_score`` for one question: its terms' weights and adjacent pairs worked out
     once, not again for every sentence of every candidate."""
@@ -73,6 +77,9 @@ class SentenceScorer:
         self.weights = {t: query.weight(t, weigh) for t in query.terms}
         self.pairs = [(a + b, 0.5 * (weigh(a) + weigh(b)))
                       for a, b in zip(query.order, query.order[1:], strict=False)]
+        # Per set of terms held: what of a sentence's score depends on nothing else. A
+        # question's sentences hold a few such sets between them.
+        self._held: dict[tuple[str, ...], _Held] = {}
 
     def score(self, sentence: str, folded: str | None = None) -> float:
         """Score a sentence (``folded``: its ``fold_sentence``, when the caller has it)."""
@@ -84,14 +91,25 @@ class SentenceScorer:
         """Score a sentence given the query terms its folded text holds, in query order."""
         if not present:
             return 0.0  # query.order ⊆ query.terms: no adjacent pair can match either
-        matched = longest_terms(present) if len(present) > 1 else present
-        score = sum(map(self.weights.__getitem__, matched))
-        for pair, bonus in self.pairs:
-            if pair in folded and not any(pair in m for m in matched):
+        held = self._held.get(present)
+        if held is None:
+            held = self._held[present] = self._holding(present)
+        matched, score, open_pairs = held
+        for pair, bonus in open_pairs:  # in pair order: the same sum as pair by pair
+            if pair in folded:
                 score += bonus
         if self.query.figure and score > 0:
             score = _with_figures(score, sentence, folded, matched, self.query.unit)
         return score
+
+    def _holding(self, present: tuple[str, ...]) -> _Held:
+        """Return the terms a sentence holding ``present`` is credited, their weight, and the
+        adjacent pairs that can still add a bonus (those inside no credited term)."""
+        matched = longest_terms(present) if len(present) > 1 else present
+        score = sum(map(self.weights.__getitem__, matched))
+        open_pairs = tuple((pair, bonus) for pair, bonus in self.pairs
+                           if not any(pair in m for m in matched))
+        return matched, score, open_pairs
 
 
 def _with_figures(score: float, sentence: str, folded: str, matched: Sequence[str],

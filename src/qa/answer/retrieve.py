@@ -386,10 +386,12 @@ class Retriever:
         scorer = SentenceScorer(terms, weigh)
         shape = Shape.of(query, terms.figure)
         keyed = []
+        every_word, held_all = judge.every_word, judge.held_all
         for i, row in enumerate(rows):
             at, best = best_prepared_sentence(row.prepared, scorer)
-            covered, ok = judge.verdict(row.matched, row.prepared.folded,
-                                        row.prepared.passage.kind in SHORTCOMING_KINDS)
+            # Most candidates hold every question word: the verdict's first case, read here.
+            covered, ok = held_all if every_word.issubset(row.matched) else judge.verdict(
+                row.matched, row.prepared.folded, row.prepared.passage.kind in SHORTCOMING_KINDS)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
             blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
@@ -415,6 +417,9 @@ class Shape(NamedTuple):
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
     said: str  # the question as typed, folded and without spaces (a heading it quotes)
     years: tuple[str, ...]  # the years the question names, as written in reports (「2026」, 今年)
+    # Whether the question quotes a heading of a section, by section path: this question's
+    # thirty candidates share a few sections.
+    quoted: dict[tuple[str, ...], bool]
 
     @classmethod
     def of(cls, query: Query, figure: bool) -> Shape:
@@ -424,7 +429,15 @@ class Shape(NamedTuple):
                    query.text.replace(" ", ""),
                    tuple(str(y) for y in query.scope.years)
                    or next((names for word, names in _RELATIVE_NAMES.items()
-                            if word in query.text), ()))
+                            if word in query.text), ()),
+                   {})
+
+    def quotes_heading(self, path: tuple[str, ...]) -> bool:
+        """Return ``quotes_heading(self.said, path)``, worked out once per section path."""
+        found = self.quoted.get(path)
+        if found is None:
+            found = self.quoted[path] = quotes_heading(self.said, path)
+        return found
 
 
 def speaks_of_period(text: str, years: Sequence[str]) -> bool:
@@ -437,6 +450,8 @@ def speaks_of_period(text: str, years: Sequence[str]) -> bool:
 def quotes_heading(said: str, path: Sequence[str]) -> bool:
     """Tell whether a question quotes one of a passage's headings (「2023年党建工作主要任务里面，
     执纪问责那块」): a heading of at least MIN_QUOTED_HEADING characters, numbering aside."""
+    if len(said) < MIN_QUOTED_HEADING:
+        return False  # too short to hold such a heading: no candidate's headings are read
     for heading in path:
         bare = _bare_heading(heading)
         if len(bare) >= MIN_QUOTED_HEADING and bare in said:
@@ -459,9 +474,9 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= KIND_BOOST
     if shape.targets_down and kind == "plans":
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
-    if quotes_heading(shape.said, prepared.passage.section_path):
+    if shape.quotes_heading(prepared.passage.section_path):
         blend *= KIND_BOOST  # the asker names the section by its title
-    if fills_role(prepared.passage.text, shape.role):
+    if shape.role and fills_role(prepared.passage.text, shape.role):
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if shape.past and kind == "plans":
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
@@ -493,14 +508,14 @@ class Judge:
         self.full = 1.0 if sum(weigh(w) for w in self.words) else 0.0
         # Every word itself: full credit, none reached through the thesaurus, and (there being
         # a word) one held: what coverage, paraphrased and holds_a_question_word say.
-        self._every_word = frozenset(self.words)
-        self._held_all = (self.full, answers_question(self.full, False) and bool(self.words))
+        self.every_word = frozenset(self.words)
+        self.held_all = (self.full, answers_question(self.full, False) and bool(self.words))
 
     def verdict(self, matched: tuple[str, ...], folded: str,
                 states_shortcoming: bool = False) -> tuple[float, bool]:
         """Return a candidate's coverage and whether it answers the question."""
-        if self._every_word.issubset(matched):
-            return self._held_all
+        if self.every_word.issubset(matched):
+            return self.held_all
         covered = coverage(self.query, matched, self.weigh, self.known, folded,
                            states_shortcoming)
         ok = answers_question(covered, paraphrased(self.query, matched, folded))

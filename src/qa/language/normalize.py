@@ -37,7 +37,25 @@ class Normalized:
 
 def strip_symbols(text: str) -> str:
     """Drop emoji, pictographs and joiners, which carry no searchable meaning."""
-    return "".join(c for c in text if not _is_symbol(c))
+    return text.translate(_SYMBOLS)
+
+
+class _SymbolTable(dict[int, int | None]):
+    """``str.translate``'s table: a symbol deleted, any other character kept, each character
+    classified once (``_is_symbol``) and then looked up in C, not by a Python call per
+    character of every question."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if _is_symbol(chr(code)) else code
+        if len(self) < _SYMBOLS_MAX:
+            self[code] = kept
+        return kept
+
+
+# Characters classified and remembered, at most (a question has a few dozen; text typed
+# anywhere stays within the few thousand common ones).
+_SYMBOLS_MAX = 1 << 16
+_SYMBOLS = _SymbolTable()
 
 
 def _is_symbol(char: str) -> bool:

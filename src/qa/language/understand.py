@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 from qa.models import ASKED_KINDS, Intent, Kind, Report
 
@@ -117,6 +118,11 @@ class Query:
     # The words of a phrase that sets the scene before what is asked (「民主评议的时候」,
     # 「组织生活会上」): they place the answer, they are not what it is about (SCENE_WEIGHT).
     scene: tuple[str, ...] = ()
+    # What search_terms and term_weights derive from the fields above, worked out on first use:
+    # a question reads them several times (retrieve, compose). Not a field of the value:
+    # ``dataclasses.replace`` starts a fresh one, so a changed query never reads stale terms.
+    _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False,
+                                        compare=False)
 
     @property
     def kind(self) -> Kind | None:
@@ -161,19 +167,25 @@ class Query:
     @property
     def search_terms(self) -> tuple[str, ...]:
         """Return the topic words and every expansion, each once."""
-        out = dict.fromkeys(self.terms)
-        for term in self.terms:
-            out.update(dict.fromkeys(self.expansions.get(term, ())))
-            out.update(dict.fromkeys(self.neighbours.get(term, ())))
-        return tuple(out)
+        found = self._derived.get("search_terms")
+        if found is None:
+            out = dict.fromkeys(self.terms)
+            for term in self.terms:
+                out.update(dict.fromkeys(self.expansions.get(term, ())))
+                out.update(dict.fromkeys(self.neighbours.get(term, ())))
+            found = self._derived["search_terms"] = tuple(out)
+        return cast(tuple[str, ...], found)
 
     def term_weights(self) -> dict[str, float]:
         """Return BM25 weights: 1 for the question's words, less for what they expanded to."""
-        weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
-        weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
-        weights.update(dict.fromkeys(self.terms, 1.0))
-        weights.update(dict.fromkeys(self.scene, SCENE_WEIGHT))
-        return weights
+        found = self._derived.get("term_weights")
+        if found is None:
+            weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
+            weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
+            weights.update(dict.fromkeys(self.terms, 1.0))
+            weights.update(dict.fromkeys(self.scene, SCENE_WEIGHT))
+            found = self._derived["term_weights"] = weights
+        return dict(cast(dict[str, float], found))  # a copy: the caller may change its own
 
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple, Protocol, overload
 import numpy as np
 import numpy.typing as npt
 
+from .sortedsets import run_starts
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 OffsetArray = npt.NDArray[np.int64]
@@ -323,7 +325,7 @@ class PassageIndex:
             return []
         # Sort by group, then best score, then position; the first row of each group wins.
         order = np.lexsort((candidates, -total, groups[candidates]))
-        _, first = np.unique(groups[candidates][order], return_index=True)
+        first = run_starts(groups[candidates][order])  # sorted by group: its first row
         winners = order[first]
         return self._ranked(query, candidates, total, winners[top_k_order(total[winners], k)])
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from .bm25 import FloatArray
 from .prune import BoolArray, Ints, TermSpan, cutoff, holding
+from .sortedsets import sorted_union
 from .topk import Candidates, Rank
 
 # θ is read off about this many passages of the rarest term (evenly spread), at most.
@@ -90,7 +91,7 @@ def _rarest_theta(spans: Sequence[TermSpan], tokens: Sequence[int], dense: Float
         more = spans[i].docs if mask is None else spans[i].docs[mask[spans[i].docs]]
         # Every few of a long list are enough for a θ; the scan of all scores does the rest.
         more = more[:: max(1, len(more) // RAREST_SAMPLE)]
-        docs = np.union1d(docs, more) if len(docs) else more
+        docs = sorted_union(docs, more) if len(docs) else more  # both ascending
         theta = rank(docs, dense[docs])
         if theta > -np.inf:
             return theta

@@ -28,6 +28,7 @@ from .densetop import dense_top, scatter_scores
 from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
+from .sortedsets import run_starts
 from .topk import (
     DEFAULT_POLICY,
     Candidates,
@@ -200,7 +201,7 @@ class SegmentIndex:
             return []
         # As PassageIndex: by group, then best score, then position; first row per group wins.
         order = np.lexsort((pos, -total, groups[pos]))
-        _, first = np.unique(groups[pos][order], return_index=True)
+        first = run_starts(groups[pos][order])  # sorted by group: each group's first row
         winners = order[first]
         return _ranked(terms, pos, total, holds, winners[top_k_order(total[winners], k)])
 
