@@ -420,3 +420,9 @@ def test_the_words_marking_a_scene_are_not_topics(seeds_engine: QAEngine) -> Non
     assert "时候" not in query.terms and "民主评议" in query.scene
     query = seeds_engine.understand("清明祭祖那阵子有没有哪家倡议文明祭扫")
     assert not {"阵子", "那阵子"} & set(query.terms) and "祭祖" in query.scene
+
+
+def test_a_four_digit_year_needs_no_nian_before_a_half_year(seeds_engine: QAEngine) -> None:
+    assert seeds_engine.understand("2023上半年存在哪些不足").scope.years == (2023,)
+    assert seeds_engine.understand("2023年上半年存在哪些不足").scope.years == (2023,)
+    assert not seeds_engine.understand("发展了20上半年").scope.years  # 20 alone is no year

@@ -47,7 +47,8 @@ NEIGHBOUR_WEIGHT = 0.3
 # Words that set the scene (「民主评议的时候」) count this much of a topic word.
 SCENE_WEIGHT = 0.4
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年")
+# 「2023年」「23年」, and 「2019上半年」: a four-digit year needs no 年 before a half year.
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*(?:年|(?<=\d{4})(?=[上下]半年))")
 # "党龄50年", "满30年", "50年以上": a number of years is a duration, not a year.
 _DURATION = re.compile(
     r"(?:龄|满|近|达|超过|连续|了|干了|工作)\s*(?:20\d{2}|\d{2})\s*年"
