@@ -272,3 +272,18 @@ def test_a_word_naming_whose_unit_it_is_is_not_a_topic(segmenter: Tokenizer,
     query = engine.understand("2018年宜东机关党支部有啥不足")
     assert query.scope.units == ("机关党支部",) and "宜东" not in query.terms
     assert engine.ask("2018年宜东机关党支部有啥不足").quotes[0].hit.passage.kind == "problems"
+
+
+def test_a_report_is_named_by_a_distinctive_piece_of_its_title(segmenter: Tokenizer,
+                                                                tmp_path: Path) -> None:
+    body = "同志们，今天我围绕这个题目给大家上一次党课，谈三点认识。一是坚定理想信念。"
+    titles = {"a": "四季度党课：坚持全面从严治党",
+              "b": "述往思来，感悟中国制度的强劲生命力（一季度党课）",
+              "c": "理论学习心得体会", "d": "理论学习心得体会", "e": "理论学习心得体会"}
+    for name, title in titles.items():
+        (tmp_path / f"{name}.txt").write_text(f"{title}\n{body}\n", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert engine.understand("四季度党课讲的啥").scope.report_ids == ("a",)
+    assert engine.understand("一季度党课讲的啥").scope.report_ids == ("b",)
+    # A piece three reports share names none of them.
+    assert not engine.understand("理论学习心得体会里讲了啥").scope.report_ids

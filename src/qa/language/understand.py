@@ -305,6 +305,10 @@ def find_scope(
     if unknown:  # 「第七党支部」 with no such report: say so, never answer from others
         return Scope((), unknown, True), text.replace(unknown, " ")
     if not (ids or units or years):
+        by_title, piece = reports_titled(text, reports)
+        if by_title:  # 「四季度党课讲了哪几个方面」: the report whose title says 四季度党课
+            return Scope(tuple(by_title.split()), f"《…{piece}…》", True), \
+                text.replace(" ", "").replace(piece, " ")
         return Scope(), text
     chosen = [r for r in reports if not ids or r.report_id in ids]
     names = [name for name, _ in found]
@@ -323,6 +327,46 @@ def find_scope(
     ask = _which_unit(unclear, chosen)
     return Scope(tuple(r.report_id for r in chosen), label, True, ask, tuple(years),
                  tuple(units)), text
+
+
+# A title in pieces (「述往思来，感悟中国制度的强劲生命力（一季度党课）」); a piece of at least
+# MIN_TITLE_PIECE characters found in at most MAX_TITLED reports' titles names them.
+MIN_TITLE_PIECE = 5
+MAX_TITLED = 2
+_TITLE_BREAK = re.compile(r"[，,、；;：:（）()《》〈〉【】\[\]“”\"'‘’\s—–-]+")
+
+
+def reports_titled(text: str, reports: Sequence[Report]) -> tuple[str, str]:
+    """Return the reports a question names by a distinctive piece of their title (ids joined
+    by spaces) and the piece, or two blanks."""
+    phrases, ids = _title_pieces(reports)
+    found = phrases.found(text.replace(" ", ""))
+    if not found:
+        return "", ""
+    return " ".join(dict.fromkeys(i for n in found for i in ids[n].split())), \
+        max((phrases.phrases[n] for n in found), key=len)
+
+
+_TITLED: dict[int, tuple[Sequence[Report], Phrases, list[str]]] = {}
+
+
+def _title_pieces(reports: Sequence[Report]) -> tuple[Phrases, list[str]]:
+    """The distinctive title pieces of a library, bucketed for look-up, and the reports each
+    names: worked out once per library (an engine's reports tuple)."""
+    last = _TITLED.get(id(reports))
+    if last is not None and last[0] is reports:
+        return last[1], last[2]
+    by_piece: dict[str, list[str]] = {}
+    for report in reports:
+        for piece in set(_TITLE_BREAK.split(report.title)):
+            if len(piece) >= MIN_TITLE_PIECE and not _YEAR.search(piece):
+                by_piece.setdefault(piece, []).append(report.report_id)
+    kept = {p: " ".join(ids) for p, ids in by_piece.items() if len(ids) <= MAX_TITLED}
+    phrases, ids = Phrases(list(kept)), list(kept.values())
+    if isinstance(reports, tuple):
+        _TITLED.clear()
+        _TITLED[id(reports)] = (reports, phrases, ids)
+    return phrases, ids
 
 
 def _of_years(report: Report, years: set[str], intent: Intent) -> bool:
