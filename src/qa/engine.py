@@ -24,6 +24,7 @@ from qa.language import (
     Query,
     Scope,
     Tokenizer,
+    asks_outline,
     description_of_unit,
     drop_subterms,
     figure_year,
@@ -314,9 +315,14 @@ class QAEngine:
         if not (query.scope.named and not query.terms and query.kind is None):
             return None
         spare = self._spare_topic(query)
-        if not spare:
-            return self._what_about(query, notice)
-        return dataclasses.replace(query, terms=spare), notice
+        if spare:
+            return dataclasses.replace(query, terms=spare), notice
+        ids = query.scope.report_ids
+        if len(ids) == 1 and asks_outline(query.text) and ids[0] in self._by_report:
+            outline = answers.report_outline(self._by_report[ids[0]])
+            if outline is not None:  # 「四季度党课讲了哪几个方面」: the parts it has
+                return answers.found(query, (outline,), listed((outline,)), notice)
+        return self._what_about(query, notice)
 
     def _record_shape(self, query: Query, k: int, notice: str) -> Step:
         """「那次…在哪开的」: a meeting record's own field line."""

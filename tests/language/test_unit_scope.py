@@ -287,3 +287,18 @@ def test_a_report_is_named_by_a_distinctive_piece_of_its_title(segmenter: Tokeni
     assert engine.understand("一季度党课讲的啥").scope.report_ids == ("b",)
     # A piece three reports share names none of them.
     assert not engine.understand("理论学习心得体会里讲了啥").scope.report_ids
+
+
+def test_a_report_named_and_asked_what_it_says_is_listed_part_by_part(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    (tmp_path / "lesson.txt").write_text("""四季度党课：坚持全面从严治党
+同志们，今天我围绕“坚持全面从严治党”为题给大家上一次党课。
+一、充分认识全面从严治党的重要意义
+全面从严治党是新时代党的建设的鲜明主题，必须常抓不懈、久久为功。
+二、坚决贯彻落实全面从严治党要求
+党员干部必须加强学习、站稳立场、严格党内生活，争当自律表率。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    answer = engine.ask("四季度党课讲了哪几个方面")
+    assert answer.found and answer.quotes[0].items == (
+        "一、充分认识全面从严治党的重要意义", "二、坚决贯彻落实全面从严治党要求")

@@ -147,6 +147,23 @@ def report_overview(report: Report, kind: Kind, years: tuple[str, ...] = ()) -> 
                           [Hit(first[h], 0.0, ()) for h in headings])
 
 
+def report_outline(report: Report) -> Quote | None:
+    """Quote a report as the list of its parts (「四季度党课讲了哪几个方面」): its top headings,
+    else the items under its one heading or its labelled items (一是…), in order; None when it
+    has fewer than two."""
+    for depth in (0, 1):
+        first: dict[str, Passage] = {}
+        for passage in report.passages:
+            part = passage.section_path[depth] if len(passage.section_path) > depth \
+                else passage.label if depth else ""
+            if part:
+                first.setdefault(part, passage)
+        if len(first) >= 2:
+            hits = [Hit(p, 0.0, ()) for p in first.values()]
+            return overview_quote(hits[0], list(first), hits)
+    return None
+
+
 def led_list(report: Report, lead: Passage) -> Quote | None:
     """Quote the items a lead-in paragraph introduces, or None when none follow.
 

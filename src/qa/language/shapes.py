@@ -217,3 +217,13 @@ def asked_ordinal(text: str) -> tuple[int, str]:
     place = int(number) if number.isdigit() else parse_chinese_number(number)
     noun = _ORDINAL_NOUN.match(compact, found.end())
     return place, noun.group(0) if noun else ""
+
+
+# 「讲了哪几个方面」「主要内容是啥」「说了些什么」: what a named report says, part by part.
+_OUTLINE = re.compile(r"哪[几些]个?方面|哪[几些]点|哪几部分|主要内容|讲了?些?(?:啥|什么)|"
+                      r"说了?些?(?:啥|什么)|讲的(?:是)?(?:啥|什么)|内容是(?:啥|什么)")
+
+
+def asks_outline(text: str) -> bool:
+    """Tell whether a question asks what a report says, part by part."""
+    return _OUTLINE.search(text.replace(" ", "")) is not None
