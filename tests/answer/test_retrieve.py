@@ -10,6 +10,7 @@ from qa import QAEngine, Tokenizer
 from qa.answer.retrieve import (
     CHAR_CREDIT,
     COMPLAINT_CREDIT,
+    THESAURUS_CREDIT,
     Shape,
     fills_role,
     holds_a_question_word,
@@ -359,3 +360,21 @@ def test_a_number_asked_is_held_only_with_the_measure_it_is_asked_in(
     # A month is a date, however written: 3 of 「3月」 is not held to 「3月」.
     query = engine.understand("23年3月那次会在哪开的")
     assert word_credit("3", query, {"3"}, True, "会议时间：2023-03-10") == 1.0
+
+
+def test_a_latin_abbreviation_is_the_official_word_it_stands_for(segmenter: Tokenizer,
+                                                                 tmp_path: Path) -> None:
+    (tmp_path / "gov.txt").write_text("""2026年某省政府工作报告
+一、2025年工作回顾
+四大主导产业占GDP比重较2020年提高约14个百分点，旅游业提质升级，新增5A级景区2个。
+二、2026年主要工作
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，固定资产投资增长7%左右。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    query = engine.understand("今年gdp目标")
+    assert query.term_weights()["地区生产总值"] == 1.0
+    assert word_credit("gdp", query, {"地区生产总值"}) == 1.0
+    # A colloquial word's official counterpart is near it, not it.
+    colloquial = engine.understand("学习走马观花")
+    assert "走过场" in colloquial.expansions["走马观花"]
+    assert word_credit("走马观花", colloquial, {"走过场"}) == THESAURUS_CREDIT

@@ -99,7 +99,8 @@ def word_credit(
     expansions = query.expansions.get(word, ())
     subwords = [w for w in expansions if w in word]
     if any(w in matched for w in expansions if w not in subwords):
-        return THESAURUS_CREDIT
+        # gdp's 地区生产总值 is the word itself; a colloquial word's official one is near it.
+        return 1.0 if word.isascii() else THESAURUS_CREDIT
     parts = [t for t in query.terms if t != word and t in word and t in matched]
     loose = loose_share(word, text) if in_reports and parts and len(word) >= LOOSE_MIN_LEN \
         else 0.0

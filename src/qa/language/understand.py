@@ -183,6 +183,9 @@ class Query:
         if found is None:
             weights = {t: NEIGHBOUR_WEIGHT for t in self.search_terms}
             weights.update({t: EXPANSION_WEIGHT for ts in self.expansions.values() for t in ts})
+            # A Latin abbreviation's full forms (gdp → 地区生产总值) are the same word, spelled
+            # as the reports spell it: they weigh as the question's own.
+            weights.update({t: 1.0 for w, ts in self.expansions.items() if w.isascii() for t in ts})
             weights.update(dict.fromkeys(self.terms, 1.0))
             weights.update(dict.fromkeys(self.scene, SCENE_WEIGHT))
             found = self._derived["term_weights"] = weights
