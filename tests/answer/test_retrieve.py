@@ -378,3 +378,16 @@ def test_a_latin_abbreviation_is_the_official_word_it_stands_for(segmenter: Toke
     colloquial = engine.understand("学习走马观花")
     assert "走过场" in colloquial.expansions["走马观花"]
     assert word_credit("走马观花", colloquial, {"走过场"}) == THESAURUS_CREDIT
+
+
+def test_a_question_about_what_was_done_is_not_answered_by_a_plan(segmenter: Tokenizer,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text("""机关党委2023年党建工作报告
+一、履职情况
+组织党员到社区报到开展志愿服务活动12次，为群众办实事30余件。
+二、下一步工作思路
+创新活动载体，组织党员深化社区报到服务活动，丰富主题党日活动形式，增强活动实效。
+""", encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    assert engine.ask("今年搞了哪些活动").hits[0].passage.kind == "work"
+    assert engine.ask("下一步打算搞哪些活动").hits[0].passage.kind == "plans"

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from qa.language import Background, Query
+from qa.language import Background, Query, asks_done
 from qa.models import Hit, Kind, Passage, Quote, Report
 from qa.reports import PassageList
 from qa.search import SearchIndex
@@ -413,7 +413,8 @@ class Shape(NamedTuple):
     """What of a question's shape weighs its candidates, read once per question (the
     properties behind it are regular-expression searches)."""
 
-    targets_down: bool  # a figure or which-question not about plans: a target is no fact
+    # A figure, which- or done-question (「今年搞了哪些活动」) not about plans: a target is no fact.
+    targets_down: bool
     role: str  # the post a name question asks who holds (「谁当组长」 → 组长), or ""
     past: bool  # 「去年…」 and not 「去年的计划」: a plan is a last resort
     said: str  # the question as typed, folded and without spaces (a heading it quotes)
@@ -424,7 +425,7 @@ class Shape(NamedTuple):
 
     @classmethod
     def of(cls, query: Query, figure: bool) -> Shape:
-        return cls((figure or query.which) and not query.planned,
+        return cls((figure or query.which or asks_done(query.text)) and not query.planned,
                    query.asked_role if query.intent == "name" else "",
                    query.looks_back and not query.planned,
                    query.text.replace(" ", ""),

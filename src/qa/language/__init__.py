@@ -20,7 +20,7 @@ from .homophones import Homophones
 from .lookalike import clean_code_points
 from .neighbours import Neighbours
 from .settings import SOURCES, LanguageSettings
-from .shapes import amount_of, asked_unit, asks_outline
+from .shapes import amount_of, asked_unit, asks_done, asks_outline
 from .shortcoming import shortcoming_spans
 from .startcache import use_cache_dir
 from .text import drop_subterms, parse_chinese_number, split_sentences
@@ -57,6 +57,7 @@ __all__ = [
     "aliases_of",
     "amount_of",
     "asked_unit",
+    "asks_done",
     "asks_outline",
     "clean_code_points",
     "closing_date",

@@ -227,3 +227,12 @@ _OUTLINE = re.compile(r"哪[几些]个?方面|哪[几些]点|哪几部分|主要
 def asks_outline(text: str) -> bool:
     """Tell whether a question asks what a report says, part by part."""
     return _OUTLINE.search(text.replace(" ", "")) is not None
+
+
+# 「今年搞了哪些活动」「开展了什么」: a verb made perfective by 了, then the question word.
+_DONE = re.compile(r"[\u4e00-\u9fff]了(?:哪些|哪几|什么|啥|几|多少)")
+
+
+def asks_done(text: str) -> bool:
+    """Tell whether a question asks what was done (a verb with 了 before its question word)."""
+    return _DONE.search(text.replace(" ", "")) is not None
