@@ -284,6 +284,8 @@ def test_a_which_question_sets_a_bar_for_the_counts(
     ("建了543条支撑措施那个大学的整改组长是谁", "建了543条支撑措施"),
     ("写字楼里抱团搞的那个联合体 谁家弄的", ""),  # 那个 points at a thing, not a unit
     ("这个问题怎么整改", ""),
+    ("那个新发展了87名党员的单位，存在什么问题", "新发展了87名党员"),
+    ("那个问题的根源是啥", ""),
 ])
 def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> None:
     assert points_at_unit(text) == bool(described)

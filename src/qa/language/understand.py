@@ -194,9 +194,12 @@ class Query:
 # A demonstrative pointing at a unit or a report after a description ("搞七个铁腕整治那家",
 # "评五星支部那个县直机关工委"): the description names the unit.
 # 那个 points at a unit when a kind of organisation follows it (那个省, 那个党支部, 那个公司).
+_UNIT_KINDS = (r"(?:单位|部门|工委|党委|党组|机关|县直|支部|省|市|县|区|公司|集团|局|"
+               r"学校|大学|学院|医院|报告|总结)")
+# ... or the description sits inside, as a relative clause: 「那个新发展了87名党员的单位」.
 _UNIT_POINTER = re.compile(
-    r"[那这](?:家|份|篇)|那个\s|[那这]个(?=[\u4e00-\u9fff]{0,4}?"
-    r"(?:单位|部门|工委|党委|党组|机关|县直|支部|省|市|县|区|公司|集团|局|学校|大学|学院|医院|报告|总结))")
+    r"[那这](?:家|份|篇)|那个\s|[那这]个(?=[\u4e00-\u9fff]{0,4}?" + _UNIT_KINDS + ")"
+    r"|那个(?P<inside>[^，,。？?！!\s]{2,24}?)的" + _UNIT_KINDS)
 
 
 
@@ -255,9 +258,12 @@ def _joins(char: str) -> bool:
 
 
 def description_of_unit(text: str) -> str:
-    """Return what a question says of the unit it points at: the words before 「那家」."""
+    """Return what a question says of the unit it points at: the words before 「那家」, or
+    between 那个 and 的 of 「那个新发展了87名党员的单位」."""
     found = _UNIT_POINTER.search(text)
-    return text[: found.start()] if found else ""
+    if found is None:
+        return ""
+    return found.group("inside") or text[: found.start()]
 
 
 def listed_kind(text: str, intent: Intent, language: Language) -> Intent:
