@@ -451,17 +451,17 @@ def _in_order(found: list[Found], failed: dict[str, str]) -> Iterator[tuple[str,
             yield name, failed[name]
 
 
-def _report_files(folder: Path, readable: tuple[str, ...]
+def _report_files(listing: list[str], readable: tuple[str, ...]
                   ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return (stem, file name) of each report file in the folder, and the files set aside.
+    """Return (stem, file name) of each report file in a folder's sorted listing, and the
+    files set aside.
 
     Two files with one stem (总结.txt and 总结.docx) would be one report id twice: the first
     in READABLE's order is read and the other named as skipped.
     """
     chosen: dict[str, str] = {}
     skipped: list[tuple[str, str]] = []
-    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
-    for name in sorted(entry.name for entry in os.scandir(folder)):
+    for name in listing:
         dot = name.rfind(".")
         ext = name[dot:].lower() if dot >= 0 else ""
         if ext not in readable:
@@ -488,12 +488,13 @@ def load_reports(folder: Path, cache_path: Path | None = None,
     """
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
-    files, set_aside = _report_files(folder, READABLE if convert else (".txt",))
-    names = [name for _, name in files]
-    warm = _warm_start(folder, cache_path, convert, names, set_aside)
-    recorded = warm.reports(folder, names, _child) if warm is not None else None
+    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
+    listing = sorted(entry.name for entry in os.scandir(folder))
+    warm = _warm_start(folder, cache_path, convert, listing)
+    recorded = warm.reports(folder, listing, _child) if warm is not None else None
     if recorded is not None:
         return Corpus(tuple(recorded[0]), recorded[1])
+    files, set_aside = _report_files(listing, READABLE if convert else (".txt",))
     skipped: list[tuple[str, str]] = []
     try:
         manifest = load_manifest(folder)
@@ -505,8 +506,8 @@ def load_reports(folder: Path, cache_path: Path | None = None,
     superseded = superseded_ids(folder, manifest)
     sources = _Sources(cache_path, convert, warm)
     skipped.extend(set_aside)
-    read = [i for i, (stem, _) in enumerate(files) if stem not in superseded]
-    found = [sources.find(folder, names[i], manifest.get(files[i][0])) for i in read]
+    read = [(stem, name) for stem, name in files if stem not in superseded]
+    found = [sources.find(folder, name, manifest.get(stem)) for stem, name in read]
     pending = [f for f in found if isinstance(f, Pending)]
     results = parse_many(pending) if parse_many and pending and sources.path else None
     if results is not None:
@@ -516,12 +517,13 @@ def load_reports(folder: Path, cache_path: Path | None = None,
     if not reports:
         raise EmptyCorpusError(f"报告目录中没有可用的报告（.txt .docx .doc .wps .pdf）：{folder}")
     if warm is not None:
-        warm.remember(names, read, sources.prints, sources.final, reports, skipped)
+        warm.remember(listing, [name for _, name in read], sources.prints, sources.final,
+                      reports, skipped)
     return Corpus(tuple(reports), tuple(skipped))
 
 
 def _warm_start(folder: Path, cache_path: Path | None, convert: DocumentText | None,
-                names: list[str], set_aside: list[tuple[str, str]]) -> WarmStart | None:
+                listing: list[str]) -> WarmStart | None:
     """Return the start record's check for a load through the parsed cache (None without one).
 
     The manifest's bytes are read before anything is loaded from it: should it change during
@@ -535,6 +537,6 @@ def _warm_start(folder: Path, cache_path: Path | None, convert: DocumentText | N
         manifest = None
     except OSError:
         return None
-    inputs = inputs_digest(READABLE if convert else (".txt",), manifest, names, set_aside)
+    inputs = inputs_digest(READABLE if convert else (".txt",), manifest, listing)
     cache = ParsedCache(cache_path, partial(_reparse, convert=convert))
     return WarmStart(cache_path.with_suffix(".start"), inputs, cache)

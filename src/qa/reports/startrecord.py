@@ -18,7 +18,7 @@ writes no record, and the next start loads in full.
 Layout (format 1): a JSON line ``{"format", "inputs", "cache", "skipped", "found", "reports",
 "crc"}`` (``crc``: the crc32 of what follows),
 then ``found`` fingerprints (``FINGERPRINT``, 40 bytes each), ``found`` file numbers (uint32:
-the files read, in the folder's order) and ``reports`` pairs of uint32 (the file number and the
+into the folder's sorted listing) and ``reports`` pairs of uint32 (the file number and the
 cache row of each report, in order). Written atomically; a missing or damaged record only means
 a full load.
 """
@@ -50,7 +50,7 @@ _U32 = "I"  # array typecode of 4 bytes on every platform CPython supports
 class StartRecord:
     """A folder's last full load: its inputs, what each read file looked like, what came of it.
 
-    ``found``: numbers (into the folder's report files) of the files read; ``prints``: their
+    ``found``: numbers (into the folder's sorted listing) of the files read; ``prints``: their
     fingerprints joined in that order; ``files`` and ``rows``: per report, its file's number
     and its row in the parsed cache named by ``cache``.
     """
@@ -64,16 +64,15 @@ class StartRecord:
     rows: array[int]
 
 
-def inputs_digest(readable: Sequence[str], manifest: bytes | None,
-                  names: Sequence[str], set_aside: Sequence[tuple[str, str]]) -> str:
+def inputs_digest(readable: Sequence[str], manifest: bytes | None, listing: Sequence[str]) -> str:
     """Return the digest of what decides a load besides the files' contents: the extensions
-    read, the manifest's bytes (None: no manifest) and every report file's name."""
+    read, the manifest's bytes (None: no manifest) and the folder's sorted listing (every
+    name in it, so which files are reports and which are set aside follows)."""
     digest = hashlib.blake2b(f"start record {FORMAT}".encode(), digest_size=16)
     digest.update(repr((tuple(readable), manifest is None)).encode())
     digest.update(hashlib.blake2b(manifest or b"", digest_size=16).digest())
     # "\0" cannot occur in a file name, so the joined names are unambiguous.
-    digest.update("\0".join(names).encode("utf-8", "surrogatepass"))
-    digest.update(repr(tuple(set_aside)).encode("utf-8", "surrogatepass"))
+    digest.update("\0".join(listing).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -161,21 +160,22 @@ class WarmStart:
         changed = max(stat.st_mtime_ns, stat.st_ctime_ns)
         return fingerprint(stat) if settled(changed, self.now_ns) else None
 
-    def remember(self, names: Sequence[str], found: Sequence[int],
+    def remember(self, listing: Sequence[str], found: Sequence[str],
                  prints: Sequence[bytes | None], final: ParsedCache | None,
                  reports: Sequence[Report], skipped: Sequence[tuple[str, str]]) -> None:
-        """Record a full load: the files read (``found``, numbers into ``names``) with their
+        """Record a full load: the files read (``found``, names in ``listing``) with their
         fingerprints, and each report's file and row in ``final``, the cache it came from."""
         if final is None or not final.identity() or len(prints) != len(found) \
                 or any(p is None for p in prints):
             return
-        number = {name: i for i, name in enumerate(names)}
+        number = {name: i for i, name in enumerate(listing)}
         rows = [final.row_of(r) for r in reports]
         files = [number.get(r.source_path.name, -1) if r.source_path else -1 for r in reports]
         if any(row is None for row in rows) or -1 in files:
             return
         write_record(self.path, StartRecord(
-            self.inputs, final.identity(), tuple(skipped), array(_U32, found),
+            self.inputs, final.identity(), tuple(skipped),
+            array(_U32, [number[name] for name in found]),
             b"".join(p for p in prints if p is not None), array(_U32, files),
             array(_U32, [row for row in rows if row is not None])))
 
