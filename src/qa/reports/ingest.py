@@ -27,6 +27,7 @@ from .parsecache import (
     write_entries,
 )
 from .sectionkind import genre_of
+from .startrecord import WarmStart, inputs_digest
 from .structure import Block, looks_like_title, walk_lines
 
 MANIFEST_NAME = "reports.toml"
@@ -312,14 +313,21 @@ def parse_pending(item: Pending, convert: DocumentText | None = None) -> tuple[R
 class _Sources:
     """The caches a load consults: parsed reports and remembered file digests (or neither)."""
 
-    def __init__(self, cache_path: Path | None, convert: DocumentText | None = None) -> None:
+    def __init__(self, cache_path: Path | None, convert: DocumentText | None = None,
+                 warm: WarmStart | None = None) -> None:
         self.convert = convert
         self.reparse = partial(_reparse, convert=convert)
         self.path = cache_path
-        self.cache = ParsedCache(cache_path, self.reparse) if cache_path is not None else None
+        self.cache = warm.cache if warm is not None else (
+            ParsedCache(cache_path, self.reparse) if cache_path is not None else None)
         self.digests = FileDigests(cache_path.with_suffix(".files")) if cache_path else None
         # An empty cache can hold no file: none is read before it is parsed.
         self.empty = self.cache is None or not self.cache.count()
+        # For the start record: each file's fingerprint as found (None: not to be recorded),
+        # and the cache the reports finally come from.
+        self.warm = warm
+        self.prints: list[bytes | None] = []
+        self.final: ParsedCache | None = None
 
     def find(self, folder: Path, name: str, meta: ReportMeta | None) -> Found:
         """Return a file's report when the cache has it unchanged, else the file to parse."""
@@ -327,7 +335,10 @@ class _Sources:
         try:
             stat = _stat(f"{folder}{os.sep}{name}", name)
         except ReportReadError as exc:
+            self.prints.append(None)
             return name, exc
+        if self.warm is not None:
+            self.prints.append(self.warm.fingerprint(stat))
         path = _child(folder, name)
         if self.empty or self.cache is None:
             return Pending(name, path, meta, stat)  # nothing to find: no file is read here
@@ -373,10 +384,11 @@ class _Sources:
         if self.cache is None or self.path is None:
             return reports
         if not dirty and self.cache.keys() == {r.key for r in reports}:
+            self.final = self.cache
             return reports
         if not write_entries(self.path, ((r.key, r) for r in reports), self.cache):
             return reports
-        fresh = ParsedCache(self.path, self.reparse)
+        self.final = fresh = ParsedCache(self.path, self.reparse)
         return [fresh.report(r.key, r.source_path) or r for r in reports]
 
     def finish_parsed(self, found: list[Found],
@@ -419,7 +431,7 @@ class _Sources:
         skipped.extend((n, why) for n, why in _in_order(found, failed))
         if self.digests is not None:
             self.digests.save()
-        fresh = ParsedCache(self.path, self.reparse) if written else None
+        self.final = fresh = ParsedCache(self.path, self.reparse) if written else None
         return [(fresh.report(key, path) if fresh is not None else None)
                 or self._held(held, path) for key, path, held in kept]
 
@@ -439,17 +451,17 @@ def _in_order(found: list[Found], failed: dict[str, str]) -> Iterator[tuple[str,
             yield name, failed[name]
 
 
-def _report_files(folder: Path, readable: tuple[str, ...]
+def _report_files(listing: list[str], readable: tuple[str, ...]
                   ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return (stem, file name) of each report file in the folder, and the files set aside.
+    """Return (stem, file name) of each report file in a folder's sorted listing, and the
+    files set aside.
 
     Two files with one stem (总结.txt and 总结.docx) would be one report id twice: the first
     in READABLE's order is read and the other named as skipped.
     """
     chosen: dict[str, str] = {}
     skipped: list[tuple[str, str]] = []
-    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
-    for name in sorted(entry.name for entry in os.scandir(folder)):
+    for name in listing:
         dot = name.rfind(".")
         ext = name[dot:].lower() if dot >= 0 else ""
         if ext not in readable:
@@ -476,6 +488,13 @@ def load_reports(folder: Path, cache_path: Path | None = None,
     """
     if not folder.is_dir():
         raise EmptyCorpusError(f"报告目录不存在：{folder}")
+    # Names, not Paths, are sorted: comparing 10⁴ Paths alone took a third of a second.
+    listing = sorted(entry.name for entry in os.scandir(folder))
+    warm = _warm_start(folder, cache_path, convert, listing)
+    recorded = warm.reports(folder, listing, _child) if warm is not None else None
+    if recorded is not None:
+        return Corpus(tuple(recorded[0]), recorded[1])
+    files, set_aside = _report_files(listing, READABLE if convert else (".txt",))
     skipped: list[tuple[str, str]] = []
     try:
         manifest = load_manifest(folder)
@@ -485,11 +504,10 @@ def load_reports(folder: Path, cache_path: Path | None = None,
         manifest = {}
         skipped.append((MANIFEST_NAME, f"{exc}；已忽略清单，标题、单位、年份按正文识别"))
     superseded = superseded_ids(folder, manifest)
-    sources = _Sources(cache_path, convert)
-    files, set_aside = _report_files(folder, READABLE if convert else (".txt",))
+    sources = _Sources(cache_path, convert, warm)
     skipped.extend(set_aside)
-    found = [sources.find(folder, name, manifest.get(stem))
-             for stem, name in files if stem not in superseded]
+    read = [(stem, name) for stem, name in files if stem not in superseded]
+    found = [sources.find(folder, name, manifest.get(stem)) for stem, name in read]
     pending = [f for f in found if isinstance(f, Pending)]
     results = parse_many(pending) if parse_many and pending and sources.path else None
     if results is not None:
@@ -498,4 +516,27 @@ def load_reports(folder: Path, cache_path: Path | None = None,
         reports = sources.finish(*sources.parse_each(found, skipped))
     if not reports:
         raise EmptyCorpusError(f"报告目录中没有可用的报告（.txt .docx .doc .wps .pdf）：{folder}")
+    if warm is not None:
+        warm.remember(listing, [name for _, name in read], sources.prints, sources.final,
+                      reports, skipped)
     return Corpus(tuple(reports), tuple(skipped))
+
+
+def _warm_start(folder: Path, cache_path: Path | None, convert: DocumentText | None,
+                listing: list[str]) -> WarmStart | None:
+    """Return the start record's check for a load through the parsed cache (None without one).
+
+    The manifest's bytes are read before anything is loaded from it: should it change during
+    the load, the record names the older bytes and the next start loads in full.
+    """
+    if cache_path is None:
+        return None
+    try:
+        manifest: bytes | None = (folder / MANIFEST_NAME).read_bytes()
+    except FileNotFoundError:
+        manifest = None
+    except OSError:
+        return None
+    inputs = inputs_digest(READABLE if convert else (".txt",), manifest, listing)
+    cache = ParsedCache(cache_path, partial(_reparse, convert=convert))
+    return WarmStart(cache_path.with_suffix(".start"), inputs, cache)

@@ -25,9 +25,9 @@ import os
 import threading
 import weakref
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -36,6 +36,7 @@ from qa.fsio import write_cache_with
 from qa.models import Deferred, Passage, Report, Section, texts_digest
 
 from .bodies import Body, BodyCache, Packed, unpack_sections
+from .filestat import fingerprint
 
 FORMAT = 4
 # The modules and data files whose content decides a parsed report; modules named, not
@@ -169,13 +170,18 @@ class Footer:
         if len(columns) != len(Entry._fields) or len({len(c) for c in columns}) > 1:
             raise ValueError("malformed footer")
         self.columns = columns
-        self.rows = dict(zip(columns[0], range(len(columns[0])), strict=True))
+
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """Return each key's row: built on the first lookup by key, which a start whose
+        files are as recorded (``qa.reports.startrecord``) never makes."""
+        return dict(zip(self.columns[0], range(len(self.columns[0])), strict=True))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.columns[0])
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.rows)
+        return iter(self.columns[0])
 
     def __getitem__(self, key: str) -> Entry:
         return self.entry(self.rows[key])
@@ -205,16 +211,21 @@ class ParsedCache:
 
     def __init__(self, path: Path, reparse: Reparse = _no_reparse) -> None:
         self._entries = _NO_FOOTER
-        self._slots: list[tuple[int, Path | None]] = []  # row in the footer, source file
+        # Per slot handed out: its row in the footer and its source file (two lists: a start
+        # extends them by 3.4×10⁴ without making a tuple each).
+        self._rows: list[int] = []
+        self._sources: list[Path | None] = []
         self._bodies = BodyCache(CACHED_REPORTS)
         self._lock = threading.Lock()
         self._damaged: set[str] = set()  # bodies found damaged: never copied to a new cache
         self._reparse = reparse
         self._file: BinaryIO | None = None
+        self._identity = ""
         try:
             self._file = path.open("rb")
             weakref.finalize(self, self._file.close)
-            self._entries = _read_footer(self._file)
+            self._entries, trailer = _read_footer(self._file)
+            self._identity = _identity(self._file, trailer)
         except (OSError, ValueError, TypeError, KeyError):
             self.close()  # stale, damaged or not ours: as if there were no cache
 
@@ -232,11 +243,42 @@ class ParsedCache:
         if row is None:
             return None
         with self._lock:
-            slot = len(self._slots)
-            self._slots.append((row, source))
+            slot = len(self._rows)
+            self._rows.append(row)
+            self._sources.append(source)
         _, _, _, _, ids, titles, units, years, kinds, digests = self._entries.columns
         return Report(ids[row], titles[row], source, Deferred(self, slot, kinds[row]),
                       units[row], years[row], key, digests[row])
+
+    def identity(self) -> str:
+        """Return what tells this cache file from any other ("" when none is open): its
+        stat fingerprint (a rewrite is a new file) and its footer's offset and crc32."""
+        return self._identity
+
+    def reports_at(self, rows: Sequence[int], sources: Sequence[Path | None]
+                   ) -> list[Report] | None:
+        """Return the stored reports in these rows, as ``report`` would (None if a row is not
+        stored): one pass for a whole start, no key looked up."""
+        count = len(self._entries)
+        if len(rows) != len(sources) or max(rows, default=-1) >= count:
+            return None
+        _, _, _, _, ids, titles, units, years, kinds, digests = self._entries.columns
+        keys = self._entries.columns[0]
+        with self._lock:
+            first = len(self._rows)
+            self._rows.extend(rows)
+            self._sources.extend(sources)
+        return [Report(ids[row], titles[row], source, Deferred(self, slot, kinds[row]),
+                       units[row], years[row], keys[row], digests[row])
+                for slot, row, source in zip(range(first, first + len(rows)), rows, sources,
+                                                 strict=True)]
+
+    def row_of(self, report: Report) -> int | None:
+        """Return the row of a report this cache handed out, or None for any other."""
+        body = report.body
+        if not isinstance(body, Deferred) or body.store is not self:
+            return None
+        return self._rows[body.slot]
 
     def raw(self, key: str) -> bytes | None:
         """Return an entry's stored body as it is on disk, or None if absent or damaged."""
@@ -262,7 +304,7 @@ class ParsedCache:
         return self._body(slot).passage(i)
 
     def _body(self, slot: int) -> Body:
-        row, source = self._slots[slot]
+        row, source = self._rows[slot], self._sources[slot]
         return self._bodies.get(slot, lambda: self._read(self._entries.entry(row), source))
 
     def _read(self, entry: Entry, source: Path | None) -> Body:
@@ -284,6 +326,7 @@ class ParsedCache:
     def close(self) -> None:
         """Close the file; the cache then answers nothing (deferred reports are re-parsed)."""
         self._entries = _NO_FOOTER
+        self._identity = ""
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -299,8 +342,13 @@ def read_at(file: BinaryIO, offset: int, length: int,
         return file.read(length)
 
 
-def _read_footer(file: BinaryIO) -> Footer:
-    """Return the entries a cache file lists; raise ValueError if it is stale or damaged."""
+def _identity(file: BinaryIO, trailer: bytes) -> str:
+    return (fingerprint(os.fstat(file.fileno())) or b"").hex() + trailer.decode("ascii").strip()
+
+
+def _read_footer(file: BinaryIO) -> tuple[Footer, bytes]:
+    """Return the entries a cache file lists and its trailer; raise ValueError if it is stale
+    or damaged."""
     header = json.loads(file.readline() or b"null")
     if not isinstance(header, dict) or header.get("parser") != parser_version():
         raise ValueError("stale")
@@ -316,7 +364,7 @@ def _read_footer(file: BinaryIO) -> Footer:
     if zlib.crc32(data) != crc:
         raise ValueError("damaged footer")
     # The crc vouches for the columns as written; only their number and lengths are checked.
-    return Footer(json.loads(data)["columns"])
+    return Footer(json.loads(data)["columns"]), trailer
 
 
 def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]],
