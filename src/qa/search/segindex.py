@@ -25,7 +25,8 @@ import numpy.typing as npt
 
 from .bm25 import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
 from .densetop import dense_top, scatter_scores
-from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best
+from .maxscore import essential_postings, maxscore_top
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
 from .sortedsets import run_starts
@@ -112,6 +113,7 @@ class SegmentIndex:
         self.folder = folder  # where the segments are stored; None: in memory only
         self.policy = policy  # pruning or scoring at once: speed only, never the result
         self.dense_calls = 0  # segments scored at once so far (benchmarks and tests read it)
+        self.maxscore_calls = 0  # segments answered from the essential terms' lists
         self.live = tuple(live)
         # Every segment serves its passages in its own order (no dead or moved reports).
         self._in_order = all(one.positions is None for one in self.live)
@@ -255,7 +257,29 @@ class SegmentIndex:
                 max(BATCH, 4 * k), self.policy)
             if found is not None:
                 return found
+            if self.policy.maxscore and cutoff(theta) > 0:
+                return self._maxscore(s, live, spans, local, order, k, allowed, groups, theta)
         return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
+
+    def _maxscore(
+        self, s: int, live: LiveSegment, spans: list[TermSpan], local: list[int],
+        order: list[int], k: int, allowed: BoolArray | None, groups: IntArray | None,
+        theta: float,
+    ) -> Candidates:
+        """Read only the essential terms' lists in full (``qa.maxscore``), else score all."""
+        heads = self._impacts(s, live, spans, local)
+        # An impact prefix starts with the list's largest saturation.
+        tops = [span.count * span.weight * float(heads(i).sats[0]) if len(span.docs) else 0.0
+                for i, span in enumerate(spans)]
+        postings = sum(len(span.docs) for span in spans)
+        if essential_postings(spans, tops, theta) * self.policy.maxscore_share > postings:
+            return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
+        self.maxscore_calls += 1
+        found, _ = maxscore_top(
+            spans, order, live.norm, lambda i: self._saturations(s, live, spans[i], local[i]),
+            lambda i: heads(i).docs, tops, lambda docs: live.keep(docs, allowed),
+            _ranker(live, k, groups), theta, max(BATCH, 4 * k))
+        return found
 
     def _dense(
         self, s: int, live: LiveSegment, spans: list[TermSpan], local: list[int],
