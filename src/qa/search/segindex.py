@@ -31,6 +31,7 @@ from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
 from .sortedsets import run_starts
 from .topk import (
+    CACHE_ENTRIES,
     DEFAULT_POLICY,
     Candidates,
     Impact,
@@ -43,8 +44,13 @@ from .topk import (
 
 # Candidates scored first to raise θ before the rest are pruned by their bounds.
 BATCH = 128
-# Entries of the dense fallback's saturation cache (SegmentIndex.saturations).
+# Entries of the dense fallback's saturation cache (SegmentIndex.saturations), at least.
 SATURATION_ENTRIES = 1 << 24
+# Past the fixed sizes (sized at 10⁶ passages), each cache may hold this share of the index's
+# postings: a fixed size lets a 10⁷ index's longer lists evict each other on every query
+# (docs/benchmarks.md, "10⁷ measured once"). 1/16 and 1/4 leave 10⁶ (57 M postings) as it was.
+PREFIX_SHARE_OF_POSTINGS = 16
+SATURATION_SHARE_OF_POSTINGS = 4
 # What a segment's scores of every passage depend on: its terms in query order, their weights.
 ScoresKey = tuple[tuple[int, ...], tuple[float, ...]]
 
@@ -124,11 +130,13 @@ class SegmentIndex:
         self.avgdl = avgdl
         self.order = order  # report ids in engine order
         # Built lazily per (segment, term) with this index's avgdl; bounded (qa.topk).
-        self.impacts = ImpactCache()
+        self.impacts = ImpactCache(cache_entries(self.live, CACHE_ENTRIES,
+                                                 PREFIX_SHARE_OF_POSTINGS))
         # Whole lists' saturations for the dense fallback, apart: a few common terms would
         # otherwise push every prefix out of the cache above. 8 bytes an entry (the passages
-        # are the segment's own mapped array), ≤ 128 MiB per open index.
-        self.saturations = ImpactCache(SATURATION_ENTRIES)
+        # are the segment's own mapped array), ≤ 128 MiB per open index up to ≈ 6·10⁷ postings.
+        self.saturations = ImpactCache(cache_entries(self.live, SATURATION_ENTRIES,
+                                                     SATURATION_SHARE_OF_POSTINGS))
         # Per segment, the last query's scores of every passage (``_scores``).
         self._last_scores: dict[int, tuple[LiveSegment, ScoresKey, FloatArray]] = {}
 
@@ -350,6 +358,11 @@ class SegmentIndex:
             spans.append(TermSpan(live.docs[first:last], live.tfs[first:last],
                                   scale * float(self.idf[t]), counts[term]))
         return spans, local
+
+
+def cache_entries(live: Sequence[LiveSegment], least: int, share: int) -> int:
+    """Return a cache's capacity: ``least`` entries, or 1/``share`` of the postings if more."""
+    return max(least, sum(len(one.docs) for one in live) // share)
 
 
 def _ranker(live: LiveSegment, k: int, groups: IntArray | None) -> Rank:
