@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qa.search.bm25 import PassageIndex
-from qa.search.maxscore import essential_postings, split_terms
+from qa.search.maxscore import maxscore_reads, split_terms
 from qa.search.prune import TermSpan
 from qa.search.topk import TopKPolicy
 from tests.search.test_bm25_oracle import zipf_corpus
@@ -25,11 +25,13 @@ def test_split_terms_keeps_the_smallest_bounds_below_the_floor() -> None:
     assert split_terms([3.0, 1.0], 0.5) == ([0, 1], 0.0)
 
 
-def test_essential_postings_counts_all_without_a_theta() -> None:
+def test_maxscore_reads_counts_essential_postings_and_lookups() -> None:
     spans = [TermSpan(np.arange(n, dtype=np.int32), np.ones(n, np.float32), 1.0, 1)
              for n in (5, 50)]
-    assert essential_postings(spans, [4.0, 1.0], -np.inf) == 55
-    assert essential_postings(spans, [4.0, 1.0], 3.0) == 5  # the common term is not essential
+    assert maxscore_reads(spans, [4.0, 1.0], -np.inf) == 55
+    # The common term is not essential: its list is only looked up.
+    assert maxscore_reads(spans, [4.0, 1.0], 3.0) == 5 * 2
+    assert maxscore_reads(spans, [4.0, 0.0], 3.0) == 5  # an absent term is never looked up
 
 
 @pytest.mark.parametrize("seed", [3, 8])

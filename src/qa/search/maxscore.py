@@ -43,13 +43,15 @@ def split_terms(tops: Sequence[float], floor: float) -> tuple[list[int], float]:
     return sorted(essential), spent
 
 
-def essential_postings(spans: Sequence[TermSpan], tops: Sequence[float], theta: float) -> int:
-    """Return how many postings MaxScore reads in full at θ (all of them when θ is unknown)."""
+def maxscore_reads(spans: Sequence[TermSpan], tops: Sequence[float], theta: float) -> int:
+    """Return what MaxScore costs at θ, in postings: each essential posting is read, and its
+    passage may be looked up in every non-essential list (all postings without a θ)."""
     floor = cutoff(theta)
     if not floor > 0:
         return sum(len(s.docs) for s in spans)
     essential, _ = split_terms(tops, floor)
-    return sum(len(spans[i].docs) for i in essential)
+    others = sum(1 for i, top in enumerate(tops) if top > 0.0 and i not in essential)
+    return sum(len(spans[i].docs) for i in essential) * (1 + others)
 
 
 def maxscore_top(

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from .bm25 import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
 from .densetop import dense_top, scatter_scores
-from .maxscore import essential_postings, maxscore_top
+from .maxscore import maxscore_reads, maxscore_top
 from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
@@ -280,7 +280,7 @@ class SegmentIndex:
         tops = [span.count * span.weight * float(heads(i).sats[0]) if len(span.docs) else 0.0
                 for i, span in enumerate(spans)]
         postings = sum(len(span.docs) for span in spans)
-        if essential_postings(spans, tops, theta) * self.policy.maxscore_share > postings:
+        if maxscore_reads(spans, tops, theta) * self.policy.maxscore_share > postings:
             return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
         self.maxscore_calls += 1
         found, _ = maxscore_top(

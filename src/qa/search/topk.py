@@ -72,9 +72,11 @@ class TopKPolicy:
     # of pruning costs about as much as scoring tens of thousands of postings.
     dense_first: float = 300_000
     # When the prefixes give up, read only the essential terms' lists (qa.maxscore) rather
-    # than score every posting, if those hold at most 1/maxscore_share of the query's postings.
+    # than score every posting, if that reads (``maxscore_reads``: essential postings, each
+    # perhaps looked up in every other list) at most 1/maxscore_share of the query's postings.
+    # At 10⁶, a fallback at 1/0.8–1/1.2 of them took as long either way (docs/benchmarks.md).
     maxscore: bool = True
-    maxscore_share: float = 2.0
+    maxscore_share: float = 1.0
 
     def prefix_size(self, postings: int) -> int:
         """Return how many of a term's postings its cached prefix holds."""
