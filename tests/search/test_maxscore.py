@@ -15,7 +15,7 @@ from tests.search.test_topk_oracle import layouts, random_queries
 # Prefixes too short to ever get their bound below θ: every query falls back, and always to
 # MaxScore (however many postings its essential lists hold).
 ALWAYS = TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2, prefix_growth=2,
-                    prefix_max=8, prefix_share=10**9, maxscore_share=0.0)
+                    prefix_max=8, prefix_share=10**9, maxscore=True, maxscore_share=0.0)
 
 
 def test_split_terms_keeps_the_smallest_bounds_below_the_floor() -> None:

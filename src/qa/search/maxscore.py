@@ -7,10 +7,13 @@ cannot reach θ. So candidates come only from the *essential* terms' lists (a qu
 terms, whose lists are short), each bounded by what it gets from them plus the non-essential
 terms' largest contributions; the best few are scored exactly to raise θ, the non-essential
 terms are looked up while the bounds still reach it (most uncertain first, ``qa.topk``'s
-``_bounded``), and the survivors are scored exactly, term by term in query order as
-``PassageIndex.scores`` adds them. It serves the queries of many common terms that the
+``bounded``), and the survivors are scored exactly, term by term in query order as
+``PassageIndex.scores`` adds them. It can serve the queries of many common terms that the
 threshold algorithm gives up on: their common lists (most of their postings) are never read
 in full. The ranking is unchanged (``tests/search/test_maxscore.py`` and the oracle tests).
+Off by default (``TopKPolicy.maxscore``): at 10⁶ and 10⁷ it was not faster than scoring every
+posting from cached saturations (docs/benchmarks.md, "The 10⁶ query marks"); the compound words
+of a question (理论武装 inside 武装) keep its bounds loose.
 """
 
 from __future__ import annotations

@@ -74,8 +74,10 @@ class TopKPolicy:
     # When the prefixes give up, read only the essential terms' lists (qa.maxscore) rather
     # than score every posting, if that reads (``maxscore_reads``: essential postings, each
     # perhaps looked up in every other list) at most 1/maxscore_share of the query's postings.
-    # At 10⁶, a fallback at 1/0.8–1/1.2 of them took as long either way (docs/benchmarks.md).
-    maxscore: bool = True
+    # Off: with the caches sized to the index, scoring every posting from cached saturations
+    # was as fast at 10⁶ and twice as fast on the worst question at 10⁷ (docs/benchmarks.md,
+    # "The 10⁶ query marks"); kept exact and tested for the next cost model.
+    maxscore: bool = False
     maxscore_share: float = 1.0
 
     def prefix_size(self, postings: int) -> int:
