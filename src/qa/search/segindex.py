@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .bm25 import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
-from .densetop import dense_top, scatter_scores
+from .densetop import Scratch, dense_top, scatter_scores
 from .maxscore import maxscore_reads, maxscore_top
 from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
@@ -137,6 +137,8 @@ class SegmentIndex:
         # are the segment's own mapped array), ≤ 128 MiB per open index up to ≈ 6·10⁷ postings.
         self.saturations = ImpactCache(cache_entries(self.live, SATURATION_ENTRIES,
                                                      SATURATION_SHARE_OF_POSTINGS))
+        # Buffers the dense scatter lays postings out in, per thread (``qa.densetop``).
+        self._scratch = Scratch()
         # Per segment, the last query's scores of every passage (``_scores``).
         self._last_scores: dict[int, tuple[LiveSegment, ScoresKey, FloatArray]] = {}
 
@@ -315,7 +317,7 @@ class SegmentIndex:
         last = self._last_scores.get(s)
         if last is not None and last[0] is live and last[1] == key:
             return last[2]
-        scores = scatter_scores(spans, tokens, sats, live.segment.size)
+        scores = scatter_scores(spans, tokens, sats, live.segment.size, self._scratch)
         scores.flags.writeable = False  # shared by the calls that repeat the query
         self._last_scores[s] = (live, key, scores)
         return scores
