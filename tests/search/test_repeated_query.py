@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from qa.search.bm25 import PassageIndex
+from qa.search.densetop import Scratch, scatter_scores
+from qa.search.prune import TermSpan
 from qa.search.segindex import SegmentIndex
 from tests.search.test_bm25_oracle import queries, zipf_corpus
 from tests.search.test_segindex_oracle import REPORT, segment
@@ -43,3 +45,18 @@ def test_other_weights_are_another_query() -> None:
     before = {s: entry[2] for s, entry in asked._last_scores.items()}
     asked.search(query, 10, None, {query[0]: 0.5})
     assert before and all(asked._last_scores[s][2] is not scores for s, scores in before.items())
+
+
+def test_scatter_reuses_its_buffers_without_changing_scores() -> None:
+    """Scores laid out in reused (longer, dirty) buffers equal those in fresh ones."""
+    rng = np.random.default_rng(1)
+    spans = [TermSpan(np.sort(rng.choice(500, n, replace=False)).astype(np.int32),
+                      np.ones(n, np.float32), w, 1) for n, w in ((300, 0.7), (40, 2.5))]
+    sats = [rng.random(len(s.docs)) for s in spans]
+    scratch = Scratch()
+    scratch.take(10_000)[1][:] = np.nan  # left over from a longer query
+    for tokens in ([0, 1], [1, 0, 1], [0]):
+        fresh = scatter_scores(spans, tokens, sats, 500)
+        again = scatter_scores(spans, tokens, sats, 500, scratch)
+        assert np.array_equal(fresh, again)
+    assert len(scratch.postings) == 10_000  # grown once, never shrunk

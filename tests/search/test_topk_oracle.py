@@ -66,14 +66,19 @@ POLICIES = {
     "tiny-prefix": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2, prefix_growth=2,
                               prefix_max=32, prefix_share=10**9),
     "dense": TopKPolicy(dense_first=float("inf"), few_allowed=0),
+    # Tiny prefixes again, their fallbacks by MaxScore where it reads fewer postings.
+    "tiny-prefix-maxscore": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2,
+                                       prefix_growth=2, prefix_max=32, prefix_share=10**9,
+                                       maxscore=True),
 }
 
 
 @pytest.fixture(params=list(POLICIES))
 def prefixes(request: pytest.FixtureRequest) -> TopKPolicy:
     """Run with the shipped settings (these small corpora are mostly scored at once); pruned by
-    prefixes; with masks always pruned; with tiny prefixes: many rounds and dense fallbacks;
-    and every query scored at once (qa.densetop), masks too."""
+    prefixes; with masks always pruned; with tiny prefixes: many rounds and fallbacks
+    (scoring every posting, or by MaxScore); and every query scored at once (qa.densetop),
+    masks too."""
     return POLICIES[request.param]
 
 

@@ -10,9 +10,11 @@ terms, from 0.0, as ``PassageIndex.scores`` computes: the ranking is exact
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from .bm25 import FloatArray
 from .prune import BoolArray, Ints, TermSpan, cutoff, holding
@@ -23,16 +25,38 @@ from .topk import Candidates, Rank
 RAREST_SAMPLE = 2048
 
 
+class Scratch(threading.local):
+    """Per-thread buffers that ``scatter_scores`` fills, reused from one query to the next.
+
+    A query of many common terms lays out millions of postings: fresh arrays of that size are
+    new pages for the kernel to fault in and zero (at 10⁶, 1.5 M postings: ≈ 6 ms of the
+    scatter's 13 ms), reused ones are not. Each thread keeps its own (the bot may query from
+    several); they hold the longest query's postings so far, 16 bytes each.
+    """
+
+    def __init__(self) -> None:
+        self.postings: npt.NDArray[np.intp] = np.empty(0, dtype=np.intp)
+        self.gains: FloatArray = np.empty(0, dtype=np.float64)
+
+    def take(self, count: int) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """Return buffers of ``count`` entries (contents undefined)."""
+        if len(self.postings) < count:
+            self.postings = np.empty(count, dtype=np.intp)
+            self.gains = np.empty(count, dtype=np.float64)
+        return self.postings[:count], self.gains[:count]
+
+
 def scatter_scores(spans: Sequence[TermSpan], tokens: Sequence[int],
-                   saturations: Sequence[FloatArray | None], size: int) -> FloatArray:
+                   saturations: Sequence[FloatArray | None], size: int,
+                   scratch: Scratch | None = None) -> FloatArray:
     """Return every passage's score: each query token's weighted saturations added in order.
 
-    ``tokens`` lists, per query token, its span; ``saturations[i]`` are span i's whole list's.
+    ``tokens`` lists, per query token, its span; ``saturations[i]`` are span i's whole list's;
+    ``scratch``: buffers to lay the postings out in (fresh ones if None).
     """
     count = sum(len(spans[i].docs) for i in tokens)
     # Filled in place, one pass each; intp passages spare bincount a cast of its own.
-    postings = np.empty(count, dtype=np.intp)
-    gains = np.empty(count, dtype=np.float64)
+    postings, gains = (scratch or Scratch()).take(count)
     at = 0
     for i in tokens:
         sats = saturations[i]

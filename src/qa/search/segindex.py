@@ -24,12 +24,14 @@ import numpy as np
 import numpy.typing as npt
 
 from .bm25 import FloatArray, IntArray, Ranked, idf_okapi, length_norm, tf_saturation, top_k_order
-from .densetop import dense_top, scatter_scores
-from .prune import BoolArray, Ints, TermSpan, exact_scores, group_kth_best, kth_best
+from .densetop import Scratch, dense_top, scatter_scores
+from .maxscore import maxscore_reads, maxscore_top
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_best, kth_best
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
 from .sortedsets import run_starts
 from .topk import (
+    CACHE_ENTRIES,
     DEFAULT_POLICY,
     Candidates,
     Impact,
@@ -42,8 +44,13 @@ from .topk import (
 
 # Candidates scored first to raise θ before the rest are pruned by their bounds.
 BATCH = 128
-# Entries of the dense fallback's saturation cache (SegmentIndex.saturations).
+# Entries of the dense fallback's saturation cache (SegmentIndex.saturations), at least.
 SATURATION_ENTRIES = 1 << 24
+# Past the fixed sizes (sized at 10⁶ passages), each cache may hold this share of the index's
+# postings: a fixed size lets a 10⁷ index's longer lists evict each other on every query
+# (docs/benchmarks.md, "10⁷ measured once"). 1/16 and 1/4 leave 10⁶ (57 M postings) as it was.
+PREFIX_SHARE_OF_POSTINGS = 16
+SATURATION_SHARE_OF_POSTINGS = 4
 # What a segment's scores of every passage depend on: its terms in query order, their weights.
 ScoresKey = tuple[tuple[int, ...], tuple[float, ...]]
 
@@ -112,6 +119,7 @@ class SegmentIndex:
         self.folder = folder  # where the segments are stored; None: in memory only
         self.policy = policy  # pruning or scoring at once: speed only, never the result
         self.dense_calls = 0  # segments scored at once so far (benchmarks and tests read it)
+        self.maxscore_calls = 0  # segments answered from the essential terms' lists
         self.live = tuple(live)
         # Every segment serves its passages in its own order (no dead or moved reports).
         self._in_order = all(one.positions is None for one in self.live)
@@ -122,11 +130,15 @@ class SegmentIndex:
         self.avgdl = avgdl
         self.order = order  # report ids in engine order
         # Built lazily per (segment, term) with this index's avgdl; bounded (qa.topk).
-        self.impacts = ImpactCache()
+        self.impacts = ImpactCache(cache_entries(self.live, CACHE_ENTRIES,
+                                                 PREFIX_SHARE_OF_POSTINGS))
         # Whole lists' saturations for the dense fallback, apart: a few common terms would
         # otherwise push every prefix out of the cache above. 8 bytes an entry (the passages
-        # are the segment's own mapped array), ≤ 128 MiB per open index.
-        self.saturations = ImpactCache(SATURATION_ENTRIES)
+        # are the segment's own mapped array), ≤ 128 MiB per open index up to ≈ 6·10⁷ postings.
+        self.saturations = ImpactCache(cache_entries(self.live, SATURATION_ENTRIES,
+                                                     SATURATION_SHARE_OF_POSTINGS))
+        # Buffers the dense scatter lays postings out in, per thread (``qa.densetop``).
+        self._scratch = Scratch()
         # Per segment, the last query's scores of every passage (``_scores``).
         self._last_scores: dict[int, tuple[LiveSegment, ScoresKey, FloatArray]] = {}
 
@@ -255,7 +267,29 @@ class SegmentIndex:
                 max(BATCH, 4 * k), self.policy)
             if found is not None:
                 return found
+            if self.policy.maxscore and cutoff(theta) > 0:
+                return self._maxscore(s, live, spans, local, order, k, allowed, groups, theta)
         return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
+
+    def _maxscore(
+        self, s: int, live: LiveSegment, spans: list[TermSpan], local: list[int],
+        order: list[int], k: int, allowed: BoolArray | None, groups: IntArray | None,
+        theta: float,
+    ) -> Candidates:
+        """Read only the essential terms' lists in full (``qa.maxscore``), else score all."""
+        heads = self._impacts(s, live, spans, local)
+        # An impact prefix starts with the list's largest saturation.
+        tops = [span.count * span.weight * float(heads(i).sats[0]) if len(span.docs) else 0.0
+                for i, span in enumerate(spans)]
+        postings = sum(len(span.docs) for span in spans)
+        if maxscore_reads(spans, tops, theta) * self.policy.maxscore_share > postings:
+            return self._dense(s, live, spans, local, order, k, allowed, groups, theta)
+        self.maxscore_calls += 1
+        found, _ = maxscore_top(
+            spans, order, live.norm, lambda i: self._saturations(s, live, spans[i], local[i]),
+            lambda i: heads(i).docs, tops, lambda docs: live.keep(docs, allowed),
+            _ranker(live, k, groups), theta, max(BATCH, 4 * k))
+        return found
 
     def _dense(
         self, s: int, live: LiveSegment, spans: list[TermSpan], local: list[int],
@@ -283,7 +317,7 @@ class SegmentIndex:
         last = self._last_scores.get(s)
         if last is not None and last[0] is live and last[1] == key:
             return last[2]
-        scores = scatter_scores(spans, tokens, sats, live.segment.size)
+        scores = scatter_scores(spans, tokens, sats, live.segment.size, self._scratch)
         scores.flags.writeable = False  # shared by the calls that repeat the query
         self._last_scores[s] = (live, key, scores)
         return scores
@@ -326,6 +360,11 @@ class SegmentIndex:
             spans.append(TermSpan(live.docs[first:last], live.tfs[first:last],
                                   scale * float(self.idf[t]), counts[term]))
         return spans, local
+
+
+def cache_entries(live: Sequence[LiveSegment], least: int, share: int) -> int:
+    """Return a cache's capacity: ``least`` entries, or 1/``share`` of the postings if more."""
+    return max(least, sum(len(one.docs) for one in live) // share)
 
 
 def _ranker(live: LiveSegment, k: int, groups: IntArray | None) -> Rank:

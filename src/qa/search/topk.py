@@ -71,6 +71,14 @@ class TopKPolicy:
     # quarter of the passages (the scans of a segment-long array) are at most this: a round
     # of pruning costs about as much as scoring tens of thousands of postings.
     dense_first: float = 300_000
+    # When the prefixes give up, read only the essential terms' lists (qa.maxscore) rather
+    # than score every posting, if that reads (``maxscore_reads``: essential postings, each
+    # perhaps looked up in every other list) at most 1/maxscore_share of the query's postings.
+    # Off: with the caches sized to the index, scoring every posting from cached saturations
+    # was as fast at 10⁶ and twice as fast on the worst question at 10⁷ (docs/benchmarks.md,
+    # "The 10⁶ query marks"); kept exact and tested for the next cost model.
+    maxscore: bool = False
+    maxscore_share: float = 1.0
 
     def prefix_size(self, postings: int) -> int:
         """Return how many of a term's postings its cached prefix holds."""
@@ -265,7 +273,7 @@ def threshold_top(
     union, upper = union[alive], upper[alive]
     if len(union) > batch:
         lookups = [(spans[i], s, b) for i, s, b in zip(present, scales, beyond, strict=True)]
-        union = union[_bounded(lookups, norm, union, upper, cutoff(theta))]
+        union = union[bounded(lookups, norm, union, upper, cutoff(theta))]
     total, found = exact_scores(spans, query_order, union, norm)
     return Candidates(union, total, found), max(theta, rank(union, total))
 
@@ -334,7 +342,7 @@ def distinct(docs: Ints, size: int) -> tuple[Ints, Ints]:
     return union, place[docs]
 
 
-def _bounded(
+def bounded(
     lookups: Sequence[tuple[TermSpan, float, float]], norm: FloatArray, docs: Ints,
     upper: FloatArray, floor: float,
 ) -> BoolArray:
