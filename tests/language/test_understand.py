@@ -428,3 +428,13 @@ def test_a_four_digit_year_needs_no_nian_before_a_half_year(seeds_engine: QAEngi
     assert seeds_engine.understand("2023上半年存在哪些不足").scope.years == (2023,)
     assert seeds_engine.understand("2023年上半年存在哪些不足").scope.years == (2023,)
     assert not seeds_engine.understand("发展了20上半年").scope.years  # 20 alone is no year
+
+
+def test_a_report_named_by_its_place_in_the_list(seeds_engine: QAEngine) -> None:
+    ids = sorted(r.report_id for r in seeds_engine.reports)
+    assert seeds_engine.understand("第五份报告说了啥问题").scope.report_ids == (ids[4],)
+    assert seeds_engine.understand("第1篇总结里发展了多少党员").scope.report_ids == (ids[0],)
+    assert not seeds_engine.understand("第一个表率是啥").scope.report_ids  # 个 counts items
+    ninth = seeds_engine.understand("第九份报告说了啥").scope  # a library of five
+    assert ninth.named and not ninth.report_ids
+    assert "没有第九份的报告" in seeds_engine.ask("第九份报告说了啥问题").notice

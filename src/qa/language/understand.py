@@ -34,7 +34,7 @@ from .shapes import (
 )
 from .shortcoming import complaint_words, shortcoming_spans
 from .synonyms import load_cilin
-from .text import drop_subterms
+from .text import drop_subterms, parse_chinese_number
 from .tokenizer import Tokenizer
 from .unitnames import absent_place, library_names, numbered_branch, unit_of
 from .wordlists import Language, load_language
@@ -300,6 +300,12 @@ def find_scope(
     original = text
     ids = _ids_named(text, reports)
     text = _REPORT_ID.sub(" ", text) if ids else text
+    nth = _nth_report(text, reports)
+    if nth == "":  # 「第九份报告」 in a library of five: say so, never answer from others
+        said = _ORDINAL_REPORT.search(text)
+        return Scope((), said.group(0) if said else "", True), text  # 「没有第九份的报告」
+    if nth:  # 「第五份报告」: the fifth as the library lists them
+        ids, text = [*ids, nth], _ORDINAL_REPORT.sub(" ", text)
     found, text = library_names(reports, language.unit_aliases).find(text, language.unit_blockers)
     units = list(dict.fromkeys(u for _, named in found for u in named))
     if language_durations:
@@ -331,6 +337,7 @@ def find_scope(
     if not years and _RELATIVE_YEAR.search(text):
         chosen = latest_of_each_unit(chosen)
     refs = list(dict.fromkeys(_REPORT_ID.findall(original))) if ids else []
+    refs += [m.group(0) for m in _ORDINAL_REPORT.finditer(original)] if nth else []
     label = "、".join([*refs, *units, *(f"{y}年" for y in years)])
     unclear = [(name, named) for name, named in found if len(named) > 1]
     ask = _which_unit(unclear, chosen)
@@ -452,6 +459,22 @@ def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:
     for ref in _REPORT_ID.findall(text):
         out.extend(r.report_id for r in reports if r.report_id.startswith(ref))
     return out
+
+
+# 「第五份报告」「第三篇总结」: 份 and 篇 count documents (第一个 counts a list's items).
+_ORDINAL_REPORT = re.compile(r"第([一二两三四五六七八九十]{1,3}|\d{1,3})[份篇]")
+
+
+def _nth_report(text: str, reports: Sequence[Report]) -> str | None:
+    """Return the report a question names by its place in the library's list, "" when the
+    library has no such place, None when the question names no place."""
+    found = _ORDINAL_REPORT.search(text)
+    if found is None:
+        return None
+    said = found.group(1)
+    place = int(said) if said.isdigit() else parse_chinese_number(said)
+    ordered = sorted(r.report_id for r in reports)
+    return ordered[place - 1] if 0 < place <= len(ordered) else ""
 
 
 def _full_year(year: str) -> int:
