@@ -15,7 +15,8 @@ with its own face (``__init__`` and ``__all__``), import only downwards:
     search     BM25, on-disk segments, top-k, token tables
     documents  uploaded file bytes → text (.txt/.docx/.pdf)
     reports    text → Report: cleaning, structure, parse cache, passages
-    language   word lists, lexicon, tokenizer, normalise, weights, question shapes, understand
+    language   word lists, lexicon, tokenizer, normalise, weights, question shapes,
+               scope (which reports a question names), understand
     models, errors, fsio, gcpause   shared value types, named errors, durable file writes,
                                     the collector paused while an engine opens
 """

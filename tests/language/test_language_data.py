@@ -6,8 +6,9 @@ import pytest
 
 from qa import QAEngine
 from qa.language.normalize import normalize_question
+from qa.language.scope import find_scope
 from qa.language.tokenizer import Tokenizer
-from qa.language.understand import detect_intent, find_scope
+from qa.language.understand import detect_intent
 from qa.language.wordlists import load_language, parse_thesaurus, read_lines
 
 LANGUAGE = load_language()

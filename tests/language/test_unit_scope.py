@@ -23,7 +23,7 @@ from qa.language import (
     numeral_forms,
     unit_from_document,
 )
-from qa.language.understand import find_scope
+from qa.language.scope import find_scope
 from qa.language.wordlists import read_lines
 from qa.library.preview import derive_unit
 from tests.conftest import SEEDS

@@ -19,6 +19,7 @@ from .docmeta import (
 from .homophones import Homophones
 from .lookalike import clean_code_points
 from .neighbours import Neighbours
+from .scope import Scope
 from .settings import SOURCES, LanguageSettings
 from .shapes import amount_of, asked_unit, asks_done, asks_outline
 from .shortcoming import shortcoming_spans
@@ -27,7 +28,6 @@ from .text import drop_subterms, parse_chinese_number, split_sentences
 from .tokenizer import Tokenizer
 from .understand import (
     Query,
-    Scope,
     description_of_unit,
     points_at_unit,
     understand,
