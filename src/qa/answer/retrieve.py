@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from qa.language import Background, Query, asks_done
+from qa.language import SCENE_WEIGHT, Background, Query, asks_done
 from qa.models import Hit, Kind, Passage, Quote, Report
 from qa.reports import PassageList
 from qa.search import SearchIndex
@@ -70,6 +70,7 @@ MAX_DATED = 16
 COVERAGE_POWER = 2
 
 
+@lru_cache(maxsize=1024)
 def _measure_after(said: str, number: str) -> str:
     """Return the character a question writes right after a number (年 of 「党龄50年」), or ""
     when none or not a Chinese one."""
@@ -158,8 +159,8 @@ def scene_weigh(weigh: Weigh, query: Query) -> Weigh:
     """Return ``weigh`` with the words that set the question's scene counted less."""
     if not query.scene:
         return weigh
-    scene, factor = frozenset(query.scene), query.term_weights()[query.scene[0]]
-    return lambda word: weigh(word) * factor if word in scene else weigh(word)
+    scene = frozenset(query.scene)
+    return lambda word: weigh(word) * SCENE_WEIGHT if word in scene else weigh(word)
 
 
 def coverage(

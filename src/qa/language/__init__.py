@@ -27,6 +27,7 @@ from .startcache import use_cache_dir
 from .text import drop_subterms, parse_chinese_number, split_sentences
 from .tokenizer import Tokenizer
 from .understand import (
+    SCENE_WEIGHT,
     Query,
     description_of_unit,
     points_at_unit,
@@ -45,6 +46,7 @@ from .wordlists import load_language, read_lines
 from .years import figure_year, latest_years, report_years, trend_asked
 
 __all__ = [
+    "SCENE_WEIGHT",
     "Background",
     "Homophones",
     "LanguageSettings",

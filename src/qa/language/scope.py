@@ -80,7 +80,7 @@ def find_scope(
     if not (ids or units or years):
         by_title, piece = reports_titled(text, reports)
         if by_title:  # 「四季度党课讲了哪几个方面」: the report whose title says 四季度党课
-            return Scope(tuple(by_title.split()), f"《…{piece}…》", True), \
+            return Scope(by_title, f"《…{piece}…》", True), \
                 text.replace(" ", "").replace(piece, " ")
         return Scope(), text
     chosen = [r for r in reports if not ids or r.report_id in ids]
@@ -110,21 +110,21 @@ MAX_TITLED = 2
 _TITLE_BREAK = re.compile(r"[，,、；;：:（）()《》〈〉【】\[\]“”\"'‘’\s—–-]+")
 
 
-def reports_titled(text: str, reports: Sequence[Report]) -> tuple[str, str]:
-    """Return the reports a question names by a distinctive piece of their title (ids joined
-    by spaces) and the piece, or two blanks."""
+def reports_titled(text: str, reports: Sequence[Report]) -> tuple[tuple[str, ...], str]:
+    """Return the reports a question names by a distinctive piece of their title, and the
+    piece; nothing and "" when it names none."""
     phrases, ids = _title_pieces(reports)
     found = phrases.found(text.replace(" ", ""))
     if not found:
-        return "", ""
-    return " ".join(dict.fromkeys(i for n in found for i in ids[n].split())), \
-        max((phrases.phrases[n] for n in found), key=len)
+        return (), ""
+    named = tuple(dict.fromkeys(i for n in found for i in ids[n]))
+    return named, max((phrases.phrases[n] for n in found), key=len)
 
 
-_TITLED: dict[int, tuple[Sequence[Report], Phrases, list[str]]] = {}
+_TITLED: dict[int, tuple[Sequence[Report], Phrases, list[tuple[str, ...]]]] = {}
 
 
-def _title_pieces(reports: Sequence[Report]) -> tuple[Phrases, list[str]]:
+def _title_pieces(reports: Sequence[Report]) -> tuple[Phrases, list[tuple[str, ...]]]:
     """The distinctive title pieces of a library, bucketed for look-up, and the reports each
     names: worked out once per library (an engine's reports tuple)."""
     last = _TITLED.get(id(reports))
@@ -135,7 +135,7 @@ def _title_pieces(reports: Sequence[Report]) -> tuple[Phrases, list[str]]:
         for piece in set(_TITLE_BREAK.split(report.title)):
             if len(piece) >= MIN_TITLE_PIECE and not _YEAR.search(piece):
                 by_piece.setdefault(piece, []).append(report.report_id)
-    kept = {p: " ".join(ids) for p, ids in by_piece.items() if len(ids) <= MAX_TITLED}
+    kept = {p: tuple(ids) for p, ids in by_piece.items() if len(ids) <= MAX_TITLED}
     phrases, ids = Phrases(list(kept)), list(kept.values())
     if isinstance(reports, tuple):
         _TITLED.clear()
