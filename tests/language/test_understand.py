@@ -26,7 +26,14 @@ from qa.language.understand import (
     problem_told,
     with_abbreviations,
 )
-from qa.language.weights import FILLER_WEIGHT, REPORT_FLOOR, specificity, tag_factor
+from qa.language.weights import (
+    FILLER_WEIGHT,
+    FUNCTION_FACTOR,
+    GRAMMAR_TAGS,
+    REPORT_FLOOR,
+    specificity,
+    tag_factor,
+)
 from qa.language.wordlists import load_language
 
 
@@ -66,7 +73,11 @@ def test_greetings_and_thanks_are_small_talk(seeds_engine: QAEngine, raw: str, k
 def test_filler_weighs_less_than_any_report_word(seeds_engine: QAEngine) -> None:
     weigh = seeds_engine.background.weight
     fillers = seeds_engine.background.fillers
-    lightest_report_word = min(weigh(w) for w in seeds_engine.index.vocabulary if w not in fillers)
+    grammar = {w for w in seeds_engine.index.vocabulary
+               if seeds_engine.background.frequency(w)[1] in GRAMMAR_TAGS}
+    assert "这个" in grammar  # a pronoun: weighed as general Chinese weighs it (below)
+    lightest_report_word = min(weigh(w) for w in seeds_engine.index.vocabulary
+                               if w not in fillers and w not in grammar)
     assert lightest_report_word >= REPORT_FLOOR
     assert all(weigh(f) == FILLER_WEIGHT < lightest_report_word for f in ("麻烦", "请问", "谢谢"))
 
@@ -78,6 +89,17 @@ def test_ordinary_words_weigh_little_and_rare_content_words_a_lot(seeds_engine: 
             assert weigh(ordinary) < weigh(rare), (ordinary, rare)
     assert specificity(10**6, 6 * 10**7) < specificity(10, 6 * 10**7)
     assert tag_factor("uj") < tag_factor("v") < tag_factor("n")
+
+
+def test_a_pronoun_weighs_little_though_the_reports_use_it(seeds_engine: QAEngine) -> None:
+    # 这个, 自己 (jieba: r) carry no topic though the reports use them; 哪份 (mq, a pronoun
+    # with its classifier) weighs as a function word however rare; 全年 (m) still says which
+    # part of a report is meant.
+    weigh, used = seeds_engine.background.weight, seeds_engine.background.doc_freq
+    assert used("这个") and used("自己") and used("全年")
+    assert all(weigh(w) < REPORT_FLOOR / 2 for w in ("这个", "那些", "自己"))
+    assert weigh("哪份") <= FUNCTION_FACTOR < REPORT_FLOOR <= weigh("全年")
+    assert tag_factor("mq") == FUNCTION_FACTOR and tag_factor("nr") == 1.0
 
 
 def test_a_filler_no_longer_sinks_a_good_question(seeds_engine: QAEngine) -> None:
@@ -169,6 +191,19 @@ def test_follow_up_asking_for_more_expands_whole_passages(seeds_engine: QAEngine
     more = seeds_engine.ask("具体怎么做的", context="双报到报到率是多少")
     assert more.found and more.quotes[0].text.rstrip("…") in more.quotes[0].passage.text
     assert sum(len(q.text) for q in more.quotes) > sum(len(q.text) for q in first.quotes)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("示范点翻来覆去就那几个老面孔，新的没培养起来", "general"),  # 那几个 points, asks nothing
+        ("这几年党员教育有啥变化", "general"),
+        ("这几年发展了多少党员", "figure"),
+        ("支部开了几次党员大会", "figure"),
+    ],
+)
+def test_a_few_pointed_at_asks_no_number(question: str, intent: str) -> None:
+    assert detect_intent(question) == intent
 
 
 def test_intent_words_never_become_the_topic(seeds_engine: QAEngine) -> None:

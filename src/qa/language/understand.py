@@ -174,10 +174,14 @@ _UNIT_POINTER = re.compile(
 
 
 
+_DEMONSTRATIVE_FEW = re.compile(r"[这那]几[^\W\d_]?")
+
+
 def detect_intent(text: str, language: Language | None = None) -> Intent:
     """Return the first intent whose phrase occurs in a normalised question, else "general"."""
     language = language or load_language()
-    compact = text.replace(" ", "")
+    # 「就那几个」「这几年」: 几 after a demonstrative points at a few, it asks no number.
+    compact = _DEMONSTRATIVE_FEW.sub("", text.replace(" ", ""))
     found = first_group(language.intents, compact)
     # The keys of intents.txt are Intent values.
     return found if found is not None else "general"  # type: ignore[return-value]

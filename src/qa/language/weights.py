@@ -25,6 +25,10 @@ FILLER_WEIGHT = 0.02
 # Part of speech scales specificity: a rare adverb still says little about the topic.
 FUNCTION_TAGS = frozenset("r d m q y u uj ul uz ug uv ud c p e o f k h x zg t tg".split())
 PREDICATE_TAGS = frozenset("v vd vg a ad an ag z b i l".split())
+# ... of which these only build sentences: no topic however often the reports use them (a time
+# or place word, 全年 or 上面, still says which part of a report is meant).
+GRAMMAR_TAGS = frozenset("r c p u uj ul uz ug uv ud y e o".split())
+_FUNCTION_LETTERS = frozenset(t for t in FUNCTION_TAGS if len(t) == 1)
 FUNCTION_FACTOR = 0.25
 PREDICATE_FACTOR = 0.6
 # A word jieba does not know counts as this many times rarer than its most common character.
@@ -43,8 +47,12 @@ def specificity(freq: int, total: int) -> float:
 
 
 def tag_factor(tag: str | None) -> float:
-    """Return how much a part of speech can carry a topic (nouns 1, verbs 0.6, particles 0.25)."""
-    if tag in FUNCTION_TAGS:
+    """Return how much a part of speech can carry a topic (nouns 1, verbs 0.6, particles 0.25).
+
+    A compound tag of function tags is one too: jieba's 「mq」 (哪份, 这回) is a numeral or
+    pronoun with its classifier.
+    """
+    if tag in FUNCTION_TAGS or (tag and len(tag) == 2 and set(tag) <= _FUNCTION_LETTERS):
         return FUNCTION_FACTOR
     if tag in PREDICATE_TAGS:
         return PREDICATE_FACTOR
@@ -58,7 +66,8 @@ def information_weight(
     if filler:
         return FILLER_WEIGHT
     weight = specificity(freq, total) * tag_factor(tag)
-    return max(weight, REPORT_FLOOR) if in_reports else weight
+    # A pronoun or particle says no more for being in the reports too (这个, 那些, 自己).
+    return max(weight, REPORT_FLOOR) if in_reports and tag not in GRAMMAR_TAGS else weight
 
 
 class Background:
