@@ -12,11 +12,13 @@ from qa.answer.retrieve import (
     COMPLAINT_CREDIT,
     THESAURUS_CREDIT,
     Shape,
+    borrowed,
     fills_role,
     holds_a_question_word,
     index_text_folded,
     is_fragment,
     loose_share,
+    paraphrased,
     quotes_heading,
     speaks_of_period,
     word_credit,
@@ -153,6 +155,32 @@ def test_loose_share_counts_a_compounds_characters_in_order_in_a_short_span(
     assert loose_share(word, text) == pytest.approx(share)
 
 
+# Words the library uses, as its index's document frequency answers.
+_LIBRARY = {"公差", "追责", "差距", "情况", "一股", "一股绳", "新情况", "乡村",
+            "乡村振兴"}.__contains__
+
+
+def test_two_words_each_reached_through_a_library_neighbour_hold_the_question() -> None:
+    # 「出差补贴造假的有人被追究吗」 against 「精准追责问责虚报公差费」: no question word is in the
+    # text, but two reach it, each through a neighbour the library uses (出差 → 公差, 追究 →
+    # 追责): a paraphrase, as strong as one thesaurus match, which lowers the coverage bar.
+    # One neighbour alone is not; and neighbours never stand for the question's own words.
+    neighbours = {"出差": ("公差", "差距"), "追究": ("追责", "研究"), "补贴": ("补齐",)}
+    query = Query("出差补贴造假的有人被追究吗", "出差补贴造假的有人被追究吗", "general",
+                  terms=("出差", "补贴", "造假", "追究"), neighbours=neighbours)
+    text = "精准追责问责虚报公差费"
+    assert paraphrased(query, ("公差", "追责"), text, _LIBRARY)
+    assert not paraphrased(query, ("公差",), text, _LIBRARY)
+    assert not holds_a_question_word(query, ("公差", "追责"), text)
+    assert holds_a_question_word(query, ("公差", "追责"), text + "，追究到人")
+
+
+def test_a_neighbour_holding_the_character_inside_another_word_is_no_evidence() -> None:
+    assert borrowed("股", "一股绳", _LIBRARY) and borrowed("情", "新情况", _LIBRARY)
+    assert borrowed("村", "乡村振兴", _LIBRARY) and not borrowed("村", "乡村", _LIBRARY)
+    assert not borrowed("差", "公差", _LIBRARY)
+
+
 def test_a_report_compound_is_held_by_its_abridged_form() -> None:
     query = Query("粮食产量", "粮食产量", "figure", terms=("粮食", "产量", "粮食产量"))
     text = "农业生产形势喜人。粮食总产781.8亿斤，创历史最高水平。"
@@ -224,10 +252,12 @@ def test_quotation_marks_inside_a_phrase_do_not_break_it() -> None:
 
 def test_library_neighbours_alone_never_make_an_answer() -> None:
     # 股票 and 行情 are words the reports never use; a passage reached only through their
-    # shared-character neighbours (一股绳, 新情况) holds none of the question.
+    # shared-character neighbours (一股绳, 新情况: each holds the character in passing) holds
+    # none of the question.
     query = Query("股票行情", "股票行情", "general", terms=("股票", "行情"),
                   neighbours={"股票": ("一股绳",), "行情": ("新情况",)})
     assert not holds_a_question_word(query, ["一股绳", "新情况"], "拧成一股绳，适应新情况")
+    assert not paraphrased(query, ["一股绳", "新情况"], "拧成一股绳，适应新情况", _LIBRARY)
     assert holds_a_question_word(query, ["一股绳"], "股票行情平稳")
 
 

@@ -37,6 +37,8 @@ MIN_COVERAGE = 0.45
 # ... or this share when a question word reached the passage through the thesaurus: a
 # paraphrase ("改了又犯" → 屡纠屡犯) is strong evidence though its other words are colloquial.
 MIN_PARAPHRASE_COVERAGE = 0.25
+# ... as when this many question words each reached the passage through a library neighbour.
+MIN_NEIGHBOURED = 2
 # Credit for a word matched only through what it stands for.
 THESAURUS_CREDIT = 0.9
 PART_CREDIT = 0.8
@@ -192,9 +194,34 @@ def coverage(
     return held / total_weight
 
 
-def paraphrased(query: Query, matched: Sequence[str], text: str = "") -> bool:
-    """Tell whether a question word reached the passage only through the thesaurus."""
+def borrowed(char: str, neighbour: str, known: Callable[[str], int]) -> bool:
+    """Tell whether a neighbour holds a shared character only inside another word of its own:
+    股 of 股票 in 一股绳 (一股), 情 of 行情 in 新情况 (情况), 村 of 村子 in 乡村振兴 (乡村)."""
+    at, size = neighbour.find(char), len(neighbour)
+    return any(known(neighbour[i:j]) for i in range(at + 1) for j in range(at + 1, size + 1)
+               if j - i >= 2 and (i, j) != (0, size))
+
+
+def neighboured(query: Query, got: set[str], text: str,
+                known: Callable[[str], int] | None = None) -> int:
+    """Count the question words a passage holds only through a library neighbour each, one
+    holding the shared character as its own (乡村 for 村子), not inside another word."""
+    def fits(word: str, neighbour: str) -> bool:
+        shared = [c for c in word if c in neighbour]
+        return not known or not all(borrowed(c, neighbour, known) for c in shared)
+
+    return sum(1 for word in longest_terms(tuple(query.terms))
+               if word not in got and word not in text
+               and any(w in got and fits(word, w) for w in query.neighbours.get(word, ())))
+
+
+def paraphrased(query: Query, matched: Sequence[str], text: str = "",
+                known: Callable[[str], int] | None = None) -> bool:
+    """Tell whether a question word reached the passage only through the thesaurus (or two
+    through library neighbours)."""
     got = set(matched)
+    if neighboured(query, got, text, known) >= MIN_NEIGHBOURED:
+        return True
     for word in longest_terms(tuple(query.terms)):
         if word in got or word in text:
             continue
@@ -521,5 +548,5 @@ class Judge:
             return self.held_all
         covered = coverage(self.query, matched, self.weigh, self.known, folded,
                            states_shortcoming)
-        ok = answers_question(covered, paraphrased(self.query, matched, folded))
+        ok = answers_question(covered, paraphrased(self.query, matched, folded, self.known))
         return covered, ok and holds_a_question_word(self.query, matched, folded)
