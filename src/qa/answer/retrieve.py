@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from qa.language import SCENE_WEIGHT, Background, Query, asks_done
+from qa.language import SCENE_WEIGHT, Background, Query, asks_done, split_sentences
 from qa.models import Hit, Kind, Passage, Quote, Report
 from qa.reports import PassageList
 from qa.search import SearchIndex
@@ -246,14 +246,26 @@ RUNNER_UP_SHARE = 0.5
 FRAGMENT_FACTOR = 0.01
 
 
-def holds_a_question_word(query: Query, matched: Sequence[str], text: str = "") -> bool:
+def neighbours_meet(query: Query, got: set[str], text: str, known: Callable[[str], int]) -> bool:
+    """Tell whether two question words reach one sentence, each through a library neighbour:
+    「精准追责问责虚报公差费」 for 「出差补助弄虚作假的，有没有人被追究」 (公差, 追责)."""
+    if neighboured(query, got, text, known) < MIN_NEIGHBOURED:
+        return False
+    return any(neighboured(query, {w for w in got if w in sentence}, sentence, known)
+               >= MIN_NEIGHBOURED for sentence in split_sentences(text))
+
+
+def holds_a_question_word(query: Query, matched: Sequence[str], text: str = "",
+                          known: Callable[[str], int] | None = None) -> bool:
     """Tell whether a passage holds a question word itself or by the thesaurus.
 
     Library neighbours (股票 → 一股绳) and shared characters are weak evidence: they may
     raise a passage that holds the question, never make an answer of one that holds none
-    of it.
+    of it, unless two meet in one sentence (``neighbours_meet``).
     """
     got = set(matched)
+    if known and neighbours_meet(query, got, text, known):
+        return True
     for word in query.terms:
         if word in got or (len(word) > 1 and word in text):
             return True
@@ -549,4 +561,4 @@ class Judge:
         covered = coverage(self.query, matched, self.weigh, self.known, folded,
                            states_shortcoming)
         ok = answers_question(covered, paraphrased(self.query, matched, folded, self.known))
-        return covered, ok and holds_a_question_word(self.query, matched, folded)
+        return covered, ok and holds_a_question_word(self.query, matched, folded, self.known)
