@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from qa.answer.quotes import QueryTerms, SentenceScorer, longest_terms
+from qa.answer.quotes import QueryTerms, SentenceScorer, longest_terms, quote_hit
+from qa.models import Hit, Passage
 
 
 def _weigh(term: str) -> float:
@@ -58,3 +59,30 @@ def test_the_first_of_equally_good_sentences_is_the_best() -> None:
     at, score = best_prepared_sentence(ready, scorer)
     assert at == 1 and score == scorer.score(ready.sentences[1])
     assert scorer.score(ready.sentences[2]) == score  # a tie the first one wins
+
+
+_ITEM = ("一是深入开展党员到社区报到服务活动。"
+         "各支部与社区精准对接，参与社区服务，加强党员群众交流。"
+         "年内共同开展帮助社区困难群众、慰问孤寡老人、开展宣传等活动10次，形成了党建工作新模式。")
+
+
+def _hit(text: str) -> Hit:
+    passage = Passage("p#1", "001_x", "机关党委2023年党建工作报告", ("一、履职情况",), "work", text,
+                      label="一是深入开展党员到社区报到服务活动")
+    return Hit(passage, 1.0, ("党员", "社区"))
+
+
+def test_a_short_item_is_quoted_whole_unless_a_figure_is_asked() -> None:
+    # The best sentence (社区 twice) says how; the one after it says what was done.
+    weigh = {"党员": 0.4, "社区": 0.5, "帮助": 0.4}.get
+    asked = QueryTerms(("党员", "社区", "帮助"))
+    quote = quote_hit(_hit(_ITEM), asked, lambda w: weigh(w) or 0.0)
+    assert quote.text == _ITEM and "慰问孤寡老人" in quote.text
+    lit = "".join(quote.text[a:b] for a, b in quote.spans)  # still highlighted
+    assert all(term in lit for term in asked.terms)
+    # A figure question keeps the sentence chosen for its number.
+    figure = QueryTerms(("党员", "社区", "帮助"), figure=True)
+    assert quote_hit(_hit(_ITEM), figure, lambda w: weigh(w) or 0.0).text != _ITEM
+    # An item longer than a quote holds is still quoted by its best sentence.
+    long_item = _ITEM + "同时" + "组织党员参加社区志愿服务，" * 8 + "反响良好。"
+    assert quote_hit(_hit(long_item), asked, lambda w: weigh(w) or 0.0).text != long_item

@@ -210,6 +210,10 @@ def quote_hit(hit: Hit, query: QueryTerms, weigh: Weigh,
     and query, so they are not worked out twice.
     """
     best, sentences = chosen or best_sentence(hit.passage.text, query, weigh)[::2]
+    whole = "".join(sentences)
+    if len(whole) <= MAX_QUOTE_CHARS and not query.figure:
+        # A short item is quoted whole: the sentence after the best one is often the fact.
+        return Quote(hit, whole, highlight_spans(whole, query.terms, query.figure))
     lead = ""
     first = sentences[0]
     if best > 0 and hit.passage.label and first.startswith(hit.passage.label) and len(first) <= 45:
