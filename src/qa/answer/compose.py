@@ -375,9 +375,27 @@ def by_year(query: Query, rows: Sequence[Scored], years: Mapping[str, str], noti
     return found(query, tuple(r.quote for r in rows), tuple(r.hit for r in rows), notice, lead)
 
 
+def of_years_asked(query: Query, rows: Sequence[Scored], reports: Mapping[str, Report]
+                   ) -> list[Scored]:
+    """Put first (stably) the rows whose figures describe a year the question names: the
+    2026 report's review tells 「重庆2025年新能源汽车产量」, not the 2025 report's of 2024."""
+    asked = {str(year) for year in query.scope.described}  # not 「26年报告」's: the report's
+    if not asked:
+        return list(rows)
+
+    def describes(row: Scored) -> bool:
+        passage = row.hit.passage
+        said = set(_YEAR_SAID.findall(row.quote.text))  # 「2023年新发展党员…」 says it itself
+        return figure_year(reports[passage.report_id], passage.kind) in asked or bool(said & asked)
+
+    return sorted(rows, key=lambda row: not describes(row))
+
+
 def searched(query: Query, rows: Sequence[Scored], k: int, reports: Mapping[str, Report],
              notice: str) -> Answer:
     """Quote the best passages; a figure question leads with the counts it found."""
+    if query.intent == "figure":
+        rows = of_years_asked(query, rows, reports)
     top = list(rows)[:MAX_QUOTES]
     lead = ""
     if query.intent == "figure":

@@ -44,6 +44,12 @@ class Scope:
     ask: str = ""  # a name that fits several units: the question to ask back
     years: tuple[int, ...] = ()  # the years the question named ("2023年度" → 2023)
     units: tuple[str, ...] = ()  # the units the question named, by their full names
+    titled: tuple[int, ...] = ()  # of ``years``, those naming a report itself ("25年那份报告")
+
+    @property
+    def described(self) -> tuple[int, ...]:
+        """The years whose figures are asked: named years that do not name a report."""
+        return tuple(y for y in self.years if y not in self.titled)
 
 
 def find_scope(
@@ -100,7 +106,7 @@ def find_scope(
     unclear = [(name, named) for name, named in found if len(named) > 1]
     ask = _which_unit(unclear, chosen)
     return Scope(tuple(r.report_id for r in chosen), label, True, ask, tuple(years),
-                 tuple(units)), text
+                 tuple(units), tuple(sorted(int(y) for y in titled))), text
 
 
 # A title in pieces (「述往思来，感悟中国制度的强劲生命力（一季度党课）」); a piece of at least
