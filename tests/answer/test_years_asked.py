@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from qa import QAEngine, Tokenizer
+from qa.answer.compose import report_name
 from qa.language.scope import find_scope
 from qa.language.wordlists import load_language
+from qa.models import Report
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "corpus"
 
@@ -44,3 +46,13 @@ def test_the_year_asked_is_answered_by_the_report_that_reviews_it(shanghai: QAEn
     # Naming the 2025 report asks what that report says: its review of 2024.
     answer = shanghai.ask("上海25年那份报告里地区生产总值增长多少")
     assert answer.found and answer.quotes[0].passage.report_id.startswith("gov2025-shanghai")
+
+
+def test_a_report_with_no_unit_or_title_is_named_by_its_number_once() -> None:
+    # A file uploaded with no title line and no unit: its title is its file name.
+    bare = Report("003_251bbf68853c8951", "003_251bbf68853c8951", None, (), year="2023")
+    assert report_name(bare) == "003（2023年）"
+    assert report_name(bare, "plans") == "003（2024年计划）"
+    assert report_name(Report("003_x", "003_x", None, ())) == "003"
+    named = Report("002_x", "党组2023年工作总结", None, (), unit="党组", year="2023")
+    assert report_name(named) == "党组（002，2023年）"

@@ -57,8 +57,11 @@ def report_name(report: Report, kind: str = "") -> str:
     ("党组（002，2023年）"; a plans passage describes the year after the one reviewed)."""
     short = report.report_id.split("_")[0]
     year = figure_year(report, kind)
-    when = f"，{year}年{'计划' if kind == 'plans' else ''}" if year else ""
-    return f"{report.unit or report.title}（{short}{when}）"
+    when = f"{year}年{'计划' if kind == 'plans' else ''}" if year else ""
+    name = report.unit or report.title
+    if name in (report.report_id, short):  # no unit, and the file name for a title
+        return f"{short}（{when}）" if when else short
+    return f"{name}（{short}{'，' + when if when else ''}）"
 
 
 # Views every front end offers as a command of its own (the bot /problems, the CLI qa problems).
