@@ -64,3 +64,19 @@ def test_hui_is_the_spoken_ci() -> None:
     from qa.language.shapes import asked_unit
     assert asked_unit("支部书记讲了几回党课") == "回"
     assert fitting_counts("书记讲党课1次，举办专题学习190场", "回", ["讲党课"]) == ["1次"]
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("重庆新能源汽车产量多少辆", "辆"),
+    ("高速公路修了多少公里", "公里"),
+    ("研发投入强度提高了几个百分点", "个百分点"),
+    ("培训党员多少人次", "人次"),
+    ("建了多少平方米的活动室", "平方米"),
+    ("一共发展了多少人", "人"),
+])
+def test_a_question_asks_for_any_measure_the_figure_reader_knows(question: str, unit: str) -> None:
+    from qa.language.shapes import asked_unit
+    assert asked_unit(question) == unit
+    # The same measure is what the figure reader finds after a number.
+    said = "新能源汽车产量达到95.3万辆，培育企业3千家"
+    assert fitting_counts(said, "辆", ["产量"]) == ["95.3万辆"]

@@ -20,19 +20,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.language import parse_chinese_number, split_sentences
+from qa.language import MEASURES, parse_chinese_number, split_sentences
 from qa.models import Passage, Report
 
 from .fixedphrase import is_set_phrase, plain_number
 from .metricnames import canonical_metric
 
-MEASURES = (
-    "个百分点|人次|场次|名|人|位|次|个|项|条|件|家|场|期|批|篇|册|支|种|户|张|届|%|％"
-    # Units of general reports (政府工作报告, 支部总结): money, length, area, weight, power, time.
-    "|千瓦时|千瓦|兆瓦|公里|千米|平方公里|平方米|立方米|公顷|亩|吨|公斤|斤|元|美元|学时|课时|小时|天"
-    "|所|座|套|台|辆"
-    "|处|间|栋|艘|架|床|份"
-)
 _FIGURE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+|\*+|＊+|[xX×]{1,2})"
     r"(?P<wan>万亿|亿|万)?(?P<approx>余|多)?(?P<wan2>万亿|亿|万)?"

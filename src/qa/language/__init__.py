@@ -21,7 +21,7 @@ from .lookalike import clean_code_points
 from .neighbours import Neighbours
 from .scope import Scope
 from .settings import SOURCES, LanguageSettings
-from .shapes import amount_of, asked_unit, asks_done, asks_outline
+from .shapes import MEASURES, amount_of, asked_unit, asks_done, asks_outline
 from .shortcoming import shortcoming_spans
 from .startcache import use_cache_dir
 from .text import drop_subterms, parse_chinese_number, split_sentences
@@ -46,6 +46,7 @@ from .wordlists import load_language, read_lines
 from .years import figure_year, latest_years, report_years, trend_asked
 
 __all__ = [
+    "MEASURES",
     "SCENE_WEIGHT",
     "Background",
     "Homophones",

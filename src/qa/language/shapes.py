@@ -13,9 +13,17 @@ from dataclasses import dataclass
 
 from .text import parse_chinese_number
 
-_UNIT_ASKED = re.compile(
-    r"(?:多少|几)(人次|场次|个|次|回|名|人|条|项|件|家|场|期|批|篇|支|张|届|册|所|位|种|类|天|元|万元)"
+# The measure words a count is written with, longest first where one begins another (人次, 人):
+# what the figure reader (qa.figures) reads after a number and what a question may ask for.
+MEASURES = (
+    "个百分点|人次|场次|名|人|位|次|个|项|条|件|家|场|期|批|篇|册|支|种|户|张|届|%|％"
+    # Units of general reports (政府工作报告, 支部总结): money, length, area, weight, power, time.
+    "|千瓦时|千瓦|兆瓦|公里|千米|平方公里|平方米|立方米|公顷|亩|吨|公斤|斤|元|美元|学时|课时|小时|天"
+    "|所|座|套|台|辆"
+    "|处|间|栋|艘|架|床|份"
 )
+# 「多少辆」「几个百分点」; 回 is the spoken 次, 类 a kind, 万元 money counted in ten thousands.
+_UNIT_ASKED = re.compile(rf"(?:多少|几)(万元|回|类|{MEASURES})")
 # "哪些省份 / 哪几个支部 / 各省 / 哪家": a question about several units, one line per report.
 # ("各支部书记" is every branch's secretary, not a comparison: 各 only before a place.)
 WHICH_UNITS = re.compile(
