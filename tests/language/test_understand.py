@@ -321,10 +321,20 @@ def test_a_which_question_sets_a_bar_for_the_counts(
     ("这个问题怎么整改", ""),
     ("那个新发展了87名党员的单位，存在什么问题", "新发展了87名党员"),
     ("那个问题的根源是啥", ""),
+    ("搞四化四抓四强的单位有啥问题", "搞四化四抓四强"),  # a relative clause opening it
+    ("评五星支部的部门发展了多少党员", "评五星支部"),
+    ("党员的问题有哪些", ""),  # 的 before no unit
 ])
 def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> None:
     assert points_at_unit(text) == bool(described)
     assert description_of_unit(text) == described
+
+
+def test_a_unit_described_by_a_relative_clause_scopes_the_question(
+        seeds_engine: QAEngine) -> None:
+    answer = seeds_engine.ask("评五星支部的单位发展了多少党员")
+    assert answer.found and {h.passage.report_id[:3] for h in answer.hits} == {"003"}
+    assert "87名" in answer.quotes[0].text and answer.notice.startswith("按「五星支部」")
 
 
 @pytest.mark.parametrize(("term", "rest", "leftover"), [

@@ -199,9 +199,14 @@ def asked_form(text: str, intent: Intent, language: Language) -> Intent:
     return form if form in ("figure", "name") else intent
 
 
+# ... or it opens the question as a relative clause on a bare 单位 or 部门:
+# 「搞四化四抓四强的单位有啥问题」.
+_RELATIVE_UNIT = re.compile(r"^(?P<inside>[^，,。？?！!\s的]{2,24})的(?:单位|部门)")
+
+
 def points_at_unit(text: str) -> bool:
     """Tell whether a question points at a unit it describes ("…那家", "…那个工委")."""
-    return _UNIT_POINTER.search(text) is not None
+    return _UNIT_POINTER.search(text) is not None or _RELATIVE_UNIT.search(text) is not None
 
 
 def _leftover_of_unit(term: str, rest: str, units: Sequence[str]) -> bool:
@@ -237,7 +242,8 @@ def description_of_unit(text: str) -> str:
     between 那个 and 的 of 「那个新发展了87名党员的单位」."""
     found = _UNIT_POINTER.search(text)
     if found is None:
-        return ""
+        relative = _RELATIVE_UNIT.search(text)
+        return relative.group("inside") if relative else ""
     return found.group("inside") or text[: found.start()]
 
 
