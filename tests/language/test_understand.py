@@ -21,6 +21,7 @@ from qa.language.understand import (
     asked_form,
     description_of_unit,
     detect_intent,
+    expansions_for,
     future_kind,
     points_at_unit,
     problem_told,
@@ -328,6 +329,16 @@ def test_a_which_question_sets_a_bar_for_the_counts(
 def test_a_unit_pointed_at_after_its_description(text: str, described: str) -> None:
     assert points_at_unit(text) == bool(described)
     assert description_of_unit(text) == described
+
+
+def test_a_word_jieba_glued_reaches_the_report_word_inside_it(seeds_engine: QAEngine) -> None:
+    # 学张桂梅 is 学 + a name jieba glued into one unknown word: the reports' 张桂梅 stands in.
+    known = {"张桂梅": 1, "学习": 9}.get
+    found = expansions_for(["学张桂梅"], load_language(), lambda w: known(w) or 0)
+    assert found == {"学张桂梅": ("张桂梅",)}
+    answer = seeds_engine.ask("学张桂梅的是哪家")
+    assert answer.found and answer.hits[0].passage.report_id.startswith("001")
+    assert "张桂梅" in answer.quotes[0].text
 
 
 def test_a_unit_described_by_a_relative_clause_scopes_the_question(

@@ -305,8 +305,9 @@ def expansions_for(
 ) -> dict[str, tuple[str, ...]]:
     """Map each topic word to what it also searches: thesaurus entries, then sub-words.
 
-    A word the reports never use falls back to its character bigrams that they do use, so
-    a question sharing part of a compound still reaches the passage.
+    A word the reports never use falls back to the shorter words inside it that they do use
+    (bigrams, and longer ones: 张桂梅 of 学张桂梅, which jieba glued from 学 + a name), so a
+    question sharing part of a compound still reaches the passage.
     """
     out: dict[str, tuple[str, ...]] = {}
     for term in terms:
@@ -315,7 +316,8 @@ def expansions_for(
             # General synonyms only for words the reports never use, and only to report words.
             found += [w for w in synonyms(term) if doc_freq(w)]
         if doc_freq(term) == 0 and len(term) >= 3:
-            found += [term[i : i + 2] for i in range(len(term) - 1) if doc_freq(term[i : i + 2])]
+            found += [term[i : i + size] for size in range(len(term) - 1, 1, -1)
+                      for i in range(len(term) - size + 1) if doc_freq(term[i : i + size])]
         if found:
             out[term] = tuple(dict.fromkeys(w for w in found if w != term))
     return out
