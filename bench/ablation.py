@@ -6,7 +6,7 @@
 Prints one row per configuration (the defaults, then each source flipped: "-x" switched off,
 "+x" a source that is off by default switched on, then all off) and per gold set:
 hit@1, fact@200, recall(all), abstention. Only aggregates are printed, so a held-out set
-(bench/holdout4.jsonl … bench/holdout7.jsonl) can be measured without
+(bench/holdout4.jsonl … bench/holdout8.jsonl) can be measured without
 being read.
 """
 
@@ -28,6 +28,7 @@ SETS = (
     Path("bench/holdout5.jsonl"),
     Path("bench/holdout6.jsonl"),
     Path("bench/holdout7.jsonl"),
+    Path("bench/holdout8.jsonl"),
 )
 
 
