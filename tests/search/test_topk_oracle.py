@@ -66,6 +66,11 @@ POLICIES = {
     "tiny-prefix": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2, prefix_growth=2,
                               prefix_max=32, prefix_share=10**9),
     "dense": TopKPolicy(dense_first=float("inf"), few_allowed=0),
+    # Every lookup by binary search in the postings, or every one in a tf table.
+    "pruned-no-tables": TopKPolicy(dense_first=0.0, few_allowed=0, table_share=0),
+    "tiny-prefix-all-tables": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2,
+                                         prefix_growth=2, prefix_max=32, prefix_share=10**9,
+                                         table_share=10**9),
     # Tiny prefixes again, their fallbacks by MaxScore where it reads fewer postings.
     "tiny-prefix-maxscore": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2,
                                        prefix_growth=2, prefix_max=32, prefix_share=10**9,
@@ -217,7 +222,7 @@ def test_seed_theta_is_reached_by_k_passages() -> None:
     live = index.live[0]
     for query in random_queries(vocab, 3, 15):
         terms = list(dict.fromkeys(query))
-        spans, _ = index._spans(live, terms, query, None)
+        spans, _ = index._spans(0, live, terms, query, None)
         order = [terms.index(q) for q in query]
         theta = topk.seed_theta(spans, order, live.norm, lambda d: np.ones(len(d), bool),
                                 lambda d, t: prune.kth_best(t, 10), 32)
