@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from .bm25 import FloatArray, locate, tf_saturation
+from .bm25 import FloatArray, tf_saturation
 from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, span_tfs
 from .sortedsets import run_starts
 
@@ -39,6 +39,9 @@ PLAN_AIM = 0.85
 # when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
 SEED_WHEN = 4096
+# When the next list has a tf table (qa.tftables), intersecting costs one read per passage of
+# the rarest list: up to this length.
+SEED_TABLE_MAX = 1 << 16
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
 # each (int32 passage + float64 saturation), i.e. ≤ 48 MiB per open index whatever its size.
 CACHE_ENTRIES = 1 << 22
@@ -81,6 +84,11 @@ class TopKPolicy:
     # A term in at least 1/table_share of a segment's passages is looked up in a table of its
     # tf at every passage, not by binary search in its postings (``qa.tftables``); 0: never.
     table_share: int = 16
+    # A query of more postings than this seeds θ before its first round and, if no prefixes
+    # within the dense fallback's budget could then get the bound below θ, falls back at once:
+    # the rounds it would read first cost 1–4 ms at 10⁶ (docs/benchmarks.md, "Lookups in
+    # tables"). Below it, seeding first cost more than it saved (the median question).
+    seed_first: int = 1 << 20
 
     def prefix_size(self, postings: int) -> int:
         """Return how many of a term's postings its cached prefix holds."""
@@ -241,7 +249,11 @@ def threshold_top(
     scales = [spans[i].count * spans[i].weight for i in present]
     depth = [min(policy.prefix_start, len(m.docs)) for m in heads]
     postings = sum(len(spans[i].docs) for i in present)
-    seeded = False
+    seeded = postings > policy.seed_first
+    if seeded:
+        theta = max(theta, seed_theta(spans, query_order, norm, keep, rank, batch))
+        if hopeless(heads, scales, depth, theta, postings // max(policy.dense_share, 1)):
+            return None, theta
     while True:
         beyond = [s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)]
         union, seen, upper = _union(heads, scales, depth, beyond, keep, len(norm))
@@ -280,6 +292,20 @@ def threshold_top(
     return Candidates(union, total, found), max(theta, rank(union, total))
 
 
+def hopeless(heads: Sequence[Impact], scales: Sequence[float], depth: Sequence[int],
+             theta: float, budget: int) -> bool:
+    """Return whether prefixes of ``budget`` postings in all could not bring the bound below θ.
+
+    The plan is the rounds' own (``plan_depths``), aimed at θ itself; a θ raised later by the
+    rounds could still make them succeed, so this only saves the rounds that would give up.
+    """
+    floor = cutoff(theta)
+    if not floor > 0:
+        return False
+    deeper = plan_depths(heads, scales, depth, floor, budget)
+    return sum(s * m.beyond(d) for s, m, d in zip(scales, heads, deeper, strict=True)) >= floor
+
+
 def seed_theta(
     spans: Sequence[TermSpan], query_order: Sequence[int], norm: FloatArray,
     keep: Callable[[Ints], BoolArray], rank: Rank, batch: int,
@@ -295,15 +321,14 @@ def seed_theta(
     # A compound word and its part often share one list: the next list of another length.
     c = next((spans[i] for i in by_df if a is not None and len(spans[i].docs) > len(a.docs)),
              None)
-    if a is None or c is None or len(a.docs) > SEED_MAX:
+    if a is None or c is None or len(a.docs) > (SEED_MAX if c.table is None else SEED_TABLE_MAX):
         return -np.inf
-    at = locate(c.docs, a.docs)
-    both = (c.docs[at] == a.docs) & keep(a.docs)
+    tf_c, held = span_tfs(c, a.docs)
+    both = held & keep(a.docs)
     docs = a.docs[both]
     if len(docs) > batch:
         part = (a.count * a.weight * tf_saturation(a.tfs[both].astype(np.float64), norm[docs])
-                + c.count * c.weight * tf_saturation(c.tfs[at[both]].astype(np.float64),
-                                                     norm[docs]))
+                + c.count * c.weight * tf_saturation(tf_c[both], norm[docs]))
         docs = np.sort(docs[np.argpartition(-part, batch)[:batch]])
     total, _ = exact_scores(spans, query_order, docs, norm)
     return rank(docs, total)
