@@ -11,7 +11,7 @@ terms, from 0.0, as ``PassageIndex.scores`` computes: the ranking is exact
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -31,15 +31,12 @@ class Scratch(threading.local):
     A query of many common terms lays out millions of postings: fresh arrays of that size are
     new pages for the kernel to fault in and zero (at 10⁶, 1.5 M postings: ≈ 6 ms of the
     scatter's 13 ms), reused ones are not. Each thread keeps its own (the bot may query from
-    several); they hold the longest query's postings so far, 16 bytes each. ``scores`` keeps,
-    per segment, the scores of every passage last computed there and what they were computed
-    for: the next query's are added up in the same array (``scatter_scores``'s ``out``).
+    several); they hold the longest query's postings so far, 16 bytes each.
     """
 
     def __init__(self) -> None:
         self.postings: npt.NDArray[np.intp] = np.empty(0, dtype=np.intp)
         self.gains: FloatArray = np.empty(0, dtype=np.float64)
-        self.scores: dict[Hashable, tuple[Hashable, FloatArray]] = {}
 
     def take(self, count: int) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """Return buffers of ``count`` entries (contents undefined)."""
@@ -51,12 +48,11 @@ class Scratch(threading.local):
 
 def scatter_scores(spans: Sequence[TermSpan], tokens: Sequence[int],
                    saturations: Sequence[FloatArray | None], size: int,
-                   scratch: Scratch | None = None, out: FloatArray | None = None) -> FloatArray:
+                   scratch: Scratch | None = None) -> FloatArray:
     """Return every passage's score: each query token's weighted saturations added in order.
 
     ``tokens`` lists, per query token, its span; ``saturations[i]`` are span i's whole list's;
-    ``scratch``: buffers to lay the postings out in (fresh ones if None); ``out``: an array of
-    ``size`` to add the scores up in (overwritten; a fresh one if None).
+    ``scratch``: buffers to lay the postings out in (fresh ones if None).
     """
     count = sum(len(spans[i].docs) for i in tokens)
     # Filled in place, one pass each; intp passages spare bincount a cast of its own.
@@ -69,14 +65,8 @@ def scatter_scores(spans: Sequence[TermSpan], tokens: Sequence[int],
         postings[at:end] = spans[i].docs
         np.multiply(spans[i].weight, sats, out=gains[at:end])
         at = end
-    if out is None:
-        dense = np.bincount(postings, weights=gains, minlength=size)
-        return dense.astype(np.float64, copy=False)  # already float64 (weights); typed so
-    # The same additions in the same order from 0.0 as bincount's, into an array already
-    # paged in: bincount's fresh 8 MB at 10⁶ and its pass for the largest passage cost ≈ 1 ms.
-    out.fill(0.0)
-    np.add.at(out, postings, gains)
-    return out
+    dense = np.bincount(postings, weights=gains, minlength=size)
+    return dense.astype(np.float64, copy=False)  # already float64 (weights); typed so
 
 
 def dense_top(

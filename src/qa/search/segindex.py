@@ -59,6 +59,8 @@ SATURATION_ENTRIES = 1 << 24
 # (docs/benchmarks.md, "10⁷ measured once"). 1/16 and 1/4 leave 10⁶ (57 M postings) as it was.
 PREFIX_SHARE_OF_POSTINGS = 16
 SATURATION_SHARE_OF_POSTINGS = 4
+# What a segment's scores of every passage depend on: its terms in query order, their weights.
+ScoresKey = tuple[tuple[int, ...], tuple[float, ...]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -147,8 +149,8 @@ class SegmentIndex:
         self.tables = TableCache(cache_entries(self.live, TABLE_BYTES, TABLE_BYTES_SHARE))
         # Buffers the dense scatter lays postings out in, per thread (``qa.densetop``).
         self._scratch = Scratch()
-        # Scores of every passage added up so far (tests read it: a repeated query adds none).
-        self.scatters = 0
+        # Per segment, the last query's scores of every passage (``_scores``).
+        self._last_scores: dict[int, tuple[LiveSegment, ScoresKey, FloatArray]] = {}
 
     @classmethod
     def assemble(
@@ -321,18 +323,13 @@ class SegmentIndex:
         report's best (``qa.answer.retrieve``): the second scores nothing. The scores depend
         only on the segment, its terms in query order and their weights: that is the key.
         """
-        key = (live, tuple(local[i] for i in tokens), tuple(spans[i].weight for i in tokens))
-        # Per thread and segment, one array holds the last query's scores (``Scratch``):
-        # never shared between threads, rewritten only by the next query of its thread.
-        held = self._scratch.scores.pop(s, None)
-        if held is not None and held[0] == key:
-            self._scratch.scores[s] = held
-            return held[1]
-        out = held[1] if held is not None and len(held[1]) == live.segment.size else np.empty(
-            live.segment.size, dtype=np.float64)
-        self.scatters += 1
-        scores = scatter_scores(spans, tokens, sats, live.segment.size, self._scratch, out)
-        self._scratch.scores[s] = (key, scores)
+        key = (tuple(local[i] for i in tokens), tuple(spans[i].weight for i in tokens))
+        last = self._last_scores.get(s)
+        if last is not None and last[0] is live and last[1] == key:
+            return last[2]
+        scores = scatter_scores(spans, tokens, sats, live.segment.size, self._scratch)
+        scores.flags.writeable = False  # shared by the calls that repeat the query
+        self._last_scores[s] = (live, key, scores)
         return scores
 
     def _saturations(self, s: int, live: LiveSegment, span: TermSpan, local: int) -> FloatArray:
