@@ -42,6 +42,9 @@ SEED_WHEN = 4096
 # When the next list has a tf table (qa.tftables), intersecting costs one read per passage of
 # the rarest list: up to this length.
 SEED_TABLE_MAX = 1 << 16
+# Past four times this many passages to bound, the lookups are ordered by how much they lower
+# the bounds of this many of them (evenly spread).
+LOOKUP_SAMPLE = 256
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
 # each (int32 passage + float64 saturation), i.e. ≤ 48 MiB per open index whatever its size.
 CACHE_ENTRIES = 1 << 22
@@ -75,12 +78,10 @@ class TopKPolicy:
     dense_first: float = 300_000
     # When the prefixes give up, read only the essential terms' lists (qa.maxscore) rather
     # than score every posting, if that reads (``maxscore_reads``: essential postings, each
-    # perhaps looked up in every other list) at most 1/maxscore_share of the query's postings.
-    # Off: with the caches sized to the index, scoring every posting from cached saturations
-    # was as fast at 10⁶ and twice as fast on the worst question at 10⁷ (docs/benchmarks.md,
-    # "The 10⁶ query marks"); kept exact and tested for the next cost model.
-    maxscore: bool = False
-    maxscore_share: float = 1.0
+    # perhaps looked up in every other list without a tf table) at most 1/maxscore_share of
+    # the query's postings: reading a posting into a union costs several times scattering it.
+    maxscore: bool = True
+    maxscore_share: float = 12.0
     # A term in at least 1/table_share of a segment's passages is looked up in a table of its
     # tf at every passage, not by binary search in its postings (``qa.tftables``); 0: never.
     table_share: int = 16
@@ -373,14 +374,15 @@ class Places(threading.local):
 _PLACES = Places()
 
 
-def distinct(docs: Ints, size: int) -> tuple[Ints, Ints]:
+def distinct(docs: Ints, size: int, runs: bool = False) -> tuple[Ints, Ints]:
     """Return the distinct passages (ascending) and each entry's place among them.
 
     As ``np.unique(docs, return_inverse=True)``, whose inverse costs a stable argsort (at
     10⁶, 95 k entries: 3.8 ms): a plain sort finds the passages, a segment-long array
-    numbered at them gives each entry's place (1.3 ms). Passages are below ``size``.
+    numbered at them gives each entry's place (1.3 ms). Passages are below ``size``; ``runs``:
+    they are a few ascending runs (whole lists), which a stable sort merges (half the time).
     """
-    union = np.sort(docs)
+    union = np.sort(docs, kind="stable" if runs else "quicksort")
     union = union[run_starts(union)]
     place = _PLACES.take(size)
     place[union] = np.arange(len(union), dtype=np.int32)
@@ -393,21 +395,56 @@ def bounded(
 ) -> BoolArray:
     """Return which passages' bound still reaches ``floor`` once their terms are looked up.
 
-    Terms go most uncertain first, so most passages drop out before most lookups. A term's
-    saturation is at least its prefix's bound where the passage is in its prefix, at most it
-    elsewhere: the bound there was max(exact, prefix bound), and now becomes the exact value.
+    Terms that lower the bound most go first (``_by_drop``), so most passages drop out before
+    most lookups. A term's saturation is at least its prefix's bound where the passage is in
+    its prefix, at most it elsewhere: the bound there was max(exact, prefix bound), and now
+    becomes the exact value.
     """
     alive = np.flatnonzero(upper >= floor)
     upper = upper[alive]
-    for span, scale, beyond in sorted(lookups, key=lambda x: -x[2]):
+    for span, scale, beyond in _by_drop(lookups, norm, docs[alive]):
         if beyond <= 0.0 or not len(alive):
             continue
-        tf, holds = span_tfs(span, docs[alive])
-        value = scale * tf_saturation(tf, norm[docs[alive]])
-        value *= holds
-        upper += np.minimum(value - beyond, 0.0)
+        upper += _drops(span, scale, beyond, norm, docs[alive])
         still = upper >= floor
         alive, upper = alive[still], upper[still]
     mask = np.zeros(len(docs), dtype=np.bool_)
     mask[alive] = True
     return mask
+
+
+def _drops(span: TermSpan, scale: float, beyond: float, norm: FloatArray,
+           docs: Ints) -> FloatArray:
+    """Return how much each passage's bound falls once the term is looked up (≤ 0).
+
+    A passage without the term loses the whole bound; only those holding it need their
+    saturation (most do not, where pruning matters: at 10⁶, 22 % of 96 k).
+    """
+    tf, holds = span_tfs(span, docs)
+    held = np.flatnonzero(holds)
+    drop = np.full(len(docs), -beyond)
+    value = scale * tf_saturation(tf[held], norm[docs[held]])
+    drop[held] = np.minimum(value - beyond, 0.0)
+    return drop
+
+
+def _by_drop(lookups: Sequence[tuple[TermSpan, float, float]], norm: FloatArray,
+             docs: Ints) -> list[tuple[TermSpan, float, float]]:
+    """Return the lookups, those that lower the passages' bounds most (on a sample) first.
+
+    The most uncertain term (largest bound) is not always the one that prunes: a compound's
+    part (武装 in 理论武装) is held by every passage of the compound, so looking it up lowers
+    no bound there. Few passages: most uncertain first, as sampling would cost more.
+    """
+    ordered = sorted(lookups, key=lambda x: -x[2])
+    if len(docs) < LOOKUP_SAMPLE * 4:
+        return ordered
+    sample = docs[:: len(docs) // LOOKUP_SAMPLE]
+    drops = []
+    for span, scale, beyond in ordered:
+        if beyond <= 0.0 or not len(span.docs):
+            drops.append(0.0)
+            continue
+        drops.append(float(_drops(span, scale, beyond, norm, sample).sum()))
+    order = sorted(range(len(ordered)), key=lambda i: drops[i])  # stable: ties by bound
+    return [ordered[i] for i in order]
