@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa.search import topk
-from qa.search.bm25 import locate
+from qa.search.bm25 import locate, tf_saturation
 from qa.search.prune import TermSpan, exact_scores, holding, span_tfs
 from qa.search.tftables import TableCache, tf_table, wants_table
 
@@ -82,3 +82,27 @@ def test_distinct_reuses_a_dirty_buffer() -> None:
         union, place = topk.distinct(docs, size)
         expected, inverse = np.unique(docs, return_inverse=True)
         assert np.array_equal(union, expected) and np.array_equal(place, inverse)
+
+
+def test_lookups_that_lower_the_bounds_most_go_first() -> None:
+    """A compound's part held by every candidate lowers no bound: looked up after a term
+    that most candidates lack, though its bound is larger."""
+    size = 5000
+    docs = np.arange(0, size, 2, dtype=np.int32)  # 2500 candidates
+    norm = np.ones(size)
+    part = TermSpan(docs, np.ones(len(docs), np.float32), 1.0, 1)  # every candidate holds it
+    rare = TermSpan(docs[::50], np.ones(50, np.float32), 1.0, 1)
+    held = float(tf_saturation(np.ones(1), norm[:1])[0])  # what the part adds, everywhere
+    lookups = [(part, 1.0, held), (rare, 1.0, held / 2)]
+    assert [s for s, _, _ in topk._by_drop(lookups, norm, docs)] == [rare, part]
+    # Few candidates: the most uncertain first, as before.
+    assert [s for s, _, _ in topk._by_drop(lookups, norm, docs[:100])] == [part, rare]
+
+
+def test_distinct_merges_runs_as_it_sorts() -> None:
+    rng = np.random.default_rng(8)
+    runs = [np.sort(rng.choice(3000, n, replace=False)).astype(np.int32) for n in (700, 90, 1500)]
+    docs = np.concatenate(runs)
+    union, place = topk.distinct(docs, 3000, runs=True)
+    expected, inverse = np.unique(docs, return_inverse=True)
+    assert np.array_equal(union, expected) and np.array_equal(place, inverse)
