@@ -88,7 +88,8 @@ def maxscore_top(
     alive = upper >= floor
     union, upper = union[alive], upper[alive]
     ok = keep(union)
-    union, upper = union[ok], upper[ok]
+    if not ok.all():
+        union, upper = union[ok], upper[ok]
     if len(union) > batch:
         # The best bounds are the likely winners: scoring them first raises θ.
         first = np.sort(np.argpartition(-upper, batch)[:batch])

@@ -352,6 +352,8 @@ def _union(
     replaced = np.bincount(where, weights=np.repeat(beyond, depth), minlength=len(union))
     upper = seen - replaced + sum(beyond)
     ok = keep(union)
+    if ok.all():  # no mask and no dead passages: three copies of the union spared
+        return union, seen, upper
     kept: Ints = union[ok]
     return kept, seen[ok], upper[ok]
 
