@@ -8,6 +8,7 @@ import pytest
 from qa.search.bm25 import PassageIndex
 from qa.search.maxscore import maxscore_reads, split_terms
 from qa.search.prune import TermSpan
+from qa.search.tftables import tf_table
 from qa.search.topk import TopKPolicy
 from tests.search.test_bm25_oracle import zipf_corpus
 from tests.search.test_topk_oracle import layouts, random_queries
@@ -62,3 +63,11 @@ def test_fractional_weights_through_maxscore() -> None:
             for k in (1, 10, 60):
                 assert index.search(query, k, None, w) == reference.search(query, k, None, w)
     assert index.maxscore_calls > 0
+
+
+def test_lookups_in_tf_tables_are_not_counted_as_reads() -> None:
+    docs = np.arange(50, dtype=np.int32)
+    tfs = np.ones(50, np.float32)
+    spans = [TermSpan(docs[:5], tfs[:5], 1.0, 1),
+             TermSpan(docs, tfs, 1.0, 1, tf_table(docs, tfs, 50))]
+    assert maxscore_reads(spans, [4.0, 1.0], 3.0) == 5  # the common term is read in its table

@@ -66,6 +66,16 @@ POLICIES = {
     "tiny-prefix": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2, prefix_growth=2,
                               prefix_max=32, prefix_share=10**9),
     "dense": TopKPolicy(dense_first=float("inf"), few_allowed=0),
+    # Every lookup by binary search in the postings, or every one in a tf table.
+    "pruned-no-tables": TopKPolicy(dense_first=0.0, few_allowed=0, table_share=0),
+    # θ seeded before the first round, and a fallback at once when prefixes look hopeless.
+    "pruned-seed-first": TopKPolicy(dense_first=0.0, few_allowed=0, seed_first=0),
+    "tiny-prefix-seed-first": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2,
+                                         prefix_growth=2, prefix_max=32, prefix_share=10**9,
+                                         seed_first=0),
+    "tiny-prefix-all-tables": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2,
+                                         prefix_growth=2, prefix_max=32, prefix_share=10**9,
+                                         table_share=10**9),
     # Tiny prefixes again, their fallbacks by MaxScore where it reads fewer postings.
     "tiny-prefix-maxscore": TopKPolicy(dense_first=0.0, few_allowed=0, prefix_start=2,
                                        prefix_growth=2, prefix_max=32, prefix_share=10**9,
@@ -217,7 +227,7 @@ def test_seed_theta_is_reached_by_k_passages() -> None:
     live = index.live[0]
     for query in random_queries(vocab, 3, 15):
         terms = list(dict.fromkeys(query))
-        spans, _ = index._spans(live, terms, query, None)
+        spans, _ = index._spans(0, live, terms, query, None)
         order = [terms.index(q) for q in query]
         theta = topk.seed_theta(spans, order, live.norm, lambda d: np.ones(len(d), bool),
                                 lambda d, t: prune.kth_best(t, 10), 32)
@@ -232,3 +242,18 @@ def test_distinct_marks_as_unique_sorts() -> None:
         union, place = topk.distinct(docs, size)
         expected, inverse = np.unique(docs, return_inverse=True)
         assert np.array_equal(union, expected) and np.array_equal(place, inverse)
+
+
+
+def test_hopeless_only_when_no_plan_within_budget_gets_below_theta() -> None:
+    rng = np.random.default_rng(2)
+    norm = 0.5 + rng.random(5000)
+    heads = [topk.impact(np.sort(rng.choice(5000, n, replace=False)).astype(np.int32),
+                         rng.integers(1, 4, n).astype(np.float32), norm, n, 8)
+             for n in (3000, 1200)]
+    scales, start = [1.0, 2.0], [8, 8]
+    top = sum(s * float(m.sats[0]) for s, m in zip(scales, heads, strict=True))
+    assert not topk.hopeless(heads, scales, start, -np.inf, 10)  # no θ: nothing to judge
+    assert topk.hopeless(heads, scales, start, top * 0.5, 0)  # no postings to read
+    assert not topk.hopeless(heads, scales, start, top * 0.5, 5000)  # whole lists: bound 0
+    assert not topk.hopeless(heads, scales, start, top * 2, 0)  # the bound is below θ already

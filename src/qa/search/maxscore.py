@@ -11,9 +11,11 @@ terms are looked up while the bounds still reach it (most uncertain first, ``qa.
 ``PassageIndex.scores`` adds them. It can serve the queries of many common terms that the
 threshold algorithm gives up on: their common lists (most of their postings) are never read
 in full. The ranking is unchanged (``tests/search/test_maxscore.py`` and the oracle tests).
-Off by default (``TopKPolicy.maxscore``): at 10⁶ and 10⁷ it was not faster than scoring every
-posting from cached saturations (docs/benchmarks.md, "The 10⁶ query marks"); the compound words
-of a question (理论武装 inside 武装) keep its bounds loose.
+With tf tables for the common terms (lookups without binary searches) and a θ seeded near the
+final one, it serves the queries whose essential lists are a small share of their postings
+(``TopKPolicy.maxscore_share``; docs/benchmarks.md, "Lookups in tables"); the compound words of
+a question (理论武装 inside 武装) keep its bounds loose, so the lookups go in the order that
+lowers the bounds most (``qa.topk``'s ``bounded``).
 """
 
 from __future__ import annotations
@@ -48,13 +50,16 @@ def split_terms(tops: Sequence[float], floor: float) -> tuple[list[int], float]:
 
 def maxscore_reads(spans: Sequence[TermSpan], tops: Sequence[float], theta: float) -> int:
     """Return what MaxScore costs at θ, in postings: each essential posting is read, and its
-    passage may be looked up in every non-essential list (all postings without a θ)."""
+    passage may be looked up in every non-essential list searched by binary search (one
+    with a tf table, ``qa.tftables``, is a read per passage left: not counted); all postings
+    without a θ."""
     floor = cutoff(theta)
     if not floor > 0:
         return sum(len(s.docs) for s in spans)
     essential, _ = split_terms(tops, floor)
-    others = sum(1 for i, top in enumerate(tops) if top > 0.0 and i not in essential)
-    return sum(len(spans[i].docs) for i in essential) * (1 + others)
+    searched = sum(1 for i, top in enumerate(tops)
+                   if top > 0.0 and i not in essential and spans[i].table is None)
+    return sum(len(spans[i].docs) for i in essential) * (1 + searched)
 
 
 def maxscore_top(
@@ -77,13 +82,14 @@ def maxscore_top(
     scales = [spans[i].count * spans[i].weight for i in range(len(spans))]
     docs = np.concatenate([spans[i].docs for i in essential])
     gains = np.concatenate([scales[i] * saturations(i) for i in essential])
-    union, where = distinct(docs, len(norm))
+    union, where = distinct(docs, len(norm), runs=True)
     upper = np.bincount(where, weights=gains, minlength=len(union)).astype(np.float64, copy=False)
     upper += rest  # what the non-essential terms could add at most
     alive = upper >= floor
     union, upper = union[alive], upper[alive]
     ok = keep(union)
-    union, upper = union[ok], upper[ok]
+    if not ok.all():
+        union, upper = union[ok], upper[ok]
     if len(union) > batch:
         # The best bounds are the likely winners: scoring them first raises θ.
         first = np.sort(np.argpartition(-upper, batch)[:batch])

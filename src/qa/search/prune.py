@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .bm25 import FloatArray, locate, tf_saturation
+from .tftables import TfTable, table_tfs
 
 BoolArray = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.integer[Any]]  # passage numbers, whatever their width
@@ -39,6 +40,22 @@ class TermSpan:
     tfs: npt.NDArray[np.float32]
     weight: float  # scale · idf for one occurrence of the term in the query
     count: int  # occurrences of the term in the query
+    # The term's tf at every passage of the segment, for common terms (``qa.tftables``):
+    # lookups read it instead of searching ``docs``. None: search.
+    table: TfTable | None = None
+
+
+def span_tfs(span: TermSpan, docs: Ints) -> tuple[FloatArray, BoolArray]:
+    """Return each passage's tf of the span's term (any value where absent) and which hold it.
+
+    ``docs`` ascending, the span not empty. A table answers with one read per passage, the
+    postings with a binary search.
+    """
+    if span.table is not None:
+        return table_tfs(span.table, docs)
+    at = locate(span.docs, docs)
+    holds: BoolArray = span.docs[at] == docs
+    return span.tfs[at].astype(np.float64), holds
 
 
 def cutoff(theta: float) -> float:
@@ -86,11 +103,10 @@ def exact_scores(
             found.append(np.zeros(len(docs), dtype=np.bool_))
             parts.append(None)
             continue
-        at = locate(span.docs, docs)
-        holds: BoolArray = span.docs[at] == docs
+        tf, holds = span_tfs(span, docs)
         # Scored at every passage, then zeroed where the term is absent: adding 0.0 leaves a
         # score unchanged, and no boolean selections are needed.
-        part = span.weight * tf_saturation(span.tfs[at].astype(np.float64), at_norm)
+        part = span.weight * tf_saturation(tf, at_norm)
         part *= holds
         found.append(holds)
         parts.append(part)
@@ -107,7 +123,7 @@ def holding(spans: Sequence[TermSpan], docs: Ints) -> list[BoolArray]:
     if spans and len(docs):
         # Cast once to the postings' width, not once per span (``locate`` casts otherwise).
         docs = docs.astype(spans[0].docs.dtype, copy=False)
-    return [span.docs[locate(span.docs, docs)] == docs if len(span.docs) and len(docs)
+    return [span_tfs(span, docs)[1] if len(span.docs) and len(docs)
             else np.zeros(len(docs), dtype=np.bool_) for span in spans]
 
 

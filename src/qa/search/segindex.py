@@ -30,6 +30,14 @@ from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, group_kth_be
 from .segassembly import PosArray, place, union_vocabulary
 from .segments import Segment
 from .sortedsets import run_starts
+from .tftables import (
+    TABLE_BYTES,
+    TABLE_BYTES_SHARE,
+    TableCache,
+    TfTable,
+    tf_table,
+    wants_table,
+)
 from .topk import (
     CACHE_ENTRIES,
     DEFAULT_POLICY,
@@ -137,6 +145,8 @@ class SegmentIndex:
         # are the segment's own mapped array), ≤ 128 MiB per open index up to ≈ 6·10⁷ postings.
         self.saturations = ImpactCache(cache_entries(self.live, SATURATION_ENTRIES,
                                                      SATURATION_SHARE_OF_POSTINGS))
+        # Common terms' tf at every passage, for lookups without a binary search (bytes).
+        self.tables = TableCache(cache_entries(self.live, TABLE_BYTES, TABLE_BYTES_SHARE))
         # Buffers the dense scatter lays postings out in, per thread (``qa.densetop``).
         self._scratch = Scratch()
         # Per segment, the last query's scores of every passage (``_scores``).
@@ -188,8 +198,8 @@ class SegmentIndex:
         """Return every passage's BM25Okapi score; equal to rank-bm25's ``get_scores``."""
         total = np.zeros(self.size, dtype=np.float64)
         terms = list(dict.fromkeys(query))
-        for live in self.live:
-            spans, _ = self._spans(live, terms, query, weights)
+        for s, live in enumerate(self.live):
+            spans, _ = self._spans(s, live, terms, query, weights)
             alive = live.local_mask(None)
             docs = np.arange(live.segment.size) if alive is None else np.flatnonzero(alive)
             local, _ = exact_scores(spans, _query_order(terms, query), docs, live.norm)
@@ -227,7 +237,7 @@ class SegmentIndex:
         theta = -math.inf
         parts: list[tuple[PosArray, FloatArray, BoolArray]] = []
         for s, live in enumerate(self.live if k > 0 else ()):
-            spans, local = self._spans(live, terms, query, weights)
+            spans, local = self._spans(s, live, terms, query, weights)
             if max(local, default=-1) < 0:
                 continue
             found = self._candidates(s, live, spans, local, order, k, allowed, groups, theta)
@@ -341,7 +351,7 @@ class SegmentIndex:
         return get
 
     def _spans(
-        self, live: LiveSegment, terms: list[str], query: Sequence[str],
+        self, s: int, live: LiveSegment, terms: list[str], query: Sequence[str],
         weights: Mapping[str, float] | None,
     ) -> tuple[list[TermSpan], list[int]]:
         """Return one span per distinct query term (empty if absent) and its local id (-1)."""
@@ -358,8 +368,17 @@ class SegmentIndex:
             scale = weights.get(term, 1.0) if weights else 1.0
             first, last = int(live.indptr[here]), int(live.indptr[here + 1])
             spans.append(TermSpan(live.docs[first:last], live.tfs[first:last],
-                                  scale * float(self.idf[t]), counts[term]))
+                                  scale * float(self.idf[t]), counts[term],
+                                  self._table(s, live, here, first, last)))
         return spans, local
+
+    def _table(self, s: int, live: LiveSegment, local: int, first: int,
+               last: int) -> TfTable | None:
+        """Return a common term's tf table in segment s (``qa.tftables``), None for others."""
+        if not wants_table(last - first, live.segment.size, self.policy.table_share):
+            return None
+        return self.tables.get((s, local), lambda: tf_table(
+            live.docs[first:last], live.tfs[first:last], live.segment.size))
 
 
 def cache_entries(live: Sequence[LiveSegment], least: int, share: int) -> int:

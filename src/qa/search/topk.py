@@ -29,17 +29,24 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from .bm25 import FloatArray, locate, tf_saturation
-from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores
+from .bm25 import FloatArray, tf_saturation
+from .prune import BoolArray, Ints, TermSpan, cutoff, exact_scores, span_tfs
+from .sortedsets import run_starts
 
-# Deeper prefixes are planned for a bound this fraction of θ (θ ≥ 0 with such weights).
-PLAN_AIM = 0.85
+# Deeper prefixes are planned for a bound this fraction of θ (θ ≥ 0 with such weights): a little
+# below θ, so the last round leaves few passages to bound; 0.95 read 9 % less CPU than 0.85 over
+# the bench questions at 10⁶ (docs/benchmarks.md, "Lookups in tables").
+PLAN_AIM = 0.95
 # The rarest term's list is intersected with the next one's for a better θ (up to this length)
 # when the prefixes planned would hold more than SEED_WHEN postings.
 SEED_MAX = 8192
 SEED_WHEN = 4096
-# Past size/DENSE_UNION entries, prefixes are merged by marking a segment-long array, not sorting.
-DENSE_UNION = 16
+# When the next list has a tf table (qa.tftables), intersecting costs one read per passage of
+# the rarest list: up to this length.
+SEED_TABLE_MAX = 1 << 16
+# Past four times this many passages to bound, the lookups are ordered by how much they lower
+# the bounds of this many of them (evenly spread).
+LOOKUP_SAMPLE = 256
 # Memory bound of the impact cache: at most this many cached prefix entries in all, 12 bytes
 # each (int32 passage + float64 saturation), i.e. ≤ 48 MiB per open index whatever its size.
 CACHE_ENTRIES = 1 << 22
@@ -73,12 +80,18 @@ class TopKPolicy:
     dense_first: float = 300_000
     # When the prefixes give up, read only the essential terms' lists (qa.maxscore) rather
     # than score every posting, if that reads (``maxscore_reads``: essential postings, each
-    # perhaps looked up in every other list) at most 1/maxscore_share of the query's postings.
-    # Off: with the caches sized to the index, scoring every posting from cached saturations
-    # was as fast at 10⁶ and twice as fast on the worst question at 10⁷ (docs/benchmarks.md,
-    # "The 10⁶ query marks"); kept exact and tested for the next cost model.
-    maxscore: bool = False
-    maxscore_share: float = 1.0
+    # perhaps looked up in every other list without a tf table) at most 1/maxscore_share of
+    # the query's postings: reading a posting into a union costs several times scattering it.
+    maxscore: bool = True
+    maxscore_share: float = 12.0
+    # A term in at least 1/table_share of a segment's passages is looked up in a table of its
+    # tf at every passage, not by binary search in its postings (``qa.tftables``); 0: never.
+    table_share: int = 16
+    # A query of more postings than this seeds θ before its first round and, if no prefixes
+    # within the dense fallback's budget could then get the bound below θ, falls back at once:
+    # the rounds it would read first cost 1–4 ms at 10⁶ (docs/benchmarks.md, "Lookups in
+    # tables"). Below it, seeding first cost more than it saved (the median question).
+    seed_first: int = 1 << 20
 
     def prefix_size(self, postings: int) -> int:
         """Return how many of a term's postings its cached prefix holds."""
@@ -239,7 +252,11 @@ def threshold_top(
     scales = [spans[i].count * spans[i].weight for i in present]
     depth = [min(policy.prefix_start, len(m.docs)) for m in heads]
     postings = sum(len(spans[i].docs) for i in present)
-    seeded = False
+    seeded = postings > policy.seed_first
+    if seeded:
+        theta = max(theta, seed_theta(spans, query_order, norm, keep, rank, batch))
+        if hopeless(heads, scales, depth, theta, postings // max(policy.dense_share, 1)):
+            return None, theta
     while True:
         beyond = [s * m.beyond(d) for s, m, d in zip(scales, heads, depth, strict=True)]
         union, seen, upper = _union(heads, scales, depth, beyond, keep, len(norm))
@@ -278,6 +295,20 @@ def threshold_top(
     return Candidates(union, total, found), max(theta, rank(union, total))
 
 
+def hopeless(heads: Sequence[Impact], scales: Sequence[float], depth: Sequence[int],
+             theta: float, budget: int) -> bool:
+    """Return whether prefixes of ``budget`` postings in all could not bring the bound below θ.
+
+    The plan is the rounds' own (``plan_depths``), aimed at θ itself; a θ raised later by the
+    rounds could still make them succeed, so this only saves the rounds that would give up.
+    """
+    floor = cutoff(theta)
+    if not floor > 0:
+        return False
+    deeper = plan_depths(heads, scales, depth, floor, budget)
+    return sum(s * m.beyond(d) for s, m, d in zip(scales, heads, deeper, strict=True)) >= floor
+
+
 def seed_theta(
     spans: Sequence[TermSpan], query_order: Sequence[int], norm: FloatArray,
     keep: Callable[[Ints], BoolArray], rank: Rank, batch: int,
@@ -293,15 +324,14 @@ def seed_theta(
     # A compound word and its part often share one list: the next list of another length.
     c = next((spans[i] for i in by_df if a is not None and len(spans[i].docs) > len(a.docs)),
              None)
-    if a is None or c is None or len(a.docs) > SEED_MAX:
+    if a is None or c is None or len(a.docs) > (SEED_MAX if c.table is None else SEED_TABLE_MAX):
         return -np.inf
-    at = locate(c.docs, a.docs)
-    both = (c.docs[at] == a.docs) & keep(a.docs)
+    tf_c, held = span_tfs(c, a.docs)
+    both = held & keep(a.docs)
     docs = a.docs[both]
     if len(docs) > batch:
         part = (a.count * a.weight * tf_saturation(a.tfs[both].astype(np.float64), norm[docs])
-                + c.count * c.weight * tf_saturation(c.tfs[at[both]].astype(np.float64),
-                                                     norm[docs]))
+                + c.count * c.weight * tf_saturation(tf_c[both], norm[docs]))
         docs = np.sort(docs[np.argpartition(-part, batch)[:batch]])
     total, _ = exact_scores(spans, query_order, docs, norm)
     return rank(docs, total)
@@ -322,22 +352,43 @@ def _union(
     replaced = np.bincount(where, weights=np.repeat(beyond, depth), minlength=len(union))
     upper = seen - replaced + sum(beyond)
     ok = keep(union)
+    if ok.all():  # no mask and no dead passages: three copies of the union spared
+        return union, seen, upper
     kept: Ints = union[ok]
     return kept, seen[ok], upper[ok]
 
 
-def distinct(docs: Ints, size: int) -> tuple[Ints, Ints]:
+class Places(threading.local):
+    """A per-thread segment-long array that ``distinct`` numbers passages in, reused.
+
+    Only the entries ``distinct`` writes are read back, so it is never cleared: a fresh 4 MB
+    array (10⁶ passages) is a thousand pages for the kernel to fault in and zero per query.
+    """
+
+    def __init__(self) -> None:
+        self.place: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+
+    def take(self, size: int) -> npt.NDArray[np.int32]:
+        """Return a buffer of at least ``size`` entries (contents undefined)."""
+        if len(self.place) < size:
+            self.place = np.empty(size, dtype=np.int32)
+        return self.place
+
+
+_PLACES = Places()
+
+
+def distinct(docs: Ints, size: int, runs: bool = False) -> tuple[Ints, Ints]:
     """Return the distinct passages (ascending) and each entry's place among them.
 
-    As ``np.unique(docs, return_inverse=True)``; when the entries are many next to the
-    segment's ``size``, marking them in a segment-long array beats sorting them.
+    As ``np.unique(docs, return_inverse=True)``, whose inverse costs a stable argsort (at
+    10⁶, 95 k entries: 3.8 ms): a plain sort finds the passages, a segment-long array
+    numbered at them gives each entry's place (1.3 ms). Passages are below ``size``; ``runs``:
+    they are a few ascending runs (whole lists), which a stable sort merges (half the time).
     """
-    if len(docs) * DENSE_UNION < size:
-        return np.unique(docs, return_inverse=True)
-    marked = np.zeros(size, dtype=np.bool_)
-    marked[docs] = True
-    union = np.flatnonzero(marked)
-    place = np.empty(size, dtype=np.int32)
+    union = np.sort(docs, kind="stable" if runs else "quicksort")
+    union = union[run_starts(union)]
+    place = _PLACES.take(size)
     place[union] = np.arange(len(union), dtype=np.int32)
     return union, place[docs]
 
@@ -348,21 +399,56 @@ def bounded(
 ) -> BoolArray:
     """Return which passages' bound still reaches ``floor`` once their terms are looked up.
 
-    Terms go most uncertain first, so most passages drop out before most lookups. A term's
-    saturation is at least its prefix's bound where the passage is in its prefix, at most it
-    elsewhere: the bound there was max(exact, prefix bound), and now becomes the exact value.
+    Terms that lower the bound most go first (``_by_drop``), so most passages drop out before
+    most lookups. A term's saturation is at least its prefix's bound where the passage is in
+    its prefix, at most it elsewhere: the bound there was max(exact, prefix bound), and now
+    becomes the exact value.
     """
     alive = np.flatnonzero(upper >= floor)
     upper = upper[alive]
-    for span, scale, beyond in sorted(lookups, key=lambda x: -x[2]):
+    for span, scale, beyond in _by_drop(lookups, norm, docs[alive]):
         if beyond <= 0.0 or not len(alive):
             continue
-        at = locate(span.docs, docs[alive])
-        value = scale * tf_saturation(span.tfs[at].astype(np.float64), norm[docs[alive]])
-        value *= span.docs[at] == docs[alive]
-        upper += np.minimum(value - beyond, 0.0)
+        upper += _drops(span, scale, beyond, norm, docs[alive])
         still = upper >= floor
         alive, upper = alive[still], upper[still]
     mask = np.zeros(len(docs), dtype=np.bool_)
     mask[alive] = True
     return mask
+
+
+def _drops(span: TermSpan, scale: float, beyond: float, norm: FloatArray,
+           docs: Ints) -> FloatArray:
+    """Return how much each passage's bound falls once the term is looked up (≤ 0).
+
+    A passage without the term loses the whole bound; only those holding it need their
+    saturation (most do not, where pruning matters: at 10⁶, 22 % of 96 k).
+    """
+    tf, holds = span_tfs(span, docs)
+    held = np.flatnonzero(holds)
+    drop = np.full(len(docs), -beyond)
+    value = scale * tf_saturation(tf[held], norm[docs[held]])
+    drop[held] = np.minimum(value - beyond, 0.0)
+    return drop
+
+
+def _by_drop(lookups: Sequence[tuple[TermSpan, float, float]], norm: FloatArray,
+             docs: Ints) -> list[tuple[TermSpan, float, float]]:
+    """Return the lookups, those that lower the passages' bounds most (on a sample) first.
+
+    The most uncertain term (largest bound) is not always the one that prunes: a compound's
+    part (武装 in 理论武装) is held by every passage of the compound, so looking it up lowers
+    no bound there. Few passages: most uncertain first, as sampling would cost more.
+    """
+    ordered = sorted(lookups, key=lambda x: -x[2])
+    if len(docs) < LOOKUP_SAMPLE * 4:
+        return ordered
+    sample = docs[:: len(docs) // LOOKUP_SAMPLE]
+    drops = []
+    for span, scale, beyond in ordered:
+        if beyond <= 0.0 or not len(span.docs):
+            drops.append(0.0)
+            continue
+        drops.append(float(_drops(span, scale, beyond, norm, sample).sum()))
+    order = sorted(range(len(ordered)), key=lambda i: drops[i])  # stable: ties by bound
+    return [ordered[i] for i in order]
