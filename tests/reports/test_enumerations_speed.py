@@ -51,6 +51,24 @@ def test_starts_are_the_old_scans_on_every_line() -> None:
         assert enumeration_starts(line) == old_starts(line), line
 
 
+OLD_CANDIDATE = re.compile(
+    rf"[{_CN}][是要]|第[{_CN}]|首先|其次|再次|然后|最后|[（(]\d|[{_CIRCLED}]")
+
+
+def test_the_candidate_test_is_the_alternations() -> None:
+    """The first-character candidate pattern finds something exactly where the plain
+    alternation (kept verbatim) does: every line, the forms, and each pair alone."""
+    from qa.reports.enumerations import _CANDIDATE
+
+    folders = [ROOT / "seeds", ROOT.parent / "shared" / "corpus" / "corpus"]
+    lines = [line for folder in folders if folder.is_dir() for path in folder.glob("*.txt")
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    firsts = f"{_CN}第首其再然最（({_CIRCLED}"
+    pairs = [a + b for a in firsts + "是要先次后1x" for b in firsts + "是要先次后1x"]
+    for text in [*lines, *FORMS, *pairs, *(f"x{p}x" for p in pairs)]:
+        assert (_CANDIDATE.search(text) is None) == (OLD_CANDIDATE.search(text) is None), text
+
+
 def test_the_guarded_pattern_finds_the_old_patterns_matches() -> None:
     """Every match (span and groups) of the pattern with its first-character guard is the
     old pattern's, on every line and form."""

@@ -29,7 +29,13 @@ LIST_LEAD = re.compile(
 )
 # What every marker above contains, without the look-behind that makes _MARKER try each
 # position of a paragraph: a paragraph without it has no marker (most have 是 or 要 somewhere).
-_CANDIDATE = re.compile(rf"[{_CN}][是要]|第[{_CN}]|首先|其次|再次|然后|最后|[（(]\d|[{_CIRCLED}]")
+# Written as [一是|一要|第一|首先|…] would make the scan try each alternative at every position;
+# one character class first lets it skip to a first character in C, then the look-behinds
+# check the pair. Only whether it is found is used.
+_CANDIDATE = re.compile(
+    rf"[{_CN}第首其再然最（({_CIRCLED}](?:(?<=[{_CN}])[是要]|(?<=第)[{_CN}]|(?<=首)先|(?<=其)次"
+    rf"|(?<=再)次|(?<=然)后|(?<=最)后|(?<=[（(])\d|(?<=[{_CIRCLED}]))"
+)
 _ORDER = ("shi", "yao", "di", "word", "paren", "circ")
 
 
