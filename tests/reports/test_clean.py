@@ -72,3 +72,23 @@ def test_the_copula_rule_matches_as_its_plain_pattern() -> None:
         found = [m.span() for m in rule.pattern.finditer(text)]
         assert found == [m.span() for m in plain.finditer(text)], repr(text)
         assert rule.pattern.sub("", text) == plain.sub("", text)
+
+
+def test_sentence_ends_are_the_plain_patterns() -> None:
+    """SENTENCE_END, written class first, finds the plain alternation's matches (kept here)
+    on every mix of its marks, dots, digits, blanks and text, from every start."""
+    import itertools
+    import re
+
+    from qa.reports.structure import SENTENCE_END
+
+    plain = re.compile(r"[。！？!?；;]|[.．](?=[^\s\d])")
+    assert SENTENCE_END.pattern != plain.pattern
+    pieces = ["。", "；", "!", ".", "．", "1", " ", "\n", "字", "a"]
+    texts = ["".join(p) for n in range(1, 5) for p in itertools.product(pieces, repeat=n)]
+    for text in texts:
+        assert [m.span() for m in SENTENCE_END.finditer(text)] == [
+            m.span() for m in plain.finditer(text)], repr(text)
+        for at in range(len(text)):
+            found, expected = SENTENCE_END.search(text, at), plain.search(text, at)
+            assert (found and found.span()) == (expected and expected.span()), (text, at)
