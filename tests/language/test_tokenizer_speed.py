@@ -27,6 +27,9 @@ TRICKY = [
     "\u0301开头", "结尾\u0301", "ｶﾞｯｺｳ", "𝐀𝐁 𝟏", "㈠㊀①⑴", "\uf900\uf901豈", "ﬁ ﬀ ℃ ㎡ ½",
     "三会一课 三 会 一 课", "评星定级和党史学习教育", "a b c 1 2 3 ab cd", "𠀀𠀁 𪚥",
     "全角　空格　", "乾隆 乾坤 干部", "後来 后来", "。，、；：？！「」『』【】",
+    # Runs of single characters at both ends, back to back, of stop words only, everywhere.
+    "的的", "了的了", "新得评，新得评", "评新 新评 得", "五多四过，一二三四五六七八九十",
+    "党的的党的的党", "得新评五多四过得新评", "的" * 40,
 ]
 
 
@@ -151,6 +154,19 @@ def test_a_heading_then_its_text_splits_at_the_space(segmenter: Tokenizer,
             assert segmenter.tokens(head) + segmenter.tokens(text) == joined, (head, text)
             split += 1
     assert split > len(pairs) - 10
+
+
+def test_the_traditional_test_is_the_set_test(segmenter: Tokenizer) -> None:
+    """_has_traditional (GB 2312 and its few traditional characters) is exactly ``not
+    isdisjoint`` with the whole set: every traditional character alone and inside simplified
+    text, characters GB 2312 lacks that are not traditional, and every text we have."""
+    traditional = segmenter._traditional_set()
+    others = ["", "党建", "ä", "•", "𠀀", "\u3000", "—", "€", "ｶ", "abc 123", "「", "乾"]
+    texts = [*others, *traditional, *(f"发展{c}党员" for c in traditional),
+             *(f"{o}{c}" for c in sorted(traditional)[::50] for o in others)]
+    texts += [segmenter.normalize(t) for t in _texts() + TRICKY]
+    for text in texts:
+        assert segmenter._has_traditional(text) == (not traditional.isdisjoint(text)), text
 
 
 def test_remembered_heads_are_bounded() -> None:

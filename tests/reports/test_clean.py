@@ -53,3 +53,42 @@ def test_a_line_broken_by_a_bold_phrase_is_one_paragraph_again() -> None:
            "一、工作回顾\n全年完成的\n")
     assert clean_text(raw).splitlines() == [
         "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。", "一、工作回顾", "全年完成的"]
+
+
+def test_the_copula_rule_matches_as_its_plain_pattern() -> None:
+    """The class-first pattern of broken_before_copula finds exactly the plain pattern's
+    matches (kept here verbatim) on every mix of blanks, breaks, copulas and colons."""
+    import itertools
+    import re
+
+    from qa.reports.clean import NOISE_RULES
+
+    plain = re.compile(r"[ \t\u3000]*\n(?=[是为][：:])")
+    (rule,) = [r for r in NOISE_RULES if r.name == "broken_before_copula"]
+    assert rule.pattern.pattern != plain.pattern
+    pieces = [" ", "\t", "\u3000", "\n", "是", "为", "：", ":", "的", "a"]
+    texts = ["".join(p) for n in range(1, 5) for p in itertools.product(pieces, repeat=n)]
+    for text in texts:
+        found = [m.span() for m in rule.pattern.finditer(text)]
+        assert found == [m.span() for m in plain.finditer(text)], repr(text)
+        assert rule.pattern.sub("", text) == plain.sub("", text)
+
+
+def test_sentence_ends_are_the_plain_patterns() -> None:
+    """SENTENCE_END, written class first, finds the plain alternation's matches (kept here)
+    on every mix of its marks, dots, digits, blanks and text, from every start."""
+    import itertools
+    import re
+
+    from qa.reports.structure import SENTENCE_END
+
+    plain = re.compile(r"[。！？!?；;]|[.．](?=[^\s\d])")
+    assert SENTENCE_END.pattern != plain.pattern
+    pieces = ["。", "；", "!", ".", "．", "1", " ", "\n", "字", "a"]
+    texts = ["".join(p) for n in range(1, 5) for p in itertools.product(pieces, repeat=n)]
+    for text in texts:
+        assert [m.span() for m in SENTENCE_END.finditer(text)] == [
+            m.span() for m in plain.finditer(text)], repr(text)
+        for at in range(len(text)):
+            found, expected = SENTENCE_END.search(text, at), plain.search(text, at)
+            assert (found and found.span()) == (expected and expected.span()), (text, at)

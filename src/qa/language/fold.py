@@ -45,7 +45,10 @@ def _changed() -> re.Pattern[str]:
     ranges = cached_json("nfkc-changed", f"{unicodedata.unidata_version} 1", _changed_ranges,
                          _are_ranges)
     spans = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile("[" + "".join(spans) + "]+")
+    changed = "[" + "".join(spans) + "]"
+    # c c* rather than c+: a pattern that starts with a character class is scanned in C up to
+    # a character of the class (re's charset prefix, which a repeat hides): ≈ half the time.
+    return re.compile(changed + changed + "*")
 
 
 def _changed_ranges() -> list[list[int]]:

@@ -51,6 +51,12 @@ def drop_controls(text: str) -> str:
     return _CONTROL.sub("", text.replace("\x0c", "\n").replace("\x0b", "\n"))
 
 
+# Either kind at all: most texts have neither, and then one scan settles both.
+_EITHER = re.compile("[" + _SUSPECT.pattern[1:-1] + _CONTROL.pattern[1:-1] + "]")
+
+
 def clean_code_points(text: str) -> str:
     """Fold look-alikes and drop control characters: what every incoming text goes through."""
+    if _EITHER.search(text) is None:
+        return text  # nothing to fold or drop (form feeds and vertical tabs are controls)
     return drop_controls(fold_lookalikes(text))

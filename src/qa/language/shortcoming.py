@@ -35,10 +35,15 @@ def _degree_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.start(), match.end() + _WORD_CHARS
 
 
+_NEGATOR = re.compile("[不没]")
+
+
 def _negation_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield 不 / 没 before a predicate, but not the A不A and 有没有 of a yes-no question."""
-    for at, char in enumerate(text):
-        if char not in "不没" or at + 1 >= len(text):
+    # Only where a 不 or 没 is (found in C): a loop over every character was a tenth of parsing.
+    for match in _NEGATOR.finditer(text):
+        at, char = match.start(), match.group()
+        if at + 1 >= len(text):
             continue
         after, before = text[at + 1], text[at - 1] if at else ""
         if not "\u4e00" <= after <= "\u9fff" or after in _QUESTION_AFTER_MEI:
