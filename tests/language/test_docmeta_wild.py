@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from qa import QAEngine, Tokenizer
 from qa.language.docmeta import document_unit, strip_years, unit_from_titles
 
 
@@ -44,3 +48,11 @@ def test_a_headlines_meeting_verb_is_no_part_of_its_unit() -> None:
     title = "学校机关党委召开2022年度机关党支部书记抓基层党建工作述职评议考核会"
     assert unit_from_titles(title) == "学校机关党委"
     assert unit_from_titles("南开大学召开2021年度校领导班子考核工作会") == "南开大学"
+
+
+def test_a_passive_phrase_names_no_unit(tmp_path: Path, segmenter: Tokenizer) -> None:
+    # 「被巡察党委主要负责人表示…」 opens a line: "the committee inspected", no organisation's name.
+    wild = Path(__file__).resolve().parents[2] / "bench" / "wild"
+    shutil.copy(wild / "nankai-a7725be8.txt", tmp_path)
+    (report,) = QAEngine.from_directory(tmp_path, segmenter=segmenter).reports
+    assert not report.unit.startswith("被")
