@@ -206,6 +206,9 @@ def neighboured(query: Query, got: set[str], text: str,
                 known: Callable[[str], int] | None = None) -> int:
     """Count the question words a passage holds only through a library neighbour each, one
     holding the shared character as its own (乡村 for 村子), not inside another word."""
+    if not query.neighbours:
+        return 0  # most questions: every word is the library's own (read twice a candidate)
+
     def fits(word: str, neighbour: str) -> bool:
         shared = [c for c in word if c in neighbour]
         return not known or not all(borrowed(c, neighbour, known) for c in shared)
