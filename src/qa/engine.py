@@ -72,6 +72,8 @@ MAX_COMPARE_ROWS = 20
 DISTINCTIVE_RATIO = 2.0
 # Section overviews kept per engine (one report and kind each).
 MAX_OVERVIEWS = 4096
+# Question words whose neighbours are remembered per engine.
+MAX_NEIGHBOUR_WORDS = 8192
 # What a question shape does: answer, read the question again (and hand it on), or pass.
 Step = Answer | tuple[Query, str] | None
 # A question word held by at most this share of all passages is specific enough to search by.
@@ -163,6 +165,9 @@ class QAEngine:
         # list the same reports again, and each read decodes a report body. The engine's own,
         # so it lives and dies with the reports it was made from.
         self._report_overview = lru_cache(maxsize=MAX_OVERVIEWS)(answers.report_overview)
+        # A question word's neighbours, remembered: questions reuse their words, and what
+        # they read (index, word weights) is this engine's for its life.
+        self._neighbours = lru_cache(maxsize=MAX_NEIGHBOUR_WORDS)(self._neighbours_of)
 
     @classmethod
     def from_directory(
@@ -244,7 +249,7 @@ class QAEngine:
             return dataclasses.replace(query, measured="")  # 「现在多少」「收了多少」: no attribute
         return query
 
-    def _neighbours(self, word: str) -> tuple[str, ...]:
+    def _neighbours_of(self, word: str) -> tuple[str, ...]:
         # Only a word that can be a topic: "麻烦", "东西" stand for nothing in the reports.
         return self.neighbours.of(word) if self.background.is_topic(word) else ()
 

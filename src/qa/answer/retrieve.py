@@ -206,6 +206,9 @@ def neighboured(query: Query, got: set[str], text: str,
                 known: Callable[[str], int] | None = None) -> int:
     """Count the question words a passage holds only through a library neighbour each, one
     holding the shared character as its own (乡村 for 村子), not inside another word."""
+    if not query.neighbours:
+        return 0  # most questions: every word is the library's own (read twice a candidate)
+
     def fits(word: str, neighbour: str) -> bool:
         shared = [c for c in word if c in neighbour]
         return not known or not all(borrowed(c, neighbour, known) for c in shared)
@@ -516,13 +519,16 @@ def adjusted(blend: float, ok: bool, prepared: Prepared, shape: Shape,
         blend *= KIND_BOOST
     if shape.targets_down and kind == "plans":
         blend *= TARGET_FACTOR  # a plan's number is a target, not what was done
-    if shape.quotes_heading(prepared.passage.section_path):
+    # Both tests below are skipped, not run to False, when the question cannot pass them:
+    # thirty candidates a question, each a call and a tuple hash saved.
+    if len(shape.said) >= MIN_QUOTED_HEADING and shape.quotes_heading(
+            prepared.passage.section_path):
         blend *= KIND_BOOST  # the asker names the section by its title
     if shape.role and fills_role(prepared.passage.text, shape.role):
         blend *= KIND_BOOST  # 「党委书记任组长」 answers 「谁当组长」
     if shape.past and kind == "plans":
         blend *= PAST_PLAN_FACTOR  # 「去年…」 asks what was done, a plan what will be
-    if speaks_of_period(prepared.passage.text, shape.years):
+    if shape.years and speaks_of_period(prepared.passage.text, shape.years):
         blend *= PERIOD_FACTOR
     if prepared.fragment:  # last, and never the answer
         blend, ok = blend * FRAGMENT_FACTOR, False

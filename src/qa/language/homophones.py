@@ -20,6 +20,8 @@ MAX_LEN = 6
 MAX_CHANGED_SHARE = 0.5
 # Pinyin initials shorter than this are too ambiguous ("dj" is 党建, 对接, 电价 …).
 MIN_INITIALS = 3
+# Question words whose fix is remembered (a few hundred bytes each).
+FIXED_WORDS = 8192
 
 
 def sound(word: str) -> tuple[str, ...]:
@@ -52,6 +54,9 @@ class Homophones:
         self.known = known  # a word of general Chinese (never "repaired")
         self._by_sound: dict[tuple[str, ...], list[str]] | None = None
         self._by_initials: dict[str, list[str]] = {}
+        # A word's fix, remembered: questions reuse their words, and the vocabulary and
+        # doc_freq a fix reads are this object's for its life (as its sound table is).
+        self._fix = lru_cache(maxsize=FIXED_WORDS)(self._fix_word)
 
     def _table(self) -> dict[tuple[str, ...], list[str]]:
         if self._by_sound is None:
@@ -86,12 +91,15 @@ class Homophones:
         # The library's commonest spelling of that sound is the one meant.
         return max(same, key=self.doc_freq) if same else word
 
+    def _fix_word(self, word: str) -> str:
+        return self.expand_initials(word) if word.isascii() else self.correct(word)
+
     def repair(self, text: str, tokens: Sequence[str]) -> str:
         """Return the text with every repairable token (and pair of single characters) fixed."""
         words = [*tokens, *(a + b for a, b in zip(tokens, tokens[1:], strict=False)
                             if len(a) == 1 and len(b) == 1)]
         for word in dict.fromkeys(words):
-            fixed = self.expand_initials(word) if word.isascii() else self.correct(word)
+            fixed = self._fix(word)
             if fixed != word:
                 text = text.replace(word, fixed)
         return text

@@ -379,7 +379,7 @@ def understand(
     if bar is not None:  # 「哪些省城镇新增就业超过100万人」: counts compared against a bar
         intent, unit, rest = "figure", unit or bar.unit, rest.replace(bar.said, " ")
     # The words that named the intent are not the topic ("接下来打算" must not search 接下).
-    long_topic = [w for w in language.topic_words if len(w) >= 3]
+    long_topic = _long_words(language.topic_words)
     counted = counted_kind(compact, which, language)
     rest = _strip(rest, [*_phrases_of(intent, language), *language.which_phrases, *long_topic,
                          *(_phrases_of(counted, language) if counted else ())])
@@ -411,7 +411,8 @@ def understand(
         expansions = with_abbreviations(drop_subterms(terms), compact, expansions, doc_freq)
     # Read on the question as typed: words normalising drops (「是不是一点都不手软」) qualify.
     said = typed.replace(" ", "")
-    spans = shortcoming_spans(said, language.deficiency_phrases) if settings.complaints \
+    spans = shortcoming_spans(said, _present(language.deficiency_phrases, said)) \
+        if settings.complaints \
         else [(0, 0)] * phrases_of(language.deficiency_phrases).any_in(compact)
     near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
     # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
@@ -503,15 +504,40 @@ def _phrases_of(intent: str, language: Language) -> tuple[str, ...]:
 
 
 def _strip(text: str, phrases: Sequence[str]) -> str:
-    for phrase in _longest_first(tuple(phrases)):
-        text = text.replace(phrase, " ")
+    """Replace each phrase by a space, longest first, each in the text the longer left."""
+    ordered, index = _longest_first(tuple(phrases))
+    if index is None:
+        for phrase in ordered:
+            text = text.replace(phrase, " ")
+        return text
+    # Replacing by a space joins nothing: a phrase without one occurs afterwards only if it
+    # occurred before, so only the phrases in the text as given are visited (in order).
+    for i in index.found(text):
+        text = text.replace(ordered[i], " ")
     return text
 
 
 @lru_cache(maxsize=64)
-def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the phrases longest first (stable), sorted once per intent's phrase list."""
-    return tuple(sorted(phrases, key=len, reverse=True))
+def _longest_first(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], Phrases | None]:
+    """Return the phrases longest first (stable), sorted once per intent's phrase list, and
+    indexed by first character unless one holds a space (or is empty)."""
+    ordered = tuple(sorted(phrases, key=len, reverse=True))
+    plain = all(phrase and " " not in phrase for phrase in ordered)
+    return ordered, Phrases(ordered) if plain else None
+
+
+def _present(phrases: tuple[str, ...], text: str) -> list[str]:
+    """Return the phrases that occur in text, in order: all ``shortcoming_spans`` finds
+    spans of (its loop over every phrase cost more than the rest of its work)."""
+    listed = phrases_of(phrases)
+    return [listed.phrases[i] for i in listed.found(text)]
+
+
+@lru_cache(maxsize=8)
+def _long_words(words: frozenset[str]) -> tuple[str, ...]:
+    """Return the words of at least three characters (in the set's order, as a loop over it
+    gives them), picked once per word set."""
+    return tuple(w for w in words if len(w) >= 3)
 
 
 def _with_compounds(tokens: list[str], doc_freq: Callable[[str], int]) -> list[str]:
