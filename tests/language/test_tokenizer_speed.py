@@ -195,3 +195,29 @@ def test_the_changed_characters_come_back_from_the_start_up_cache(
         assert fold._changed().pattern != first
     finally:
         fold._changed.cache_clear()
+
+
+def test_search_mode_is_the_cut_with_each_long_words_inner_words(segmenter: Tokenizer) -> None:
+    """What ``_search_expand`` relies on: rjieba's ``cut_for_search`` is its ``cut`` with, before
+    each word longer than two characters, its 2- then 3-character dictionary words (jieba
+    0.42.1's definition), on every text we have and on jieba's dictionary words run together."""
+    jieba = segmenter.initialize()
+
+    def search_mode(text: str) -> list[str]:
+        out: list[str] = []
+        for word in jieba.cut(text, False):
+            size = len(word)
+            for gram in (2, 3):
+                if size > gram:
+                    out += [word[i : i + gram] for i in range(size - gram + 1)
+                            if jieba.has_word(word[i : i + gram])]
+            out.append(word)
+        return out
+
+    words = [line.split()[0] for line in
+             segmenter.dictionary_path.read_text("utf-8").splitlines()[::7] if line.strip()]
+    texts = [*(segmenter.normalize(t) for t in _texts() + TRICKY),
+             *("".join(words[i : i + 3]) for i in range(0, len(words), 3))]
+    assert len(texts) > 10_000
+    for text in texts:
+        assert search_mode(text) == jieba.cut_for_search(text, False), text

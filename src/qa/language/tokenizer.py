@@ -94,8 +94,9 @@ def _new_jieba() -> rjieba.Jieba:
 
 
 class _Expansions(dict[str, tuple[str, ...] | None]):
-    """Each distinct word's tokens (itself, its long sub-words), made on first sight: most
-    words recur. A single Chinese character maps to None: it is glued to its neighbours."""
+    """Each distinct word's tokens (its search-mode sub-words, itself, its long sub-words), made
+    on first sight: most words recur. A single Chinese character maps to None: it is glued to
+    its neighbours."""
 
     def __init__(self, expand: Callable[[str], tuple[str, ...]]) -> None:
         super().__init__()
@@ -137,6 +138,7 @@ class Tokenizer:
         self._traditional = _traditional_chars()
         # Each distinct word's tokens (itself, its long sub-words): most words recur.
         self._expanded: _Expansions | None = None
+        self._glued: _Expansions  # a glued run's tokens (made with _expanded)
         # A heading's tokens, or None when it has traditional characters (tokens_after).
         self._heads: dict[str, tuple[str, ...] | None] = {}
 
@@ -234,7 +236,10 @@ class Tokenizer:
 
     def _tokens_of(self, normalized: str) -> list[str]:
         jieba = self._jieba or self.initialize()
-        words = jieba.cut_for_search(normalized, False)
+        # jieba's search mode is its cut with, before each long word, the dictionary words
+        # inside it: a property of the word, so each distinct word's are found once (in its
+        # expansion, _search_expand) instead of by jieba at each of its occurrences.
+        words = jieba.cut(normalized, False)
         # One dictionary look-up a word, in C; a single Chinese character maps to None, to be
         # glued with its neighbours (a Python loop over every word cost a third of tokens()).
         expansions = self._expansions(jieba)
@@ -242,16 +247,17 @@ class Tokenizer:
         # Where the single characters are, as bytes: runs of them are then found in C.
         singles = bytes(map(is_, parts, repeat(None)))
         if b"\x01\x01" in singles:
-            self._glue_runs(words, parts, singles, expansions)
+            self._glue_runs(words, parts, singles)
         return list(chain.from_iterable(filter(None, parts)))
 
     def _expansions(self, jieba: rjieba.Jieba) -> _Expansions:
         if self._expanded is None:
-            self._expanded = _Expansions(partial(self._expand, jieba=jieba))
+            self._expanded = _Expansions(partial(self._search_expand, jieba=jieba))
+            self._glued = _Expansions(partial(self._expand, jieba=jieba))
         return self._expanded
 
     def _glue_runs(self, words: list[str], parts: list[tuple[str, ...] | None],
-                   singles: bytes, expansions: _Expansions) -> None:
+                   singles: bytes) -> None:
         """Glue runs of single characters back together: jieba shreds coinages like 五多四过.
 
         ``singles`` marks the single characters (1); a run's glued word's tokens go in place of
@@ -263,8 +269,22 @@ class Tokenizer:
             chars = words[start:end]
             # Stop words at either end of the run are not part of the coinage.
             joined = "".join(chars).strip("".join(c for c in chars if c in self.stopwords))
-            if len(joined) > 1:
-                parts[start] = expansions[joined]
+            if len(joined) > 1:  # a coinage is no word of jieba's: no search-mode sub-words
+                parts[start] = self._glued[joined]
+
+    def _search_expand(self, word: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
+        """Return the tokens of a word of jieba's cut as search mode yields it: the 2-, then
+        the 3-character dictionary words inside a longer word (``cut_for_search`` of jieba
+        0.42.1 and of jieba-rs), then the word itself, each as ``_expand`` keeps it.
+        tests/language/test_tokenizer_search_mode.py holds this to ``cut_for_search``.
+        """
+        size = len(word)
+        grams = [word[i : i + 2] for i in range(size - 1) if jieba.has_word(word[i : i + 2])] \
+            if size > 2 else []
+        if size > 3:
+            grams += [word[i : i + 3] for i in range(size - 2) if jieba.has_word(word[i : i + 3])]
+        tokens = [token for gram in grams for token in self._expand(gram, jieba)]
+        return (*tokens, *self._expand(word, jieba))
 
     def _expand(self, word: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
         """Return a word's tokens: itself and the 4+ character dictionary words inside it
