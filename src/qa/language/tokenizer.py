@@ -138,7 +138,7 @@ class Tokenizer:
         self._traditional = _traditional_chars()
         # Each distinct word's tokens (itself, its long sub-words): most words recur.
         self._expanded: _Expansions | None = None
-        self._glued: _Expansions  # a glued run's tokens (made with _expanded)
+        self._glued: _Expansions  # a run of single characters' tokens (made with _expanded)
         # A heading's tokens, or None when it has traditional characters (tokens_after).
         self._heads: dict[str, tuple[str, ...] | None] = {}
 
@@ -253,7 +253,7 @@ class Tokenizer:
     def _expansions(self, jieba: rjieba.Jieba) -> _Expansions:
         if self._expanded is None:
             self._expanded = _Expansions(partial(self._search_expand, jieba=jieba))
-            self._glued = _Expansions(partial(self._expand, jieba=jieba))
+            self._glued = _Expansions(partial(self._glue, jieba=jieba))
         return self._expanded
 
     def _glue_runs(self, words: list[str], parts: list[tuple[str, ...] | None],
@@ -261,16 +261,20 @@ class Tokenizer:
         """Glue runs of single characters back together: jieba shreds coinages like 五多四过.
 
         ``singles`` marks the single characters (1); a run's glued word's tokens go in place of
-        its first None (the rest stay None, for the caller to drop); a lone character is
-        dropped as it is.
+        its first None (the rest stay None, for the caller to drop). Runs recur (和的, 五多四过):
+        each distinct run is glued once (``_glue``).
         """
+        glued = self._glued
         for run in _SINGLE_RUNS.finditer(singles):
             start, end = run.span()
-            chars = words[start:end]
-            # Stop words at either end of the run are not part of the coinage.
-            joined = "".join(chars).strip("".join(c for c in chars if c in self.stopwords))
-            if len(joined) > 1:  # a coinage is no word of jieba's: no search-mode sub-words
-                parts[start] = self._glued[joined]
+            parts[start] = glued["".join(words[start:end])]
+
+    def _glue(self, run: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
+        """Return the tokens of a run of single characters glued; none for a lone character."""
+        # Stop words at either end of the run are not part of the coinage.
+        joined = run.strip("".join(c for c in run if c in self.stopwords))
+        # A coinage is no word of jieba's: its tokens are _expand's, no search-mode sub-words.
+        return self._expand(joined, jieba) if len(joined) > 1 else ()
 
     def _search_expand(self, word: str, jieba: rjieba.Jieba) -> tuple[str, ...]:
         """Return the tokens of a word of jieba's cut as search mode yields it: the 2-, then
