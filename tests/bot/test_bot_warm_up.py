@@ -27,4 +27,7 @@ def test_warm_up_freezes_the_library_so_no_users_collection_walks_it(
     frozen = gc.get_freeze_count()
     assert frozen > 0
     assert seeds_engine.ask("县直工委发展了多少党员").found
-    assert gc.get_freeze_count() >= frozen  # frozen objects stay frozen
+    # Frozen objects stay frozen: an unfreeze would empty the permanent generation. A frozen
+    # object freed meanwhile (an evicted cache entry, an earlier test's thread letting go)
+    # leaves it one at a time, so the count may drop a little (410,869 → 410,868 once).
+    assert gc.get_freeze_count() >= frozen * 0.99
