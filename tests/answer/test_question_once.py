@@ -1,12 +1,16 @@
 """What depends only on the question is worked out once per question, and gives exactly what
 the per-candidate code gave: the judge's word weights and index look-ups, the terms a quote
-highlights."""
+highlights, the section kinds whose blend a question's shape can change."""
 
 from __future__ import annotations
 
+from itertools import product
+
+from qa.answer.prepared import prepare
 from qa.answer.quotes import _highlighted, highlight_spans
-from qa.answer.retrieve import Judge, coverage
+from qa.answer.retrieve import Judge, Shape, adjusted, coverage
 from qa.language import Query
+from qa.models import Passage
 
 
 def _weigh(term: str) -> float:
@@ -63,3 +67,23 @@ def test_the_judge_reads_each_word_once_and_covers_as_coverage_does() -> None:
     # Known to the judge since its first candidate: a question without library neighbours
     # asks the index nothing more (coverage asked it about every word of every candidate).
     assert asked == []
+
+
+def test_a_kind_adjusted_leaves_alone_is_skipped_only_when_adjusted_leaves_it() -> None:
+    kinds = ("work", "plans", "problems", "causes", "highlights", "preamble")
+    texts = ("全年发展党员12名，“十四五”时期年均增长5%。", "书记任组长", "全年")
+    prepared = [prepare(Passage(f"r#{i}", "r", "报告", ("二、下一步工作计划安排",), kind, text),
+                        str.lower) for i, (kind, text) in enumerate(product(kinds, texts))]
+    shapes = [Shape(down, role, past, said, years, {})
+              for down, role, past, said, years in product(
+                  (False, True), ("", "组长"), (False, True), ("党员", "下一步工作计划安排"),
+                  ((), ("2026",)))]
+    for shape, boosted in product(shapes, (frozenset(), frozenset({"problems", "causes"}))):
+        touched = shape.kinds_touched(boosted)
+        for one in prepared:
+            kept = (1.0, True)
+            if touched is not None and one.passage.kind not in touched and not one.fragment:
+                assert adjusted(*kept, one, shape, boosted) == kept
+    # A question that may quote a heading, name a post or a year: every candidate is tested.
+    assert Shape(False, "", False, "下一步工作计划安排", (), {}).kinds_touched(frozenset()) is None
+    assert Shape(False, "", True, "党员", (), {}).kinds_touched(frozenset()) == {"plans"}

@@ -439,6 +439,7 @@ class Retriever:
         judge = Judge(query, weigh, self.index.doc_freq)
         scorer = SentenceScorer(terms, weigh)
         shape = Shape.of(query, terms.figure)
+        touched = shape.kinds_touched(boosted)
         keyed = []
         every_word, held_all = judge.every_word, judge.held_all
         for i, row in enumerate(rows):
@@ -448,7 +449,8 @@ class Retriever:
                 row.matched, row.prepared.folded, row.prepared.passage.kind in SHORTCOMING_KINDS)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
-            blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
+            if touched is None or row.prepared.passage.kind in touched or row.prepared.fragment:
+                blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
             keyed.append((-blend, i, row, covered, ok, at))
         # By blend, then candidate order: (-blend, i) is unique, so the rest is never compared.
         keyed.sort()
@@ -486,6 +488,15 @@ class Shape(NamedTuple):
                    or next((names for word, names in _RELATIVE_NAMES.items()
                             if word in query.text), ()),
                    {})
+
+    def kinds_touched(self, boosted: frozenset[str]) -> frozenset[str] | None:
+        """Return the section kinds whose blend ``adjusted`` changes when the question can
+        pass none of its tests of a candidate's headings or text (then a candidate of another
+        kind, not a fragment, keeps its blend: thirty calls a question spared); None when a
+        test may pass."""
+        if len(self.said) >= MIN_QUOTED_HEADING or self.role or self.years:
+            return None
+        return boosted | {"plans"} if self.targets_down or self.past else boosted
 
     def quotes_heading(self, path: tuple[str, ...]) -> bool:
         """Return ``quotes_heading(self.said, path)``, worked out once per section path."""
