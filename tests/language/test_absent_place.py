@@ -3,7 +3,7 @@ library's governments worked out once per reports tuple."""
 
 from __future__ import annotations
 
-from qa.language.unitnames import absent_place
+from qa.language.unitnames import _provinces, absent_place
 from qa.models import Report
 from qa.reports.ingest import ReportMeta, parse_report
 
@@ -24,3 +24,14 @@ def test_a_province_without_a_government_report_is_named_absent() -> None:
     assert absent_place("浙江去年GDP多少", both) == ""  # another library: its own governments
     party = (parse_report("003", "某党支部工作总结\n" + TEXT, ReportMeta(unit="某党支部")),)
     assert absent_place("浙江去年GDP多少", party) == ""  # no government at all: nothing to say
+
+
+def test_a_question_is_tested_by_a_provinces_first_character_first() -> None:
+    jiangsu = (_government("001", "江苏省人民政府"),)
+    for name in _provinces():
+        # Every name, alone and inside a question, is found as the loop over names finds it.
+        for text in (name, f"请问{name}去年GDP多少", f"{name[1:]}的GDP"):
+            plain = next((n for n in _provinces() if n in text), "")
+            expected = "" if not plain or plain.startswith("江苏") else plain
+            assert absent_place(text, jiangsu) == expected, text
+    assert absent_place("主题党日活动开展情况", jiangsu) == ""

@@ -167,9 +167,7 @@ def highlight_spans(text: str, terms: Sequence[str], figure: bool) -> tuple[tupl
     if len(folded) != len(text):  # NFKC changed lengths: offsets would drift
         folded = text
     spans: list[tuple[int, int]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        if len(term) < 2 and not term.isdigit():
-            continue
+    for term in _highlighted(tuple(terms)):
         spans.extend(_occurrences(term, folded))
     if figure:
         spans.extend((m.start(), m.end()) for m in FIGURE.finditer(text))
@@ -180,6 +178,15 @@ def highlight_spans(text: str, terms: Sequence[str], figure: bool) -> tuple[tupl
         else:
             merged.append((start, end))
     return tuple(merged)
+
+
+@lru_cache(maxsize=4096)
+def _highlighted(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the terms a quote highlights, longest first: each a question's five quotes
+    would otherwise sort and filter again. (The spans are sorted afterwards, so the order of
+    equally long terms does not matter.)"""
+    return tuple(term for term in sorted(set(terms), key=len, reverse=True)
+                 if len(term) >= 2 or term.isdigit())
 
 
 def _occurrences(term: str, text: str) -> list[tuple[int, int]]:

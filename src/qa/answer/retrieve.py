@@ -176,15 +176,25 @@ def coverage(
     passage (it holds the words a question complains with).
     """
     words = longest_terms(tuple(query.terms))
-    total = sum(weigh(w) for w in words)
-    if not total:
+    weights = tuple(map(weigh, words))
+    if not sum(weights):
+        return 0.0
+    used = tuple(bool(known and known(w)) for w in words)
+    return covered(query, words, weights, used, matched, weigh, text, states_shortcoming)
+
+
+def covered(
+    query: Query, words: Sequence[str], weights: Sequence[float], used: Sequence[bool],
+    matched: Sequence[str], weigh: Weigh, text: str = "", states_shortcoming: bool = False,
+) -> float:
+    """Return ``coverage`` given the question's longest words, their weights and whether the
+    reports use each: what depends only on the question, worked out once by ``Judge``."""
+    if not sum(weights):
         return 0.0
     got = set(matched)
     held = total_weight = 0.0
-    for word in words:
-        weight = weigh(word)
-        credit = word_credit(word, query, got, bool(known and known(word)), text,
-                             states_shortcoming)
+    for word, weight, in_reports in zip(words, weights, used, strict=True):
+        credit = word_credit(word, query, got, in_reports, text, states_shortcoming)
         if credit == THESAURUS_CREDIT:
             # A colloquial word that found its official counterpart carries its information.
             found = [weigh(x) for x in query.expansions.get(word, ()) if x in got and x not in word]
@@ -429,6 +439,7 @@ class Retriever:
         judge = Judge(query, weigh, self.index.doc_freq)
         scorer = SentenceScorer(terms, weigh)
         shape = Shape.of(query, terms.figure)
+        touched = shape.kinds_touched(boosted)
         keyed = []
         every_word, held_all = judge.every_word, judge.held_all
         for i, row in enumerate(rows):
@@ -438,7 +449,8 @@ class Retriever:
                 row.matched, row.prepared.folded, row.prepared.passage.kind in SHORTCOMING_KINDS)
             # A passage holding less of the question ranks lower whatever its BM25.
             blend = (lean * best / total + (1 - lean) * row.score / top) * covered**COVERAGE_POWER
-            blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
+            if touched is None or row.prepared.passage.kind in touched or row.prepared.fragment:
+                blend, ok = adjusted(blend, ok, row.prepared, shape, boosted)
             keyed.append((-blend, i, row, covered, ok, at))
         # By blend, then candidate order: (-blend, i) is unique, so the rest is never compared.
         keyed.sort()
@@ -476,6 +488,15 @@ class Shape(NamedTuple):
                    or next((names for word, names in _RELATIVE_NAMES.items()
                             if word in query.text), ()),
                    {})
+
+    def kinds_touched(self, boosted: frozenset[str]) -> frozenset[str] | None:
+        """Return the section kinds whose blend ``adjusted`` changes when the question can
+        pass none of its tests of a candidate's headings or text (then a candidate of another
+        kind, not a fragment, keeps its blend: thirty calls a question spared); None when a
+        test may pass."""
+        if len(self.said) >= MIN_QUOTED_HEADING or self.role or self.years:
+            return None
+        return boosted | {"plans"} if self.targets_down or self.past else boosted
 
     def quotes_heading(self, path: tuple[str, ...]) -> bool:
         """Return ``quotes_heading(self.said, path)``, worked out once per section path."""
@@ -552,8 +573,12 @@ class Judge:
     def __init__(self, query: Query, weigh: Weigh, known: Callable[[str], int]) -> None:
         self.query, self.weigh, self.known = query, weigh, known
         self.words = longest_terms(tuple(query.terms))
+        # What coverage() reads of each word, once per question rather than per candidate
+        # (whether the reports use it: on the first candidate that needs it).
+        self.weights = tuple(map(weigh, self.words))
+        self.used: tuple[bool, ...] | None = None
         # What coverage() gives a passage matching every word: all credit, or no weight at all.
-        self.full = 1.0 if sum(weigh(w) for w in self.words) else 0.0
+        self.full = 1.0 if sum(self.weights) else 0.0
         # Every word itself: full credit, none reached through the thesaurus, and (there being
         # a word) one held: what coverage, paraphrased and holds_a_question_word say.
         self.every_word = frozenset(self.words)
@@ -564,7 +589,9 @@ class Judge:
         """Return a candidate's coverage and whether it answers the question."""
         if self.every_word.issubset(matched):
             return self.held_all
-        covered = coverage(self.query, matched, self.weigh, self.known, folded,
-                           states_shortcoming)
-        ok = answers_question(covered, paraphrased(self.query, matched, folded, self.known))
-        return covered, ok and holds_a_question_word(self.query, matched, folded, self.known)
+        if self.used is None:
+            self.used = tuple(bool(self.known(w)) for w in self.words)
+        share = covered(self.query, self.words, self.weights, self.used, matched, self.weigh,
+                        folded, states_shortcoming)
+        ok = answers_question(share, paraphrased(self.query, matched, folded, self.known))
+        return share, ok and holds_a_question_word(self.query, matched, folded, self.known)

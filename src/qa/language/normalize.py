@@ -124,8 +124,12 @@ def normalize_question(
         return Normalized(raw, "", smalltalk)
     fillers = _deleted(language.fillers)
     # Fillers before rewrites ("报告里咋说的" is one filler) and after ("咋" → "怎么").
-    text = _replace_words(_replace_words(text, fillers), language.rewrites)
+    once = _replace_words(text, fillers)
+    rewritten = _replace_words(once, language.rewrites)
+    # A question neither pass changed is the one the fillers already left as it was: the
+    # second pass over it would give it back again (most questions).
+    again = rewritten if rewritten == once == text else _replace_words(rewritten, fillers)
     # After the fillers: "有没有" and "是不是" alone are fillers, "弱不弱" asks about 弱.
-    text = _A_NOT_A.sub(r"\1", _replace_words(text, fillers))
+    text = _A_NOT_A.sub(r"\1", again)
     text = _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
     return Normalized(raw, text)

@@ -33,18 +33,22 @@ class Phrases:
 
     def found(self, text: str) -> list[int]:
         """Return the numbers of the phrases that occur in text, in list order."""
-        ids = [i for c in set(text) for i in self._by_first.get(c, ())
-               if self.phrases[i] in text]
+        by_first, phrases = self._by_first, self.phrases
+        # Each phrase sits in one bucket, and each character of the text is visited once:
+        # no number comes twice (but the empty phrases below may).
+        ids = [i for c in set(text) for i in by_first.get(c, ()) if phrases[i] in text]
         if self._empty >= 0:
-            ids.extend(i for i, p in enumerate(self.phrases) if not p)
-        return sorted(set(ids))
+            ids.extend(i for i, p in enumerate(phrases) if not p)
+            return sorted(set(ids))
+        ids.sort()
+        return ids
 
     def any_in(self, text: str) -> bool:
         """Tell whether any phrase occurs in text: ``any(p in text for p in phrases)``."""
         if self._empty >= 0:
             return True
-        by_first = self._by_first
-        return any(self.phrases[i] in text for c in set(text) for i in by_first.get(c, ()))
+        by_first, phrases = self._by_first, self.phrases
+        return any(phrases[i] in text for c in set(text) for i in by_first.get(c, ()))
 
     def first_in(self, text: str, start: int = 0) -> int:
         """Return the first phrase number ≥ start that occurs in text, else -1."""

@@ -405,16 +405,18 @@ def understand(
     mark = scene_of(compact)[1]
     terms = [t for t in terms if t not in mark] if mark else terms
     synonyms = load_cilin().get if settings.synonyms else None
-    expansions = expansions_for(drop_subterms(terms) if terms else [], language, doc_freq,
+    # The longest words, worked out once: expansions, abbreviations and neighbours read them.
+    longest = tuple(drop_subterms(terms))
+    expansions = expansions_for(longest, language, doc_freq,
                                 (lambda w: synonyms(w, ())) if synonyms else None)
     if settings.abbreviations:
-        expansions = with_abbreviations(drop_subterms(terms), compact, expansions, doc_freq)
+        expansions = with_abbreviations(longest, compact, expansions, doc_freq)
     # Read on the question as typed: words normalising drops (「是不是一点都不手软」) qualify.
     said = typed.replace(" ", "")
     spans = shortcoming_spans(said, _present(language.deficiency_phrases, said)) \
         if settings.complaints \
         else [(0, 0)] * phrases_of(language.deficiency_phrases).any_in(compact)
-    near = {t: neighbours(t) for t in drop_subterms(terms)} if neighbours else {}
+    near = {t: neighbours(t) for t in longest} if neighbours else {}
     # A measure word asked ("多少个党支部") says what is counted; only a bare 多大 / 是多少
     # leaves the attribute to the word before it.
     measured = measured_attribute(text, segmenter.tokens) if intent == "figure" and not unit \

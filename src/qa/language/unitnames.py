@@ -137,6 +137,12 @@ def numbered_branch(text: str) -> str:
 
 
 @cache
+def _province_starts() -> frozenset[str]:
+    """The characters a province's name starts with (``absent_place``'s first test)."""
+    return frozenset(name[0] for name in _provinces() if name)
+
+
+@cache
 def _provinces() -> tuple[str, ...]:
     """Every name of a provincial-level division, longest first (data/provinces.txt)."""
     names = [w for line in read_lines("provinces.txt") for w in line.replace(":", " ").split()]
@@ -146,7 +152,10 @@ def _provinces() -> tuple[str, ...]:
 def absent_place(text: str, reports: Sequence[Report]) -> str:
     """Return a province a text names that no government unit of the library is in, when the
     library holds a government's reports at all (「浙江」 among 24 other provinces); else ""."""
-    named = next((name for name in _provinces() if name in text), "")
+    # Most questions hold no character a province's name starts with: one set test, not a
+    # substring test per name (every question asks).
+    named = next((name for name in _provinces() if name in text), "") \
+        if not _province_starts().isdisjoint(text) else ""
     if not named:
         return ""
     governments = _governments(reports)
