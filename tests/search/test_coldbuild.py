@@ -34,6 +34,11 @@ def test_stitched_chunks_are_the_postings_of_the_whole_table() -> None:
             parts.append((table.vocab, table_postings(table), table.lengths()))
         got = stitch(parts)
         assert got.vocab == whole.vocab
+        # The segment's bounds come stitched from the chunks', as computed over the whole.
+        assert got.bounds is not None
+        reference = build_segment("whole", whole, (SegmentReport("r", "k", len(lists)),))
+        assert np.array_equal(got.bounds[0], reference.maxtf), size
+        assert np.array_equal(got.bounds[1], reference.minlen), size
         assert np.array_equal(got.lengths(), whole.lengths())
         for field in ("present", "indptr", "doc_ids", "tfs"):
             mine, theirs = getattr(got.postings, field), getattr(expected, field)

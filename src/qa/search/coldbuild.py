@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from qa.language import Tokenizer
 from qa.models import Passage
@@ -34,7 +35,8 @@ Part = tuple[list[str], Postings, OffsetArray]  # a chunk's vocabulary, postings
 # What is indexed for a passage: its headings joined (None: none) and its text. Kept apart so
 # a section's headings are tokenised once, not once for each of its passages (tokens_after).
 Indexed = tuple[str | None, str]
-Kept = tuple[str, int, Postings, OffsetArray]  # a part with its vocabulary joined, and its size
+# Each term's largest tf and the length of its shortest passage (a segment's maxtf, minlen).
+Bounds = tuple[npt.NDArray[np.float32], IntArray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ class PostedTable:
     vocab: list[str]
     postings: Postings
     passage_lengths: OffsetArray
+    # Each term's largest tf and shortest passage, when known (``Bounds``): else the segment
+    # computes them over every posting.
+    bounds: Bounds | None = None
 
     def __len__(self) -> int:
         return len(self.passage_lengths)
@@ -148,6 +153,16 @@ class NumberedPart:
     ids: IntArray
     postings: Postings
     lengths: OffsetArray
+    bounds: Bounds  # of its own terms, in postings order
+
+
+def part_bounds(postings: Postings, lengths: OffsetArray) -> Bounds:
+    """Return a part's ``Bounds`` (every term it lists has a posting)."""
+    if not len(postings.doc_ids):
+        return np.empty(0, np.float32), np.empty(0, np.int32)
+    starts = postings.indptr[:-1]
+    shortest = np.minimum.reduceat(lengths.astype(np.int32)[postings.doc_ids], starts)
+    return np.maximum.reduceat(postings.tfs, starts), shortest
 
 
 class Words:
@@ -177,7 +192,7 @@ class Words:
 
     def numbered(self, part: Part) -> NumberedPart:
         vocab, postings, lengths = part
-        return NumberedPart(self.number(vocab), postings, lengths)
+        return NumberedPart(self.number(vocab), postings, lengths, part_bounds(postings, lengths))
 
     def batch(self, parts: Sequence[NumberedPart]) -> tuple[list[str], OffsetArray]:
         """Return the parts' words in first-occurrence order (parts in order, each part's
@@ -240,12 +255,18 @@ def stitch(parts: Iterable[Part | NumberedPart], words: Words | None = None) -> 
     vocab, place = words.batch(numbered)
     held: list[tuple[OffsetArray, Postings, int]] = []
     lengths: list[OffsetArray] = []
+    # A term's bounds are the extremes of its parts' (a part lists a term once).
+    maxtf, minlen = np.zeros(len(vocab), np.float32), np.zeros(len(vocab), np.int32)
+    minlen[:] = np.iinfo(np.int32).max
     base = 0
     for part in numbered:
         # Words get ids in the batch's first-occurrence order, as from_lists would number them.
-        held.append((place[part.ids][part.postings.present], part.postings, base))
+        terms = place[part.ids][part.postings.present]
+        held.append((terms, part.postings, base))
         lengths.append(part.lengths)
         base += len(part.lengths)
+        maxtf[terms] = np.maximum(maxtf[terms], part.bounds[0])
+        minlen[terms] = np.minimum(minlen[terms], part.bounds[1])
     numbered.clear()
     df = np.zeros(len(vocab), dtype=np.int64)
     for terms, postings, _ in held:
@@ -266,4 +287,4 @@ def stitch(parts: Iterable[Part | NumberedPart], words: Words | None = None) -> 
         filled[terms] += counts
     total = np.concatenate(lengths) if lengths else np.empty(0, dtype=np.int64)
     present = np.arange(len(vocab), dtype=np.intp)  # every interned word occurs
-    return PostedTable(vocab, Postings(present, indptr, docs, tfs), total)
+    return PostedTable(vocab, Postings(present, indptr, docs, tfs), total, (maxtf, minlen))

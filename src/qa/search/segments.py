@@ -95,8 +95,12 @@ def build_segment(name: str, table: TokenTable | PostedTable,
     lens = table.lengths().astype(np.int32)
     starts = post.indptr[:-1]
     has = len(post.doc_ids) > 0
-    maxtf = np.maximum.reduceat(post.tfs, starts) if has else np.empty(0, np.float32)
-    minlen = np.minimum.reduceat(lens[post.doc_ids], starts) if has else np.empty(0, np.int32)
+    if isinstance(table, PostedTable) and table.bounds is not None:
+        maxtf, minlen = table.bounds  # stitched from its chunks' (qa.search.coldbuild)
+    else:
+        maxtf = np.maximum.reduceat(post.tfs, starts) if has else np.empty(0, np.float32)
+        minlen = (np.minimum.reduceat(lens[post.doc_ids], starts) if has
+                  else np.empty(0, np.int32))
     terms = [table.vocab[t] for t in post.present.tolist()]
     return Segment(name, terms, post.indptr, post.doc_ids, post.tfs, lens,
                    maxtf.astype(np.float32), minlen.astype(np.int32), reports)
