@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from qa import load_reports
 from qa.models import Report
+from qa.reports import parsecache
 from qa.reports.parsecache import ParsedCache, unpack, write_entries
 
 
@@ -66,6 +68,22 @@ def test_cached_reports_equal_parsed_ones(seed_dir: Path, tmp_path: Path) -> Non
     assert load_reports(seed_dir, cache).reports == parsed  # cold: parses, writes the cache
     assert _stored(cache) == len(parsed)
     assert load_reports(seed_dir, cache).reports == parsed  # warm: from the cache
+
+
+def test_a_growing_cache_is_flushed_to_disk_as_it_is_written(
+        seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A cold load writes the cache while workers parse: what is written goes to disk then,
+    # not all in the fsync after the last file. The bytes are the same either way.
+    plain = tmp_path / "plain.reports"
+    load_reports(seed_dir, plain)
+    flushed: list[int] = []
+    monkeypatch.setattr(parsecache, "FLUSH_BYTES", 1)
+    monkeypatch.setattr(parsecache.os, "fdatasync",
+                        lambda fd: flushed.append(os.fstat(fd).st_size))
+    cache = tmp_path / "flushed.reports"
+    reports = load_reports(seed_dir, cache).reports
+    assert len(flushed) == len(reports) and flushed == sorted(flushed) and flushed[0] > 0
+    assert cache.read_bytes() == plain.read_bytes()
 
 
 def test_the_cache_is_what_a_warm_load_reads(seed_dir: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from qa import QAEngine, Tokenizer
 from qa.models import index_text
 from qa.search import SegmentReport, TokenTable
 from qa.search.bm25 import table_postings
-from qa.search.coldbuild import chunk_table, indexed, post_texts, stitch
+from qa.search.coldbuild import MadeParts, Part, chunk_table, indexed, post_texts, stitch
 from qa.search.segments import ARRAYS, TERMS_FILE, build_segment, write_segment
 
 
@@ -34,10 +34,42 @@ def test_stitched_chunks_are_the_postings_of_the_whole_table() -> None:
             parts.append((table.vocab, table_postings(table), table.lengths()))
         got = stitch(parts)
         assert got.vocab == whole.vocab
+        # The segment's bounds come stitched from the chunks', as computed over the whole.
+        assert got.bounds is not None
+        reference = build_segment("whole", whole, (SegmentReport("r", "k", len(lists)),))
+        assert np.array_equal(got.bounds[0], reference.maxtf), size
+        assert np.array_equal(got.bounds[1], reference.minlen), size
         assert np.array_equal(got.lengths(), whole.lengths())
         for field in ("present", "indptr", "doc_ids", "tfs"):
             mine, theirs = getattr(got.postings, field), getattr(expected, field)
             assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), (size, field)
+
+
+def test_parts_numbered_as_they_arrive_stitch_as_fresh_ones() -> None:
+    # A load numbers every part's words as it arrives (MadeParts.words); a later batch's
+    # stitch must still number its words from its own first occurrences, and parts not made
+    # in advance (a gap tokenised at stitch time) join the same numbering.
+    rng = random.Random(5)
+    lists = random_lists(rng, 1_200)
+    parts: list[Part] = []
+    for i in range(0, len(lists), 100):
+        table = TokenTable.from_lists(lists[i : i + 100])
+        parts.append((table.vocab, table_postings(table), table.lengths()))
+    made = MadeParts()
+    for at, part in enumerate(parts):
+        made.add(((f"r{at}", "k"),), part)
+    first = list(made.take([("r0", "k"), ("r1", "k"), ("r2", "k")]))
+    assert not any(isinstance(p, range) for p in first)
+    later = list(made.take([(f"r{at}", "k") if at != 5 else ("gap", "k")
+                            for at in range(3, 12)]))
+    assert later[2] == range(2, 3)  # the gap: tokenised when stitched, here parts[5]
+    got = stitch([parts[5] if isinstance(p, range) else p for p in later], made.words)
+    whole = TokenTable.from_lists(lists[300:])
+    expected = table_postings(whole)
+    assert got.vocab == whole.vocab and np.array_equal(got.lengths(), whole.lengths())
+    for field in ("present", "indptr", "doc_ids", "tfs"):
+        mine, theirs = getattr(got.postings, field), getattr(expected, field)
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs), field
 
 
 def written(folder: Path, table: object, reports: tuple[SegmentReport, ...]) -> dict[str, bytes]:

@@ -367,6 +367,10 @@ def _read_footer(file: BinaryIO) -> tuple[Footer, bytes]:
     return Footer(json.loads(data)["columns"]), trailer
 
 
+# Bytes of bodies written between two flushes to disk (``_flush``).
+FLUSH_BYTES = 32 * 1024 * 1024
+
+
 def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]],
                   old: ParsedCache | None = None) -> bool:
     """Write the reports under their keys, atomically; False if the cache could not be written.
@@ -379,6 +383,7 @@ def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]]
         out.write(header)
         at = len(header)
         rows = []
+        flushed = 0
         for key, report in entries:
             stored = report if isinstance(report, StoredBody) else _stored(key, report, old)
             body = stored.body
@@ -386,12 +391,25 @@ def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]]
             rows.append([key, at, len(body), zlib.crc32(body), stored.report_id, stored.title,
                          stored.unit, stored.year, stored.kinds, stored.digest])
             at += len(body) + 1
+            if at - flushed >= FLUSH_BYTES:
+                flushed = _flush(out, at)
         columns = [list(c) for c in zip(*rows, strict=True)] or [[] for _ in Entry._fields]
         footer = json.dumps({"columns": columns}, ensure_ascii=False).encode() + b"\n"
         out.write(footer)
         out.write(f"{at:020d}{zlib.crc32(footer):010d}\n".encode())
 
     return write_cache_with(path, write)
+
+
+def _flush(out: BinaryIO, at: int) -> int:
+    """Put what is written so far on disk; return how much that is.
+
+    A cold load writes the cache while worker processes parse: flushed as it grows, the
+    final fsync (after the last file, on one core) has a few MB left instead of ≈ 0.5 GB.
+    """
+    out.flush()
+    os.fdatasync(out.fileno())
+    return at
 
 
 def _stored(key: str, report: Report, old: ParsedCache | None) -> StoredBody:

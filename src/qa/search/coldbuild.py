@@ -19,11 +19,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from qa.language import Tokenizer
 from qa.models import Passage
 
-from .bm25 import OffsetArray, Postings, TokenTable, table_postings
+from .bm25 import IntArray, OffsetArray, Postings, TokenTable, table_postings
 from .tokenize import PARALLEL_MIN_TEXTS
 
 # Texts a worker handles at once: large enough that a chunk's vocabulary is small beside its
@@ -34,7 +35,8 @@ Part = tuple[list[str], Postings, OffsetArray]  # a chunk's vocabulary, postings
 # What is indexed for a passage: its headings joined (None: none) and its text. Kept apart so
 # a section's headings are tokenised once, not once for each of its passages (tokens_after).
 Indexed = tuple[str | None, str]
-Kept = tuple[str, int, Postings, OffsetArray]  # a part with its vocabulary joined, and its size
+# Each term's largest tf and the length of its shortest passage (a segment's maxtf, minlen).
+Bounds = tuple[npt.NDArray[np.float32], IntArray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ class PostedTable:
     vocab: list[str]
     postings: Postings
     passage_lengths: OffsetArray
+    # Each term's largest tf and shortest passage, when known (``Bounds``): else the segment
+    # computes them over every posting.
+    bounds: Bounds | None = None
 
     def __len__(self) -> int:
         return len(self.passage_lengths)
@@ -141,30 +146,88 @@ def posted_parts(texts: Iterable[Indexed], segmenter: Tokenizer,
         yield from pool.imap(_post_chunk, chunked(texts))
 
 
+@dataclass(frozen=True, slots=True)
+class NumberedPart:
+    """A part whose vocabulary is numbered in a load's ``Words``: ``ids[i]`` is word i's number."""
+
+    ids: IntArray
+    postings: Postings
+    lengths: OffsetArray
+    bounds: Bounds  # of its own terms, in postings order
+
+
+def part_bounds(postings: Postings, lengths: OffsetArray) -> Bounds:
+    """Return a part's ``Bounds`` (every term it lists has a posting)."""
+    if not len(postings.doc_ids):
+        return np.empty(0, np.float32), np.empty(0, np.int32)
+    starts = postings.indptr[:-1]
+    shortest = np.minimum.reduceat(lengths.astype(np.int32)[postings.doc_ids], starts)
+    return np.maximum.reduceat(postings.tfs, starts), shortest
+
+
+class Words:
+    """Every word of a load's parts, numbered in the order the parts arrive.
+
+    A part's words are numbered as it arrives, while the workers still parse: the stitch
+    after the last file then numbers a batch's words (first occurrence within the batch)
+    with one ``np.unique`` over these numbers, not one dictionary look-up a chunk's word
+    (≈ 2×10⁶ at 10⁶ passages, half the stitch, on one core while the other idled).
+    """
+
+    def __init__(self) -> None:
+        self._lookup: dict[str, int] = {}
+        self._words: list[str] = []
+
+    def number(self, vocab: Sequence[str]) -> IntArray:
+        """Return the numbers of a part's words, numbering the new ones in order."""
+        lookup = self._lookup
+        ids = list(map(lookup.get, vocab))  # in C: once a load's words are known, all found
+        if None in ids:
+            for at in [i for i, n in enumerate(ids) if n is None]:
+                word = vocab[at]
+                ids[at] = number = lookup.setdefault(word, len(lookup))
+                if number == len(self._words):
+                    self._words.append(word)
+        return np.array(ids, dtype=np.int32)
+
+    def numbered(self, part: Part) -> NumberedPart:
+        vocab, postings, lengths = part
+        return NumberedPart(self.number(vocab), postings, lengths, part_bounds(postings, lengths))
+
+    def batch(self, parts: Sequence[NumberedPart]) -> tuple[list[str], OffsetArray]:
+        """Return the parts' words in first-occurrence order (parts in order, each part's
+        vocabulary in its order), and each load number's place in that list."""
+        every = np.concatenate([p.ids for p in parts]) if parts else np.empty(0, np.int32)
+        found, first = np.unique(every, return_index=True)
+        ordered = found[np.argsort(first)]
+        place = np.zeros(len(self._words), dtype=np.int64)
+        place[ordered] = np.arange(len(ordered))
+        return [self._words[n] for n in ordered.tolist()], place
+
+
 class MadeParts:
     """Parts made before the index asked for them, by the run of reports each covers.
 
     A cold load (``qa.library.coldload``) tokenises each chunk of reports in the worker that
     parsed it; the index then stitches those parts instead of tokenising again. A run is
     known by its reports' (id, key) in order, so a part is used only for exactly the reports
-    it was made from.
+    it was made from. A part's vocabulary is kept as its numbers in ``words`` (10⁶
+    passages' chunks hold ≈ 3×10⁶ words, ≈ 0.2 GB as separate strings, 12 MB as numbers).
     """
 
     def __init__(self) -> None:
-        # A part's vocabulary is kept as one NUL-joined string (as terms.bin joins a segment's):
-        # 10⁶ passages' chunks hold ≈ 3×10⁶ words, ≈ 0.2 GB as separate strings.
-        self._runs: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], Kept]] = {}
+        self.words = Words()
+        self._runs: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], NumberedPart]] = {}
 
     def __bool__(self) -> bool:
         return bool(self._runs)
 
     def add(self, reports: tuple[tuple[str, str], ...], part: Part) -> None:
         """Keep the part made from these reports' passages ((id, key) each, in order)."""
-        vocab, postings, lengths = part
         if reports:
-            self._runs[reports[0]] = (reports, ("\0".join(vocab), len(vocab), postings, lengths))
+            self._runs[reports[0]] = (reports, self.words.numbered(part))
 
-    def take(self, reports: Sequence[tuple[str, str]]) -> Iterator[Part | range]:
+    def take(self, reports: Sequence[tuple[str, str]]) -> Iterator[NumberedPart | range]:
         """Yield, in order, the parts covering ``reports``, and the positions (ranges) that no
         part covers; a part handed out is forgotten (its memory goes with the batch)."""
         at = gap = 0
@@ -176,29 +239,39 @@ class MadeParts:
             if gap < at:
                 yield range(gap, at)
             del self._runs[reports[at]]
-            joined, words, postings, lengths = run[1]
-            yield joined.split("\0") if words else [], postings, lengths
+            yield run[1]
             at = gap = at + len(run[0])
         if gap < len(reports):
             yield range(gap, len(reports))
 
 
-def stitch(parts: Iterable[Part]) -> PostedTable:
-    """Join chunks' postings, in chunk order, into one batch's postings over one vocabulary."""
-    lookup: dict[str, int] = {}
+def stitch(parts: Iterable[Part | NumberedPart], words: Words | None = None) -> PostedTable:
+    """Join chunks' postings, in chunk order, into one batch's postings over one vocabulary.
+
+    Parts not yet numbered are numbered in ``words`` (a fresh ``Words`` without one).
+    """
+    words = Words() if words is None else words
+    numbered = [p if isinstance(p, NumberedPart) else words.numbered(p) for p in parts]
+    vocab, place = words.batch(numbered)
     held: list[tuple[OffsetArray, Postings, int]] = []
     lengths: list[OffsetArray] = []
+    # A term's bounds are the extremes of its parts' (a part lists a term once).
+    maxtf, minlen = np.zeros(len(vocab), np.float32), np.zeros(len(vocab), np.int32)
+    minlen[:] = np.iinfo(np.int32).max
     base = 0
-    for vocab, postings, lens in parts:
-        # New words get the next ids in the chunk's first-occurrence order, as from_lists would.
-        remap = np.array([lookup.setdefault(t, len(lookup)) for t in vocab], dtype=np.int64)
-        held.append((remap[postings.present], postings, base))
-        lengths.append(lens)
-        base += len(lens)
-    df = np.zeros(len(lookup), dtype=np.int64)
+    for part in numbered:
+        # Words get ids in the batch's first-occurrence order, as from_lists would number them.
+        terms = place[part.ids][part.postings.present]
+        held.append((terms, part.postings, base))
+        lengths.append(part.lengths)
+        base += len(part.lengths)
+        maxtf[terms] = np.maximum(maxtf[terms], part.bounds[0])
+        minlen[terms] = np.minimum(minlen[terms], part.bounds[1])
+    numbered.clear()
+    df = np.zeros(len(vocab), dtype=np.int64)
     for terms, postings, _ in held:
         df[terms] += np.diff(postings.indptr)
-    indptr = np.zeros(len(lookup) + 1, dtype=np.int64)
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
     docs = np.empty(indptr[-1], dtype=np.int32)
     tfs = np.empty(indptr[-1], dtype=np.float32)
@@ -213,5 +286,5 @@ def stitch(parts: Iterable[Part]) -> PostedTable:
         tfs[at] = postings.tfs
         filled[terms] += counts
     total = np.concatenate(lengths) if lengths else np.empty(0, dtype=np.int64)
-    present = np.arange(len(lookup), dtype=np.intp)  # every interned word occurs
-    return PostedTable(list(lookup), Postings(present, indptr, docs, tfs), total)
+    present = np.arange(len(vocab), dtype=np.intp)  # every interned word occurs
+    return PostedTable(vocab, Postings(present, indptr, docs, tfs), total, (maxtf, minlen))

@@ -14,6 +14,7 @@ from .bm25 import SearchIndex, TokenTable
 from .coldbuild import (
     Indexed,
     MadeParts,
+    NumberedPart,
     Part,
     PostedTable,
     indexed,
@@ -67,14 +68,14 @@ def segment_index(reports: Sequence[Report], segmenter: Tokenizer, folder: Path,
     def tokenize(which: Sequence[int]) -> TokenTable | PostedTable:
         chosen = [reports[i] for i in which]
         if made:
-            return stitch(_made_or_posted(chosen, made, segmenter))
+            return stitch(_made_or_posted(chosen, made, segmenter), made.words)
         return post_texts(index_items(chosen), sum(r.size for r in chosen), segmenter)
 
     return open_index(folder, wanted, tokenize, segmenter.version)
 
 
 def _made_or_posted(reports: list[Report], made: MadeParts,
-                    segmenter: Tokenizer) -> Iterator[Part]:
+                    segmenter: Tokenizer) -> Iterator[Part | NumberedPart]:
     """Yield the reports' passages as parts, in order: made ones, and the rest tokenised."""
     for piece in made.take([(r.report_id, r.key) for r in reports]):
         if not isinstance(piece, range):
