@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,25 +149,6 @@ def _fsync_file(path: Path) -> None:
             os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
-def _write_files(temporary: Path, segment: Segment) -> None:
-    """Write a segment's files into ``temporary``, each flushed to disk.
-
-    A file is flushed in a thread while the next one is written: a cold build writes its
-    segment after the last file is parsed, with a core to spare, and at 10⁶ passages the
-    flushes of ``docs.npy`` and ``tfs.npy`` (≈ 0.2 GB each) waited on the disk in turn.
-    """
-    with ThreadPoolExecutor(1) as flusher:
-        terms = temporary / TERMS_FILE
-        terms.write_bytes("\0".join(segment.terms).encode("utf-8"))
-        flushed = [flusher.submit(_fsync_file, terms)]
-        for name in ARRAYS:
-            path = temporary / f"{name}.npy"
-            np.save(path, getattr(segment, name), allow_pickle=False)
-            flushed.append(flusher.submit(_fsync_file, path))
-        for done in flushed:
-            done.result()  # an error flushing is an error writing
-
-
 def write_segment(folder: Path, segment: Segment) -> dict[str, int]:
     """Write a segment as ``folder/<name>/`` atomically; return its file sizes for the manifest.
 
@@ -180,8 +160,13 @@ def write_segment(folder: Path, segment: Segment) -> dict[str, int]:
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir()
     try:
-        _write_files(temporary, segment)
-        sizes = {path.name: path.stat().st_size for path in temporary.iterdir()}
+        (temporary / TERMS_FILE).write_bytes("\0".join(segment.terms).encode("utf-8"))
+        for name in ARRAYS:
+            np.save(temporary / f"{name}.npy", getattr(segment, name), allow_pickle=False)
+        sizes = {}
+        for path in temporary.iterdir():
+            _fsync_file(path)
+            sizes[path.name] = path.stat().st_size
         fsync_dir(temporary)
         os.replace(temporary, target)
     except BaseException:
