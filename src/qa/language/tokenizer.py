@@ -136,7 +136,7 @@ class Tokenizer:
         )
         self._jieba: rjieba.Jieba | None = _TOKENIZERS.get(self.lexicon)
         self._traditional = _traditional_chars()
-        # Each distinct word's tokens (itself, its long sub-words): most words recur.
+        # Each distinct word's tokens (search-mode sub-words, itself, long sub-words).
         self._expanded: _Expansions | None = None
         self._glued: _Expansions  # a run of single characters' tokens (made with _expanded)
         # A heading's tokens, or None when it has traditional characters (tokens_after).
@@ -280,13 +280,10 @@ class Tokenizer:
         """Return the tokens of a word of jieba's cut as search mode yields it: the 2-, then
         the 3-character dictionary words inside a longer word (``cut_for_search`` of jieba
         0.42.1 and of jieba-rs), then the word itself, each as ``_expand`` keeps it.
-        tests/language/test_tokenizer_search_mode.py holds this to ``cut_for_search``.
+        tests/language/test_tokenizer_speed.py holds this to ``cut_for_search``.
         """
-        size = len(word)
-        grams = [word[i : i + 2] for i in range(size - 1) if jieba.has_word(word[i : i + 2])] \
-            if size > 2 else []
-        if size > 3:
-            grams += [word[i : i + 3] for i in range(size - 2) if jieba.has_word(word[i : i + 3])]
+        grams = [word[i : i + n] for n in (2, 3) if len(word) > n
+                 for i in range(len(word) - n + 1) if jieba.has_word(word[i : i + n])]
         tokens = [token for gram in grams for token in self._expand(gram, jieba)]
         return (*tokens, *self._expand(word, jieba))
 
