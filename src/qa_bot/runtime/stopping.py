@@ -13,24 +13,38 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any
-
-from telegram.ext import Application
+from typing import Protocol
 
 logger = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 RECHECK_SECONDS = 0.05
 
 
+class _Updater(Protocol):
+    @property
+    def running(self) -> bool: ...
+
+
+class RunPolling(Protocol):
+    """What GracefulStop uses of a PTB Application that is inside ``run_polling``."""
+
+    @property
+    def running(self) -> bool: ...
+
+    @property
+    def updater(self) -> _Updater | None: ...
+
+    def stop_running(self) -> None: ...
+
+
 class GracefulStop:
     """Turn SIGINT/SIGTERM into ``stop_running()`` at the first moment it takes effect."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
-                 loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, application: RunPolling, loop: asyncio.AbstractEventLoop) -> None:
         self.application = application
         self.loop = loop
         self.requested = False
-        self._stopped_loop = False
+        self._started = False
 
     def install(self) -> None:
         """Register the handlers on the loop run_polling will use."""
@@ -46,14 +60,15 @@ class GracefulStop:
         self._stop_when_running()
 
     def _stop_when_running(self) -> None:
-        if self._stopped_loop:
-            return
-        if self.application.running:
-            # run_forever returns and run_polling shuts everything down in order.
-            self._stopped_loop = True
-            self.application.stop_running()
-            return
-        # Not running yet: honoured after post_init if we are still before that check;
-        # otherwise (start_polling in progress) look again until start() has run.
-        self.application.stop_running()
+        application = self.application
+        self._started = self._started or application.running
+        updater = application.updater
+        if self._started and not (updater is not None and updater.running):
+            return  # run_polling's shutdown has begun: it stops the updater first
+        # Before post_init returns this sets PTB's marker; once running it stops the loop.
+        application.stop_running()
+        # Look again until the shutdown has begun. A loop.stop() that lands in the same loop
+        # turn as the end of ``run_until_complete(start())`` is used up by that call, and the
+        # ``run_forever()`` that follows would then never return; so a stop is repeated until
+        # it takes. (Once the updater is stopped, repeating could end a shutdown step early.)
         self.loop.call_later(RECHECK_SECONDS, self._stop_when_running)
