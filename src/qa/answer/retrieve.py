@@ -176,11 +176,9 @@ def coverage(
     passage (it holds the words a question complains with).
     """
     words = longest_terms(tuple(query.terms))
-    weights = tuple(map(weigh, words))
-    if not sum(weights):
-        return 0.0
     used = tuple(bool(known and known(w)) for w in words)
-    return covered(query, words, weights, used, matched, weigh, text, states_shortcoming)
+    return covered(query, words, tuple(map(weigh, words)), used, matched, weigh, text,
+                   states_shortcoming)
 
 
 def covered(
