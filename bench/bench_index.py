@@ -461,13 +461,12 @@ def bench_size(size: int, workdir: Path, bm25_max: int, with_bm25s: bool,
 def drop_from_page_cache(folder: Path) -> int:
     """Ask the kernel to drop a folder's files from the page cache; return how many files.
 
-    Right after the cold build wrote the index, its pages sit in the page cache as the write
-    left them: on ext4 with large folios (Linux 6.16 on), a fault on a mapped file then maps
-    the whole folio, so a restart in the same minutes counts ≈ 70–85 MB more file-backed RSS at
-    10⁶ for the same postings read (619 MB against 534 once the files are read back from disk,
-    docs/benchmarks.md, stop 32). The files stay on disk, written and fsync'd; only clean
-    cached pages are dropped, so the second restart reads what it touches from disk, as a
-    restart long after the build does.
+    Right after the cold build wrote the index, its pages sit in the page cache as the writes
+    left them, and a restart in the same minutes counts ≈ 70–85 MB more file-backed RSS at 10⁶
+    for the same postings read (619 MB against 534 once the files are read back from disk;
+    likely the large folios of ext4 on Linux 6.18, docs/benchmarks.md, stop 32). The files
+    stay on disk, written and fsync'd; only clean cached pages are dropped, so the second
+    restart reads what it touches from disk, as a restart long after the build does.
     """
     count = 0
     for path in sorted(folder.rglob("*")):
