@@ -111,12 +111,18 @@ def sample_asks(engine: Any, questions: list[str], rounds: int) -> None:
         print(f"| {stage} | {share * 100:.1f} % | {share * per_ask:.3f} ms |")
 
 
-def main() -> int:
-    """Parse options, open the engine and time or sample its answers."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def corpus_parser(doc: str | None) -> argparse.ArgumentParser:
+    """Return a parser with the bench corpus's options, shared by the ``bench_ask*`` scripts."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--workdir", type=Path, required=True,
                         help="bench_index.py's --workdir (corpus and caches)")
     parser.add_argument("--size", type=int, default=100_000, help="passages (n<size> folder)")
+    return parser
+
+
+def main() -> int:
+    """Parse options, open the engine and time or sample its answers."""
+    parser = corpus_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=15, help="asks of every question")
     parser.add_argument("--sample", action="store_true", help="sample stages instead of timing")
     args = parser.parse_args()

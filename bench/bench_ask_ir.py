@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_ask import corpus_parser
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -82,10 +84,7 @@ def parent(args: argparse.Namespace) -> int:
 
 def main() -> int:
     """Parse options; run as the parent (default) or as the counted child."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--workdir", type=Path, required=True,
-                        help="bench_index.py's --workdir (corpus and caches)")
-    parser.add_argument("--size", type=int, default=100_000, help="passages (n<size> folder)")
+    parser = corpus_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="counted rounds of questions")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

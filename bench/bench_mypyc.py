@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_ask import corpus_parser
+
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     "qa/engine.py",
@@ -80,10 +82,7 @@ def cpu_line(tree: Path, args: argparse.Namespace) -> str:
 
 def main() -> int:
     """Compile a copy, count both trees, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--workdir", type=Path, required=True,
-                        help="bench_index.py's --workdir (corpus and caches)")
-    parser.add_argument("--size", type=int, default=100_000, help="passages (n<size> folder)")
+    parser = corpus_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="counted rounds of questions")
     parser.add_argument("--cpu", type=int, default=0, help="bench_ask.py runs in each tree")
     parser.add_argument("--modules", nargs="*", default=MODULES, help="paths under src/")
