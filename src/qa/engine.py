@@ -235,10 +235,14 @@ class QAEngine:
         return found if found.passage_id == passage_id else None
 
     def warm_up(self) -> None:
-        """Do now what the first question would wait for: word weights and the units' names
-        learned from the library (seconds at 10⁶ reports' worth of passages)."""
+        """Do now what the first question would wait for: word weights, the units' names
+        learned from the library (seconds at 10⁶ reports' worth of passages) and the sound
+        table that repairs a typed homophone (≈ 0.5 s at 10⁵, paid by the first question holding a
+        word that neither the library nor general Chinese knows)."""
         self.background.load()
         library_names(self.reports, self.language.unit_aliases)
+        if self.settings.homophones:
+            self.homophones.load()
 
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""

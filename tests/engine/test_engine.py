@@ -135,6 +135,20 @@ def test_warm_up_learns_the_unit_names_the_first_question_needs(seeds_engine: QA
     assert seeds_engine.ask("县直工委发展了多少党员").found
 
 
+def test_warm_up_builds_the_homophone_table(seeds_engine: QAEngine,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.language import homophones
+
+    heard: list[str] = []
+    real = homophones.sound
+    monkeypatch.setattr(homophones, "sound", lambda w: heard.append(w) or real(w))
+    seeds_engine.warm_up()
+    # Built now or by an earlier test on this engine; either way no question pays for it.
+    before = len(heard)
+    seeds_engine.homophones.correct("当员")
+    assert len(heard) - before <= 1  # the question word alone
+
+
 _PROVINCE = """2025年某某省政府工作报告
 一、2024年工作回顾
 过去一年，全省经济运行稳中有进，地区生产总值增长5.2%，城镇新增就业60万人，工作取得明显成效。

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.language import Homophones, LanguageSettings
 
 LIBRARY = {"党员": 40, "党课": 12, "发展": 30, "党建": 50}
@@ -41,3 +43,24 @@ def test_pinyin_initials_become_the_library_word() -> None:
 
 def test_short_initials_are_too_ambiguous() -> None:
     assert make().expand_initials("dj") == "dj"
+
+
+def test_load_hears_the_library_up_front_so_a_typo_hears_only_itself(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # qa-bot's warm-up thread calls load(): the first typo must not sound every library word.
+    from qa.language import homophones
+
+    heard: list[str] = []
+    real = homophones.sound
+
+    def counted(word: str) -> tuple[str, ...]:
+        heard.append(word)
+        return real(word)
+
+    monkeypatch.setattr(homophones, "sound", counted)
+    found = make()
+    found.load()
+    assert sorted(heard) == sorted(w for w in LIBRARY if len(w) >= homophones.MIN_LEN)
+    heard.clear()
+    assert found.correct("当员") == "党员" and found.repair("dy", ["dy"]) == "dy"
+    assert set(heard) <= {"当员"}  # the question word alone (remembered across tests)
