@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from qa import load_reports
 from qa.models import Report
 from qa.reports import parsecache
+from qa.reports.bodies import decode_body, encode_body
 from qa.reports.parsecache import ParsedCache, unpack, write_entries
 
 
@@ -25,13 +25,13 @@ def _stored(cache: Path) -> int:
         opened.close()
 
 
-def _edit_first_entry(cache: Path, change: Callable[[list[Any]], list[Any]]) -> None:
+def _edit_first_entry(cache: Path, change: Callable[[bytes], bytes]) -> None:
     """Rewrite the cache with its first entry's stored body changed (footer kept as it was)."""
     opened = ParsedCache(cache)
     keys = sorted(opened.keys(), key=lambda k: opened._entries[k].offset)
     bodies = {k: opened.raw(k) or b"" for k in keys}
     reports = {k: opened.report(k, None) for k in keys}
-    bodies[keys[0]] = json.dumps(change(json.loads(bodies[keys[0]])), ensure_ascii=False).encode()
+    bodies[keys[0]] = change(bodies[keys[0]])
 
     class Edited(ParsedCache):
         def raw(self, key: str) -> bytes | None:
@@ -57,7 +57,7 @@ def _first_body(cache: Path) -> list[Any]:
     opened = ParsedCache(cache)
     first = min(opened.keys(), key=lambda k: opened._entries[k].offset)
     try:
-        return list(json.loads(opened.raw(first) or b"null"))
+        return decode_body(opened.raw(first) or b"")
     finally:
         opened.close()
 
@@ -94,7 +94,7 @@ def test_the_cache_is_what_a_warm_load_reads(seed_dir: Path, tmp_path: Path) -> 
         entry[4][-1][3][0][2] = "缓存中的文字"  # last section, first passage, its text
         return entry
 
-    _edit_first_entry(cache, retext)
+    _edit_first_entry(cache, lambda raw: encode_body(retext(decode_body(raw))))
     texts = {p.text for r in load_reports(seed_dir, cache).reports for p in r.passages}
     assert "缓存中的文字" in texts
 
@@ -140,13 +140,37 @@ def test_a_damaged_entry_is_parsed_again(seed_dir: Path, tmp_path: Path) -> None
     # the entry itself is replaced when the cache is next rewritten (any file changing).
     cache = tmp_path / "parsed.reports"
     load_reports(seed_dir, cache)
-    _edit_first_entry(cache, lambda entry: ["only", "three", "fields"])
+    _edit_first_entry(cache, lambda raw: b'["only","three","fields"]')
     assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
     _damage_first_body(cache)
     assert load_reports(seed_dir, cache).reports == load_reports(seed_dir).reports
     sorted(seed_dir.glob("*.txt"))[-1].unlink()
     load_reports(seed_dir, cache)  # rewritten: the damaged body is packed afresh, not copied
     assert len(_first_body(cache)) == 5
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_a_row_that_does_not_decode_means_parsing_that_file_again(
+        seed_dir: Path, tmp_path: Path, whole: bool) -> None:
+    # The crc32 matches (the row was written so): the head reads, the row fails when decoded.
+    cache = tmp_path / "parsed.reports"
+    fresh = load_reports(seed_dir).reports
+    load_reports(seed_dir, cache)
+
+    def unrowed(raw: bytes) -> bytes:
+        packed = decode_body(raw)
+        packed[4][0][3][0] = ["not", "a row"]
+        return encode_body(packed)
+
+    _edit_first_entry(cache, unrowed)
+    loaded = load_reports(seed_dir, cache).reports
+    first = min(loaded, key=lambda r: r.report_id)
+    expected = next(r for r in fresh if r.report_id == first.report_id)
+    if whole:
+        assert first.passages == expected.passages
+    else:
+        assert first.passage(0) == expected.passages[0]
+        assert first.passage(1) == expected.passages[1]
 
 
 def test_a_body_is_unpacked_only_when_used(seed_dir: Path, tmp_path: Path) -> None:

@@ -1,13 +1,15 @@
-"""Deferred report bodies once read: passages built one at a time, and the last few kept.
+"""Deferred report bodies once read: passages decoded one at a time, and the last few kept.
 
-A search touches a few passages in each of many reports; building every passage of each
-(≈ 0.2 ms a report) would cost more than the search. A ``Body`` keeps the decoded JSON and
-builds a passage when asked for it, or all of them when a caller wants the whole report.
+A search touches a few passages in each of many reports; decoding every passage of each
+(≈ 0.1–0.2 ms a report of thirty) would cost more than the search. A body is stored as a
+small head (the report's fields, its sections and each passage row's length) followed by the
+rows, each its own JSON array: a ``Body`` decodes the head, then only the rows asked for, or
+all of them when a caller wants the whole report.
 """
 
 from __future__ import annotations
 
-import bisect
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -17,6 +19,27 @@ from typing import Any, cast
 from qa.models import Kind, Passage, Section
 
 Packed = list[Any]
+
+# Between a body's head and its rows. JSON escapes every control character inside strings and
+# writes none outside them, so the first one in a body ends its head.
+SEPARATOR = b"\x1e"
+# One encoder for every row and head: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_body(packed: Packed) -> bytes:
+    """Return a packed report (``qa.reports.parsecache.pack``) as the cache stores it."""
+    report_id, title, unit, year, sections = packed
+    rows = [_ENCODER.encode(row).encode() for section in sections for row in section[3]]
+    head = [report_id, title, unit, year,
+            [[index, path, kind, len(passages)] for index, path, kind, passages in sections],
+            [len(row) for row in rows]]
+    return _ENCODER.encode(head).encode() + SEPARATOR + b",".join(rows)
+
+
+def decode_body(stored: bytes) -> Packed:
+    """Return the packed report a stored body holds; ValueError or TypeError if malformed."""
+    return Body(stored).packed()
 
 
 def unpack_sections(packed: Packed) -> tuple[Section, ...]:
@@ -40,62 +63,56 @@ def _passage(report_id: str, title: str, number: int, row: list[Any]) -> Passage
                    text, label)
 
 
-def _share_strings(packed: Packed) -> None:
-    """Make equal headings, kinds and labels within a report one string each.
-
-    JSON gives every passage its own copies: an item's label is also its path's last heading,
-    and each passage repeats its section's headings and kind. The serving process keeps
-    hundreds of bodies (``CACHED_REPORTS``); shared, each holds ≈ a third less.
-    """
-    strings: dict[str, str] = {}
-    share = strings.setdefault
-    for section in packed[4]:
-        section[1] = [share(h, h) for h in section[1]]
-        for row in section[3]:
-            row[0] = [share(h, h) for h in row[0]]
-            row[1] = share(row[1], row[1])
-            row[3] = share(row[3], row[3])
-
-
 class Body:
-    """One report's body: from its packed JSON (``qa.parsecache.pack``) or its sections."""
+    """One report's body: from its stored bytes (``encode_body``) or its parsed sections.
 
-    def __init__(self, packed: Packed | None, sections: tuple[Section, ...] = ()) -> None:
-        self._packed = packed
-        self._sections: tuple[Section, ...] | None = None if packed is not None else sections
+    Equal headings, kinds and labels of the passages built are one string each: JSON gives
+    every row its own copies, an item's label is also its path's last heading, and each
+    passage repeats its section's headings and kind. The serving process keeps hundreds of
+    bodies (``CACHED_REPORTS``); shared, each holds less.
+    """
+
+    def __init__(self, stored: bytes | None, sections: tuple[Section, ...] = ()) -> None:
+        self._stored = stored or b""
+        self._sections: tuple[Section, ...] | None = None if stored is not None else sections
         self._passages: tuple[Passage, ...] | None = None
         self._built: dict[int, Passage] = {}
-        if packed is not None:
-            # Check the shape once, so building a passage later cannot fail half-way.
-            sizes = [len(rows) for _, _, _, rows in packed[4]]
-            if any(len(row) != 4 for _, _, _, rows in packed[4] for row in rows):
-                raise ValueError("malformed passage")
-            _share_strings(packed)
-            self.starts = list(accumulate(sizes, initial=0))
-        else:
+        self._strings: dict[str, str] = {}
+        if stored is None:
+            self._head: Packed = []
+            self._rows: list[int] = []
+            self._lengths: list[int] = []
             self.starts = list(accumulate((len(s.passages) for s in sections), initial=0))
+            return
+        self._head, self._rows, self._lengths = _read_head(stored)
+        self.starts = list(accumulate((n for *_, n in self._head[4]), initial=0))
 
     def __len__(self) -> int:
         return self.starts[-1]
 
+    @property
+    def report_id(self) -> str:
+        """Return the id the stored head names ("" for a body of parsed sections)."""
+        return str(self._head[0]) if self._head else ""
+
     def passage(self, i: int) -> Passage:
-        """Return passage i (0-based, document order), building only it."""
-        if self._passages is not None or self._packed is None:
+        """Return passage i (0-based, document order), decoding only its row."""
+        if self._sections is not None:
             return self.passages()[i]
         found = self._built.get(i)
         if found is None:
             if not 0 <= i < len(self):
                 raise IndexError("passage out of range")
-            at = bisect.bisect_right(self.starts, i) - 1
-            found = _passage(self._packed[0], self._packed[1], i + 1,
-                             self._packed[4][at][3][i - self.starts[at]])
-            self._built[i] = found
+            start = self._rows[i]
+            row = self._shared(json.loads(self._stored[start:start + self._lengths[i]]))
+            found = self._built[i] = _passage(self._head[0], self._head[1], i + 1, row)
         return found
 
     def sections(self) -> tuple[Section, ...]:
-        """Return every section, building them on first call."""
+        """Return every section, decoding every row on first call."""
         if self._sections is None:
-            self._sections = unpack_sections(cast(Packed, self._packed))
+            self._sections = unpack_sections(self.packed())
+            self._built.clear()
         return self._sections
 
     def passages(self) -> tuple[Passage, ...]:
@@ -103,6 +120,44 @@ class Body:
         if self._passages is None:
             self._passages = tuple(p for s in self.sections() for p in s.passages)
         return self._passages
+
+    def packed(self) -> Packed:
+        """Return the whole report as ``pack`` made it (every row decoded, in one call)."""
+        report_id, title, unit, year, sections, _ = self._head
+        rows = json.loads(b"[" + self._stored[self._rows[0]:] + b"]") if self._rows else []
+        if len(rows) != len(self):
+            raise ValueError("rows missing")
+        shared = [self._shared(row) for row in rows]
+        return [report_id, title, unit, year,
+                [[index, path, kind, shared[self.starts[s]:self.starts[s + 1]]]
+                 for s, (index, path, kind, _) in enumerate(sections)]]
+
+    def _shared(self, row: Any) -> list[Any]:
+        """Return a decoded row checked, its headings, kind and label shared in this body."""
+        if not isinstance(row, list) or len(row) != 4 or not isinstance(row[0], list):
+            raise ValueError("malformed passage")
+        share = self._strings.setdefault
+        return [[share(h, h) for h in row[0]], share(row[1], row[1]), row[2],
+                share(row[3], row[3])]
+
+
+def _read_head(stored: bytes) -> tuple[Packed, list[int], list[int]]:
+    """Return a stored body's head, where each row starts and each row's length."""
+    cut = stored.find(SEPARATOR)
+    if cut < 0:
+        raise ValueError("no head")
+    head = json.loads(stored[:cut])
+    if not isinstance(head, list) or len(head) != 6:
+        raise ValueError("malformed head")
+    lengths = head[5]
+    if sum(n for *_, n in head[4]) != len(lengths) or any(n < 1 for n in lengths):
+        raise ValueError("malformed head")
+    # Rows are comma-joined: each starts one byte after the previous one ends.
+    starts = list(accumulate((n + 1 for n in lengths[:-1]), initial=cut + 1))
+    end = starts[-1] + lengths[-1] if lengths else cut + 1
+    if end != len(stored):
+        raise ValueError("rows do not fill the body")
+    return head, starts if lengths else [], lengths
 
 
 class BodyCache:
@@ -126,3 +181,8 @@ class BodyCache:
             while len(self._bodies) > self.size:
                 self._bodies.popitem(last=False)
         return body
+
+    def drop(self, slot: int) -> None:
+        """Forget the body in a slot (found damaged): the next use reads it again."""
+        with self._lock:
+            self._bodies.pop(slot, None)

@@ -3,12 +3,15 @@
 An entry is keyed by the file's name, a digest of its bytes and its manifest metadata plus the
 parser's own source, so editing a report, its reports.toml entry or the parser invalidates
 exactly what it should. Opening the cache reads only its footer (per report: id, title, unit,
-year and one kind letter per passage); a report's body is read and unpacked when first used and
-the last ``CACHED_REPORTS`` unpacked stay in memory, so a start at 10⁶ passages builds none of
-them. Bodies are JSON (safe to read whatever wrote them); a missing, stale or unreadable cache
-only means parsing again, and a damaged body found later means parsing that one file again.
+year and one kind letter per passage); a report's body is read when first used, and only the
+passages asked for are decoded (``qa.reports.bodies``); the last ``CACHED_REPORTS`` read stay in
+memory, so a start at 10⁶ passages builds none of them. Bodies are JSON (safe to read whatever
+wrote them); a missing, stale or unreadable cache only means parsing again, and a damaged body
+found later means parsing that one file again.
 
-Layout (format 4): a JSON header line, one JSON body line per report, a JSON footer line
+Layout (format 5): a JSON header line, one body line per report (a JSON head, then its passage
+rows, each a JSON array, so that one decodes alone: ``qa.reports.bodies.encode_body``), a JSON
+footer line
 ``{"columns": [[key, …], [offset, …], [length, …], [crc32, …], [id, …], [title, …], [unit, …],
 [year, …], [kinds, …], [digest, …]]}`` (one value per report in each column)
 (``digest``: of the indexed texts, ``qa.indexed.texts_digest``, the segment index's key),
@@ -29,16 +32,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from qa.data import data_path
 from qa.fsio import write_cache_with
 from qa.models import Deferred, Passage, Report, Section, texts_digest
 
-from .bodies import Body, BodyCache, Packed, unpack_sections
+from .bodies import Body, BodyCache, Packed, decode_body, encode_body, unpack_sections
 from .filestat import fingerprint
 
-FORMAT = 4
+FORMAT = 5
 # The modules and data files whose content decides a parsed report; modules named, not
 # located, so files can move.
 _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
@@ -55,6 +58,7 @@ _TRAILER = 31  # the footer's offset (20 digits), its crc32 (10 digits) and a ne
 # Report bodies kept in memory once read (≈ 30 KB each); the rest are read again when used.
 CACHED_REPORTS = 2048
 
+T = TypeVar("T")
 # Parse a report's file again when its cached body is damaged: (id, title, source) → sections.
 Reparse = Callable[[str, str, Path | None], tuple[Section, ...]]
 
@@ -132,14 +136,14 @@ class StoredBody:
 
 def stored_body(key: str, report: Report) -> StoredBody:
     """Return what the cache stores of a report under ``key``."""
-    body = json.dumps(pack(report), ensure_ascii=False, separators=(",", ":")).encode()
+    body = encode_body(pack(report))
     return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
                       report.kind_codes, report.digest or texts_digest(report.passages))
 
 
 def stored_report(stored: StoredBody, source: Path | None) -> Report:
     """Return the report a ``StoredBody`` holds, sections in memory (its texts' digest kept)."""
-    report = unpack(json.loads(stored.body), source, stored.key)
+    report = unpack(decode_body(stored.body), source, stored.key)
     return Report(report.report_id, report.title, source, report.body, report.unit,
                   report.year, stored.key, stored.digest)
 
@@ -293,15 +297,27 @@ class ParsedCache:
 
     def sections(self, slot: int) -> tuple[Section, ...]:
         """Return the sections of a report handed out by ``report``."""
-        return self._body(slot).sections()
+        return self._from_body(slot, Body.sections)
 
     def passages(self, slot: int) -> tuple[Passage, ...]:
         """Return the passages of a report handed out by ``report``."""
-        return self._body(slot).passages()
+        return self._from_body(slot, Body.passages)
 
     def passage(self, slot: int, i: int) -> Passage:
         """Return one passage (0-based) of a report handed out by ``report``."""
-        return self._body(slot).passage(i)
+        return self._from_body(slot, lambda body: body.passage(i))
+
+    def _from_body(self, slot: int, use: Callable[[Body], T]) -> T:
+        """Return what ``use`` reads off a report's body. Its rows are decoded when used, after
+        the body's crc32 matched: one that still does not decode (written wrong) marks the body
+        damaged, and the report's file is parsed again."""
+        try:
+            return use(self._body(slot))
+        except (ValueError, TypeError):
+            with self._lock:
+                self._damaged.add(self._entries.columns[0][self._rows[slot]])
+            self._bodies.drop(slot)
+            return use(self._body(slot))
 
     def _body(self, slot: int) -> Body:
         row, source = self._rows[slot], self._sources[slot]
@@ -313,9 +329,8 @@ class ParsedCache:
             raw = self.raw(entry.key)
             if raw is None:
                 raise ValueError("damaged")
-            packed = json.loads(raw)
-            body = Body(packed)
-            if packed[0] == entry.report_id and len(body) == len(entry.kinds):
+            body = Body(raw)
+            if body.report_id == entry.report_id and len(body) == len(entry.kinds):
                 return body
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             pass
