@@ -1,21 +1,26 @@
 """Where ``engine.ask`` spends its time, on a corpus ``bench_index.py`` generated.
 
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] [--rounds 15] [--sample]
+    .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --first
 
 Opens the engine as the bench's warm worker does (``<workdir>/n<size>`` and its caches; the
-folder is generated again when ``bench_index.py`` removed it), asks every bench question once,
-then ``--rounds`` more times, and prints per question the least CPU time of its rounds (this
+folder is generated again when ``bench_index.py`` removed it; ``warm_up``, collect and freeze
+as qa-bot's warm-up thread), asks every bench question once, then ``--rounds`` more times, and
+prints per question the least CPU time of its rounds (this
 thread's, so other processes on a shared machine weigh less than in wall time) with the
 median over questions, and the wall-clock p50 / p99 of all rounds. ``--sample`` instead
 samples the call stack every 0.2 ms of CPU (``SIGPROF``) and prints each stage's share of the
 CPU and its milliseconds per question: a profile without cProfile's cost per call, which
-distorts code made of many small calls. Run it with another checkout's bench file to compare
-(the source imported is the checkout's own ``src``).
+distorts code made of many small calls. ``--first`` times the first pass instead, each
+question asked for the first time (its candidates' report bodies read from the parsed cache,
+its terms' saturations computed): CPU per question, median and sum. Run it with another
+checkout's bench file to compare (the source imported is the checkout's own ``src``).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import statistics
 import sys
@@ -56,11 +61,21 @@ def open_engine(workdir: Path, size: int) -> tuple[Any, list[str]]:
     engine = QAEngine.from_directory(folder, parsed_cache=bench._parsed(cache),
                                      index_dir=bench._index_dir(cache))
     engine.segmenter.initialize()
-    engine.background.load()
-    questions = list(bench.QUERIES)
-    for question in questions:  # first use: report bodies, unit names, caches
+    engine.warm_up()
+    gc.collect()
+    gc.freeze()
+    return engine, list(bench.QUERIES)
+
+
+def time_first(engine: Any, questions: list[str]) -> None:
+    """Print the CPU time of each question asked the first time, their median and sum."""
+    cpu = []
+    for question in questions:
+        c0 = time.thread_time()
         engine.ask(question)
-    return engine, questions
+        cpu.append(time.thread_time() - c0)
+    print(f"first asks, CPU per question: median {statistics.median(cpu) * 1e3:.3f} ms, "
+          f"max {max(cpu) * 1e3:.3f}, sum {sum(cpu) * 1e3:.1f} ms")
 
 
 def time_asks(engine: Any, questions: list[str], rounds: int) -> None:
@@ -125,8 +140,15 @@ def main() -> int:
     parser = corpus_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=15, help="asks of every question")
     parser.add_argument("--sample", action="store_true", help="sample stages instead of timing")
+    parser.add_argument("--first", action="store_true",
+                        help="time each question's first ask instead")
     args = parser.parse_args()
     engine, questions = open_engine(args.workdir, args.size)
+    if args.first:
+        time_first(engine, questions)
+        return 0
+    for question in questions:  # first use: report bodies, caches
+        engine.ask(question)
     (sample_asks if args.sample else time_asks)(engine, questions, args.rounds)
     return 0
 

@@ -85,7 +85,7 @@ class Body:
             self.starts = list(accumulate((len(s.passages) for s in sections), initial=0))
             return
         self._head, self._rows, self._lengths = _read_head(stored)
-        self.starts = list(accumulate((n for *_, n in self._head[4]), initial=0))
+        self.starts = list(accumulate([section[3] for section in self._head[4]], initial=0))
 
     def __len__(self) -> int:
         return self.starts[-1]
@@ -150,7 +150,7 @@ def _read_head(stored: bytes) -> tuple[Packed, list[int], list[int]]:
     if not isinstance(head, list) or len(head) != 6:
         raise ValueError("malformed head")
     lengths = head[5]
-    if sum(n for *_, n in head[4]) != len(lengths) or any(n < 1 for n in lengths):
+    if sum([section[3] for section in head[4]]) != len(lengths) or min(lengths, default=1) < 1:
         raise ValueError("malformed head")
     # Rows are comma-joined: each starts one byte after the previous one ends.
     starts = list(accumulate((n + 1 for n in lengths[:-1]), initial=cut + 1))
