@@ -1,14 +1,16 @@
 """Instructions per ``engine.ask`` (valgrind's callgrind): a cost figure the machine's load
 does not move.
 
-    .venv/bin/python bench/bench_ask_ir.py --workdir DIR [--size 100000] [--rounds 3]
+    .venv/bin/python bench/bench_ask_ir.py --workdir DIR [--size 100000] [--rounds 3] [--first]
 
 On a shared machine CPU time varies by ±20 % between runs of the same code (caches and cores
 shared with other processes), which hides changes of a few per cent. Instruction counts repeat
 to seven digits. The script runs itself under callgrind with instrumentation off, opens the
 engine as ``bench_ask.py`` does (``DIR`` is ``bench_index.py --workdir``), asks every bench
 question once more and collects garbage, then counts only ``--rounds`` rounds of the bench
-questions and leaves without the interpreter's teardown. Instructions are not time (a memset
+questions and leaves without the interpreter's teardown. ``--first`` counts instead the one
+round of first asks that ``bench_index.py``'s ``ask, 1st`` row times (after the index searches,
+without the warm pass). Instructions are not time (a memset
 or a cache miss weighs differently) but compare two checkouts' Python and numpy work exactly.
 Run the file of the checkout to measure; valgrind and callgrind_control must be installed.
 """
@@ -30,14 +32,17 @@ from bench_ask import corpus_parser
 HERE = Path(__file__).resolve().parent
 
 
-def child(workdir: Path, size: int, rounds: int, signal_file: Path) -> None:
+def child(workdir: Path, size: int, rounds: int, signal_file: Path, first: bool) -> None:
     """Open and warm the engine, say so, wait for the go, ask ``rounds`` rounds, leave."""
     sys.path.insert(0, str(HERE))
     import bench_ask
 
     engine, questions = bench_ask.open_engine(workdir, size)
-    for question in questions:  # caches settled: what is counted is the steady state
-        engine.ask(question)
+    if first:
+        bench_ask.search_index(engine, questions)
+    else:
+        for question in questions:  # caches settled: what is counted is the steady state
+            engine.ask(question)
     gc.collect()
     signal_file.with_suffix(".ready").write_text(str(os.getpid()))
     while not signal_file.with_suffix(".go").exists():
@@ -59,7 +64,8 @@ def parent(args: argparse.Namespace) -> int:
         cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
                f"--callgrind-out-file={tmp}/callgrind.out", sys.executable, __file__,
                "--workdir", str(args.workdir), "--size", str(args.size),
-               "--rounds", str(args.rounds), "--child", str(mark)]
+               "--rounds", str(args.rounds), "--child", str(mark)] + (
+                   ["--first"] if args.first else [])
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         with log.open("w") as err, subprocess.Popen(cmd, stderr=err, env=env) as proc:
             while not mark.with_suffix(".ready").exists():
@@ -77,8 +83,9 @@ def parent(args: argparse.Namespace) -> int:
             print(log.read_text(), file=sys.stderr)
             return 1
         count, asks = max(found), args.rounds * len(bench_index.QUERIES)
-        print(f"{count:,} instructions for {asks} asks ({args.rounds} rounds of the bench "
-              f"questions): {count / asks / 1e6:.3f} M a question")
+        what = "first asks" if args.first else f"{args.rounds} rounds of the bench questions"
+        print(f"{count:,} instructions for {asks} asks ({what}): "
+              f"{count / asks / 1e6:.3f} M a question")
     return 0
 
 
@@ -86,10 +93,14 @@ def main() -> int:
     """Parse options; run as the parent (default) or as the counted child."""
     parser = corpus_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="counted rounds of questions")
+    parser.add_argument("--first", action="store_true",
+                        help="count each question's first ask (one round) instead")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.first:
+        args.rounds = 1
     if args.child:
-        child(args.workdir, args.size, args.rounds, args.child)
+        child(args.workdir, args.size, args.rounds, args.child, args.first)
     return parent(args)
 
 

@@ -236,13 +236,16 @@ class QAEngine:
 
     def warm_up(self) -> None:
         """Do now what the first question would wait for: word weights, the units' names
-        learned from the library (seconds at 10⁶ reports' worth of passages) and the sound
-        table that repairs a typed homophone (≈ 0.5 s at 10⁵, paid by the first question holding a
-        word that neither the library nor general Chinese knows)."""
+        learned from the library (seconds at 10⁶ reports' worth of passages), and the tables
+        the first question holding a word the reports never use would build: the sound table
+        that repairs a typed homophone (≈ 0.5 s at 10⁵) and the words by character that find
+        its neighbours."""
         self.background.load()
         library_names(self.reports, self.language.unit_aliases)
         if self.settings.homophones:
             self.homophones.load()
+        if self.settings.neighbours:
+            self.neighbours.load()
 
     def understand(self, question: str) -> Query:
         """Return how the engine reads a question (intent, scope, weighted terms)."""

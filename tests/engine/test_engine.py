@@ -149,6 +149,14 @@ def test_warm_up_builds_the_homophone_table(seeds_engine: QAEngine,
     assert len(heard) - before <= 1  # the question word alone
 
 
+def test_warm_up_builds_the_neighbour_table(seeds_engine: QAEngine,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds_engine.warm_up()
+    # Built: a lookup walks no vocabulary (it would fail on this one).
+    monkeypatch.setattr(seeds_engine.neighbours, "_vocabulary", lambda: 1 / 0)
+    assert seeds_engine.neighbours.of("写字楼") == seeds_engine.neighbours.of("写字楼")
+
+
 _PROVINCE = """2025年某某省政府工作报告
 一、2024年工作回顾
 过去一年，全省经济运行稳中有进，地区生产总值增长5.2%，城镇新增就业60万人，工作取得明显成效。

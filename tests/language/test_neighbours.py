@@ -35,3 +35,17 @@ def test_affixes_and_particles_make_no_neighbours() -> None:
     assert "植被" not in near.of("被评") and "批评" in near.of("被评")  # 被 marks the passive
     assert near.of("老同志") == ("同志",)  # 老 prefixes a longer word: not 老师
     assert near.of("碎片化") == ("碎片",)  # 化 makes a verb of its stem: not 优化
+
+
+def test_load_reads_the_vocabulary_up_front_once() -> None:
+    # qa-bot's warm-up thread calls load(): the first unknown word must not walk the vocabulary.
+    walks: list[int] = []
+
+    def vocabulary() -> dict[str, int]:
+        walks.append(1)
+        return LIBRARY
+
+    found = Neighbours(vocabulary, lambda w: LIBRARY.get(w, 0))
+    found.load()
+    assert len(walks) == 1
+    assert set(found.of("写字楼")) == {"楼宇", "办公楼"} and len(walks) == 1

@@ -55,3 +55,9 @@ def test_a_body_round_trips_any_text() -> None:
     assert decode_body(stored) == packed
     assert Body(stored).passage(len(report.passages) - 2).text == "含\x1e分隔],[\n与\\u001e"
     assert unpack(decode_body(encode_body(pack(report))), None, report.key) == report
+
+
+def test_a_report_without_passages_round_trips() -> None:
+    packed = ["001_x", "标题", "", "", [[0, [], "preamble", []]]]
+    body = Body(encode_body(packed))
+    assert len(body) == 0 and body.passages() == () and decode_body(encode_body(packed)) == packed

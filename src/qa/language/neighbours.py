@@ -39,6 +39,11 @@ class Neighbours:
         self._by_char: dict[str, list[str]] | None = None
         self._words = 0
 
+    def load(self) -> None:
+        """Build the table now, so the first question holding a word the reports never use
+        does not wait for it (the warm-up thread calls this)."""
+        self._table()
+
     def _table(self) -> dict[str, list[str]]:
         if self._by_char is None:
             table: dict[str, list[str]] = {}
@@ -47,7 +52,10 @@ class Neighbours:
             for word in words:
                 for char in set(word):
                     table.setdefault(char, []).append(word)
-            self._by_char, self._words = table, len(words)
+            # The count first: a question thread reads it once it sees the table (the warm-up
+            # thread may be building both while a question arrives).
+            self._words = len(words)
+            self._by_char = table
         return self._by_char
 
     def char_info(self, char: str) -> float:

@@ -2,7 +2,7 @@
 
 A search touches a few passages in each of many reports; decoding every passage of each
 (≈ 0.1–0.2 ms a report of thirty) would cost more than the search. A body is stored as a
-small head (the report's fields, its sections and each passage row's length) followed by the
+small head (the report's fields, its sections and where each passage row starts) followed by the
 rows, each its own JSON array: a ``Body`` decodes the head, then only the rows asked for, or
 all of them when a caller wants the whole report.
 """
@@ -31,9 +31,11 @@ def encode_body(packed: Packed) -> bytes:
     """Return a packed report (``qa.reports.parsecache.pack``) as the cache stores it."""
     report_id, title, unit, year, sections = packed
     rows = [_ENCODER.encode(row).encode() for section in sections for row in section[3]]
+    # Where each row starts after the head, and where one more would (rows are comma-joined).
+    starts = list(accumulate([len(row) + 1 for row in rows], initial=0))
     head = [report_id, title, unit, year,
             [[index, path, kind, len(passages)] for index, path, kind, passages in sections],
-            [len(row) for row in rows]]
+            starts]
     return _ENCODER.encode(head).encode() + SEPARATOR + b",".join(rows)
 
 
@@ -80,11 +82,10 @@ class Body:
         self._strings: dict[str, str] = {}
         if stored is None:
             self._head: Packed = []
-            self._rows: list[int] = []
-            self._lengths: list[int] = []
+            self._base = 0
             self.starts = list(accumulate((len(s.passages) for s in sections), initial=0))
             return
-        self._head, self._rows, self._lengths = _read_head(stored)
+        self._head, self._base = _read_head(stored)
         self.starts = list(accumulate([section[3] for section in self._head[4]], initial=0))
 
     def __len__(self) -> int:
@@ -103,8 +104,8 @@ class Body:
         if found is None:
             if not 0 <= i < len(self):
                 raise IndexError("passage out of range")
-            start = self._rows[i]
-            row = self._shared(json.loads(self._stored[start:start + self._lengths[i]]))
+            starts, base = self._head[5], self._base
+            row = self._shared(json.loads(self._stored[base + starts[i]:base + starts[i + 1] - 1]))
             found = self._built[i] = _passage(self._head[0], self._head[1], i + 1, row)
         return found
 
@@ -124,7 +125,7 @@ class Body:
     def packed(self) -> Packed:
         """Return the whole report as ``pack`` made it (every row decoded, in one call)."""
         report_id, title, unit, year, sections, _ = self._head
-        rows = json.loads(b"[" + self._stored[self._rows[0]:] + b"]") if self._rows else []
+        rows = json.loads(b"[" + self._stored[self._base:] + b"]") if len(self) else []
         if len(rows) != len(self):
             raise ValueError("rows missing")
         shared = [self._shared(row) for row in rows]
@@ -141,23 +142,20 @@ class Body:
                 share(row[3], row[3])]
 
 
-def _read_head(stored: bytes) -> tuple[Packed, list[int], list[int]]:
-    """Return a stored body's head, where each row starts and each row's length."""
+def _read_head(stored: bytes) -> tuple[Packed, int]:
+    """Return a stored body's head and where its rows start."""
     cut = stored.find(SEPARATOR)
     if cut < 0:
         raise ValueError("no head")
     head = json.loads(stored[:cut])
     if not isinstance(head, list) or len(head) != 6:
         raise ValueError("malformed head")
-    lengths = head[5]
-    if sum([section[3] for section in head[4]]) != len(lengths) or min(lengths, default=1) < 1:
+    starts = head[5]
+    # Each row ends a byte before the next starts; the last start is one past the body's end.
+    if (sum([section[3] for section in head[4]]) + 1 != len(starts) or starts[0] != 0
+            or cut + max(starts[-1], 1) != len(stored)):
         raise ValueError("malformed head")
-    # Rows are comma-joined: each starts one byte after the previous one ends.
-    starts = list(accumulate((n + 1 for n in lengths[:-1]), initial=cut + 1))
-    end = starts[-1] + lengths[-1] if lengths else cut + 1
-    if end != len(stored):
-        raise ValueError("rows do not fill the body")
-    return head, starts if lengths else [], lengths
+    return head, cut + 1
 
 
 class BodyCache:
