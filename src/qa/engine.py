@@ -29,6 +29,7 @@ from qa.language import (
     drop_subterms,
     figure_year,
     latest_years,
+    learn_titles,
     library_names,
     load_language,
     points_at_unit,
@@ -235,13 +236,14 @@ class QAEngine:
         return found if found.passage_id == passage_id else None
 
     def warm_up(self) -> None:
-        """Do now what the first question would wait for: word weights, the units' names
-        learned from the library (seconds at 10⁶ reports' worth of passages), and the tables
-        the first question holding a word the reports never use would build: the sound table
-        that repairs a typed homophone (≈ 0.5 s at 10⁵) and the words by character that find
-        its neighbours."""
+        """Do now what the first question would wait for: word weights; what is learned
+        from the library, the units' names and the reports' title pieces (seconds at 10⁶
+        passages); and the tables that the first question holding a word the reports never
+        use would build: the sound table that repairs a typed homophone (≈ 0.5 s at 10⁵) and
+        the words by character that find its neighbours."""
         self.background.load()
         library_names(self.reports, self.language.unit_aliases)
+        learn_titles(self.reports)
         if self.settings.homophones:
             self.homophones.load()
         if self.settings.neighbours:

@@ -129,9 +129,13 @@ def test_unknown_report_message_stays_short_for_many_reports(segmenter: Tokenize
 def test_warm_up_learns_the_unit_names_the_first_question_needs(seeds_engine: QAEngine) -> None:
     from qa.language import unitnames
 
+    from qa.language import scope
+
     unitnames._LAST.clear()  # forget what earlier tests learned
+    scope._TITLED.clear()
     seeds_engine.warm_up()
     assert id(seeds_engine.reports) in unitnames._LAST  # the first question finds them learned
+    assert id(seeds_engine.reports) in scope._TITLED  # and the title pieces
     assert seeds_engine.ask("县直工委发展了多少党员").found
 
 

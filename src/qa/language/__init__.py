@@ -19,7 +19,7 @@ from .docmeta import (
 from .homophones import Homophones
 from .lookalike import clean_code_points
 from .neighbours import Neighbours
-from .scope import Scope
+from .scope import Scope, learn_titles
 from .settings import SOURCES, LanguageSettings
 from .shapes import MEASURES, amount_of, asked_unit, asks_done, asks_outline
 from .shortcoming import shortcoming_spans
@@ -70,6 +70,7 @@ __all__ = [
     "drop_subterms",
     "figure_year",
     "latest_years",
+    "learn_titles",
     "library_names",
     "load_language",
     "shortcoming_spans",

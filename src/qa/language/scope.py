@@ -130,6 +130,12 @@ def reports_titled(text: str, reports: Sequence[Report]) -> tuple[tuple[str, ...
 _TITLED: dict[int, tuple[Sequence[Report], Phrases, list[tuple[str, ...]]]] = {}
 
 
+def learn_titles(reports: Sequence[Report]) -> None:
+    """Work out a library's distinctive title pieces now (its reports tuple; ≈ 0.14 s at 3.4×10⁴
+    reports), so the first question does not wait for them: every question looks them up."""
+    _title_pieces(reports)
+
+
 def _title_pieces(reports: Sequence[Report]) -> tuple[Phrases, list[tuple[str, ...]]]:
     """The distinctive title pieces of a library, bucketed for look-up, and the reports each
     names: worked out once per library (an engine's reports tuple)."""
