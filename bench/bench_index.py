@@ -598,6 +598,9 @@ def print_costs(row: dict[str, Any]) -> None:
 TARGETS = [
     (100_000, "engine.ask p50 ms", ("project", "ask", "p50_ms"), 1.0),
     (100_000, "engine.ask p99 ms", ("project", "ask", "p99_ms"), 8.0),
+    # The issue's own run asked each question once, after the index queries: this row.
+    (100_000, "  ask, 1st p50 ms", ("project", "ask_first", "p50_ms"), 1.0),
+    (100_000, "  ask, 1st p99 ms", ("project", "ask_first", "p99_ms"), 8.0),
     (100_000, "index-only p50 ms", ("serve", "p50_ms"), None),
     (100_000, "index-only p99 ms", ("serve", "p99_ms"), None),
     (1_000_000, "index-only p99 ms", ("serve", "p99_ms"), 8.0),
