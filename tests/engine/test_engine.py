@@ -127,9 +127,7 @@ def test_unknown_report_message_stays_short_for_many_reports(segmenter: Tokenize
 
 
 def test_warm_up_learns_the_unit_names_the_first_question_needs(seeds_engine: QAEngine) -> None:
-    from qa.language import unitnames
-
-    from qa.language import scope
+    from qa.language import scope, unitnames
 
     unitnames._LAST.clear()  # forget what earlier tests learned
     scope._TITLED.clear()
