@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] [--rounds 15] [--sample]
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --first
+    .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --rectify
 
 Opens the engine as the bench's warm worker does (``<workdir>/n<size>`` and its caches; the
 folder is generated again when ``bench_index.py`` removed it; ``warm_up``, collect and freeze
@@ -14,6 +15,7 @@ CPU and its milliseconds per question: a profile without cProfile's cost per cal
 distorts code made of many small calls. ``--first`` times the first pass instead, each
 question asked for the first time after its index search (as ``bench_index.py``'s ``ask, 1st``:
 its candidates' report bodies read from the parsed cache): CPU per question, median and sum.
+``--rectify`` times the unscoped problem listing (``/rectify`` with no keyword), twice.
 Run it with another checkout's bench file to compare (the source imported is the checkout's
 own ``src``).
 """
@@ -74,6 +76,15 @@ def search_index(engine: Any, questions: list[str]) -> None:
     ``ask, 1st`` row: the terms' saturations are then cached, the report bodies not read."""
     for question in questions:
         engine.index.search(engine.segmenter.tokens(question), 10)
+
+
+def time_rectify(engine: Any) -> None:
+    """Print the wall time of the unscoped problem listing (``/rectify``), twice."""
+    for attempt in ("first", "again"):
+        start = time.perf_counter()
+        answer = engine.rectify("")
+        print(f"rectify, no keyword ({attempt}): {time.perf_counter() - start:.3f} s, "
+              f"{len(answer.pairings)} problems listed")
 
 
 def time_first(engine: Any, questions: list[str]) -> None:
@@ -152,8 +163,13 @@ def main() -> int:
     parser.add_argument("--sample", action="store_true", help="sample stages instead of timing")
     parser.add_argument("--first", action="store_true",
                         help="time each question's first ask instead")
+    parser.add_argument("--rectify", action="store_true",
+                        help="time the unscoped problem listing (/rectify) instead")
     args = parser.parse_args()
     engine, questions = open_engine(args.workdir, args.size)
+    if args.rectify:
+        time_rectify(engine)
+        return 0
     if args.first:
         time_first(engine, questions)
         return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, cast
@@ -152,6 +152,18 @@ class Report:
         """Return passage i (0-based); a deferred body builds only that one."""
         body = self.body
         return body.store.passage(body.slot, i) if isinstance(body, Deferred) else self.passages[i]
+
+    def passages_of(self, kinds: Collection[str]) -> tuple[Passage, ...]:
+        """Return the passages of these section kinds, in document order; a deferred body
+        builds only those, found by its kind letters (a report's problems are a few rows)."""
+        body = self.body
+        if not isinstance(body, Deferred):
+            return tuple(p for s in body for p in s.passages if p.kind in kinds)
+        codes = {KIND_CODES[kind] for kind in kinds}
+        wanted = [i for i, code in enumerate(body.kinds) if code in codes]
+        if 2 * len(wanted) > len(body.kinds):  # most of it: one decode of the whole is cheaper
+            return tuple(p for p in self.passages if p.kind in kinds)
+        return tuple(self.passage(i) for i in wanted)
 
     @property
     def kind_codes(self) -> str:

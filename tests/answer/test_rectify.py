@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from qa import QAEngine, Tokenizer
-from qa.answer.rectify import MIN_PAIR, Wording, overlap, pair_score, pick
-from qa.models import Passage
+from qa.answer.rectify import MAX_PAIRINGS, MIN_PAIR, Wording, overlap, pair_score, pick
+from qa.models import Passage, Report
 
 
 def _passage(n: int) -> Passage:
@@ -167,3 +167,24 @@ def test_a_problem_passage_holding_only_the_light_words_is_not_the_problem_named
     # Its problems say 民生事业仍有不少短板 and 债务: not 看病难, whose plans are not those.
     assert not engine.ask("贵州对老百姓看病难有啥打算").lead.startswith("针对")
     assert engine.ask("群众就业增收面临一些困难，下一步打算怎么办").lead.startswith("针对")
+
+
+def test_an_unscoped_listing_reads_only_the_reports_it_lists(
+        segmenter: Tokenizer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /rectify with no keyword lists the first MAX_PAIRINGS problems: at 10⁶ passages it read
+    # and quoted every report's problems first (40–50 s), then kept sixty.
+    for i in range(MAX_PAIRINGS + 40):
+        (tmp_path / f"{i:03d}_第{i}支部.txt").write_text(
+            f"第{i}党支部2023年工作总结\n一、工作情况\n开展集中学习{i}次。\n"
+            f"二、存在问题\n学习不够深入，第{i}项。\n三、下一步计划\n加强学习，第{i}项。\n",
+            encoding="utf-8")
+    engine = QAEngine.from_directory(tmp_path, segmenter=segmenter)
+    touched: set[str] = set()
+    whole, only = Report.passages, Report.passages_of
+    monkeypatch.setattr(Report, "passages", property(
+        lambda self: (touched.add(self.report_id), whole.fget(self))[1]))  # type: ignore[attr-defined]
+    monkeypatch.setattr(Report, "passages_of", lambda self, kinds: (
+        touched.add(self.report_id), only(self, kinds))[1])
+    answer = engine.rectify("")
+    assert answer.found and len(answer.pairings) == MAX_PAIRINGS
+    assert len(touched) == MAX_PAIRINGS  # each listed problem's own report, no other

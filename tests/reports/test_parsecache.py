@@ -181,3 +181,14 @@ def test_a_body_is_unpacked_only_when_used(seed_dir: Path, tmp_path: Path) -> No
     assert [r.size for r in warm] == [len(r.passages) for r in parsed]
     assert [r.kind_codes for r in warm] == [r.kind_codes for r in parsed]
     assert unpack(_first_body(cache), parsed[0].source_path, parsed[0].key) == parsed[0]
+
+
+def test_passages_of_kinds_are_the_passages_filtered(seed_dir: Path, tmp_path: Path) -> None:
+    # A deferred body builds only the rows of those kinds (few), or decodes the whole (most).
+    cache = tmp_path / "parsed.reports"
+    load_reports(seed_dir, cache)
+    for reports in (load_reports(seed_dir, cache).reports, load_reports(seed_dir).reports):
+        for report in reports:
+            for kinds in (("problems",), ("plans", "rectification"), ("work", "preamble"), ()):
+                assert report.passages_of(kinds) == tuple(
+                    p for p in report.passages if p.kind in kinds)

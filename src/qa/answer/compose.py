@@ -133,7 +133,7 @@ def report_overview(report: Report, kind: Kind, years: tuple[str, ...] = ()) -> 
     """
     if KIND_CODES[kind] not in report.kind_codes:
         return None  # known from the kind letters: a deferred body is not read for nothing
-    members = [p for p in report.passages if p.kind == kind]
+    members = list(report.passages_of((kind,)))
     if not members:
         return None
     named = tuple(report.year if y == "今年" else y for y in years)

@@ -12,6 +12,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from qa.language import Background, Query, asked_unit, drop_subterms
 from qa.models import KIND_NAMES, Answer, Hit, Kind, Pairing, Passage, Quote, Report
@@ -189,9 +190,8 @@ class Rectifier:
     def pairing(self, problem: Quote, focus: Wording) -> Pairing:
         """Pair a problem with its report's plan and 整改 items and the next year's account."""
         report = self._by_id[problem.hit.passage.report_id]
-        remedies = [p for p in report.passages if p.kind in REMEDY_KINDS]
-        later = [p for r in self.next_reports(report) for p in r.passages
-                 if p.kind in LATER_KINDS]
+        remedies = list(report.passages_of(REMEDY_KINDS))
+        later = [p for r in self.next_reports(report) for p in r.passages_of(LATER_KINDS)]
         return Pairing(problem, self.quotes_for(focus, remedies, MAX_REMEDIES),
                        self.quotes_for(focus, later, MAX_LATER))
 
@@ -269,8 +269,9 @@ class Rectifier:
         wanted = set(query.scope.report_ids)
         chosen = [r for r in self.reports if not wanted or r.report_id in wanted]
         plain = QueryTerms(())
-        return [quote_hit(Hit(p, 0.0, ()), plain, self.weigh)
-                for r in chosen for p in r.passages if p.kind == "problems"][:MAX_PAIRINGS]
+        # The first few in report order: a library's every problem is neither read nor quoted.
+        first = islice((p for r in chosen for p in r.passages_of(("problems",))), MAX_PAIRINGS)
+        return [quote_hit(Hit(p, 0.0, ()), plain, self.weigh) for p in first]
 
     def listing(self, query: Query, topic: Sequence[str], notice: str) -> Answer:
         """List the problems in scope (or about the topic), each with the items answering it."""
