@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] [--rounds 15] [--sample]
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --first
-    .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --rectify
+    .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --rectify | --figures
 
 Opens the engine as the bench's warm worker does (``<workdir>/n<size>`` and its caches; the
 folder is generated again when ``bench_index.py`` removed it; ``warm_up``, collect and freeze
@@ -15,7 +15,8 @@ CPU and its milliseconds per question: a profile without cProfile's cost per cal
 distorts code made of many small calls. ``--first`` times the first pass instead, each
 question asked for the first time after its index search (as ``bench_index.py``'s ``ask, 1st``:
 its candidates' report bodies read from the parsed cache): CPU per question, median and sum.
-``--rectify`` times the unscoped problem listing (``/rectify`` with no keyword), twice.
+``--rectify`` times the unscoped problem listing (``/rectify`` with no keyword), twice;
+``--figures`` the figure table of every report that the first ``/compare`` builds.
 Run it with another checkout's bench file to compare (the source imported is the checkout's
 own ``src``).
 """
@@ -85,6 +86,21 @@ def time_rectify(engine: Any) -> None:
         answer = engine.rectify("")
         print(f"rectify, no keyword ({attempt}): {time.perf_counter() - start:.3f} s, "
               f"{len(answer.pairings)} problems listed")
+
+
+def time_figures(engine: Any) -> None:
+    """Print the time and peak memory of the figure table the first /compare builds."""
+    import resource
+
+    from qa import FigureTable
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    table = FigureTable.from_reports(engine.reports)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"figure table of every report: {seconds:.1f} s, {len(table.figures):,} figures, "
+          f"peak RSS {before:.0f} → {after:.0f} MB")
 
 
 def time_first(engine: Any, questions: list[str]) -> None:
@@ -165,10 +181,12 @@ def main() -> int:
                         help="time each question's first ask instead")
     parser.add_argument("--rectify", action="store_true",
                         help="time the unscoped problem listing (/rectify) instead")
+    parser.add_argument("--figures", action="store_true",
+                        help="time the figure table the first /compare builds instead")
     args = parser.parse_args()
     engine, questions = open_engine(args.workdir, args.size)
-    if args.rectify:
-        time_rectify(engine)
+    if args.rectify or args.figures:
+        (time_rectify if args.rectify else time_figures)(engine)
         return 0
     if args.first:
         time_first(engine, questions)
