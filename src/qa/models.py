@@ -157,13 +157,12 @@ class Report:
         """Return the passages of these section kinds, in document order; a deferred body
         builds only those, found by its kind letters (a report's problems are a few rows)."""
         body = self.body
-        if not isinstance(body, Deferred):
-            return tuple(p for s in body for p in s.passages if p.kind in kinds)
-        codes = {KIND_CODES[kind] for kind in kinds}
-        wanted = [i for i, code in enumerate(body.kinds) if code in codes]
-        if 2 * len(wanted) > len(body.kinds):  # most of it: one decode of the whole is cheaper
-            return tuple(p for p in self.passages if p.kind in kinds)
-        return tuple(self.passage(i) for i in wanted)
+        if isinstance(body, Deferred):
+            codes = {KIND_CODES[kind] for kind in kinds}
+            wanted = [i for i, code in enumerate(body.kinds) if code in codes]
+            if 2 * len(wanted) <= len(body.kinds):  # most of it: one decode of the whole
+                return tuple(self.passage(i) for i in wanted)
+        return tuple(p for p in self.passages if p.kind in kinds)
 
     @property
     def kind_codes(self) -> str:

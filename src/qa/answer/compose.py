@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping, Sequence
 
 from qa.language import Query, amount_of, drop_subterms, figure_year
 from qa.models import (
-    KIND_CODES,
     LISTED_KINDS,
     Answer,
     Hit,
@@ -131,8 +130,7 @@ def report_overview(report: Report, kind: Kind, years: tuple[str, ...] = ()) -> 
     both a five-year period and one year (「二、“十五五”时期主要目标任务」「三、2026年重点工作」)
     answers 「2026年重点抓哪几项工作」 with the section whose heading names 2026.
     """
-    if KIND_CODES[kind] not in report.kind_codes:
-        return None  # known from the kind letters: a deferred body is not read for nothing
+    # Found by the kind letters: a deferred body without the kind is not read at all.
     members = list(report.passages_of((kind,)))
     if not members:
         return None

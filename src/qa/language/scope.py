@@ -131,7 +131,7 @@ _TITLED: dict[int, tuple[Sequence[Report], Phrases, list[tuple[str, ...]]]] = {}
 
 
 def learn_titles(reports: Sequence[Report]) -> None:
-    """Work out a library's distinctive title pieces now (its reports tuple; ≈ 0.14 s at 3.4×10⁴
+    """Work out a library's distinctive title pieces now (its reports tuple; ≈ 0.1 s at 3.4×10⁴
     reports), so the first question does not wait for them: every question looks them up."""
     _title_pieces(reports)
 

@@ -85,8 +85,7 @@ class Body:
             self._base = 0
             self.starts = list(accumulate((len(s.passages) for s in sections), initial=0))
             return
-        self._head, self._base = _read_head(stored)
-        self.starts = list(accumulate([section[3] for section in self._head[4]], initial=0))
+        self._head, self._base, self.starts = _read_head(stored)
 
     def __len__(self) -> int:
         return self.starts[-1]
@@ -142,20 +141,22 @@ class Body:
                 share(row[3], row[3])]
 
 
-def _read_head(stored: bytes) -> tuple[Packed, int]:
-    """Return a stored body's head and where its rows start."""
+def _read_head(stored: bytes) -> tuple[Packed, int, list[int]]:
+    """Return a stored body's head, where its rows start, and where each section's passages
+    start in document order (with their count last)."""
     cut = stored.find(SEPARATOR)
     if cut < 0:
         raise ValueError("no head")
     head = json.loads(stored[:cut])
     if not isinstance(head, list) or len(head) != 6:
         raise ValueError("malformed head")
+    sections = list(accumulate([section[3] for section in head[4]], initial=0))
     starts = head[5]
     # Each row ends a byte before the next starts; the last start is one past the body's end.
-    if (sum([section[3] for section in head[4]]) + 1 != len(starts) or starts[0] != 0
+    if (sections[-1] + 1 != len(starts) or starts[0] != 0
             or cut + max(starts[-1], 1) != len(stored)):
         raise ValueError("malformed head")
-    return head, cut + 1
+    return head, cut + 1, sections
 
 
 class BodyCache:
