@@ -1,0 +1,86 @@
+"""The extractor's speed work changes no figure: the expressions as they were, kept verbatim
+here, against the new ones at every position of every sentence we have (seeds, the shared corpus
+when it is beside the checkout, and texts made to break them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.figures import extract
+from qa.figures.extract import _CLAUSE_END, _COMPOUND, _COMPOUNDS, clause_start_before
+from qa.language import split_sentences
+from qa.reports import load_reports
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+TRICKY = ["", "，", "\n\n", "支部", "一支部一品牌，3项目（二）", "（一）发展党员：12名。\n共20人",
+          "a,b;c:d!e?f(g)h", "条件条例家庭", "；；；开展12次"]
+
+
+def _sentences() -> list[str]:
+    folders = [ROOT / "seeds"]
+    if (SHARED / "corpus" / "corpus").is_dir():
+        folders.append(SHARED / "corpus" / "corpus")
+    texts = [p.text for f in folders for r in load_reports(f).reports for p in r.passages]
+    return TRICKY + [s for t in texts for s in split_sentences(t)]
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    return _sentences()
+
+
+def test_the_clause_start_is_the_last_mark_before_the_position(sentences: list[str]) -> None:
+    for sentence in sentences:
+        for end in range(len(sentence) + 1):
+            old = max(sentence.rfind(c, 0, end) for c in _CLAUSE_END) + 1
+            assert clause_start_before(sentence, end) == old, (sentence, end)
+
+
+def test_the_clause_stop_is_the_first_mark_after_the_figure(sentences: list[str]) -> None:
+    for sentence in sentences:
+        n = len(sentence)
+        for start in range(0, n + 1, 3):
+            for next_start in (start, min(n, start + 7), n):
+                finds = [i for i in (sentence.find(c, start) for c in _CLAUSE_END) if i >= 0]
+                old = min([next_start] + finds)
+                mark = extract._CLAUSE_MARK.search(sentence, start, next_start)
+                assert (mark.start() if mark else next_start) == old, (sentence, start)
+
+
+def test_a_compound_is_found_where_a_startswith_found_it(sentences: list[str]) -> None:
+    for sentence in sentences:
+        for i in range(len(sentence)):
+            old = any(sentence.startswith(c, i) for c in _COMPOUNDS)
+            assert bool(_COMPOUND.match(sentence, i)) == old, (sentence, i)
+
+
+def _old_clean_before(text: str) -> str:
+    ends = [m.end() for m in extract._ENUM_END.finditer(text)]
+    if ends:
+        text = text[ends[-1] :]
+    for _ in range(4):
+        text = extract._LEADING.sub("", text, count=1)
+    for _ in range(3):
+        text = extract._TRAILING.sub("", text)
+    if len(text) > extract.MAX_PHRASE:
+        tail = text[-extract.MAX_PHRASE :]
+        cut = next((i + 1 for i, c in enumerate(tail) if c in extract._CUT_AFTER), 0)
+        text = tail[cut:] if len(tail) - cut >= 4 else tail
+    return "" if text in extract._BARE else text
+
+
+def test_a_phrase_is_cleaned_as_before(sentences: list[str]) -> None:
+    stacked = ["一是今年先后已经开展", "1.全年共计达到了", "其中累计共为\n", "今年以来"]
+    for sentence in stacked + sentences:
+        for end in range(1, len(sentence) + 1):
+            clause = sentence[clause_start_before(sentence, end) : end]
+            assert extract._clean_before(clause) == _old_clean_before(clause), clause
+
+
+def test_no_figure_is_lost_where_the_quick_check_finds_none(sentences: list[str]) -> None:
+    for sentence in sentences:
+        if not extract._FIGURE_END.search(sentence):
+            assert not list(extract._FIGURE.finditer(sentence)), sentence
