@@ -10,6 +10,7 @@ from typing import Any
 from qa import Figure, FigureTable, QAEngine, ReportInfo
 from qa_bot.app import BotApp
 from qa_bot.figures.render import MAX_CAPTION_UNITS, render_caption, render_comparison
+from qa_bot.library.handlers import FIGTABLE
 from tests.fakebot import Call, FakeTelegram, private_chat, user
 
 ANN = user(8001, "小周")
@@ -85,6 +86,9 @@ async def test_figures_pages_in_place(fake_tg: FakeTelegram, bot_app: BotApp,
     (edit,) = await fake_tg.wait_for(mark, "editMessageText", timeout=30)
     assert edit.params["message_id"] == message["message_id"] and "第 2/" in edit.params["text"]
     assert fake_tg.rejected == []
+    # One report's figures are read from it alone: the library's table (109 s at 10⁶
+    # passages) is not built for them.
+    assert FIGTABLE not in bot_app.bot_data
 
 
 async def test_export_sends_a_csv_of_every_figure(fake_tg: FakeTelegram, bot_app: BotApp,

@@ -17,6 +17,7 @@ import pytest
 from qa import QAEngine, Tokenizer
 from qa.cli import main
 from qa_bot.app import BotApp
+from qa_bot.library.handlers import FIGTABLE
 from tests.conftest import SEEDS
 from tests.fakebot import FakeTelegram, private_chat, user
 from tests.fakebot.runner import make_settings, running_bot
@@ -118,3 +119,4 @@ async def test_bot_compare_metric_and_unit_shows_years_in_order(
     assert caption.startswith("📊 县直机关工委·发展党员：") and "按年份排列" in caption
     years = re.findall(r"^\d+\. 县直机关工委（\d{3}，(20\d\d)年）", caption, flags=re.M)
     assert years == ["2021", "2022", "2023", "2023"]
+    assert FIGTABLE not in years_bot.bot_data  # one unit's years read that unit's reports only

@@ -184,28 +184,27 @@ def cmd_figures(engine: QAEngine, args: argparse.Namespace) -> int:
 
 def cmd_compare(engine: QAEngine, args: argparse.Namespace) -> int:
     """Compare a metric across reports (the extreme first); without one, list the metrics."""
-    table = FigureTable.from_reports(engine.reports)
     phrase = " ".join(args.metric).strip()
     if not phrase:
         if args.chart:
             raise UsageError("画图需要指标，例如：qa compare 发展党员 --chart 发展党员.png")
-        metrics = table.metrics(min_reports=2)
+        metrics = FigureTable.from_reports(engine.reports).metrics(min_reports=2)
         _emit({"metrics": list(metrics)}, args.json, render_metrics(metrics))
         return 0
     names = library_names(engine.reports, engine.language.unit_aliases)
-    comparison = (_unit_comparison(engine, table, phrase, args) if args.unit else
-                  unit_trend(table, phrase, engine.reports, names) or table.compare(phrase))
+    comparison = (_unit_comparison(engine, phrase, args) if args.unit else
+                  unit_trend(phrase, engine.reports, names)
+                  or FigureTable.from_reports(engine.reports).compare(phrase))
     _emit(comparison_json(comparison), args.json, render_comparison(comparison))
     if args.chart:
         _write_chart(comparison, args.chart)
     return 0
 
 
-def _unit_comparison(engine: QAEngine, table: FigureTable, phrase: str,
-                     args: argparse.Namespace) -> Comparison:
+def _unit_comparison(engine: QAEngine, phrase: str, args: argparse.Namespace) -> Comparison:
     """Issue 19: one unit's figure by year (``--unit 县直工委``, ``--years 3``)."""
     names = library_names(engine.reports, engine.language.unit_aliases)
-    comparison = compare_unit(table, phrase, engine.reports, names, args.unit, args.years or -1)
+    comparison = compare_unit(phrase, engine.reports, names, args.unit, args.years or -1)
     if comparison is None:
         raise UsageError(f"没有找到单位「{args.unit}」的报告（qa reports 查看全部报告）")
     return comparison

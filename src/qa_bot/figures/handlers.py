@@ -1,7 +1,10 @@
 """/compare, /figures and /export: the figures table in the chat (issue 11).
 
 The FigureTable is built once per engine, in a thread, and dropped when a re-index swaps the
-engine (bot/admin_files.swap_engine), so an uploaded report's figures count at once.
+engine (bot/admin_files.swap_engine), so an uploaded report's figures count at once. Only what
+needs every report waits for it (/compare across units, its metric list, /export): /figures reads
+its one report, and one unit's years read that unit's reports (the whole table took 109 s at 10⁶
+passages, ``bench/bench_ask.py --figures``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,14 @@ from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.error import BadRequest
 
 from qa import FigureTable, QAEngine, UnknownReportError
-from qa.figures import Comparison, can_chart, figures_csv, render_comparison_png, unit_trend
+from qa.figures import (
+    Comparison,
+    can_chart,
+    extract_figures,
+    figures_csv,
+    render_comparison_png,
+    unit_trend,
+)
 from qa.language import library_names
 from qa_bot.context import BotContext
 from qa_bot.figures import render as rf
@@ -47,21 +57,20 @@ async def compare_command(update: Update, context: BotContext) -> None:
     if message is None:
         return
     phrase = clip(" ".join(context.args or []).strip(), 40, "")
-    table = await figure_table(context)
     if not phrase:
-        metrics = table.metrics(min_reports=2)
+        metrics = (await figure_table(context)).metrics(min_reports=2)
         await reply(message, rf.render_metrics(metrics), reply_markup=rf.metrics_keyboard(metrics))
         return
     engine = context.engine  # issue 19: 「/compare 发展党员 县直机关工委」 is one unit by year
     names = library_names(engine.reports, engine.language.unit_aliases)
-    by_year = await asyncio.to_thread(unit_trend, table, phrase, engine.reports, names)
-    await send_comparison(message, context, table, phrase, by_year)
+    by_year = await asyncio.to_thread(unit_trend, phrase, engine.reports, names)
+    await send_comparison(message, context, phrase, by_year)
 
 
-async def send_comparison(message: Message, context: BotContext, table: FigureTable,
-                          phrase: str, comparison: Comparison | None = None) -> None:
+async def send_comparison(message: Message, context: BotContext, phrase: str,
+                          comparison: Comparison | None = None) -> None:
     """Send the sorted table; with two numbers or more, a bar chart with the table as caption."""
-    comparison = comparison or table.compare(phrase)
+    comparison = comparison or (await figure_table(context)).compare(phrase)
     if not can_chart(comparison):
         await reply(message, rf.render_comparison(comparison))
         return
@@ -85,7 +94,7 @@ async def figures_command(update: Update, context: BotContext) -> None:
     report = await find_report(message, context, ref)
     if report is None:
         return
-    pages = rf.figures_pages(report, (await figure_table(context)).for_report(report.report_id))
+    pages = rf.figures_pages(report, await asyncio.to_thread(extract_figures, report))
     await reply(message, pages[0].text, reply_markup=rf.figures_keyboard(report, pages[0]))
 
 
@@ -113,7 +122,7 @@ async def on_figures_button(update: Update, context: BotContext) -> None:
         return
     if data.startswith("C:") and len(data) > 2:
         await query.answer()
-        await send_comparison(query.message, context, await figure_table(context), data[2:])
+        await send_comparison(query.message, context, data[2:])
         return
     await show_figures_page(query, query.message, data, context)
 
@@ -129,7 +138,7 @@ async def show_figures_page(query: CallbackQuery, message: Message, data: str,
     if match is None or report is None:
         await query.answer(STALE)
         return
-    pages = rf.figures_pages(report, (await figure_table(context)).for_report(report.report_id))
+    pages = rf.figures_pages(report, await asyncio.to_thread(extract_figures, report))
     number = int(match["page"])
     if number >= len(pages):
         await query.answer(STALE)
