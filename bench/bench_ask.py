@@ -16,7 +16,8 @@ distorts code made of many small calls. ``--first`` times the first pass instead
 question asked for the first time after its index search (as ``bench_index.py``'s ``ask, 1st``:
 its candidates' report bodies read from the parsed cache): CPU per question, median and sum.
 ``--rectify`` times the unscoped problem listing (``/rectify`` with no keyword), twice;
-``--figures`` the figure table of every report that the first ``/compare`` builds.
+``--figures`` what the figure commands wait for: one report's figures, one unit's years, and
+the figure table of every report that a comparison across units builds.
 Run it with another checkout's bench file to compare (the source imported is the checkout's
 own ``src``).
 """
@@ -89,14 +90,31 @@ def time_rectify(engine: Any) -> None:
 
 
 def time_figures(engine: Any) -> None:
-    """Print the time and peak memory of the figure table the first /compare builds."""
+    """Print what the figure commands wait for: one report's figures (/figures), one unit's
+    years (/compare 发展党员 <unit>), and the library's figure table that a comparison across
+    units builds, with its peak memory."""
     import resource
 
     from qa import FigureTable
+    from qa.figures import extract_figures, unit_trend
+    from qa.language import library_names, unit_of
 
+    reports = engine.reports
+    report = reports[len(reports) // 2]
+    start = time.perf_counter()
+    figures = extract_figures(report)
+    print(f"one report's figures (/figures): {1000 * (time.perf_counter() - start):.1f} ms, "
+          f"{len(figures)} figures of {report.size} passages")
+    unit = unit_of(report)
+    start = time.perf_counter()
+    names = library_names(reports, engine.language.unit_aliases)
+    trend = unit_trend(f"发展党员 {unit}", reports, names)
+    rows = len(trend.rows) if trend else 0
+    print(f"one unit's years (/compare 发展党员 {unit}): {time.perf_counter() - start:.2f} s, "
+          f"{rows} reports")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
-    table = FigureTable.from_reports(engine.reports)
+    table = FigureTable.from_reports(reports)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"figure table of every report: {seconds:.1f} s, {len(table.figures):,} figures, "
@@ -182,7 +200,7 @@ def main() -> int:
     parser.add_argument("--rectify", action="store_true",
                         help="time the unscoped problem listing (/rectify) instead")
     parser.add_argument("--figures", action="store_true",
-                        help="time the figure table the first /compare builds instead")
+                        help="time the figure commands (/figures, /compare) instead")
     args = parser.parse_args()
     engine, questions = open_engine(args.workdir, args.size)
     if args.rectify or args.figures:

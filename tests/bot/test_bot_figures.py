@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
+import threading
+from collections.abc import Iterable
 from typing import Any
+
+import pytest
 
 from qa import Figure, FigureTable, QAEngine, ReportInfo
 from qa_bot.app import BotApp
+from qa_bot.figures import handlers
 from qa_bot.figures.render import MAX_CAPTION_UNITS, render_caption, render_comparison
 from qa_bot.library.handlers import FIGTABLE
 from tests.fakebot import Call, FakeTelegram, private_chat, user
@@ -104,6 +110,62 @@ async def test_export_sends_a_csv_of_every_figure(fake_tg: FakeTelegram, bot_app
         (f.report_id, f.sentence, f.passage_id) for f in table.figures]
     assert any(r["指标"] == "发展党员" and r["数值"] for r in rows)
     assert all(r["数值"] == "" for r in rows if r["数字已隐去"] == "是")
+
+
+async def test_requests_during_a_build_wait_for_that_build(
+        fake_tg: FakeTelegram, bot_app: BotApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    builds: list[int] = []
+    release = threading.Event()
+    real = FigureTable.from_reports
+
+    def held_build(reports: Iterable[Any]) -> FigureTable:  # in the build's thread
+        builds.append(1)
+        release.wait(30)
+        return real(reports)
+
+    entered: list[int] = []
+    real_table = handlers.figure_table
+
+    async def counted(context: Any) -> FigureTable:
+        entered.append(1)
+        return await real_table(context)
+
+    monkeypatch.setattr(FigureTable, "from_reports", held_build)
+    monkeypatch.setattr(handlers, "figure_table", counted)
+    bob = user(8002, "小李")
+    mark = fake_tg.mark()
+    fake_tg.send_text(CHAT, ANN, "/export")
+    await _until(lambda: builds == [1])
+    fake_tg.send_text(private_chat(bob), bob, "/compare")
+    await _until(lambda: len(entered) == 2)  # the second request is waiting too
+    release.set()
+    sent = await fake_tg.wait_for(mark, "sendDocument", "sendMessage", count=2, timeout=30)
+    assert {c.method for c in sent} == {"sendDocument", "sendMessage"}
+    assert builds == [1]  # one build served both (each request built its own before)
+
+
+async def test_a_failed_build_is_built_again(
+        fake_tg: FakeTelegram, bot_app: BotApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = FigureTable.from_reports
+    calls: list[int] = []
+
+    def failing_once(reports: Iterable[Any]) -> FigureTable:
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("the first build ran out of memory")
+        return real(reports)
+
+    monkeypatch.setattr(FigureTable, "from_reports", failing_once)
+    (apology,) = await _send(fake_tg, "/export", "sendMessage")
+    assert "Traceback" not in apology.params["text"]
+    (sent,) = await _send(fake_tg, "/export", "sendDocument")
+    assert sent.params["document"]["filename"].endswith(".csv") and calls == [1, 1]
+
+
+async def _until(done: Any, timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not done():
+            await asyncio.sleep(0.01)
 
 
 def _figure(report: str, value: float, sentence: str) -> Figure:

@@ -38,16 +38,22 @@ STALE = "按钮已失效，请重新发送命令。"
 
 
 async def figure_table(context: BotContext) -> FigureTable:
-    """Return the figures table of the current engine, building it once (in a thread)."""
+    """Return the figures table of the current engine, built once (in a thread). Requests that
+    come while it is built wait for that build: each used to start its own (≈ 70 s of CPU and
+    ≈ 300 MB at 10⁶ passages, ``bench/bench_ask.py --figures``). A failed build is forgotten."""
     engine = context.engine
     cached = context.bot_data.get(FIGTABLE)
-    if cached is not None and cached[0]() is engine:
-        table: FigureTable = cached[1]
-        return table
-    table = await asyncio.to_thread(FigureTable.from_reports, engine.reports)
-    if context.engine is engine:  # not swapped meanwhile
+    if cached is None or cached[0]() is not engine:
+        build = asyncio.ensure_future(asyncio.to_thread(FigureTable.from_reports, engine.reports))
         ref: weakref.ref[QAEngine] = weakref.ref(engine)
-        context.bot_data[FIGTABLE] = (ref, table)
+        cached = context.bot_data[FIGTABLE] = (ref, build)
+    try:
+        # Shielded: one waiter cancelled (a stopping bot) does not cancel the others' build.
+        table: FigureTable = await asyncio.shield(cached[1])
+    except Exception:
+        if context.bot_data.get(FIGTABLE) is cached:
+            del context.bot_data[FIGTABLE]
+        raise
     return table
 
 
