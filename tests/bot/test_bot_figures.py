@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import threading
+import zipfile
 from collections.abc import Iterable
 from typing import Any
 
@@ -160,6 +161,26 @@ async def test_a_failed_build_is_built_again(
     assert "Traceback" not in apology.params["text"]
     (sent,) = await _send(fake_tg, "/export", "sendDocument")
     assert sent.params["document"]["filename"].endswith(".csv") and calls == [1, 1]
+
+
+async def test_an_export_over_telegrams_limit_is_zipped_or_explained(
+        fake_tg: FakeTelegram, bot_app: BotApp, seeds_engine: QAEngine,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    table = FigureTable.from_reports(seeds_engine.reports)
+    whole, name = handlers.export_file(table)
+    assert name == handlers.EXPORT_NAME  # the seeds' table is far below 50 MB
+    # A library whose table is over the limit, as the seeds' is over a limit just below it.
+    monkeypatch.setattr(handlers, "MAX_UPLOAD_BYTES", len(whole) - 1)
+    (sent,) = await _send(fake_tg, "/export", "sendDocument")
+    assert sent.params["document"]["filename"] == "报告数字表.zip"
+    assert "已压缩为 ZIP" in sent.params["caption"]
+    with zipfile.ZipFile(io.BytesIO(fake_tg.sent_file(sent, "document"))) as archive:
+        assert archive.namelist() == [handlers.EXPORT_NAME]
+        assert archive.read(handlers.EXPORT_NAME) == whole
+    monkeypatch.setattr(handlers, "MAX_UPLOAD_BYTES", 100)  # over it even zipped
+    (told,) = await _send(fake_tg, "/export", "sendMessage")
+    text = told.params["text"]
+    assert "超过 Telegram 的 50 MB" in text and f"共 {len(table.figures)} 个数字" in text
 
 
 async def _until(done: Any, timeout: float = 30.0) -> None:

@@ -140,7 +140,17 @@ def figures_keyboard(report: Report, page: FiguresPage) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup([nav]) if nav else None
 
 
-def render_export_caption(count: int, reports: int) -> str:
-    """Describe the exported figures file."""
+def render_export_caption(count: int, reports: int, zipped: bool = False) -> str:
+    """Describe the exported figures file (zipped when too large for Telegram as it is)."""
+    if zipped:
+        return (f"📎 {reports} 份报告中的 {count} 个数字。表格超过 Telegram 的 50 MB 上限，"
+                "已压缩为 ZIP，解压后是 CSV（UTF-8 带 BOM，Excel 可直接打开）；"
+                "每行含原句与段落编号，可核对出处。")
     return (f"📎 {reports} 份报告中的 {count} 个数字（CSV，UTF-8 带 BOM，Excel 可直接打开）；"
             "每行含原句与段落编号，可核对出处。")
+
+
+def render_export_too_large(count: int, megabytes: float) -> str:
+    """Say why no file came: even zipped, the table is over Telegram's limit for bots."""
+    return (f"数字表共 {count} 个数字，压缩后仍有 {megabytes:.0f} MB，超过 Telegram 的 50 MB "
+            "上限，无法发送。请用 /compare 指标 查看单项，或请管理员在服务器上导出。")
