@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from qa.figures import extract
-from qa.figures.extract import _CLAUSE_END, _COMPOUND, _COMPOUNDS, clause_start_before
+from qa.figures.extract import (
+    _CLAUSE_END,
+    _COMPOUND,
+    _COMPOUNDS,
+    clause_start_before,
+    extract_figures,
+)
 from qa.language import split_sentences
 from qa.reports import load_reports
 
@@ -84,3 +90,14 @@ def test_no_figure_is_lost_where_the_quick_check_finds_none(sentences: list[str]
     for sentence in sentences:
         if not extract._FIGURE_END.search(sentence):
             assert not list(extract._FIGURE.finditer(sentence)), sentence
+
+
+def test_figures_share_their_repeated_strings() -> None:
+    # A library's table holds 5×10⁵ figures at 10⁶ passages: a section path or a measure word
+    # is one string however many figures name it.
+    figures = [f for r in load_reports(ROOT / "seeds").reports for f in extract_figures(r)]
+    for field in ("section", "measure", "approx"):
+        by_value: dict[str, int] = {}
+        for figure in figures:
+            value = getattr(figure, field)
+            assert by_value.setdefault(value, id(value)) == id(value), (field, value)

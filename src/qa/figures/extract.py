@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from sys import intern
 
 from qa.language import MEASURES, parse_chinese_number, split_sentences
 from qa.models import Passage, Report
@@ -139,10 +140,12 @@ def passage_figures(passage: Passage, unit: str = "", year: str = "") -> Iterato
             next_start = matches[i + 1].start if i + 1 < len(matches) else len(sentence)
             raw = metric_phrase(sentence, m, previous, next_start)
             previous = (m.end, raw)
+            # Interned: a library's table holds 5×10⁵ figures at 10⁶ passages, and a section's
+            # path, built anew on each read, repeats across its passages and across reports.
             yield Figure(
-                passage.report_id, passage.passage_id, passage.section, unit, year,
-                canonical_metric(raw), raw, m.value, m.measure, m.approx, m.value is None,
-                sentence, m.text,
+                passage.report_id, passage.passage_id, intern(passage.section), unit, year,
+                canonical_metric(raw), raw, m.value, intern(m.measure), intern(m.approx),
+                m.value is None, sentence, m.text,
             )
 
 
