@@ -36,8 +36,9 @@ from qa_bot.runtime.send import with_retries
 
 _PAGE = re.compile(r"^G:(?P<ref>[^:]{1,40}):(?P<page>\d{1,4})$")
 EXPORT_NAME = "报告数字表.csv"
-# Telegram's limit on a file a bot sends (Bot API, sendDocument); past it the upload fails.
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# Telegram's limit on a file a bot sends is 50 MB (Bot API, sendDocument), read as 10⁶ bytes
+# and with room for the request's other fields; past it the upload fails.
+MAX_UPLOAD_BYTES = 49_000_000
 STALE = "按钮已失效，请重新发送命令。"
 
 
