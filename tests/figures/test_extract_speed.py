@@ -4,6 +4,7 @@ when it is beside the checkout, and texts made to break them)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,20 @@ from qa.figures.extract import (
     clause_start_before,
     extract_figures,
 )
-from qa.language import split_sentences
+from qa.language import MEASURES, split_sentences
 from qa.reports import load_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 TRICKY = ["", "，", "\n\n", "支部", "一支部一品牌，3项目（二）", "（一）发展党员：12名。\n共20人",
-          "a,b;c:d!e?f(g)h", "条件条例家庭", "；；；开展12次"]
+          "a,b;c:d!e?f(g)h", "条件条例家庭", "；；；开展12次", "1.5万余人，３名，**名，＊＊人",
+          "xx人 X名 ×3人 x×人 xxx个", "十二名二十余次两千万元", "1.名 .5人 12.人 1.2.3个",
+          "零点五个百分点 3亿元 4万亿元 5余万人"]
+OLD_FIGURE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+|\*+|＊+|[xX×]{1,2})"
+    r"(?P<wan>万亿|亿|万)?(?P<approx>余|多)?(?P<wan2>万亿|亿|万)?"
+    rf"(?P<measure>{MEASURES})(?P<post>以上)?"
+)
 
 
 def _sentences() -> list[str]:
@@ -101,3 +109,9 @@ def test_figures_share_their_repeated_strings() -> None:
         for figure in figures:
             value = getattr(figure, field)
             assert by_value.setdefault(value, id(value)) == id(value), (field, value)
+
+
+def test_the_figure_pattern_matches_as_before(sentences: list[str]) -> None:
+    for sentence in sentences:
+        old = [(m.span(), m.groupdict()) for m in OLD_FIGURE.finditer(sentence)]
+        assert [(m.span(), m.groupdict()) for m in extract._FIGURE.finditer(sentence)] == old

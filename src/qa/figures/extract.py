@@ -27,17 +27,20 @@ from qa.models import Passage, Report
 from .fixedphrase import is_set_phrase, plain_number
 from .metricnames import canonical_metric
 
+_NUMERALS = "零一二两三四五六七八九十百千"
+# The number opens with one character class, so re scans for it in C instead of trying the
+# alternatives at every position (≈ 2× faster); what follows the first character depends on
+# its kind: digits (and a decimal part), Chinese numerals, redaction marks (** ＊＊ xX×).
 _FIGURE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+|\*+|＊+|[xX×]{1,2})"
+    rf"(?P<num>[\d{_NUMERALS}*＊xX×](?:(?<=\d)\d*(?:\.\d+)?|(?<=[{_NUMERALS}])[{_NUMERALS}]*"
+    r"|(?<=\*)\**|(?<=＊)＊*|(?<=[xX×])[xX×]?))"
     r"(?P<wan>万亿|亿|万)?(?P<approx>余|多)?(?P<wan2>万亿|亿|万)?"
     rf"(?P<measure>{MEASURES})(?P<post>以上)?"
 )
-# What any figure holds: the last character of its number, then the measure word. It opens with
-# a character class, so re scans for that class in C; _FIGURE opens with alternatives and is
-# tried at every position, ≈ 10× slower on a passage with no figure (most of them).
+# What any figure holds: the last character of its number, then the measure word. Most passages
+# hold none; this finds that without splitting them into sentences.
 _FIGURE_END = re.compile(
-    r"[\d零一二两三四五六七八九十百千*＊xX×](?:万亿|亿|万)?(?:余|多)?(?:万亿|亿|万)?"
-    rf"(?:{MEASURES})"
+    rf"[\d{_NUMERALS}*＊xX×](?:万亿|亿|万)?(?:余|多)?(?:万亿|亿|万)?(?:{MEASURES})"
 )
 _SCALE = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
 # A measure word that is really the first character of a noun: 一支部一品牌, 3项目, 5条例.
