@@ -5,7 +5,6 @@ when it is beside the checkout, and texts made to break them)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,8 @@ from qa.figures.extract import (
 )
 from qa.language import MEASURES, split_sentences
 from qa.reports import load_reports
+from tests.conftest import ROOT, SEEDS
 
-ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 TRICKY = ["", "，", "\n\n", "支部", "一支部一品牌，3项目（二）", "（一）发展党员：12名。\n共20人",
           "a,b;c:d!e?f(g)h", "条件条例家庭", "；；；开展12次", "1.5万余人，３名，**名，＊＊人",
@@ -34,7 +33,7 @@ OLD_FIGURE = re.compile(
 
 
 def _sentences() -> list[str]:
-    folders = [ROOT / "seeds"]
+    folders = [SEEDS]
     if (SHARED / "corpus" / "corpus").is_dir():
         folders.append(SHARED / "corpus" / "corpus")
     texts = [p.text for f in folders for r in load_reports(f).reports for p in r.passages]
@@ -103,7 +102,7 @@ def test_no_figure_is_lost_where_the_quick_check_finds_none(sentences: list[str]
 def test_figures_share_their_repeated_strings() -> None:
     # A library's table holds 5×10⁵ figures at 10⁶ passages: a section path or a measure word
     # is one string however many figures name it.
-    figures = [f for r in load_reports(ROOT / "seeds").reports for f in extract_figures(r)]
+    figures = [f for r in load_reports(SEEDS).reports for f in extract_figures(r)]
     for field in ("section", "measure", "approx"):
         by_value: dict[str, int] = {}
         for figure in figures:

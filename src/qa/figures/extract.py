@@ -132,11 +132,9 @@ def passage_figures(passage: Passage, unit: str = "", year: str = "") -> Iterato
     """Yield the figures of one passage, sentence by sentence (qa.compose.split_sentences)."""
     if not _FIGURE_END.search(passage.text):
         # Most passages hold no figure; any match of _FIGURE ends in one of _FIGURE_END (neither
-        # looks around it), so the sentences skipped here and below hold none.
+        # looks outside its own match), so a passage skipped here holds none.
         return
     for sentence in split_sentences(passage.text):
-        if not _FIGURE_END.search(sentence):
-            continue
         matches = list(find_figures(sentence))
         previous: tuple[int, str] | None = None  # (end, metric_raw) of the last figure
         for i, m in enumerate(matches):
