@@ -23,7 +23,7 @@ with its own face (``__init__`` and ``__all__``), import only downwards:
 
 from __future__ import annotations
 
-from .engine import MAX_QUESTION_CHARS, QAEngine, cache_dir, open_engine
+from .engine import MAX_QUESTION_CHARS, QAEngine, cache_dir, figures_store, open_engine
 from .errors import BadQuestionError, EmptyCorpusError, QAError, ReportReadError, UnknownReportError
 from .figures import Comparison, ComparisonRow, Figure, FigureTable, ReportInfo, extract_figures
 from .language import Tokenizer
@@ -80,6 +80,7 @@ __all__ = [
     "UnknownReportError",
     "cache_dir",
     "extract_figures",
+    "figures_store",
     "load_reports",
     "open_engine",
     "parse_report",

@@ -60,6 +60,7 @@ from .models import (
 CACHE_DIR_NAME = ".qa-cache"
 PARSED_NAME = "reports.parsed"  # the parsed-report cache (qa.reports.parsecache)
 INDEX_NAME = "index"  # the segment index (qa.search.ondisk)
+FIGURES_NAME = "figures.json"  # every report's figures (qa.figures.store)
 MAX_QUESTION_CHARS = 200
 # Section lists (problems and friends) name at most this many reports (one passage each).
 MAX_SECTION_REPORTS = 20
@@ -729,6 +730,11 @@ __all__ = ["MAX_QUESTION_CHARS", "QAEngine", "Hit", "index_text", "prepare_quest
 def cache_dir(folder: Path) -> Path:
     """Return the one cache folder beside the reports: parsed reports, index, start-up data."""
     return folder / CACHE_DIR_NAME
+
+
+def figures_store(folder: Path) -> Path:
+    """Return where the reports' figures are kept between figure tables (``qa.figures.store``)."""
+    return cache_dir(folder) / FIGURES_NAME
 
 
 def open_engine(folder: Path, top_k: int = 5, segmenter: Tokenizer | None = None,

@@ -6,19 +6,33 @@ import asyncio
 import csv
 import io
 import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from qa import Figure, FigureTable, QAEngine, ReportInfo
+from qa import (
+    Figure,
+    FigureTable,
+    QAEngine,
+    Report,
+    ReportInfo,
+    extract_figures,
+    figures_store,
+    open_engine,
+)
+from qa.figures import store
 from qa_bot.app import BotApp
 from qa_bot.figures import handlers
 from qa_bot.figures.render import MAX_CAPTION_UNITS, render_caption, render_comparison
 from qa_bot.library.handlers import FIGTABLE
+from tests.conftest import SEEDS
 from tests.fakebot import Call, FakeTelegram, private_chat, user
+from tests.fakebot.runner import make_settings, running_bot
 
 ANN = user(8001, "小周")
 CHAT = private_chat(ANN)
@@ -119,10 +133,10 @@ async def test_requests_during_a_build_wait_for_that_build(
     release = threading.Event()
     real = FigureTable.from_reports
 
-    def held_build(reports: Iterable[Any]) -> FigureTable:  # in the build's thread
-        builds.append(1)
+    def held_build(reports: Iterable[Any], store: Path | None = None) -> FigureTable:
+        builds.append(1)  # in the build's thread
         release.wait(30)
-        return real(reports)
+        return real(reports, store)
 
     entered: list[int] = []
     real_table = handlers.figure_table
@@ -145,16 +159,38 @@ async def test_requests_during_a_build_wait_for_that_build(
     assert builds == [1]  # one build served both (each request built its own before)
 
 
+async def test_a_new_table_reads_the_figures_the_last_one_kept(
+        fake_tg: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    engine = open_engine(folder)
+    settings = make_settings(fake_tg, tmp_path / "qa.sqlite3", reports_dir=folder)
+    async with running_bot(settings, engine) as app:
+        (first,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
+        kept = store.read_store(figures_store(folder))
+        assert set(kept) == {r.key for r in engine.reports}
+        extracted: list[Report] = []
+
+        def counted(report: Report) -> tuple[Figure, ...]:
+            extracted.append(report)
+            return extract_figures(report)
+
+        monkeypatch.setattr("qa.figures.store.extract_figures", counted)
+        app.bot_data.pop(FIGTABLE)  # as a changed library drops it: the next one is built anew
+        (again,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
+    assert extracted == [] and again.params["caption"] == first.params["caption"]
+
+
 async def test_a_failed_build_is_built_again(
         fake_tg: FakeTelegram, bot_app: BotApp, monkeypatch: pytest.MonkeyPatch) -> None:
     real = FigureTable.from_reports
     calls: list[int] = []
 
-    def failing_once(reports: Iterable[Any]) -> FigureTable:
+    def failing_once(reports: Iterable[Any], store: Path | None = None) -> FigureTable:
         calls.append(1)
         if len(calls) == 1:
             raise MemoryError("the first build ran out of memory")
-        return real(reports)
+        return real(reports, store)
 
     monkeypatch.setattr(FigureTable, "from_reports", failing_once)
     (apology,) = await _send(fake_tg, "/export", "sendMessage")

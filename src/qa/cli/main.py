@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import evaluate, read_gold
-from qa.engine import QAEngine, open_engine
+from qa.engine import QAEngine, figures_store, open_engine
 from qa.errors import QAError
 from qa.figures import (
     Comparison,
@@ -171,8 +171,10 @@ def cmd_figures(engine: QAEngine, args: argparse.Namespace) -> int:
     """List the figures of every report, or of one (--report); text, CSV or JSON."""
     if args.csv and args.json:
         raise UsageError("--csv 与 --json 只能选一个")
-    reports = [engine.report(args.report)] if args.report else list(engine.reports)
-    table = FigureTable.from_reports(reports)
+    if args.report:  # one report: extracted at once, and the store keeps every report's
+        table = FigureTable.from_reports([engine.report(args.report)])
+    else:
+        table = FigureTable.from_reports(engine.reports, figures_store(args.reports))
     if args.csv:
         # A byte-order mark, or Excel (the staff's tool) reads UTF-8 as the local code page.
         sys.stdout.write("\ufeff" + figures_csv(table.figures))
@@ -188,13 +190,15 @@ def cmd_compare(engine: QAEngine, args: argparse.Namespace) -> int:
     if not phrase:
         if args.chart:
             raise UsageError("画图需要指标，例如：qa compare 发展党员 --chart 发展党员.png")
-        metrics = FigureTable.from_reports(engine.reports).metrics(min_reports=2)
+        metrics = FigureTable.from_reports(engine.reports, figures_store(args.reports)).metrics(
+            min_reports=2)
         _emit({"metrics": list(metrics)}, args.json, render_metrics(metrics))
         return 0
     names = library_names(engine.reports, engine.language.unit_aliases)
     comparison = (_unit_comparison(engine, phrase, args) if args.unit else
                   unit_trend(phrase, engine.reports, names)
-                  or FigureTable.from_reports(engine.reports).compare(phrase))
+                  or FigureTable.from_reports(engine.reports, figures_store(args.reports))
+                  .compare(phrase))
     _emit(comparison_json(comparison), args.json, render_comparison(comparison))
     if args.chart:
         _write_chart(comparison, args.chart)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from qa.models import Report
@@ -12,6 +13,7 @@ from qa.models import Report
 from .extract import Figure, extract_figures
 from .metricnames import canonical_metric, metric_matches
 from .metricwords import is_real_metric
+from .store import stored_figures
 
 # value: ranked; redacted: figure hidden in the report (**名); other: only in another measure word
 # (e.g. 人次 where the others count 人), shown but never ranked; missing: not mentioned (未提及).
@@ -90,10 +92,14 @@ class FigureTable:
         self.reports = tuple(reports)
 
     @classmethod
-    def from_reports(cls, reports: Iterable[Report]) -> FigureTable:
-        """Extract the figures of every report (see qa.figures for what counts)."""
+    def from_reports(cls, reports: Iterable[Report], store: Path | None = None) -> FigureTable:
+        """Extract the figures of every report (see qa.figures for what counts); with
+        ``store``, an unchanged report's are read from that file, which keeps them for the
+        next table (``qa.figures.store``)."""
         reports = tuple(reports)
         infos = (ReportInfo(r.report_id, r.title, r.unit, r.year) for r in reports)
+        if store is not None:
+            return cls((f for figures in stored_figures(reports, store) for f in figures), infos)
         return cls((f for r in reports for f in extract_figures(r)), infos)
 
     def for_report(self, report_id: str) -> tuple[Figure, ...]:

@@ -18,7 +18,7 @@ import zipfile
 from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.error import BadRequest
 
-from qa import FigureTable, QAEngine, UnknownReportError
+from qa import FigureTable, QAEngine, UnknownReportError, figures_store
 from qa.figures import (
     Comparison,
     can_chart,
@@ -45,11 +45,14 @@ STALE = "按钮已失效，请重新发送命令。"
 async def figure_table(context: BotContext) -> FigureTable:
     """Return the figures table of the current engine, built once (in a thread). Requests that
     come while it is built wait for that build: each used to start its own (≈ 70 s of CPU and
-    ≈ 300 MB at 10⁶ passages, ``bench/bench_ask.py --figures``). A failed build is forgotten."""
+    ≈ 300 MB at 10⁶ passages, ``bench/bench_ask.py --figures``). A failed build is forgotten.
+    Unchanged reports' figures are read from the library's store, not extracted again."""
     engine = context.engine
     cached = context.bot_data.get(FIGTABLE)
     if cached is None or cached[0]() is not engine:
-        build = asyncio.ensure_future(asyncio.to_thread(FigureTable.from_reports, engine.reports))
+        store = figures_store(context.settings.reports_dir)
+        build = asyncio.ensure_future(
+            asyncio.to_thread(FigureTable.from_reports, engine.reports, store))
         ref: weakref.ref[QAEngine] = weakref.ref(engine)
         cached = context.bot_data[FIGTABLE] = (ref, build)
     try:
