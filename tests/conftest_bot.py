@@ -20,6 +20,13 @@ from tests.fakebot.runner import make_settings, running_bot
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
+@pytest.fixture(autouse=True)
+def no_table_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never tell a user that the figures table is being made, unless a test asks: the notice
+    depends on how long a build takes, and a loaded machine must not add a message."""
+    monkeypatch.setattr("qa_bot.figures.handlers.NOTICE_AFTER", 3600.0)
+
+
 @pytest.fixture
 async def fake_tg() -> AsyncIterator[FakeTelegram]:
     """Start a fake Bot API on 127.0.0.1 for one test."""

@@ -25,7 +25,7 @@ from qa import (
     figures_store,
     open_engine,
 )
-from qa.figures import store
+from qa.figures import figures_csv_parts, store
 from qa_bot.app import BotApp
 from qa_bot.figures import handlers
 from qa_bot.figures.render import MAX_CAPTION_UNITS, render_caption, render_comparison
@@ -141,9 +141,9 @@ async def test_requests_during_a_build_wait_for_that_build(
     entered: list[int] = []
     real_table = handlers.figure_table
 
-    async def counted(context: Any) -> FigureTable:
+    async def counted(context: Any, message: Any = None) -> FigureTable:
         entered.append(1)
-        return await real_table(context)
+        return await real_table(context, message)
 
     monkeypatch.setattr(FigureTable, "from_reports", held_build)
     monkeypatch.setattr(handlers, "figure_table", counted)
@@ -179,6 +179,29 @@ async def test_a_new_table_reads_the_figures_the_last_one_kept(
         app.bot_data.pop(FIGTABLE)  # as a changed library drops it: the next one is built anew
         (again,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
     assert extracted == [] and again.params["caption"] == first.params["caption"]
+
+
+async def test_a_long_build_is_announced_before_the_answer(
+        fake_tg: FakeTelegram, bot_app: BotApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    real = FigureTable.from_reports
+
+    def held_build(reports: Iterable[Any], store: Path | None = None) -> FigureTable:
+        release.wait(30)
+        return real(reports, store)
+
+    monkeypatch.setattr(FigureTable, "from_reports", held_build)
+    monkeypatch.setattr(handlers, "NOTICE_AFTER", 0.0)
+    mark = fake_tg.mark()
+    fake_tg.send_text(CHAT, ANN, "/compare 发展党员")
+    (notice,) = await fake_tg.wait_for(mark, "sendMessage", timeout=30)
+    assert "正在汇总全部 5 份报告的数字" in notice.params["text"]
+    release.set()
+    (answer,) = await fake_tg.wait_for(mark, "sendPhoto", timeout=30)
+    assert "发展党员" in answer.params["caption"]
+    # A table already made is not announced.
+    (again,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto", "sendMessage")
+    assert again.method == "sendPhoto"
 
 
 async def test_a_failed_build_is_built_again(
@@ -217,6 +240,19 @@ async def test_an_export_over_telegrams_limit_is_zipped_or_explained(
     (told,) = await _send(fake_tg, "/export", "sendMessage")
     text = told.params["text"]
     assert "超过 Telegram 的 50 MB" in text and f"共 {len(table.figures)} 个数字" in text
+
+
+def test_an_export_past_the_limit_streams_its_parts_into_the_zip(
+        seeds_engine: QAEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = FigureTable.from_reports(seeds_engine.reports)
+    whole, _ = handlers.export_file(table)
+    # Parts of three rows, a limit a few parts in: the ZIP gets what was held, then the rest.
+    monkeypatch.setattr(handlers, "figures_csv_parts", lambda f: figures_csv_parts(f, rows=3))
+    monkeypatch.setattr(handlers, "MAX_UPLOAD_BYTES", 2000)
+    packed, name = handlers.export_file(table)
+    assert name == "报告数字表.zip" and len(whole) > 10 * 2000
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        assert archive.read(handlers.EXPORT_NAME) == whole
 
 
 async def _until(done: Any, timeout: float = 30.0) -> None:

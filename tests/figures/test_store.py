@@ -1,5 +1,5 @@
 """The figures store: a table read from it equals one extracted, and only what changed is
-extracted again (``qa.figures.store``)."""
+extracted again (``qa.figures.store``); the CSV made in parts, as an export streams it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qa import FigureTable, Report, extract_figures, figures_store, load_reports
-from qa.figures import store
+from qa.figures import figures_csv, figures_csv_parts, store
 from qa.figures.extract import Figure
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT, SEEDS
@@ -186,3 +186,11 @@ def _defined_in(face: object, name: str) -> str:
             package = str(getattr(face, "__name__", ""))
             return f"{package}.{node.module}" if node.level else str(node.module)
     return str(getattr(face, "__name__", ""))
+
+
+@pytest.mark.parametrize("rows", [1, 2, 7, 4096])
+def test_the_csv_in_parts_is_the_csv(reports: tuple[Report, ...], rows: int) -> None:
+    figures = FigureTable.from_reports(reports[:8]).figures
+    parts = list(figures_csv_parts(figures, rows=rows))
+    assert "".join(parts) == figures_csv(figures)
+    assert len(parts) == len(figures) // rows + 1

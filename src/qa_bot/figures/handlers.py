@@ -14,6 +14,7 @@ import io
 import re
 import weakref
 import zipfile
+from collections.abc import Iterator
 
 from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.error import BadRequest
@@ -23,7 +24,7 @@ from qa.figures import (
     Comparison,
     can_chart,
     extract_figures,
-    figures_csv,
+    figures_csv_parts,
     render_comparison_png,
     unit_trend,
 )
@@ -40,13 +41,17 @@ EXPORT_NAME = "报告数字表.csv"
 # and with room for the request's other fields; past it the upload fails.
 MAX_UPLOAD_BYTES = 49_000_000
 STALE = "按钮已失效，请重新发送命令。"
+# A table not ready this soon is being made (the first one of a 10⁶-passage library takes about
+# a minute): the user is told, so that the wait does not read as a lost command.
+NOTICE_AFTER = 3.0
 
 
-async def figure_table(context: BotContext) -> FigureTable:
+async def figure_table(context: BotContext, message: Message | None = None) -> FigureTable:
     """Return the figures table of the current engine, built once (in a thread). Requests that
     come while it is built wait for that build: each used to start its own (≈ 70 s of CPU and
     ≈ 300 MB at 10⁶ passages, ``bench/bench_ask.py --figures``). A failed build is forgotten.
-    Unchanged reports' figures are read from the library's store, not extracted again."""
+    Unchanged reports' figures are read from the library's store, not extracted again. A
+    ``message`` waiting longer than ``NOTICE_AFTER`` is told that the table is being made."""
     engine = context.engine
     cached = context.bot_data.get(FIGTABLE)
     if cached is None or cached[0]() is not engine:
@@ -55,9 +60,14 @@ async def figure_table(context: BotContext) -> FigureTable:
             asyncio.to_thread(FigureTable.from_reports, engine.reports, store))
         ref: weakref.ref[QAEngine] = weakref.ref(engine)
         cached = context.bot_data[FIGTABLE] = (ref, build)
+    # Shielded: one waiter cancelled (a stopping bot) does not cancel the others' build.
+    waited = asyncio.shield(cached[1])
     try:
-        # Shielded: one waiter cancelled (a stopping bot) does not cancel the others' build.
-        table: FigureTable = await asyncio.shield(cached[1])
+        if message is not None and not waited.done():
+            done, _ = await asyncio.wait({waited}, timeout=NOTICE_AFTER)
+            if not done:
+                await reply(message, rf.render_table_building(len(engine.reports)))
+        table: FigureTable = await waited
     except Exception:
         if context.bot_data.get(FIGTABLE) is cached:
             del context.bot_data[FIGTABLE]
@@ -72,7 +82,7 @@ async def compare_command(update: Update, context: BotContext) -> None:
         return
     phrase = clip(" ".join(context.args or []).strip(), 40, "")
     if not phrase:
-        metrics = (await figure_table(context)).metrics(min_reports=2)
+        metrics = (await figure_table(context, message)).metrics(min_reports=2)
         await reply(message, rf.render_metrics(metrics), reply_markup=rf.metrics_keyboard(metrics))
         return
     engine = context.engine  # issue 19: 「/compare 发展党员 县直机关工委」 is one unit by year
@@ -84,7 +94,7 @@ async def compare_command(update: Update, context: BotContext) -> None:
 async def send_comparison(message: Message, context: BotContext, phrase: str,
                           comparison: Comparison | None = None) -> None:
     """Send the sorted table; with two numbers or more, a bar chart with the table as caption."""
-    comparison = comparison or (await figure_table(context)).compare(phrase)
+    comparison = comparison or (await figure_table(context, message)).compare(phrase)
     if not can_chart(comparison):
         await reply(message, rf.render_comparison(comparison))
         return
@@ -117,7 +127,7 @@ async def export_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    table = await figure_table(context)
+    table = await figure_table(context, message)
     data, name = await asyncio.to_thread(export_file, table)
     if len(data) > MAX_UPLOAD_BYTES:
         await reply(message, rf.render_export_too_large(len(table.figures), len(data) / 2**20))
@@ -131,15 +141,30 @@ async def export_command(update: Update, context: BotContext) -> None:
 def export_file(table: FigureTable) -> tuple[bytes, str]:
     """Return the figures CSV and its file name, zipped when Telegram would refuse it as it is
     (a CSV grows ≈ 400 bytes a figure: 21 MB at 10⁵ passages, ≈ 210 MB at 10⁶; zipped ≈ 8×
-    smaller)."""
+    smaller). The CSV is made in parts: past the limit they go straight into the ZIP, so the
+    whole CSV is never held (≈ 450 MB at 10⁶ when it was, as text and as bytes)."""
+    held = io.BytesIO()
     # A byte-order mark, or Excel (the staff's tool) reads UTF-8 as the local code page.
-    data = ("\ufeff" + figures_csv(table.figures)).encode("utf-8")
-    if len(data) <= MAX_UPLOAD_BYTES:
-        return data, EXPORT_NAME
+    held.write("\ufeff".encode())
+    parts = (part.encode("utf-8") for part in figures_csv_parts(table.figures))
+    for part in parts:
+        held.write(part)
+        if held.tell() > MAX_UPLOAD_BYTES:
+            return _zipped(held, parts), EXPORT_NAME.removesuffix(".csv") + ".zip"
+    return held.getvalue(), EXPORT_NAME
+
+
+def _zipped(start: io.BytesIO, rest: Iterator[bytes]) -> bytes:
+    """Return a ZIP of one CSV member: the bytes held so far, then the rest as it comes."""
     packed = io.BytesIO()
-    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(EXPORT_NAME, data)
-    return packed.getvalue(), EXPORT_NAME.removesuffix(".csv") + ".zip"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open(EXPORT_NAME, "w", force_zip64=True) as member:
+        with start.getbuffer() as view:
+            member.write(view)
+        start.close()  # only the ZIP is kept from here on
+        for part in rest:
+            member.write(part)
+    return packed.getvalue()
 
 
 async def on_figures_button(update: Update, context: BotContext) -> None:

@@ -150,6 +150,12 @@ def render_export_caption(count: int, reports: int, zipped: bool = False) -> str
             "每行含原句与段落编号，可核对出处。")
 
 
+def render_table_building(reports: int) -> str:
+    """Say that the figures of every report are being gathered, before the answer comes."""
+    return (f"正在汇总全部 {reports} 份报告的数字，首次需要一些时间，完成后自动发送结果，"
+            "请勿重复发送。")
+
+
 def render_export_too_large(count: int, megabytes: float) -> str:
     """Say why no file came: even zipped, the table is over Telegram's limit for bots."""
     return (f"数字表共 {count} 个数字，压缩后仍有 {megabytes:.0f} MB，超过 Telegram 的 50 MB "
