@@ -152,7 +152,7 @@ def render_export_caption(count: int, reports: int, zipped: bool = False) -> str
 
 def render_table_building(reports: int) -> str:
     """Say that the figures of every report are being gathered, before the answer comes."""
-    return (f"正在汇总全部 {reports} 份报告的数字，首次需要一些时间，完成后自动发送结果，"
+    return (f"正在汇总全部 {reports} 份报告的数字，请稍候，完成后自动发送结果，"
             "请勿重复发送。")
 
 
