@@ -10,6 +10,7 @@ import shutil
 import threading
 import zipfile
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,28 @@ async def test_a_long_build_is_announced_before_the_answer(
     # A table already made is not announced.
     (again,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto", "sendMessage")
     assert again.method == "sendPhoto"
+
+
+async def test_an_unused_table_is_let_go_and_read_back(
+        fake_tg: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    settings = make_settings(fake_tg, tmp_path / "qa.sqlite3", reports_dir=folder)
+    monkeypatch.setattr(handlers, "TABLE_IDLE", timedelta(milliseconds=50))
+    async with running_bot(settings, open_engine(folder)) as app:
+        (first,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
+        await _until(lambda: FIGTABLE not in app.bot_data)  # nobody asked for 50 ms
+        extracted: list[Report] = []
+
+        def counted(report: Report) -> tuple[Figure, ...]:
+            extracted.append(report)
+            return extract_figures(report)
+
+        monkeypatch.setattr("qa.figures.store.extract_figures", counted)
+        monkeypatch.setattr(handlers, "TABLE_IDLE", timedelta(hours=1))
+        (again,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
+        assert FIGTABLE in app.bot_data  # used again: kept again
+    assert extracted == [] and again.params["caption"] == first.params["caption"]
 
 
 async def test_a_failed_build_is_built_again(
