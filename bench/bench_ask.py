@@ -93,7 +93,7 @@ def time_figures(engine: Any, store: Path) -> None:
     """Print what the figure commands wait for: one report's figures (/figures), one unit's
     years (/compare 发展党员 <unit>), and the library's figure table that a comparison across
     units builds, with its peak memory; then the same table stored in the folder ``store`` and
-    read back from it."""
+    read back from it, its export, and the memory given back when the bot lets it go."""
     import resource
 
     from qa import FigureTable
@@ -140,6 +140,26 @@ def time_figures(engine: Any, store: Path) -> None:
     print(f"the same table, read from the store: {seconds:.1f} s, {len(read.figures):,} figures, "
           f"peak RSS {peak:.0f} MB")
     path.unlink()
+    from qa_bot.figures.handlers import TABLE_IDLE, export_file
+
+    start = time.perf_counter()
+    data, name = export_file(read)
+    print(f"/export of that table: {name}, {len(data) / 1e6:.1f} MB, "
+          f"{time.perf_counter() - start:.1f} s, peak RSS {peak:.0f} → "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    del data
+    held = _vm_rss()
+    del read
+    gc.collect()
+    print(f"the table let go (by the bot after {TABLE_IDLE} unused): "
+          f"VmRSS {held:.0f} → {_vm_rss():.0f} MB")
+
+
+def _vm_rss() -> float:
+    """Return this process's resident memory now, in MB (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 def time_first(engine: Any, questions: list[str]) -> None:

@@ -19,7 +19,7 @@ from qa.figures import (
     compare_unit,
     comparison_json,
     figure_json,
-    figures_csv,
+    figures_csv_parts,
     render_comparison,
     render_comparison_png,
     render_figures,
@@ -177,7 +177,8 @@ def cmd_figures(engine: QAEngine, args: argparse.Namespace) -> int:
         table = FigureTable.from_reports(engine.reports, figures_store(args.reports))
     if args.csv:
         # A byte-order mark, or Excel (the staff's tool) reads UTF-8 as the local code page.
-        sys.stdout.write("\ufeff" + figures_csv(table.figures))
+        sys.stdout.write("\ufeff")
+        sys.stdout.writelines(figures_csv_parts(table.figures))  # never whole: 200 MB at 10⁶
         return 0
     rows = [figure_json(f) for f in table.figures]
     _emit(rows, args.json, render_figures(table.figures, table.reports))
