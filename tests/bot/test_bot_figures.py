@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import shutil
+import sys
 import threading
 import zipfile
 from collections.abc import Iterable
@@ -27,16 +28,28 @@ from qa import (
     open_engine,
 )
 from qa.figures import figures_csv_parts, store
+from qa.figures.chart import MAX_BARS
 from qa_bot.app import BotApp
 from qa_bot.figures import handlers
 from qa_bot.figures.render import MAX_CAPTION_UNITS, render_caption, render_comparison
 from qa_bot.library.handlers import FIGTABLE
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 from tests.fakebot import Call, FakeTelegram, private_chat, user
 from tests.fakebot.runner import make_settings, running_bot
+from tests.fakebot.validate import check_photo
 
 ANN = user(8001, "小周")
 CHAT = private_chat(ANN)
+
+
+def generate(folder: Path, passages: int) -> int:
+    """Write the index bench's generated reports (bench/bench_index.py) into folder."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from bench_index import generate as write
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return int(write(folder, passages))
 
 
 def _buttons(call: Call) -> dict[str, str]:
@@ -225,6 +238,22 @@ async def test_an_unused_table_is_let_go_and_read_back(
         (again,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
         assert FIGTABLE in app.bot_data  # used again: kept again
     assert extracted == [] and again.params["caption"] == first.params["caption"]
+
+
+async def test_a_comparison_across_a_large_library_is_a_photo_telegram_takes(
+        fake_tg: FakeTelegram, tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    generate(folder, 6000)  # the index bench's reports: ≈ 200 branches, most with 发展党员
+    engine = open_engine(folder)
+    valued = FigureTable.from_reports(engine.reports).compare("发展党员").valued
+    assert len(valued) > 100 > MAX_BARS  # 100 bars would be over 10,000 pixels
+    settings = make_settings(fake_tg, tmp_path / "qa.sqlite3", reports_dir=folder)
+    async with running_bot(settings, engine):
+        (photo,) = await _send(fake_tg, "/compare 发展党员", "sendPhoto")
+    # The fake refuses what Telegram refuses (10 MB, width + height ≤ 10,000, ratio ≤ 20); a
+    # bar a report made the chart of 3,351 reports 177,600 pixels tall.
+    assert not fake_tg.rejected and check_photo(fake_tg.photos[-1]) is None
+    assert f"{len(valued)} 份报告有数字" in photo.params["caption"]
 
 
 async def test_a_failed_build_is_built_again(

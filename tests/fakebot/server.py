@@ -21,7 +21,7 @@ import tornado.web
 
 from .files import FileApi, FileHandler
 from .updates import UpdateFactory
-from .validate import check_inline_results, check_markup, check_text
+from .validate import check_inline_results, check_markup, check_photo, check_text
 
 TOKEN = "123456:TEST-token-for-the-fake-server"
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "党建问答", "username": "djqa_bot",
@@ -278,6 +278,9 @@ class FakeTelegram(UpdateFactory, FileApi):
         photo = params.get("_files", {}).get("photo")
         if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG"):
             return "PHOTO_INVALID_DIMENSIONS", None  # this fake accepts uploaded PNGs only
+        error = check_photo(photo)
+        if error:
+            return error, None
         caption = params.get("caption")
         if caption is not None:
             error = check_text(caption, params.get("parse_mode"))

@@ -14,6 +14,11 @@ MAX_CALLBACK_BYTES = 64
 MAX_INLINE_RESULTS = 50
 MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER_CHARS = 200
+# sendPhoto: "at most 10 MB in size; width and height must not exceed 10000 in total; width and
+# height ratio must be at most 20" (Bot API).
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10_000
+MAX_PHOTO_RATIO = 20
 
 # Tags Telegram's HTML parse mode understands, with the attributes each may carry.
 ALLOWED_TAGS: dict[str, set[str]] = {
@@ -125,4 +130,17 @@ def check_inline_results(results: Any) -> str | None:
         error = check_markup(result.get("reply_markup"))
         if error:
             return error
+    return None
+
+
+def check_photo(png: bytes) -> str | None:
+    """Return why Telegram would refuse a PNG as a photo (size, dimensions), or None."""
+    if len(png) > MAX_PHOTO_BYTES:
+        return "Request Entity Too Large"
+    if len(png) < 24 or png[12:16] != b"IHDR":
+        return "IMAGE_PROCESS_FAILED"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    if not width or not height or width + height > MAX_PHOTO_SIDES \
+            or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
+        return "PHOTO_INVALID_DIMENSIONS"
     return None

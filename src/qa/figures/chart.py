@@ -17,6 +17,12 @@ from .table import Comparison, ComparisonRow
 
 FONT_FILE = "NotoSansSC-Subset.otf"
 MIN_CHART_VALUES = 2
+# Bars a chart draws at most: read on a phone, and within Telegram's photo limits (width +
+# height ≤ 10,000 px, ratio ≤ 20). A library of 3,351 reports drew 1,908 bars: a 17 MB PNG
+# 177,600 px tall, 82 s to render, which Telegram refuses. The table beside it lists every row.
+MAX_BARS = 20
+# Reports named per status under the chart; the rest are counted.
+MAX_NAMED = 3
 PLACEHOLDER = "□"
 _BAR = "#c0392b"  # party red for exact values
 _BAR_APPROX = "#e6a19a"  # lighter: 余/多/近/约/超过 values are not exact
@@ -66,18 +72,30 @@ def value_label(row: ComparisonRow) -> str:
     return row.figure.display_value + row.figure.measure
 
 
+def chart_rows(comparison: Comparison) -> tuple[ComparisonRow, ...]:
+    """Return the rows a chart draws: the ``MAX_BARS`` highest, or a unit's latest years."""
+    valued = comparison.valued
+    return valued[-MAX_BARS:] if comparison.order == "year" else valued[:MAX_BARS]
+
+
 def chart_texts(comparison: Comparison) -> list[str]:
     """Return every text a chart of the comparison draws (the glyph test checks these)."""
     texts = [chart_title(comparison), chart_footnote(comparison)]
-    for row in comparison.valued:
+    for row in chart_rows(comparison):
         texts += [row_label(row), value_label(row)]
     return [t for t in texts if t]
 
 
 def chart_title(comparison: Comparison) -> str:
-    """Return the chart's title."""
+    """Return the chart's title (saying so when it draws only some of the numbers)."""
+    valued, drawn = len(comparison.valued), len(chart_rows(comparison))
     if comparison.order == "year":
-        return f"{comparison.unit}·{comparison.metric}：历年对比（按年份）"
+        what = f"{comparison.unit}·{comparison.metric}"
+        if drawn < valued:
+            return f"{what}：最近 {drawn} 年（共 {valued} 年，按年份）"
+        return f"{what}：历年对比（按年份）"
+    if drawn < valued:
+        return f"{comparison.metric}：前 {drawn} 名（共 {valued} 份报告有数字，从高到低）"
     return f"{comparison.metric}：各报告对比（从高到低）"
 
 
@@ -91,8 +109,9 @@ def chart_footnote(comparison: Comparison) -> str:
             if r.status == status
         ]
         if names:
-            parts.append(f"{note}：{'、'.join(names)}")
-    if any(r.figure and r.figure.approx for r in comparison.valued):
+            more = f"等 {len(names)} 份" if len(names) > MAX_NAMED else ""
+            parts.append(f"{note}：{'、'.join(names[:MAX_NAMED])}{more}")
+    if any(r.figure and r.figure.approx for r in chart_rows(comparison)):
         parts.append("浅色为约数")
     return "；".join(parts)
 
@@ -106,7 +125,7 @@ def render_comparison_png(comparison: Comparison) -> bytes:
     from matplotlib.font_manager import FontProperties
 
     font = FontProperties(fname=str(chart_font_path()))
-    rows = comparison.valued
+    rows = chart_rows(comparison)
     values = [r.figure.value or 0.0 if r.figure else 0.0 for r in rows]
     figure = Figure(figsize=(7.2, 1.2 + 0.62 * len(rows)), dpi=150)
     FigureCanvasAgg(figure)
@@ -122,7 +141,8 @@ def render_comparison_png(comparison: Comparison) -> bytes:
     ax.set_title(safe_label(chart_title(comparison)), fontproperties=font, fontsize=13, loc="left")
     note = chart_footnote(comparison)
     if note:
-        figure.text(0.01, 0.01, safe_label(note), fontproperties=font, fontsize=8, color="#555555")
+        figure.text(0.01, 0.01, safe_label(note), fontproperties=font, fontsize=8, color="#555555",
+                    wrap=True)
     figure.tight_layout(rect=(0, 0.05 if note else 0, 1, 1))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
