@@ -21,8 +21,6 @@ missing or stale file only means extracting again.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import threading
 import zlib
@@ -33,7 +31,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-from qa.data import data_path
+from qa.data import sources_digest
 from qa.fsio import write_cache
 from qa.gcpause import paused_gc
 from qa.models import Report
@@ -57,16 +55,8 @@ _writing = threading.Lock()
 @cache
 def figures_version() -> str:
     """Return a hash of what decides a figure: this format, the fields, the extractor's source."""
-    digest = hashlib.blake2b(f"figures {FORMAT}".encode(), digest_size=16)
-    digest.update(repr([f.name for f in fields(Figure)]).encode())
-    for name in FIGURE_MODULES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            raise ModuleNotFoundError(name)
-        digest.update(Path(spec.origin).read_bytes())
-    for name in FIGURE_DATA:
-        digest.update(data_path(name).read_bytes())
-    return digest.hexdigest()
+    fields_named = " ".join(f.name for f in fields(Figure))
+    return sources_digest(f"figures {FORMAT} {fields_named}", FIGURE_MODULES, FIGURE_DATA)
 
 
 def stored_figures(reports: Sequence[Report], path: Path) -> list[tuple[Figure, ...]]:

@@ -22,7 +22,6 @@ does not match is damaged: it is parsed again when used and never copied into a 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import threading
@@ -34,7 +33,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, TypeVar
 
-from qa.data import data_path
+from qa.data import sources_digest
 from qa.fsio import write_cache_with
 from qa.models import Deferred, Passage, Report, Section, texts_digest
 
@@ -66,21 +65,7 @@ Reparse = Callable[[str, str, Path | None], tuple[Section, ...]]
 @cache
 def parser_version() -> str:
     """Return a hash of the parser's source files: any change to them invalidates entries."""
-    digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
-    for name in _PARSER_MODULES:
-        digest.update(Path(_module_file(name)).read_bytes())
-    for data in _PARSER_DATA:
-        digest.update(data_path(data).read_bytes())
-    return digest.hexdigest()
-
-
-def _module_file(name: str) -> str:
-    """Return a module's source file, found without running it: importing the document
-    converters (pypdf and friends) only to hash them cost ≈ 0.15 s of every start."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(name)
-    return spec.origin
+    return sources_digest(f"format {FORMAT}", _PARSER_MODULES, _PARSER_DATA)
 
 
 @cache

@@ -45,7 +45,8 @@ EXPORT_NAME = "报告数字表.csv"
 MAX_UPLOAD_BYTES = 49_000_000
 STALE = "按钮已失效，请重新发送命令。"
 # A table nobody used for this long is let go: ≈ 300 MB at 10⁶ passages, of which the process
-# gives back ≈ 190 MB; the next figure command reads it back from the store (≈ 6 s at 10⁶).
+# gives back ≈ 180 MB (bench_ask --figures); the next figure command reads it back from the
+# store (≈ 6 s at 10⁶).
 TABLE_IDLE = timedelta(minutes=15)
 IDLE_JOB = "figtable-idle"
 # A table not ready this soon is being made (the first one of a 10⁶-passage library takes about
