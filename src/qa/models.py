@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, cast
@@ -102,16 +103,57 @@ class SectionStore(Protocol):
         """Return passage i (0-based) stored in a slot."""
 
 
+def section_item(passage: Passage) -> str:
+    """Return the line a section overview shows for a passage: its top item heading."""
+    if len(passage.section_path) > 1:
+        return passage.section_path[1]
+    return passage.label or passage.text[:40]
+
+
+def overview_items(members: Sequence[Passage]) -> dict[str, Passage]:
+    """Return the items a section overview lists, from the passages of one kind of section:
+    each item's heading and its first passage, in document order.
+
+    Items are the passages under the section's headings; else labelled items (a 「一是…」 list
+    after a lead-in paragraph is filed at the top level), not the lead-in itself; else all.
+    """
+    items = ([p for p in members if len(p.section_path) > 1]
+             or [p for p in members if p.label] or members)
+    first: dict[str, Passage] = {}
+    for passage in items:
+        first.setdefault(section_item(passage), passage)
+    return first
+
+
+def item_codes(passages: Iterable[Passage]) -> str:
+    """Return how many items each kind of section lists, as ``KIND_CODES`` letter and count
+    per kind present ("x5n3": 5 problems, 3 plans): what a deferred report knows of its
+    sections without loading them (「谁家列的问题最多」 ranks every report by it)."""
+    by_kind: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_kind.setdefault(passage.kind, []).append(passage)
+    return "".join(f"{KIND_CODES[kind]}{len(overview_items(members))}"
+                   for kind, members in by_kind.items())
+
+
+# A kind's count in ``item_codes``: its letter, then digits (no letter is a digit).
+_ITEM_COUNT = {code: re.compile(code + r"(\d+)") for code in KIND_CODES.values()}
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Deferred:
     """A report body left in a store and read on each use: 10⁶ passages need not be in RAM.
 
-    ``kinds`` has one ``KIND_CODES`` letter per passage, known without reading the body.
+    ``kinds`` has one ``KIND_CODES`` letter per passage, ``items`` the ``item_codes`` of its
+    passages and ``covered`` the year it reviews (``qa.language.report_years``), all known
+    without reading the body.
     """
 
     store: SectionStore
     slot: int
     kinds: str
+    items: str
+    covered: str
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -171,6 +213,18 @@ class Report:
         if isinstance(body, Deferred):
             return body.kinds
         return "".join(KIND_CODES[p.kind] for s in body for p in s.passages)
+
+    @property
+    def item_codes(self) -> str:
+        """Return ``item_codes`` of the report's passages, without reading a deferred body."""
+        body = self.body
+        return body.items if isinstance(body, Deferred) else item_codes(self.passages)
+
+    def item_count(self, kind: str) -> int:
+        """Return how many items the report's sections of a kind list (0 without one): the
+        length of its section overview."""
+        found = _ITEM_COUNT[KIND_CODES[kind]].search(self.item_codes)
+        return int(found.group(1)) if found else 0
 
     @property
     def size(self) -> int:

@@ -16,6 +16,7 @@ from qa.models import (
     Quote,
     Report,
     Suggestion,
+    overview_items,
 )
 
 from .asked import (
@@ -116,13 +117,6 @@ def found(
                   keyword, lead, scope=query.scope.label)
 
 
-def section_item(passage: Passage) -> str:
-    """Return the line a section overview shows for a passage: its top item heading."""
-    if len(passage.section_path) > 1:
-        return passage.section_path[1]
-    return passage.label or passage.text[:40]
-
-
 def report_overview(report: Report, kind: Kind, years: tuple[str, ...] = ()) -> Quote | None:
     """Quote a report's section of one kind as the list of its item headings.
 
@@ -137,15 +131,10 @@ def report_overview(report: Report, kind: Kind, years: tuple[str, ...] = ()) -> 
     named = tuple(report.year if y == "今年" else y for y in years)
     members = [p for p in members if any(y in p.section_path[0] for y in named)
                if p.section_path and named] or members
-    # Items under the section's headings; else labelled items (a 「一是…」 list after a lead-in
-    # paragraph is filed at the top level), not the lead-in itself.
-    items = ([p for p in members if len(p.section_path) > 1]
-             or [p for p in members if p.label] or members)
     # One passage per heading (the first under it): what the list shows, and what it cites.
-    first = {section_item(p): p for p in reversed(items)}
-    headings = list(dict.fromkeys(map(section_item, items)))
-    return overview_quote(Hit(items[0], 0.0, ()), headings,
-                          [Hit(first[h], 0.0, ()) for h in headings])
+    items = overview_items(members)
+    hits = [Hit(p, 0.0, ()) for p in items.values()]
+    return overview_quote(hits[0], list(items), hits)
 
 
 def report_outline(report: Report) -> Quote | None:

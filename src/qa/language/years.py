@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.models import Kind, Report
+from qa.models import Deferred, Kind, Report
 
 from .docmeta import covered_year
 
@@ -47,6 +47,9 @@ def latest_years(years: Sequence[str], count: int) -> set[str]:
 
 def report_years(report: Report) -> tuple[str, str]:
     """Return (written, covered) years: a 政府工作报告 of 2026 reviews 2025."""
+    body = report.body
+    if isinstance(body, Deferred):  # worked out when it was parsed: no body read
+        return report.year, body.covered
     return report.year, _covered(report.report_id, report.key, report.year, report)
 
 

@@ -3,18 +3,21 @@
 An entry is keyed by the file's name, a digest of its bytes and its manifest metadata plus the
 parser's own source, so editing a report, its reports.toml entry or the parser invalidates
 exactly what it should. Opening the cache reads only its footer (per report: id, title, unit,
-year and one kind letter per passage); a report's body is read when first used, and only the
-passages asked for are decoded (``qa.reports.bodies``); the last ``CACHED_REPORTS`` read stay in
-memory, so a start at 10⁶ passages builds none of them. Bodies are JSON (safe to read whatever
-wrote them); a missing, stale or unreadable cache only means parsing again, and a damaged body
-found later means parsing that one file again.
+year, the year it reviews, one kind letter per passage, its sections' item counts); a report's
+body is read when first used, and only the passages asked for are decoded
+(``qa.reports.bodies``); the last ``CACHED_REPORTS`` read stay in memory, so a start at 10⁶
+passages builds none of them. Bodies are JSON (safe to read whatever wrote them); a missing,
+stale or unreadable cache only means parsing again, and a damaged body found later means
+parsing that one file again.
 
-Layout (format 5): a JSON header line, one body line per report (a JSON head, then its passage
+Layout (format 6): a JSON header line, one body line per report (a JSON head, then its passage
 rows, each a JSON array, so that one decodes alone: ``qa.reports.bodies.encode_body``), a JSON
 footer line
 ``{"columns": [[key, …], [offset, …], [length, …], [crc32, …], [id, …], [title, …], [unit, …],
-[year, …], [kinds, …], [digest, …]]}`` (one value per report in each column)
-(``digest``: of the indexed texts, ``qa.indexed.texts_digest``, the segment index's key),
+[year, …], [covered, …], [kinds, …], [items, …], [digest, …]]}`` (one value per report in
+each column) (``covered``: the year it reviews, ``qa.language.report_years``; ``items``:
+``qa.models.item_codes``; ``digest``: of the indexed texts,
+``qa.indexed.texts_digest``, the segment index's key),
 then the footer's offset (20 digits) and crc32 (10 digits) and a newline. A body whose crc32
 does not match is damaged: it is parsed again when used and never copied into a new cache.
 """
@@ -35,18 +38,20 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from qa.data import sources_digest
 from qa.fsio import write_cache_with
+from qa.language import report_years
 from qa.models import Deferred, Passage, Report, Section, texts_digest
 
 from .bodies import Body, BodyCache, Packed, decode_body, encode_body, unpack_sections
 from .filestat import fingerprint
 
-FORMAT = 5
+FORMAT = 6
 # The modules and data files whose content decides a parsed report; modules named, not
 # located, so files can move.
 _PARSER_MODULES = ("qa.reports.clean", "qa.reports.structure", "qa.reports.ingest", "qa.models",
                    "qa.reports.parsecache", "qa.reports.bodies", "qa.reports.headings",
                    "qa.reports.sectionkind", "qa.reports.enumerations", "qa.reports.longtext",
                    "qa.language.docmeta",  # a file without a manifest entry: unit and year
+                   "qa.language.years",  # the year a report reviews (its footer entry)
                    "qa.language.shortcoming",  # a paragraph of shortcomings (sectionkind)
                    # Documents in the reports folder are converted first (documents/convert.py).
                    "qa.language.lookalike", "qa.documents.convert", "qa.documents.docx",
@@ -115,7 +120,9 @@ class StoredBody:
     title: str
     unit: str
     year: str
+    covered: str
     kinds: str
+    items: str
     digest: str
 
 
@@ -123,7 +130,8 @@ def stored_body(key: str, report: Report) -> StoredBody:
     """Return what the cache stores of a report under ``key``."""
     body = encode_body(pack(report))
     return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
-                      report.kind_codes, report.digest or texts_digest(report.passages))
+                      report_years(report)[1], report.kind_codes, report.item_codes,
+                      report.digest or texts_digest(report.passages))
 
 
 def stored_report(stored: StoredBody, source: Path | None) -> Report:
@@ -144,7 +152,9 @@ class Entry(NamedTuple):
     title: str
     unit: str
     year: str
+    covered: str
     kinds: str
+    items: str
     digest: str
 
 
@@ -235,9 +245,11 @@ class ParsedCache:
             slot = len(self._rows)
             self._rows.append(row)
             self._sources.append(source)
-        _, _, _, _, ids, titles, units, years, kinds, digests = self._entries.columns
-        return Report(ids[row], titles[row], source, Deferred(self, slot, kinds[row]),
-                      units[row], years[row], key, digests[row])
+        _, _, _, _, ids, titles, units, years, covered, kinds, items, digests = \
+            self._entries.columns
+        body = Deferred(self, slot, kinds[row], items[row], covered[row])
+        return Report(ids[row], titles[row], source, body, units[row], years[row], key,
+                      digests[row])
 
     def identity(self) -> str:
         """Return what tells this cache file from any other ("" when none is open): its
@@ -251,14 +263,16 @@ class ParsedCache:
         count = len(self._entries)
         if len(rows) != len(sources) or max(rows, default=-1) >= count:
             return None
-        _, _, _, _, ids, titles, units, years, kinds, digests = self._entries.columns
+        _, _, _, _, ids, titles, units, years, covered, kinds, items, digests = \
+            self._entries.columns
         keys = self._entries.columns[0]
         with self._lock:
             first = len(self._rows)
             self._rows.extend(rows)
             self._sources.extend(sources)
-        return [Report(ids[row], titles[row], source, Deferred(self, slot, kinds[row]),
-                       units[row], years[row], keys[row], digests[row])
+        return [Report(ids[row], titles[row], source,
+                       Deferred(self, slot, kinds[row], items[row], covered[row]), units[row],
+                       years[row], keys[row], digests[row])
                 for slot, row, source in zip(range(first, first + len(rows)), rows, sources,
                                                  strict=True)]
 
@@ -394,7 +408,8 @@ def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]]
             body = stored.body
             out.write(body + b"\n")
             rows.append([key, at, len(body), zlib.crc32(body), stored.report_id, stored.title,
-                         stored.unit, stored.year, stored.kinds, stored.digest])
+                         stored.unit, stored.year, stored.covered, stored.kinds, stored.items,
+                         stored.digest])
             at += len(body) + 1
             if at - flushed >= FLUSH_BYTES:
                 flushed = _flush(out, at)
@@ -423,4 +438,5 @@ def _stored(key: str, report: Report, old: ParsedCache | None) -> StoredBody:
     if body is None:
         return stored_body(key, report)
     return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
-                      report.kind_codes, report.digest or texts_digest(report.passages))
+                      report_years(report)[1], report.kind_codes, report.item_codes,
+                      report.digest or texts_digest(report.passages))
