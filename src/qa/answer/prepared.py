@@ -8,6 +8,7 @@ sentences cost more than the question-specific scoring itself. A ``Prepared`` ho
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -48,13 +49,15 @@ class Prepared:
 
 
 # Quotation and title marks inside a phrase do not break it: 「破五唯」 is in 以破“五唯”为导向.
-_QUOTE_MARKS = str.maketrans("", "", "“”‘’\"'「」『』《》")
+# Deleted by a pattern: ``str.translate`` looks up every character of a Chinese text in a dict
+# (≈ 40 µs a passage, most of a candidate's first preparation); the pattern scans in C.
+_QUOTE_MARKS = re.compile("[“”‘’\"'「」『』《》]")
 
 
 def index_text_folded(passage: Passage, fold: Callable[[str], str]) -> str:
     """Return a passage's headings and text as the segmenter folds them, quotation marks
     dropped (for substring checks)."""
-    return fold(" ".join((*passage.section_path, passage.text))).translate(_QUOTE_MARKS)
+    return _QUOTE_MARKS.sub("", fold(" ".join((*passage.section_path, passage.text))))
 
 
 def prepare(passage: Passage, fold: Callable[[str], str]) -> Prepared:
