@@ -102,6 +102,9 @@ class SectionStore(Protocol):
     def passage(self, slot: int, i: int) -> Passage:
         """Return passage i (0-based) stored in a slot."""
 
+    def prefetch(self, slots: Sequence[int]) -> None:
+        """Start reading the bodies in these slots: they are about to be used."""
+
 
 def section_item(passage: Passage) -> str:
     """Return the line a section overview shows for a passage: its top item heading."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from qa import load_reports
 from qa.answer.compose import report_overview
 from qa.language import report_years
 from qa.models import KIND_CODES, Deferred, Passage, Report, Section
-from qa.reports import parsecache
+from qa.reports import PassageList, parsecache
 from qa.reports.bodies import decode_body, encode_body
 from qa.reports.parsecache import ParsedCache, unpack, write_entries
 
@@ -217,6 +217,9 @@ class _CountingStore:
         self.reads += 1
         return self.cache.passage(slot, i)
 
+    def prefetch(self, slots: Sequence[int]) -> None:
+        self.cache.prefetch(slots)
+
 
 @pytest.mark.parametrize("folder", ["seeds", "corpus"])
 def test_what_the_footer_knows_is_what_the_body_says(
@@ -244,3 +247,25 @@ def test_what_the_footer_knows_is_what_the_body_says(
     assert any(r.item_count("problems") for r in parsed)
     # Real 政府工作报告 review the year before the one they are written in.
     assert any(w != c for w, c in map(report_years, parsed)) == (folder == "corpus")
+
+
+def test_the_bodies_about_to_be_read_are_asked_of_the_kernel_once_each(
+        seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "parsed.reports"
+    load_reports(seed_dir, cache)
+    reports = load_reports(seed_dir, cache).reports
+    footer = ParsedCache(cache)._entries
+    where = {footer.get(r.key).offset: r for r in reports}  # type: ignore[union-attr]
+    reports[0].passage(0)  # its body is kept in memory now
+    advised: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, at, length, advice: advised.append(
+        (at, length, advice)))
+    passages = PassageList(reports)
+    passages.prefetch(range(len(passages)))  # every passage: each report's body once
+    assert [where[at] for at, _, _ in advised] == list(reports[1:])
+    assert {advice for _, _, advice in advised} == {os.POSIX_FADV_WILLNEED}
+    store = reports[0].body.store
+    assert isinstance(store, ParsedCache)
+    store.close()
+    store.prefetch([1, 2])  # closed: nothing asked, nothing raised
+    assert len(advised) == len(reports) - 1

@@ -79,6 +79,13 @@ class PreparedCache:
         self._by_position: dict[int, Prepared] = {}
         self._lock = threading.Lock()  # the bot may answer from several threads
 
+    def prefetch(self, positions: Sequence[int]) -> None:
+        """Let the passages' source start reading those not prepared yet (a ``PassageList``
+        of deferred reports: their bodies)."""
+        prefetch = getattr(self.passages, "prefetch", None)
+        if prefetch is not None:
+            prefetch([p for p in positions if p not in self._by_position])
+
     def at(self, position: int) -> Prepared:
         """Return the prepared passage at an index position, building it on first use."""
         found = self._by_position.get(position)

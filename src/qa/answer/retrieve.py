@@ -408,6 +408,7 @@ class Retriever:
             seen = {r.position for r in best}
             ranked = best + [r for r in ranked if r.position not in seen
                              and r.score >= bar.get(self.report_of[r.position], math.inf)]
+        self.prepared.prefetch([r.position for r in ranked])
         rows = [Row(self.prepared.at(r.position), r.score, r.matched) for r in ranked]
         return self._rerank(query, rows, boosted_kinds(query) if kind is None else frozenset(),
                             k, per_report)

@@ -181,6 +181,9 @@ class BodyCache:
                 self._bodies.popitem(last=False)
         return body
 
+    def __contains__(self, slot: int) -> bool:
+        return slot in self._bodies
+
     def drop(self, slot: int) -> None:
         """Forget the body in a slot (found damaged): the next use reads it again."""
         with self._lock:

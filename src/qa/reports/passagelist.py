@@ -9,13 +9,13 @@ by a binary search and only the reports actually used are read.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
-from qa.models import KIND_CODES, Passage, Report
+from qa.models import KIND_CODES, Deferred, Passage, Report, SectionStore
 
 
 class PassageList(Sequence[Passage]):
@@ -45,6 +45,17 @@ class PassageList(Sequence[Passage]):
             raise IndexError("passage position out of range")
         at = bisect.bisect_right(self.starts, i) - 1
         return self.reports[at].passage(i - self.starts[at])
+
+    def prefetch(self, positions: Iterable[int]) -> None:
+        """Tell the stores of deferred reports which bodies the next reads need, so that
+        reads from disk overlap (``ParsedCache.prefetch``)."""
+        wanted: dict[int, tuple[SectionStore, dict[int, None]]] = {}
+        for i in positions:
+            body = self.reports[bisect.bisect_right(self.starts, i) - 1].body
+            if isinstance(body, Deferred):  # each body once, in the order first needed
+                wanted.setdefault(id(body.store), (body.store, {}))[1][body.slot] = None
+        for store, slots in wanted.values():
+            store.prefetch(list(slots))
 
     def __iter__(self) -> Iterator[Passage]:
         for report in self.reports:
