@@ -7,6 +7,7 @@ about one never quotes the other or the seeds' 县直机关工委.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -302,3 +303,33 @@ def test_a_report_named_and_asked_what_it_says_is_listed_part_by_part(
     answer = engine.ask("四季度党课讲了哪几个方面")
     assert answer.found and answer.quotes[0].items == (
         "一、充分认识全面从严治党的重要意义", "二、坚决贯彻落实全面从严治党要求")
+
+
+def _eval_questions() -> list[str]:
+    questions = []
+    for path in [*sorted((ROOT.parent / "shared" / "eval").glob("dev*.jsonl")),
+                 ROOT / "corpus" / "questions.jsonl", *sorted((ROOT / "bench").glob("holdout*"))]:
+        if path.exists():
+            questions += [json.loads(line)["q"] for line in
+                          path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return questions
+
+
+@pytest.mark.parametrize("folder", ["seeds", "corpus"])
+def test_a_scope_found_by_look_ups_is_the_scope_every_report_tested_gives(
+        folder: str, segmenter: Tokenizer, seed_dir: Path) -> None:
+    # The oracle: a list of reports has no look-up table, so each report is tested (15 ms a
+    # question at 3.4×10⁴ reports). Every eval and held-out question, as each intent.
+    engine = QAEngine.from_directory(seed_dir if folder == "seeds" else CORPUS,
+                                     segmenter=segmenter)
+    language = load_language()
+    questions = _eval_questions()
+    assert len(questions) > 500
+    narrowed = 0
+    for question in [*questions, "002和004在2023年发展党员", "22年那份总结", "2020年的003"]:
+        for intent in ("general", "plans", "rectification"):
+            looked_up = find_scope(question, engine.reports, language, intent)  # type: ignore[arg-type]
+            tested = find_scope(question, list(engine.reports), language, intent)  # type: ignore[arg-type]
+            assert looked_up == tested, question
+            narrowed += bool(looked_up[0].report_ids)
+    assert narrowed > 100
