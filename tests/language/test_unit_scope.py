@@ -24,9 +24,11 @@ from qa.language import (
     numeral_forms,
     unit_from_document,
 )
-from qa.language.scope import find_scope
+from qa.language.scope import _ids_named, _narrowed, find_scope
+from qa.language.unitnames import unit_of
 from qa.language.wordlists import read_lines
 from qa.library.preview import derive_unit
+from qa.models import Report
 from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -333,3 +335,20 @@ def test_a_scope_found_by_look_ups_is_the_scope_every_report_tested_gives(
             assert looked_up == tested, question
             narrowed += bool(looked_up[0].report_ids)
     assert narrowed > 100
+
+
+def test_the_look_ups_keep_every_report_the_tests_may_choose() -> None:
+    # A report without a unit may name the unit in its title; one of the year after or before
+    # may speak of the year asked; ids are found by their first digits.
+    reports = (Report("001", "某单位2023年工作总结", None, (), "某单位", "2023"),
+               Report("002", "2023年工作总结", None, (), "", "2023"),
+               Report("003", "另一单位2022年工作总结", None, (), "另一单位", "2022"),
+               Report("004", "另一单位2025年工作总结", None, (), "另一单位", "2025"))
+    assert unit_of(reports[1]) == ""
+    ids = [r.report_id for r in _narrowed(reports, (), ("某单位",), set(), set())]
+    assert ids == ["001", "002"]
+    ids = [r.report_id for r in _narrowed(reports, (), (), set(), {"2023"})]
+    assert ids == ["001", "002", "003"]
+    ids = [r.report_id for r in _narrowed(reports, ("003", "004"), ("另一单位",), set(), {"2021"})]
+    assert ids == ["003"]
+    assert _ids_named("002和00", reports) == ["002"]

@@ -8,7 +8,8 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+
+import numpy as np
 
 from qa.models import Intent, Report
 
@@ -32,7 +33,6 @@ _REPORT_YEAR = re.compile(
     r"(?:报告|总结|通报|记录|清单)(?!会)"
 )
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
-K = TypeVar("K")
 _REPORT_ID = re.compile(r"(?<![\d.])(\d{3})(?![\d%％.名人个次项条家场期批篇万余多])")
 
 
@@ -247,32 +247,41 @@ class _Lookup:
 
     A question that names a unit or a year was scoped by testing every report several times
     (≈ 15 ms a question at 3.4×10⁴ reports); the look-ups find the few that can fit, and the
-    same tests then choose among those.
+    same tests then choose among those. Keys are kept as their hashes (≈ 1 MB at 3.4×10⁴
+    reports, not 9 MB of dicts and lists): two keys sharing a hash only add candidates.
     """
 
     def __init__(self, reports: Sequence[Report]) -> None:
         self.reports = reports
-        self.place = {r.report_id: i for i, r in enumerate(reports)}
-        self.ids = sorted(self.place)
-        self.by_unit = _places(unit_of(r) for r in reports)
-        self.by_year = _places(int(r.year) if r.year.isdigit() else -1 for r in reports)
-        self.by_title_year = _places(title_year(r) for r in reports)
+        self.ids = sorted(r.report_id for r in reports)
+        self.by_id = _Hashed(r.report_id for r in reports)
+        self.by_unit = _Hashed(unit_of(r) for r in reports)
+        self.by_year = _Hashed(int(r.year) if r.year.isdigit() else -1 for r in reports)
+        self.by_title_year = _Hashed(title_year(r) for r in reports)
 
     def starting(self, prefix: str) -> list[int]:
         """Return the places of the reports whose id starts with a prefix, in order."""
-        at = bisect.bisect_left(self.ids, prefix)
-        found = []
-        while at < len(self.ids) and self.ids[at].startswith(prefix):
-            found.append(self.place[self.ids[at]])
-            at += 1
-        return sorted(found)
+        at = end = bisect.bisect_left(self.ids, prefix)
+        while end < len(self.ids) and self.ids[end].startswith(prefix):
+            end += 1
+        return sorted(p for i in dict.fromkeys(self.ids[at:end]) for p in self.by_id.places(i)
+                      if self.reports[p].report_id == i)
 
 
-def _places(keys: Iterable[K]) -> dict[K, list[int]]:
-    found: dict[K, list[int]] = {}
-    for place, key in enumerate(keys):
-        found.setdefault(key, []).append(place)
-    return found
+class _Hashed:
+    """Places by a key's hash: one array of hashes, sorted, and the places in that order."""
+
+    def __init__(self, keys: Iterable[object]) -> None:
+        hashes = np.fromiter((hash(k) for k in keys), dtype=np.int64)
+        self.order = np.argsort(hashes, kind="stable").astype(np.int32)
+        self.hashes = hashes[self.order]
+
+    def places(self, key: object) -> list[int]:
+        """Return the places whose key has the key's hash (its own among them)."""
+        h = hash(key)
+        first = int(np.searchsorted(self.hashes, h, side="left"))
+        last = int(np.searchsorted(self.hashes, h, side="right"))
+        return [int(p) for p in self.order[first:last]]
 
 
 _LOOKUP: dict[int, _Lookup] = {}
@@ -280,7 +289,7 @@ _LOOKUP: dict[int, _Lookup] = {}
 
 def _lookup(reports: Sequence[Report]) -> _Lookup | None:
     """Return a library's look-up table, made once per library (an engine's reports tuple);
-    None when ids repeat (then every report is tested, as before)."""
+    None for any other sequence (then every report is tested)."""
     last = _LOOKUP.get(id(reports))
     if last is not None and last.reports is reports:
         return last
@@ -289,7 +298,7 @@ def _lookup(reports: Sequence[Report]) -> _Lookup | None:
     table = _Lookup(reports)
     _LOOKUP.clear()
     _LOOKUP[id(reports)] = table
-    return table if len(table.place) == len(reports) else None
+    return table
 
 
 def _narrowed(reports: Sequence[Report], ids: Sequence[str], units: Sequence[str],
@@ -302,11 +311,11 @@ def _narrowed(reports: Sequence[Report], ids: Sequence[str], units: Sequence[str
         return reports
     kept: set[int] | None = None
     for places in (
-        [table.place[i] for i in ids if i in table.place] if ids else None,
-        [p for u in (*units, "") for p in table.by_unit.get(u, ())] if units else None,
-        [p for y in titled for p in table.by_title_year.get(y, ())] if titled else None,
+        [p for i in ids for p in table.by_id.places(i)] if ids else None,
+        [p for u in (*units, "") for p in table.by_unit.places(u)] if units else None,
+        [p for y in titled for p in table.by_title_year.places(y)] if titled else None,
         [p for y in years for near in (int(y) - 1, int(y), int(y) + 1)
-         for p in table.by_year.get(near, ())] if years else None,
+         for p in table.by_year.places(near)] if years else None,
     ):
         if places is not None:
             kept = set(places) if kept is None else kept & set(places)
