@@ -617,11 +617,12 @@ class QAEngine:
             return self._overview(query, kind, notice)  # says no report has such a section
         fewest = answers.asks_fewest(query)
         counted.sort(key=lambda pair: pair[1], reverse=not fewest)  # stable
-        lead = f"各报告「{KIND_NAMES[kind]}」列出的条数：" + "；".join(
+        # How many are left out comes first: a front end may clip a long lead.
+        order = "最少" if fewest else "最多"
+        left_out = (f"（共 {len(counted)} 份报告有此部分，这里列出条数{order}的 "
+                    f"{MAX_SECTION_REPORTS} 份）" if len(counted) > MAX_SECTION_REPORTS else "")
+        lead = f"各报告「{KIND_NAMES[kind]}」列出的条数{left_out}：" + "；".join(
             f"{answers.report_name(r)} {n} 条" for r, n in counted[:MAX_SECTION_REPORTS])
-        if len(counted) > MAX_SECTION_REPORTS:
-            lead += (f"……（共 {len(counted)} 份报告有此部分，这里列出条数"
-                     f"{'最少' if fewest else '最多'}的 {MAX_SECTION_REPORTS} 份）")
         first = self._report_overview(counted[0][0], kind)
         if first is None:  # never: a report with items has an overview of them
             return self._overview(query, kind, notice)

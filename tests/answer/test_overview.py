@@ -150,14 +150,15 @@ def test_the_most_items_of_many_reports_names_the_first_twenty_from_stored_count
     engine = QAEngine.from_directory(folder, segmenter=segmenter, parsed_cache=cache)
     most = engine.ask("谁家自己列的问题最多")
     assert most.lead.count(" 条") == MAX_SECTION_REPORTS
-    assert most.lead.endswith("……（共 25 份报告有此部分，这里列出条数最多的 20 份）")
+    assert most.lead.startswith("各报告「存在问题」列出的条数（共 25 份报告有此部分，"
+                                "这里列出条数最多的 20 份）：")
     # Five reports each of 5, 4, 3, 2 and 1 items: the ones of 1 item are left out.
     assert most.lead.index("第4党支部（") < most.lead.index("第3党支部（")
     assert "第5党支部（" not in most.lead
     assert len(most.quotes[0].items) == 5 and most.hits[0].passage.report_id == "b04"
     fewest = engine.ask("哪家列的问题最少")
     assert "第5党支部（" in fewest.lead and "第4党支部（" not in fewest.lead
-    assert fewest.lead.endswith("这里列出条数最少的 20 份）")
+    assert "这里列出条数最少的 20 份）：" in fewest.lead
 
 
 LESSON = f"""主题教育党课 当好“三个表率”

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
-from qa import Answer, Hit, Passage, QAEngine, Quote, Suggestion
+from qa import Answer, Hit, Passage, QAEngine, Quote, Suggestion, Tokenizer
 from qa_bot.keyboards import CallbackData, answer_keyboard, outline_keyboard, parse_callback
 from qa_bot.render import (
     MAX_UNITS,
@@ -128,3 +129,19 @@ def test_a_scoped_answer_is_headed_by_its_question_a_follow_up_by_what_it_reaske
     followed = dataclasses.replace(scoped, question="那湖北呢", follows="发展党员多少")
     (page,) = render_answer(followed)
     assert "发展党员多少（湖北省人民政府、2025年）" in page.text and "那湖北呢" not in page.text
+
+
+def test_a_ranking_of_many_reports_shows_how_many_it_leaves_out_on_the_phone(
+        segmenter: Tokenizer, tmp_path: Path) -> None:
+    # The lead is clipped at LEAD_MAX_CHARS: the count must come before the names.
+    body = "加强统筹协调，完善工作机制，推动各项任务落地见效，取得了明显成效。"
+    for n in range(1, 31):
+        items = "\n".join(f"（{c}）第{c}个问题还需改进\n{body}" for c in "一二三四五"[:1 + n % 5])
+        (tmp_path / f"b{n:02d}.txt").write_text(
+            f"某某市某某区机关事务管理局第{n}党支部2023年党建工作总结\n一、主要工作\n{body}\n二、存在问题\n{items}\n",
+            encoding="utf-8")
+    answer = QAEngine.from_directory(tmp_path, segmenter=segmenter).ask("谁家列的问题最多")
+    (page, *_) = render_answer(answer)
+    _valid(page.text)
+    assert "共 30 份报告有此部分，这里列出条数最多的 20 份" in page.text
+    assert "管理局第4党支部" in page.text  # the first of those with five
