@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] [--rounds 15] [--sample]
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --first
     .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --rectify | --figures
+    .venv/bin/python bench/bench_ask.py --workdir DIR [--size 100000] --wide
 
 Opens the engine as the bench's warm worker does (``<workdir>/n<size>`` and its caches; the
 folder is generated again when ``bench_index.py`` removed it; ``warm_up``, collect and freeze
@@ -17,7 +18,11 @@ question asked for the first time after its index search (as ``bench_index.py``'
 its candidates' report bodies read from the parsed cache): CPU per question, median and sum.
 ``--rectify`` times the unscoped problem listing (``/rectify`` with no keyword), twice;
 ``--figures`` what the figure commands wait for: one report's figures, one unit's years, and
-the figure table of every report that a comparison across units builds.
+the figure table of every report that a comparison across units builds. ``--wide`` times the
+questions whose work grows with the library rather than with the candidates (a ranking of every
+report, a year's scope, ``/rectify``), each asked twice, then every eval and held-out question
+(``/work/shared/eval/dev*.jsonl``, ``bench/holdout*.jsonl``) asked once: wall p50 / p90 / p99 /
+max and the slowest five.
 Run it with another checkout's bench file to compare (the source imported is the checkout's
 own ``src``).
 """
@@ -26,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import signal
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -154,6 +161,43 @@ def time_figures(engine: Any, store: Path, size: int) -> None:
     path.unlink()
 
 
+# Questions whose answer reads something of every report, or of every report of a year.
+WIDE = ("几份报告里谁家自己列的问题最多、最全", "谁家对问题根源挖得最深，原因分析列得条数最多",
+        "2022年度基层党支部书记抓党建述职评议会是哪家开的", "哪个单位警示教育抓得最多！！")
+
+
+def time_wide(engine: Any) -> None:
+    """Print the wall time of the library-wide questions and commands (first, again), then
+    of every eval and held-out question asked once."""
+    calls = [*((q, partial(engine.ask, q)) for q in WIDE),
+             ("/rectify", partial(engine.rectify, "")),
+             ("/rectify 培训", partial(engine.rectify, "培训"))]
+    for name, call in calls:
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - start) * 1e3)
+        print(f"{times[0]:9.1f} / {times[1]:7.1f} ms  {name}")
+    asked: dict[str, None] = {}
+    for path in [*sorted(Path("/work/shared/eval").glob("dev*.jsonl")),
+                 *sorted((ROOT / "bench").glob("holdout*.jsonl"))]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                asked[json.loads(line)["q"]] = None
+    wall = []
+    for question in asked:
+        start = time.perf_counter()
+        engine.ask(question)
+        wall.append(((time.perf_counter() - start) * 1e3, question))
+    wall.sort()
+    at = [wall[min(len(wall) - 1, int(share * len(wall)))][0] for share in (0.5, 0.9, 0.99)]
+    print(f"{len(wall)} eval and held-out questions, each asked once: p50 {at[0]:.1f} ms, "
+          f"p90 {at[1]:.1f}, p99 {at[2]:.1f}, max {wall[-1][0]:.1f}; the slowest:")
+    for ms, question in wall[-5:]:
+        print(f"{ms:9.1f} ms  {question}")
+
+
 def let_go(engine: Any, questions: list[str], path: Path) -> None:
     """Print VmRSS as a bot-like process makes a table from the store, uses it and lets it go."""
     from qa import FigureTable
@@ -259,6 +303,8 @@ def main() -> int:
                         help="time the unscoped problem listing (/rectify) instead")
     parser.add_argument("--figures", action="store_true",
                         help="time the figure commands (/figures, /compare) instead")
+    parser.add_argument("--wide", action="store_true",
+                        help="time the library-wide questions and the eval questions instead")
     parser.add_argument("--let-go", type=Path, metavar="STORE",
                         help="(run by --figures) the memory a table read from STORE gives back")
     args = parser.parse_args()
@@ -271,6 +317,9 @@ def main() -> int:
         return 0
     if args.figures:
         time_figures(engine, args.workdir, args.size)
+        return 0
+    if args.wide:
+        time_wide(engine)
         return 0
     if args.first:
         time_first(engine, questions)
