@@ -105,6 +105,12 @@ class SectionStore(Protocol):
     def prefetch(self, slots: Sequence[int]) -> None:
         """Start reading the bodies in these slots: they are about to be used."""
 
+    def item_codes(self, slot: int) -> str:
+        """Return ``item_codes`` of the passages stored in a slot (without reading them)."""
+
+    def covered(self, slot: int) -> str | None:
+        """Return the year the report in a slot reviews (None: not known without reading it)."""
+
 
 def section_item(passage: Passage) -> str:
     """Return the line a section overview shows for a passage: its top item heading."""
@@ -147,16 +153,13 @@ _ITEM_COUNT = {code: re.compile(code + r"(\d+)") for code in KIND_CODES.values()
 class Deferred:
     """A report body left in a store and read on each use: 10⁶ passages need not be in RAM.
 
-    ``kinds`` has one ``KIND_CODES`` letter per passage, ``items`` the ``item_codes`` of its
-    passages and ``covered`` the year it reviews (``qa.language.report_years``), all known
-    without reading the body.
+    ``kinds`` has one ``KIND_CODES`` letter per passage, known without reading the body (as
+    the store knows its ``item_codes`` and the year it reviews).
     """
 
     store: SectionStore
     slot: int
     kinds: str
-    items: str
-    covered: str
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -221,7 +224,9 @@ class Report:
     def item_codes(self) -> str:
         """Return ``item_codes`` of the report's passages, without reading a deferred body."""
         body = self.body
-        return body.items if isinstance(body, Deferred) else item_codes(self.passages)
+        if isinstance(body, Deferred):
+            return body.store.item_codes(body.slot)
+        return item_codes(self.passages)
 
     def item_count(self, kind: str) -> int:
         """Return how many items the report's sections of a kind list (0 without one): the

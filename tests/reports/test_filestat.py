@@ -139,7 +139,7 @@ def test_segment_keys_come_from_stored_digests_without_reading_texts(
     seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     version = CountingTokenizer().version
-    deferred = Report("r", "t", None, Deferred(_Unreadable(), 0, "ww", "w1", ""), digest="abc")
+    deferred = Report("r", "t", None, Deferred(_Unreadable(), 0, "ww"), digest="abc")
     assert segment_key(deferred, version) != segment_key(
         Report("r", "t", None, deferred.body, digest="abd"), version)
     cache = tmp_path / "parsed.reports"

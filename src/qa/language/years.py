@@ -49,7 +49,9 @@ def report_years(report: Report) -> tuple[str, str]:
     """Return (written, covered) years: a 政府工作报告 of 2026 reviews 2025."""
     body = report.body
     if isinstance(body, Deferred):  # worked out when it was parsed: no body read
-        return report.year, body.covered
+        known = body.store.covered(body.slot)
+        if known is not None:
+            return report.year, known
     return report.year, _covered(report.report_id, report.key, report.year, report)
 
 

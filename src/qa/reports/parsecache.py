@@ -14,12 +14,12 @@ Layout (format 6): a JSON header line, one body line per report (a JSON head, th
 rows, each a JSON array, so that one decodes alone: ``qa.reports.bodies.encode_body``), a JSON
 footer line
 ``{"columns": [[key, …], [offset, …], [length, …], [crc32, …], [id, …], [title, …], [unit, …],
-[year, …], [covered, …], [kinds, …], [items, …], [digest, …]]}`` (one value per report in
-each column) (``covered``: the year it reviews when not ``year``, else "" (one string for
-most reports), ``qa.language.report_years``; ``items``:
-``qa.models.item_codes``; ``digest``: of the indexed texts,
-``qa.indexed.texts_digest``, the segment index's key),
-then the footer's offset (20 digits) and crc32 (10 digits) and a newline. A body whose crc32
+[year, …], [kinds, …], [digest, …]], "later": "[[covered, …], [items, …]]"}`` (one value per
+report in each column; ``digest``: of the indexed texts, ``qa.indexed.texts_digest``, the
+segment index's key; ``later``: the JSON of two more columns, kept as one string and decoded
+on first use, not at every start: ``covered``, the year the report reviews when not ``year``,
+else "", ``qa.language.report_years``; ``items``, ``qa.models.item_codes``), then the
+footer's offset (20 digits) and crc32 (10 digits) and a newline. A body whose crc32
 does not match is damaged: it is parsed again when used and never copied into a new cache.
 """
 
@@ -40,7 +40,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar
 from qa.data import sources_digest
 from qa.fsio import write_cache_with
 from qa.language import report_years
-from qa.models import Deferred, Passage, Report, Section, texts_digest
+from qa.models import Deferred, Passage, Report, Section, item_codes, texts_digest
 
 from .bodies import Body, BodyCache, Packed, decode_body, encode_body, unpack_sections
 from .filestat import fingerprint
@@ -153,13 +153,8 @@ class Entry(NamedTuple):
     title: str
     unit: str
     year: str
-    covered: str
     kinds: str
-    items: str
     digest: str
-
-
-_REPEATED = (Entry._fields.index("year"), Entry._fields.index("items"))
 
 
 class Footer:
@@ -169,15 +164,28 @@ class Footer:
     time and keeps no per-report object beyond the strings the reports share.
     """
 
-    def __init__(self, columns: list[list[Any]]) -> None:
+    def __init__(self, columns: list[list[Any]], later: str = "[[], []]") -> None:
         if len(columns) != len(Entry._fields) or len({len(c) for c in columns}) > 1:
             raise ValueError("malformed footer")
-        # Years and item counts repeat: one string each, not one per report as JSON decodes
-        # them (≈ 2 MB a column at 3.4×10⁴ reports, for ≈ 4 ms).
-        for field in _REPEATED:
-            seen: dict[str, str] = {}
-            columns[field] = [seen.setdefault(value, value) for value in columns[field]]
         self.columns = columns
+        self._later = later
+
+    @cached_property
+    def later(self) -> tuple[list[str], list[str]] | None:
+        """Return the columns decoded on first use, ``covered`` and ``items``, each value one
+        string however many reports share it; None if they do not fit the footer (then what
+        they hold is worked out from the bodies)."""
+        try:
+            decoded = json.loads(self._later)
+            covered, items = decoded
+            if not (len(covered) == len(items) == len(self)
+                    and all(isinstance(v, str) for v in (*covered, *items))):
+                return None
+        except (ValueError, TypeError):
+            return None
+        shared: dict[str, str] = {}
+        return ([shared.setdefault(v, v) for v in covered],
+                [shared.setdefault(v, v) for v in items])
 
     @cached_property
     def rows(self) -> dict[str, int]:
@@ -254,11 +262,9 @@ class ParsedCache:
             slot = len(self._rows)
             self._rows.append(row)
             self._sources.append(source)
-        _, _, _, _, ids, titles, units, years, covered, kinds, items, digests = \
-            self._entries.columns
-        body = Deferred(self, slot, kinds[row], items[row], covered[row] or years[row])
-        return Report(ids[row], titles[row], source, body, units[row], years[row], key,
-                      digests[row])
+        _, _, _, _, ids, titles, units, years, kinds, digests = self._entries.columns
+        return Report(ids[row], titles[row], source, Deferred(self, slot, kinds[row]),
+                      units[row], years[row], key, digests[row])
 
     def identity(self) -> str:
         """Return what tells this cache file from any other ("" when none is open): its
@@ -272,15 +278,13 @@ class ParsedCache:
         count = len(self._entries)
         if len(rows) != len(sources) or max(rows, default=-1) >= count:
             return None
-        _, _, _, _, ids, titles, units, years, covered, kinds, items, digests = \
-            self._entries.columns
+        _, _, _, _, ids, titles, units, years, kinds, digests = self._entries.columns
         keys = self._entries.columns[0]
         with self._lock:
             first = len(self._rows)
             self._rows.extend(rows)
             self._sources.extend(sources)
-        return [Report(ids[row], titles[row], source,
-                       Deferred(self, slot, kinds[row], items[row], covered[row] or years[row]),
+        return [Report(ids[row], titles[row], source, Deferred(self, slot, kinds[row]),
                        units[row], years[row], keys[row], digests[row])
                 for slot, row, source in zip(range(first, first + len(rows)), rows, sources,
                                                  strict=True)]
@@ -327,6 +331,23 @@ class ParsedCache:
                                      os.POSIX_FADV_WILLNEED)
         except (OSError, ValueError):  # closed meanwhile: the reads themselves will say so
             pass
+
+    def covered(self, slot: int) -> str | None:
+        """Return the year a report handed out by ``report`` reviews (None: not stored)."""
+        known = self._known(slot)
+        return known[0] if known is not None else None
+
+    def item_codes(self, slot: int) -> str:
+        """Return ``qa.models.item_codes`` of a report handed out by ``report``."""
+        known = self._known(slot)
+        return known[1] if known is not None else item_codes(self.passages(slot))
+
+    def _known(self, slot: int) -> tuple[str, str] | None:
+        """Return the footer's reviewed year and item codes of a slot's report, if it has them."""
+        later, row = self._entries.later, self._rows[slot]
+        if later is None or row >= len(later[0]):
+            return None
+        return later[0][row] or self._entries.columns[7][row], later[1][row]
 
     def sections(self, slot: int) -> tuple[Section, ...]:
         """Return the sections of a report handed out by ``report``."""
@@ -412,7 +433,8 @@ def _read_footer(file: BinaryIO) -> tuple[Footer, bytes]:
     if zlib.crc32(data) != crc:
         raise ValueError("damaged footer")
     # The crc vouches for the columns as written; only their number and lengths are checked.
-    return Footer(json.loads(data)["columns"]), trailer
+    footer = json.loads(data)
+    return Footer(footer["columns"], footer["later"]), trailer
 
 
 # Bytes of bodies written between two flushes to disk (``_flush``).
@@ -431,21 +453,23 @@ def write_entries(path: Path, entries: Iterable[tuple[str, Report | StoredBody]]
         out.write(header)
         at = len(header)
         rows = []
+        covered, items = [], []
         flushed = 0
         for key, report in entries:
             stored = report if isinstance(report, StoredBody) else _stored(key, report, old)
             body = stored.body
             out.write(body + b"\n")
             rows.append([key, at, len(body), zlib.crc32(body), stored.report_id, stored.title,
-                         stored.unit, stored.year,
-                         "" if stored.covered == stored.year else stored.covered, stored.kinds,
-                         stored.items,
-                         stored.digest])
+                         stored.unit, stored.year, stored.kinds, stored.digest])
+            covered.append("" if stored.covered == stored.year else stored.covered)
+            items.append(stored.items)
             at += len(body) + 1
             if at - flushed >= FLUSH_BYTES:
                 flushed = _flush(out, at)
         columns = [list(c) for c in zip(*rows, strict=True)] or [[] for _ in Entry._fields]
-        footer = json.dumps({"columns": columns}, ensure_ascii=False).encode() + b"\n"
+        later = json.dumps([covered, items], ensure_ascii=False)
+        footer = json.dumps({"columns": columns, "later": later},
+                            ensure_ascii=False).encode() + b"\n"
         out.write(footer)
         out.write(f"{at:020d}{zlib.crc32(footer):010d}\n".encode())
 
