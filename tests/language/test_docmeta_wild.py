@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from qa import QAEngine, Tokenizer
-from qa.language.docmeta import document_unit, strip_years, unit_from_titles
+from qa.language.docmeta import closing_date, document_unit, strip_years, unit_from_titles
 
 
 def test_a_government_title_with_its_year_after_the_place_names_the_place() -> None:
@@ -56,3 +56,33 @@ def test_a_passive_phrase_names_no_unit(tmp_path: Path, segmenter: Tokenizer) ->
     shutil.copy(wild / "nankai-a7725be8.txt", tmp_path)
     (report,) = QAEngine.from_directory(tmp_path, segmenter=segmenter).reports
     assert not report.unit.startswith("被")
+
+
+def _closing_date_before(lines: list[str]) -> tuple[str, int]:
+    """closing_date as it was before lines without 19, 20 or 年 were skipped (the oracle)."""
+    from qa.language.docmeta import _CN_DIGITS, _CN_YEAR, _DOT_DATE, _YEAR_MONTH, _cn_month
+
+    for line in [*reversed(lines[-6:]), *lines[:12]]:
+        line = line.strip().lstrip("—-－ 　")[:20]
+        for pattern in (_YEAR_MONTH, _DOT_DATE):
+            match = pattern.search(line)
+            if match:
+                return match.group(1), int(match.group(2))
+        match = _CN_YEAR.search(line)
+        if match:
+            return "".join(_CN_DIGITS[c] for c in match.group(1)), _cn_month(match.group(2) or "")
+    return "", 0
+
+
+def test_the_closing_date_skips_only_lines_that_cannot_hold_one() -> None:
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for folder in ("seeds", "corpus/corpus")
+             for p in sorted((root / folder).glob("*.txt"))]
+    dated = ["2025年1月13日在省人大会上", "2019.3.2", "二〇二四年三月", "——2020-12-30",
+             "二〇二五年", "19年", "1920年代", "2019／2", "x2020年1月", "20日", "年度总结"]
+    found = 0
+    for lines in [[line for line in t.splitlines() if line.strip()] for t in texts] + [
+            [line] for line in dated]:
+        assert closing_date(lines) == _closing_date_before(lines), lines[:3]
+        found += closing_date(lines) != ("", 0)
+    assert found > 10

@@ -46,6 +46,9 @@ def closing_date(lines: list[str]) -> tuple[str, int]:
     """Return (year, month) of a date line near the end or the opening (0 month if unknown)."""
     for line in [*reversed(lines[-6:]), *lines[:12]]:
         line = line.strip().lstrip("—-－ 　")[:20]  # a date opens its line: 「2025年1月13日在…」
+        # Most lines hold no date: the first two patterns need 19 or 20, the third 年.
+        if "20" not in line and "19" not in line and "年" not in line:
+            continue
         for pattern in (_YEAR_MONTH, _DOT_DATE):
             match = pattern.search(line)
             if match:

@@ -63,9 +63,11 @@ def _covered(report_id: str, key: str, year: str, report: Report) -> str:
     found = _COVERED.get(cache_key)
     if found is None:
         texts: list[str] = []
+        length = 0
         for passage in report.passages:  # the opening, past a saved web page's menu
             texts.append(passage.text)
-            if sum(map(len, texts)) > 3000:
+            length += len(passage.text)
+            if length > 3000:
                 break
         opening = "\n".join(texts)
         if len(_COVERED) > 100_000:  # reports replaced many times over: start again
