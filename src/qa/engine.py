@@ -37,7 +37,7 @@ from qa.language import (
     unit_of,
     use_cache_dir,
 )
-from qa.library import load_indexed
+from qa.library import CACHE_DIR_NAME, load_indexed
 from qa.reports import PassageList, load_reports
 from qa.search import PassageIndex, SearchIndex, segment_index
 
@@ -57,7 +57,6 @@ from .models import (
     intent_of_kind,
 )
 
-CACHE_DIR_NAME = ".qa-cache"
 PARSED_NAME = "reports.parsed"  # the parsed-report cache (qa.reports.parsecache)
 INDEX_NAME = "index"  # the segment index (qa.search.ondisk)
 FIGURES_NAME = "figures.json"  # every report's figures (qa.figures.store)

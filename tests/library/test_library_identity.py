@@ -170,3 +170,31 @@ def test_a_change_that_crashed_before_its_audit_line_is_logged_next_time(
     assert len(logged) == 3
     Library(folder).recover()
     assert len(Library(folder).log()) == 3  # never logged twice
+
+
+def test_a_hand_placed_reports_text_digest_is_read_once_and_remembered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each upload read every hand-placed file again to compare texts (12.5 s at 3.4×10⁴).
+    from qa.documents.convert import convert_file
+    from qa.errors import DuplicateReportError
+    from qa.library.preview import build_preview
+    from qa.reports import filestat
+
+    monkeypatch.setattr(filestat, "RACY_NS", -10**18)  # the files here were written just now
+    folder = tmp_path / "reports"
+    (folder / ".qa-cache").mkdir(parents=True)
+    for n in range(3):
+        (folder / f"r{n}.txt").write_bytes(REPORT.replace("3名", f"{n}名").encode("gbk"))
+    library = Library(folder)
+    reads: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (
+        reads.append(self.name) if self.suffix == ".txt" else None, original(self))[1])
+    other = build_preview(convert_file("另一份报告\n一、工作\n开展学习。\n".encode(), "x.txt"))
+    assert library.find_duplicate(other) is None and sorted(reads) == ["r0.txt", "r1.txt", "r2.txt"]
+    assert library.find_duplicate(other) is None and len(reads) == 3  # remembered
+    (folder / "r1.txt").write_bytes(REPORT.encode("utf-8"))  # changed: read again
+    same = build_preview(convert_file(REPORT.replace("\n", "\r\n").encode(), "copy.txt"))
+    assert library.find_duplicate(same) == library.entry("r1") and reads[3:] == ["r1.txt"]
+    with pytest.raises(DuplicateReportError):
+        library.refuse_duplicate(same)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from . import auditlog
 from .auditlog import AuditRecord
 from .coldload import load_indexed
-from .folder import Library, LibraryEntry
+from .folder import CACHE_DIR_NAME, Library, LibraryEntry
 from .identity import file_digest, text_digest
 from .preview import Preview, apply_corrections, build_preview
 from .sandbox import DEFAULT_LIMITS, Limits, preview_isolated, preview_upload, start_worker_server
 
 __all__ = [
     "AuditRecord",
+    "CACHE_DIR_NAME",
     "DEFAULT_LIMITS",
     "Library",
     "LibraryEntry",

@@ -38,7 +38,7 @@ from qa.errors import (
 from qa.fsio import TMP_SUFFIX, exclusive_lock, move_durably, write_atomic
 from qa.library import manifest as mf
 from qa.models import Report
-from qa.reports import MANIFEST_NAME, ReportMeta, decode_bytes, read_report
+from qa.reports import MANIFEST_NAME, FileDigests, ReportMeta, decode_bytes, read_report
 
 from . import auditlog
 from .identity import file_digest, text_digest
@@ -47,6 +47,11 @@ from .preview import Preview
 ORIGINALS = "originals"
 REMOVED = "removed"
 LOCK_NAME = ".qa-library.lock"
+# The one cache folder beside the reports (parsed reports, index, start-up data: qa.engine).
+CACHE_DIR_NAME = ".qa-cache"
+# Text digests of the reports the manifest has none for (hand-placed files), by file stat.
+TEXT_DIGESTS = "texts.digests"
+TEXT_DIGEST_CHARS = 64  # identity.text_digest: sha256 in hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,8 @@ class Library:
         hidden = {f.get("replaces") for s, f in table.items() if self._txt(s).is_file()}
         return tuple(
             _entry(path.stem, table.get(path.stem, {}))
-            for path in sorted(self.folder.glob("*.txt"))
+            # By name: pathlib's own ordering compares parts in Python (≈ 1 s at 3.4×10⁴ files).
+            for path in sorted(self.folder.glob("*.txt"), key=lambda p: p.name)
             if path.stem not in hidden
         )
 
@@ -229,22 +235,36 @@ class Library:
             entry.title, replaced))
 
     def find_duplicate(self, preview: Preview) -> LibraryEntry | None:
-        """Return the stored report with the same bytes or the same text, if any."""
+        """Return the stored report with the same bytes or the same text, if any.
+
+        A hand-placed file's text digest is remembered by its stat in the cache folder: each
+        upload read every such file again (12.5 s at 3.4×10⁴ files).
+        """
         data, text = file_digest(preview.source.data), text_digest(preview.source.text)
         table = self._manifest()[1]
+        cache = self.folder / CACHE_DIR_NAME
+        digests = FileDigests(cache / TEXT_DIGESTS, TEXT_DIGEST_CHARS)
         for entry in self.entries():
             fields = table.get(entry.report_id, {})
-            if data == fields.get("sha256") or text == self._text_digest(entry, fields):
-                return entry
+            if data == fields.get("sha256") or text == self._text_digest(entry, fields, digests):
+                return entry  # not saved: a pass cut short would forget the files after it
+        if cache.is_dir():
+            digests.save()
         return None
 
-    def _text_digest(self, entry: LibraryEntry, fields: dict[str, Any]) -> str:
+    def _text_digest(self, entry: LibraryEntry, fields: dict[str, Any],
+                     digests: FileDigests) -> str:
         stored = fields.get("text_sha256")
         if isinstance(stored, str) and stored:
             return stored
         path = self._txt(entry.report_id)  # hand-placed or older entries: read the text
         try:
-            return text_digest(decode_bytes(path.read_bytes(), path.name))
+            stat = path.stat()  # before the read: see qa.reports.filestat
+            digest = digests.known(path.name, stat)
+            if digest is None:
+                digest = text_digest(decode_bytes(path.read_bytes(), path.name))
+                digests.remember(path.name, stat, digest)
+            return digest
         except (OSError, ReportReadError):
             return ""
 

@@ -5,6 +5,7 @@ report bodies and passages read lazily).
 from __future__ import annotations
 
 from .clean import clean_text, has_noise
+from .filestat import FileDigests
 from .ingest import (
     MANIFEST_NAME,
     Corpus,
@@ -27,6 +28,7 @@ __all__ = [
     "CN_NUM",
     "Corpus",
     "DocumentText",
+    "FileDigests",
     "HEADING",
     "ITEM_LEAD",
     "MANIFEST_NAME",

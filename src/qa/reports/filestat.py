@@ -42,11 +42,13 @@ def fingerprint(stat: os.stat_result) -> bytes | None:
 
 
 class FileDigests:
-    """The remembered digests of one folder's files, and those seen in this pass."""
+    """The remembered digests of one folder's files, and those seen in this pass; each digest
+    ``width`` ASCII characters (a parsed-cache key's 32 by default)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, width: int = DIGEST_CHARS) -> None:
         self.path = path
-        self._names, self._digests, self._prints = _read(path)
+        self.width = width
+        self._names, self._digests, self._prints = _read(path, width)
         self._rows = dict(zip(self._names, range(len(self._names)), strict=True))
         # What this pass saw: a stored row's number, or a new (fingerprint, digest).
         self._seen: dict[str, int | tuple[bytes, str]] = {}
@@ -60,12 +62,12 @@ class FileDigests:
         if fingerprint(stat) != self._prints[at:at + FINGERPRINT.size]:
             return None
         self._seen[name] = row
-        return self._digests[row * DIGEST_CHARS:(row + 1) * DIGEST_CHARS]
+        return self._digests[row * self.width:(row + 1) * self.width]
 
     def remember(self, name: str, stat: os.stat_result, digest: str) -> None:
         """Remember a file's digest (taken after ``stat``) unless its last change is too recent."""
         packed = fingerprint(stat)
-        if packed is not None and len(digest) == DIGEST_CHARS and digest.isascii() \
+        if packed is not None and len(digest) == self.width and digest.isascii() \
                 and max(stat.st_mtime_ns, stat.st_ctime_ns) < time.time_ns() - RACY_NS:
             self._seen[name] = (packed, digest)
 
@@ -79,7 +81,7 @@ class FileDigests:
             if isinstance(row, int):
                 at = row * FINGERPRINT.size
                 row = (self._prints[at:at + FINGERPRINT.size],
-                       self._digests[row * DIGEST_CHARS:(row + 1) * DIGEST_CHARS])
+                       self._digests[row * self.width:(row + 1) * self.width])
             names.append(name)
             prints.append(row[0])
             digests.append(row[1])
@@ -88,7 +90,7 @@ class FileDigests:
                                 *prints])
 
 
-def _read(path: Path) -> tuple[list[str], str, bytes]:
+def _read(path: Path, width: int) -> tuple[list[str], str, bytes]:
     """Return the stored names, joined digests and packed fingerprints (none if unreadable)."""
     try:
         data = path.read_bytes()
@@ -97,7 +99,7 @@ def _read(path: Path) -> tuple[list[str], str, bytes]:
         names, digests = head["names"], head["digests"]
         if head.get("format") == FORMAT and isinstance(names, list) \
                 and all(isinstance(n, str) for n in names) and isinstance(digests, str) \
-                and len(digests) == DIGEST_CHARS * len(names) \
+                and len(digests) == width * len(names) \
                 and len(prints) == FINGERPRINT.size * len(names) \
                 and len(set(names)) == len(names):
             return names, digests, prints
