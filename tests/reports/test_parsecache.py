@@ -199,6 +199,17 @@ def test_passages_of_kinds_are_the_passages_filtered(seed_dir: Path, tmp_path: P
                     p for p in report.passages if p.kind in kinds)
 
 
+def _parsed_and_cached(source: Path, cache: Path
+                       ) -> tuple[list[Report], list[Report], ParsedCache]:
+    """Return a folder's reports parsed, the same read back from a cache, and that cache."""
+    parsed = load_reports(source).reports
+    load_reports(source, cache)
+    warm = load_reports(source, cache).reports
+    opened = warm[0].body
+    assert isinstance(opened, Deferred) and isinstance(opened.store, ParsedCache)
+    return list(parsed), list(warm), opened.store
+
+
 class _CountingStore:
     """A section store that counts the bodies read through it."""
 
@@ -234,14 +245,9 @@ def test_what_the_footer_knows_is_what_the_body_says(
     # 「2022年度…」 without reading a body (41 s and 2.3 s at 10⁶ passages): each must be what
     # the report's overview of that kind lists and the year its opening reviews, on every seed
     # and real report.
-    source = seed_dir if folder == "seeds" else CORPUS
-    cache = tmp_path / "parsed.reports"
-    parsed = load_reports(source).reports
-    load_reports(source, cache)
-    warm = load_reports(source, cache).reports
-    opened = warm[0].body
-    assert isinstance(opened, Deferred) and isinstance(opened.store, ParsedCache)
-    store = _CountingStore(opened.store)  # the cache that handed the reports out
+    parsed, warm, opened = _parsed_and_cached(seed_dir if folder == "seeds" else CORPUS,
+                                              tmp_path / "parsed.reports")
+    store = _CountingStore(opened)  # the cache that handed the reports out
     deferred = [dataclasses.replace(r, body=dataclasses.replace(r.body, store=store))
                 for r in warm if isinstance(r.body, Deferred)]
     assert len(deferred) == len(parsed)
@@ -288,13 +294,8 @@ def test_a_footer_whose_later_columns_do_not_fit_is_read_from_the_bodies(
         assert Footer(columns, later).later is None, later
     # Worked out from the bodies instead (only a writer's bug can make such a footer: the
     # footer's crc32 vouches for its bytes).
-    cache = tmp_path / "parsed.reports"
-    parsed = load_reports(seed_dir).reports
-    load_reports(seed_dir, cache)
-    warm = load_reports(seed_dir, cache).reports
-    opened = warm[0].body
-    assert isinstance(opened, Deferred) and isinstance(opened.store, ParsedCache)
-    opened.store._entries.__dict__["later"] = None  # as the cached property had found
+    parsed, warm, opened = _parsed_and_cached(seed_dir, tmp_path / "parsed.reports")
+    opened._entries.__dict__["later"] = None  # as the cached property had found
     for report, fresh in zip(warm, parsed, strict=True):
         assert report.item_codes == fresh.item_codes
         assert report_years(report) == report_years(fresh)
