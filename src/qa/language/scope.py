@@ -233,8 +233,8 @@ def _one_organisation(units: Sequence[str]) -> bool:
 
 def _ids_named(text: str, reports: Sequence[Report]) -> list[str]:
     out: list[str] = []
+    table = _lookup(reports)
     for ref in _REPORT_ID.findall(text):
-        table = _lookup(reports)
         if table is None:
             out.extend(r.report_id for r in reports if r.report_id.startswith(ref))
         else:
@@ -253,8 +253,9 @@ class _Lookup:
 
     def __init__(self, reports: Sequence[Report]) -> None:
         self.reports = reports
-        self.ids = sorted(r.report_id for r in reports)
-        self.by_id = _Hashed(r.report_id for r in reports)
+        order = sorted(range(len(reports)), key=lambda place: reports[place].report_id)
+        self.ids = [reports[place].report_id for place in order]  # sorted, for prefixes
+        self.id_places = np.array(order, dtype=np.int32)
         self.by_unit = _Hashed(unit_of(r) for r in reports)
         self.by_year = _Hashed(int(r.year) if r.year.isdigit() else -1 for r in reports)
         self.by_title_year = _Hashed(title_year(r) for r in reports)
@@ -264,8 +265,13 @@ class _Lookup:
         at = end = bisect.bisect_left(self.ids, prefix)
         while end < len(self.ids) and self.ids[end].startswith(prefix):
             end += 1
-        return sorted(p for i in dict.fromkeys(self.ids[at:end]) for p in self.by_id.places(i)
-                      if self.reports[p].report_id == i)
+        return sorted(int(place) for place in self.id_places[at:end])
+
+    def named(self, report_id: str) -> list[int]:
+        """Return the places of the reports with this very id."""
+        at = bisect.bisect_left(self.ids, report_id)
+        end = bisect.bisect_right(self.ids, report_id, lo=at)
+        return [int(place) for place in self.id_places[at:end]]
 
 
 class _Hashed:
@@ -311,7 +317,7 @@ def _narrowed(reports: Sequence[Report], ids: Sequence[str], units: Sequence[str
         return reports
     kept: set[int] | None = None
     for places in (
-        [p for i in ids for p in table.by_id.places(i)] if ids else None,
+        [p for i in ids for p in table.named(i)] if ids else None,
         [p for u in (*units, "") for p in table.by_unit.places(u)] if units else None,
         [p for y in titled for p in table.by_title_year.places(y)] if titled else None,
         [p for y in years for near in (int(y) - 1, int(y), int(y) + 1)

@@ -127,10 +127,11 @@ class StoredBody:
     digest: str
 
 
-def stored_body(key: str, report: Report) -> StoredBody:
-    """Return what the cache stores of a report under ``key``."""
-    body = encode_body(pack(report))
-    return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
+def stored_body(key: str, report: Report, body: bytes | None = None) -> StoredBody:
+    """Return what the cache stores of a report under ``key``: its ``body`` as stored (encoded
+    here when None) and the footer's fields."""
+    return StoredBody(key, encode_body(pack(report)) if body is None else body,
+                      report.report_id, report.title, report.unit, report.year,
                       report_years(report)[1], report.kind_codes, report.item_codes,
                       report.digest or texts_digest(report.passages))
 
@@ -155,6 +156,9 @@ class Entry(NamedTuple):
     year: str
     kinds: str
     digest: str
+
+
+_YEAR = Entry._fields.index("year")
 
 
 class Footer:
@@ -347,7 +351,7 @@ class ParsedCache:
         later, row = self._entries.later, self._rows[slot]
         if later is None or row >= len(later[0]):
             return None
-        return later[0][row] or self._entries.columns[7][row], later[1][row]
+        return later[0][row] or self._entries.columns[_YEAR][row], later[1][row]
 
     def sections(self, slot: int) -> tuple[Section, ...]:
         """Return the sections of a report handed out by ``report``."""
@@ -489,9 +493,4 @@ def _flush(out: BinaryIO, at: int) -> int:
 
 def _stored(key: str, report: Report, old: ParsedCache | None) -> StoredBody:
     """Return a report as stored, its body copied from ``old`` when that holds the key."""
-    body = old.raw(key) if old is not None else None
-    if body is None:
-        return stored_body(key, report)
-    return StoredBody(key, body, report.report_id, report.title, report.unit, report.year,
-                      report_years(report)[1], report.kind_codes, report.item_codes,
-                      report.digest or texts_digest(report.passages))
+    return stored_body(key, report, old.raw(key) if old is not None else None)
