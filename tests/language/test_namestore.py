@@ -37,6 +37,7 @@ def test_a_restart_reads_the_names_it_learned(seeds_engine: QAEngine, tmp_path: 
         patch.setattr(un, "_report_pairs", never)
         again = learn(reports)
     assert again == learned and again.starts == learned.starts
+    assert again.shared == learned.shared
     assert [again.find(p.text[:60]) for r in reports for p in r.passages[:3]] == \
         [learned.find(p.text[:60]) for r in reports for p in r.passages[:3]]
 
@@ -63,12 +64,13 @@ def test_threads_storing_the_same_names_write_one_entry(
     monkeypatch.setattr(startcache, "_cache_dir", tmp_path)
     names = [f"第{i}支部" for i in range(20000)]
     units = [(name,) for name in names]
-    threads = [threading.Thread(target=namestore.save_names, args=("k", names, units))
+    shared = {names[0]: (names[0], names[1])}
+    threads = [threading.Thread(target=namestore.save_names, args=("k", names, units, shared))
                for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert "could not write cache" not in caplog.text
-    assert namestore.load_names("k") == (names, units)
+    assert namestore.load_names("k") == (names, units, shared)
     assert len(list(tmp_path.iterdir())) == 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -20,11 +20,13 @@ from qa.fsio import write_cache
 
 from .startcache import cache_dir
 
-FORMAT = 1
+FORMAT = 2
 # The modules whose code decides the names learned from a report (named, not located).
-_DERIVING = ("unitnames.py", "docmeta.py")
+_DERIVING = ("unitnames.py", "docmeta.py", "namedelta.py")
 
-Learned = tuple[list[str], list[tuple[str, ...]]]  # names in order, and each one's units
+# Names in order, each one's units, and the units of a name several units go by that the
+# table lists as one unit's own name (qa.language.namedelta.Learned.shared).
+Learned = tuple[list[str], list[tuple[str, ...]], dict[str, tuple[str, ...]]]
 # One writer at a time: qa-bot's warm-up thread and a first question may learn the same names,
 # and a process's temporary file has one name (qa.fsio).
 _WRITING = threading.Lock()
@@ -43,9 +45,22 @@ def _path(key: object) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
+    return folder / f"qa-unitnames-{_digest(key)}.json"
+
+
+def _digest(key: object) -> str:
+    # A learning looks its key up, stores it and checks it stored nothing meanwhile: the key's
+    # text (3 MB at 3.4×10⁴ reports) is made once, not three times.
+    last = _LAST_DIGEST[:1]
+    if last and last[0][0] == key:
+        return last[0][1]
     digest = hashlib.blake2b(_code_version().encode(), digest_size=16)
     digest.update(repr(key).encode("utf-8", "surrogatepass"))
-    return folder / f"qa-unitnames-{digest.hexdigest()}.json"
+    _LAST_DIGEST[:] = [(key, digest.hexdigest())]
+    return _LAST_DIGEST[0][1]
+
+
+_LAST_DIGEST: list[tuple[object, str]] = []
 
 
 def load_names(key: object) -> Learned | None:
@@ -58,25 +73,29 @@ def load_names(key: object) -> Learned | None:
         names = data["names"].split("\n") if data["names"] else []
         groups = [tuple(map(str, units)) for units in data["units"]]
         units = [groups[i] for i in data["which"]]
+        shared = {str(name): tuple(map(str, units)) for name, units in data["shared"].items()}
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
-    return (names, units) if len(names) == len(units) else None
+    return (names, units, shared) if len(names) == len(units) else None
 
 
-def save_names(key: object, names: Sequence[str], units: Sequence[tuple[str, ...]]) -> None:
+def save_names(key: object, names: Sequence[str], units: Sequence[tuple[str, ...]],
+               shared: Mapping[str, tuple[str, ...]]) -> None:
     """Store the names learned for this key (best effort: a cache)."""
     path = _path(key)
-    if path is None or any("\n" in name or not name for name in names):
+    if path is None or "" in names or "\n" in "".join(names):
         return  # one string per name, split on newlines: such a name is learned again
     with _WRITING:
         if load_names(key) is None:  # else another thread stored these very names
-            _write(path, names, units)
+            _write(path, names, units, shared)
 
 
-def _write(path: Path, names: Sequence[str], units: Sequence[tuple[str, ...]]) -> None:
+def _write(path: Path, names: Sequence[str], units: Sequence[tuple[str, ...]],
+           shared: Mapping[str, tuple[str, ...]]) -> None:
     number: dict[tuple[str, ...], int] = {}
     which = [number.setdefault(these, len(number)) for these in units]
-    data = {"format": FORMAT, "names": "\n".join(names), "units": list(number), "which": which}
+    data = {"format": FORMAT, "names": "\n".join(names), "units": list(number), "which": which,
+            "shared": dict(shared)}
     if write_cache(path, json.dumps(data, ensure_ascii=False).encode()):
         # Only the library as it is now is worth keeping: each change of it writes a new entry.
         for old in path.parent.glob("qa-unitnames-*.json"):

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from typing import overload
 
+import numpy as np
+
 from qa.models import Report
 
 from .docmeta import organisations, strip_years
 from .docmeta import unit_from_titles as derive_unit
+from .namedelta import Key, Learned, final_units, order_key, relearn
 from .namestore import load_names, save_names
 from .wordlists import read_lines
 
@@ -207,6 +210,14 @@ class NamePairs(Sequence[NamedUnits]):
         self._names = tuple(names)
         self._units = tuple(units)
 
+    @classmethod
+    def columns(cls, names: Iterable[str], units: Iterable[tuple[str, ...]]) -> NamePairs:
+        """Return pairs from their two columns as they are (equal units not made one object:
+        a table worked out from another shares the other's)."""
+        pairs = cls(())
+        pairs._names, pairs._units = tuple(names), tuple(units)
+        return pairs
+
     def __len__(self) -> int:
         return len(self._names)
 
@@ -259,12 +270,12 @@ class UnitNames:
     # them (tens of thousands in a large library). Arrays: an int object per place would
     # cost 28 bytes more.
     starts: dict[str, array[int]] = field(default_factory=dict, compare=False, repr=False)
+    # What the table hides and a change of the library needs (``namedelta.Learned.shared``).
+    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False,
+                                                  repr=False)
 
     def __post_init__(self) -> None:
-        places: dict[str, list[int]] = {}
-        for i, (name, _) in enumerate(self.names):
-            places.setdefault(name[:2], []).append(i)
-        self.starts.update((key, array("l", found)) for key, found in places.items())
+        self.starts.update(_places_by_start(self.names.names))
 
     def _candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """Return the names that may occur in ``text``, in ``names`` order."""
@@ -277,6 +288,19 @@ class UnitNames:
         """Return the (name, units) a text mentions, and the text with those names blanked."""
         # Blanking never makes a name appear, so names that cannot start in the text never match.
         return find_in_order(self._candidates(text), text, blockers)
+
+
+def _places_by_start(names: Sequence[str]) -> dict[str, array[int]]:
+    """Return each name's place grouped by its first two characters, in place order (sorted
+    in numpy: a Python step per name was 0.2 s for the 2.5×10⁵ names of a large library)."""
+    if not names:
+        return {}
+    starts = np.array([name[:2] for name in names])
+    order = np.argsort(starts, kind="stable")
+    keys, first = np.unique(starts[order], return_index=True)
+    ends = [*first[1:].tolist(), len(order)]
+    return {str(key): array("l", order[a:b].tolist())
+            for key, a, b in zip(keys.tolist(), first.tolist(), ends, strict=True)}
 
 
 def find_in_order(names: Iterable[tuple[str, tuple[str, ...]]], text: str,
@@ -310,15 +334,16 @@ def build_names(pairs: Iterable[tuple[str, str]]) -> UnitNames:
                 table[name] = [units, unit]
         elif unit not in units:
             units.append(unit)
-    ordered = sorted(table, key=lambda name: (-len(name), name))
-    return UnitNames(NamePairs((name, _final_units(name, table[name])) for name in ordered))
+    ordered = sorted(table, key=order_key)
+    shared = {name: tuple(units) for name, units in table.items()
+              if isinstance(units, list) and name in units}
+    return UnitNames(NamePairs((name, _final_units(name, table[name])) for name in ordered),
+                     shared=shared)
 
 
 def _final_units(name: str, units: str | list[str]) -> tuple[str, ...]:
     """Return the units a name means: only the unit whose own full name it is, if any."""
-    if isinstance(units, str):
-        return (units,)
-    return (name,) if name in units else tuple(units)
+    return (units,) if isinstance(units, str) else final_units(name, units)
 
 
 def library_names(reports: Sequence[Report],
@@ -339,31 +364,63 @@ _LAST: dict[int, tuple[tuple[Report, ...], tuple[tuple[str, str], ...], UnitName
 
 
 _CACHE: dict[tuple[object, ...], UnitNames] = {}
+# The last library learned, what the next (an upload's) is worked out from.
+_PREVIOUS: list[tuple[tuple[Key, ...], tuple[tuple[str, str], ...], UnitNames]] = []
 
 
-def _learned(key: tuple[tuple[str, str, str], ...], extras: tuple[tuple[str, str], ...],
+def _learned(key: tuple[Key, ...], extras: tuple[tuple[str, str], ...],
              reports: tuple[Report, ...]) -> UnitNames:
     cached = _CACHE.get((key, extras))
     if cached is not None:
         return cached
     stored = load_names((key, extras))
     if stored is not None:
-        learned = UnitNames(NamePairs(zip(*stored, strict=True)))
+        names, units, shared = stored
+        learned = UnitNames(NamePairs(zip(names, units, strict=True)), shared=shared)
     else:
-        learned = build_names(chain(extras, _report_pairs(reports)))
-        save_names((key, extras), learned.names.names, learned.names.units)
+        learned = (_relearned(key, extras)
+                   or build_names(chain(extras, _report_pairs(reports))))
+        save_names((key, extras), learned.names.names, learned.names.units, learned.shared)
     if len(_CACHE) >= 4:
         _CACHE.clear()
     _CACHE[(key, extras)] = learned
+    _PREVIOUS[:] = [(key, extras, learned)]
     return learned
+
+
+def _relearned(key: tuple[Key, ...], extras: tuple[tuple[str, str], ...]) -> UnitNames | None:
+    """Return the names worked out from the last library learned, when only a few of its
+    reports came or went (``qa.language.namedelta``); else None."""
+    if not _PREVIOUS or _PREVIOUS[0][1] != extras:
+        return None
+    old_key, _, old = _PREVIOUS[0]
+    before = Learned(old_key, extras, old.names.names, old.names.units, old.shared)
+    after = relearn(before, key, _key_unit, _key_names)
+    if after is None:
+        return None
+    return UnitNames(NamePairs.columns(after.names, after.units), shared=after.shared)
+
+
+def _key_unit(key: Key) -> str:
+    """Return the unit of the report (id, unit, title) as ``unit_of``."""
+    return key[1] or derive_unit(key[2])
+
+
+def _key_names(key: Key) -> Iterator[str]:
+    unit = _key_unit(key)
+    return _names_given(unit, key[2]) if unit else iter(())
+
+
+def _names_given(unit: str, title: str) -> Iterator[str]:
+    """Yield every name a report gives its unit (from the unit and from the title)."""
+    given = {unit, derive_unit(title), *organisations([title])}
+    for name in (n for n in given if n):
+        yield from aliases_of(strip_years(name))
 
 
 def _report_pairs(reports: Iterable[Report]) -> Iterator[tuple[str, str]]:
     """Yield (alias, unit) for every name each report's unit goes by, one report at a time."""
     for report in reports:
         unit = unit_of(report)
-        if not unit:
-            continue
-        given = {unit, derive_unit(report.title), *organisations([report.title])}
-        for name in (n for n in given if n):
-            yield from ((alias, unit) for alias in aliases_of(strip_years(name)))
+        if unit:
+            yield from ((alias, unit) for alias in _names_given(unit, report.title))
