@@ -125,15 +125,30 @@ def test_an_upload_does_not_walk_every_report(seeds_engine: QAEngine,
         patch.setattr(un, "_report_pairs", walked)
         got = un.library_names(after, extras())
     full = learned_from_scratch(list(after))
-    assert got == full and got.shared == full.shared and got.starts == full.starts
+    assert got == full and got.shared == full.shared
     assert got != first
 
 
-def test_names_are_grouped_by_their_first_characters_as_one_at_a_time(
+def test_the_names_a_text_holds_are_those_a_scan_of_every_name_finds(
         seeds_engine: QAEngine) -> None:
     names = learned_from_scratch(variants(base_reports(seeds_engine), random.Random(4), 80))
-    places: dict[str, list[int]] = {}
-    for i, (name, _) in enumerate(names.names):
-        places.setdefault(name[:2], []).append(i)
-    assert {key: list(found) for key, found in names.starts.items()} == places
-    assert un._places_by_start(()) == {}
+    every = names.names.names
+    rng = random.Random(6)
+    pool = [*rng.sample(every, 40), "的", "第3党支部", "发展党员", "南开", "县"]
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randrange(0, 6))) for _ in range(300)]
+    texts += [p.text[:120] for r in seeds_engine.reports for p in r.passages[:4]]
+    for text in texts:
+        assert names.lookup.places(text) == [i for i, n in enumerate(every) if n in text], text
+    assert sum(map(bool, map(names.lookup.places, texts))) > 100
+
+
+def test_the_table_reads_back_as_the_pairs_it_was_made_of(seeds_engine: QAEngine) -> None:
+    pairs = list(learned_from_scratch(base_reports(seeds_engine)).names)
+    table = un.NamePairs(pairs)
+    assert list(table) == pairs and len(table) == len(pairs)
+    assert [table[i] for i in range(len(pairs))] == pairs and table[-1] == pairs[-1]
+    assert list(table[2:5]) == pairs[2:5] and table.take([3, 0]) == [pairs[3], pairs[0]]
+    assert table == un.NamePairs(pairs) and table != un.NamePairs(pairs[1:])
+    assert un.NamePairs([]).names == () and len(un.NamePairs([])) == 0
+    with pytest.raises(IndexError):
+        table[len(pairs)]

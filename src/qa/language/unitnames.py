@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
+from itertools import accumulate, chain
 from typing import overload
 
 import numpy as np
@@ -192,44 +192,63 @@ NamedUnits = tuple[str, tuple[str, ...]]  # a name, and the units it may mean
 
 
 class NamePairs(Sequence[NamedUnits]):
-    """(name, units) pairs kept as two parallel tuples, each distinct units tuple stored once.
+    """(name, units) pairs kept as one string of every name with where each ends, and each
+    name's units as a number into the distinct units tuples.
 
-    A library of 3×10⁴ units has ≈ 2.5×10⁵ names: a pair tuple and a units tuple for each
-    cost ≈ 25 MB of a 10⁶-passage engine's memory.
+    A library of 3×10⁴ units has ≈ 2.5×10⁵ names: a str object each was 22 MB of a
+    10⁶-passage engine's memory (≈ 5 MB as one string), and a tuple per name more.
     """
 
-    __slots__ = ("_names", "_units")
+    __slots__ = ("_text", "_ends", "_which", "_groups")
 
     def __init__(self, pairs: Iterable[NamedUnits]) -> None:
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        number: dict[tuple[str, ...], int] = {}
         names: list[str] = []
-        units: list[tuple[str, ...]] = []
+        which = array("i")
         for name, these in pairs:
             names.append(name)
-            units.append(shared.setdefault(these, these))
-        self._names = tuple(names)
-        self._units = tuple(units)
+            which.append(number.setdefault(these, len(number)))
+        self._text = "".join(names)
+        self._ends = array("l", accumulate(map(len, names)))
+        self._which = which
+        self._groups = tuple(number)
 
     @classmethod
-    def columns(cls, names: Iterable[str], units: Iterable[tuple[str, ...]]) -> NamePairs:
-        """Return pairs from their two columns as they are (equal units not made one object:
-        a table worked out from another shares the other's)."""
+    def stored(cls, names: str, which: Iterable[int], groups: Iterable[tuple[str, ...]]
+               ) -> NamePairs:
+        """Return the pairs of names kept as one newline-ended string (``namestore.Stored``),
+        without a str object made for each name."""
         pairs = cls(())
-        pairs._names, pairs._units = tuple(names), tuple(units)
+        codes = np.frombuffer(names.encode("utf-32-le"), np.uint32)
+        breaks = np.flatnonzero(codes == ord("\n"))
+        ends = np.append(breaks, len(codes)) - np.arange(len(breaks) + 1) if names else breaks
+        pairs._text = names.replace("\n", "")
+        pairs._ends = array("l", ends.tolist())
+        pairs._which = array("i", which)
+        pairs._groups = tuple(groups)
         return pairs
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._which)
+
+    def name(self, i: int) -> str:
+        """Return the name at place ``i``."""
+        return self._text[self._ends[i - 1] if i else 0 : self._ends[i]]
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Return every name, in order."""
-        return self._names
+        """Return every name, in order (made anew on each call)."""
+        return tuple(self.each_name())
+
+    def each_name(self) -> Iterator[str]:
+        """Yield every name in order, one str at a time."""
+        text, ends = self._text, self._ends
+        return (text[a:b] for a, b in zip(chain((0,), ends), ends, strict=False))
 
     @property
     def units(self) -> tuple[tuple[str, ...], ...]:
         """Return each name's units, in order."""
-        return self._units
+        return tuple(map(self._groups.__getitem__, self._which))
 
     @overload
     def __getitem__(self, i: int) -> NamedUnits: ...
@@ -237,24 +256,26 @@ class NamePairs(Sequence[NamedUnits]):
     def __getitem__(self, i: slice) -> Sequence[NamedUnits]: ...
     def __getitem__(self, i: int | slice) -> NamedUnits | Sequence[NamedUnits]:
         if isinstance(i, slice):
-            return tuple(zip(self._names[i], self._units[i], strict=True))
-        return self._names[i], self._units[i]
+            return tuple(self.take(range(len(self))[i]))
+        place = range(len(self))[i]  # an IndexError past the end, negative places counted back
+        return self.name(place), self._groups[self._which[place]]
 
     def __iter__(self) -> Iterator[NamedUnits]:
-        return zip(self._names, self._units, strict=True)
+        return zip(self.names, self.units, strict=True)
 
     def take(self, places: Iterable[int]) -> list[NamedUnits]:
-        """Return the pairs at these places (one list, without a method call per pair)."""
-        names, units = self._names, self._units
-        return [(names[i], units[i]) for i in places]
+        """Return the pairs at these places."""
+        groups, which = self._groups, self._which
+        return [(self.name(i), groups[which[i]]) for i in places]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NamePairs):
             return NotImplemented
-        return self._names == other._names and self._units == other._units
+        return (self._text == other._text and self._ends == other._ends
+                and self.units == other.units)
 
     def __hash__(self) -> int:
-        return hash((self._names, self._units))
+        return hash((self._text, self.units))
 
     def __repr__(self) -> str:
         return f"NamePairs({len(self)} names)"
@@ -265,42 +286,61 @@ class UnitNames:
     """Every name of every unit in the library: name → units it may mean, longest first."""
 
     names: NamePairs
-    # Each name's place in ``names`` by its first two characters (one for a one-character
-    # name): a question is checked against the few names that can start in it, not all of
-    # them (tens of thousands in a large library). Arrays: an int object per place would
-    # cost 28 bytes more.
-    starts: dict[str, array[int]] = field(default_factory=dict, compare=False, repr=False)
     # What the table hides and a change of the library needs (``namedelta.Learned.shared``).
     shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False,
                                                   repr=False)
+    # Where a text's names are looked up (``NameLookup``), made with the table.
+    lookup: NameLookup = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.starts.update(_places_by_start(self.names.names))
-
-    def _candidates(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
-        """Return the names that may occur in ``text``, in ``names`` order."""
-        keys = {text[i : i + size] for size in (1, 2) for i in range(len(text))}
-        places = sorted(i for key in keys for i in self.starts.get(key, ()))
-        return self.names.take(places)
+        object.__setattr__(self, "lookup", NameLookup(self.names))
 
     def find(self, text: str, blockers: Sequence[str] = ()
              ) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
         """Return the (name, units) a text mentions, and the text with those names blanked."""
-        # Blanking never makes a name appear, so names that cannot start in the text never match.
-        return find_in_order(self._candidates(text), text, blockers)
+        # Blanking never makes a name appear: only the names the text holds can match.
+        return find_in_order(self.names.take(self.lookup.places(text)), text, blockers)
 
 
-def _places_by_start(names: Sequence[str]) -> dict[str, array[int]]:
-    """Return each name's place grouped by its first two characters, in place order (sorted
-    in numpy: a Python step per name was 0.2 s for the 2.5×10⁵ names of a large library)."""
-    if not names:
-        return {}
-    starts = np.array([name[:2] for name in names])
-    order = np.argsort(starts, kind="stable")
-    keys, first = np.unique(starts[order], return_index=True)
-    ends = [*first[1:].tolist(), len(order)]
-    return {str(key): array("l", order[a:b].tolist())
-            for key, a, b in zip(keys.tolist(), first.tolist(), ends, strict=True)}
+class NameLookup:
+    """The places of the names a text holds, found without a str object per name.
+
+    Names are grouped by their first two characters (one for a one-character name), with the
+    lengths each group has; a text's substrings of those starts and lengths are looked up by
+    their hash in one sorted array (8 bytes a name), and a hit is checked against the name
+    itself. The work follows the text, not the 2.5×10⁵ names of a large library.
+    """
+
+    __slots__ = ("_pairs", "_lengths", "_hashes", "_places")
+
+    def __init__(self, pairs: NamePairs) -> None:
+        lengths: dict[str, set[int]] = {}
+        found = array("q")
+        # One name at a time: all 2.5×10⁵ as str objects at once left ≈ 20 MB of the heap behind.
+        for name in pairs.each_name():
+            lengths.setdefault(name[:2], set()).add(len(name))
+            found.append(hash(name))
+        self._pairs = pairs
+        self._lengths = {key: tuple(sorted(sizes)) for key, sizes in lengths.items()}
+        hashes = np.frombuffer(found, np.int64)
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        self._places = order.astype(np.int32)
+
+    def places(self, text: str) -> list[int]:
+        """Return, in order, the places of the names that occur in ``text``."""
+        end = len(text)
+        found = list({text[i : i + size] for i in range(end)
+                      for key in (text[i], text[i : i + 2])
+                      for size in self._lengths.get(key, ()) if i + size <= end})
+        if not found:
+            return []
+        wanted = np.fromiter(map(hash, found), np.int64, len(found))
+        left = np.searchsorted(self._hashes, wanted, "left").tolist()
+        right = np.searchsorted(self._hashes, wanted, "right").tolist()
+        places = self._places
+        return sorted(int(places[k]) for sub, a, b in zip(found, left, right, strict=True)
+                      for k in range(a, b) if self._pairs.name(int(places[k])) == sub)
 
 
 def find_in_order(names: Iterable[tuple[str, tuple[str, ...]]], text: str,
@@ -375,8 +415,8 @@ def _learned(key: tuple[Key, ...], extras: tuple[tuple[str, str], ...],
         return cached
     stored = load_names((key, extras))
     if stored is not None:
-        names, units, shared = stored
-        learned = UnitNames(NamePairs(zip(names, units, strict=True)), shared=shared)
+        learned = UnitNames(NamePairs.stored(stored.names, stored.which, stored.groups),
+                            shared=stored.shared)
     else:
         learned = (_relearned(key, extras)
                    or build_names(chain(extras, _report_pairs(reports))))
@@ -398,7 +438,7 @@ def _relearned(key: tuple[Key, ...], extras: tuple[tuple[str, str], ...]) -> Uni
     after = relearn(before, key, _key_unit, _key_names)
     if after is None:
         return None
-    return UnitNames(NamePairs.columns(after.names, after.units), shared=after.shared)
+    return UnitNames(NamePairs(zip(after.names, after.units, strict=True)), shared=after.shared)
 
 
 def _key_unit(key: Key) -> str:
