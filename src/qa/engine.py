@@ -326,7 +326,9 @@ class QAEngine:
 
     def _only_named(self, query: Query, k: int, notice: str) -> Step:
         """A report named and nothing asked: its rarely used question words, or ask back."""
-        if not (query.scope.named and not query.terms and query.kind is None):
+        # 「2023年谁家列的问题最多」 asks something: a ranking within the reports named.
+        if not (query.scope.named and not query.terms and query.kind is None) \
+                or query.counted_kind is not None:
             return None
         spare = self._spare_topic(query)
         if spare:

@@ -238,3 +238,14 @@ def test_a_year_asked_lists_the_plans_of_that_year_not_the_five_year_period(
         assert items and all("新突破" not in item for item in items), question
     # Without a year, both plans sections are listed.
     assert any("新突破" in item for item in engine.ask("下一步重点抓哪几项工作").quotes[0].items)
+
+
+def test_the_most_items_within_a_year_ranks_that_years_reports(seeds_engine: QAEngine) -> None:
+    # The year alone scoped the question, and 「没找到…想问…的什么」 asked back.
+    most = seeds_engine.ask("2023年谁家列的问题最多")
+    assert most.found and most.intent == "problems"
+    assert most.lead.startswith("各报告「存在问题」列出的条数：")
+    named = [r.report_id for r in seeds_engine.reports if r.report_id[:3] in most.lead]
+    assert named and all(seeds_engine.understand("2023年").scope.report_ids.count(r)
+                         for r in named)
+    assert "004" not in most.lead  # a report of another year
