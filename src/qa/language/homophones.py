@@ -10,8 +10,15 @@ of that many characters whose syllables start with those letters.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from operator import itemgetter
+
+from qa.gcpause import paused_gc
+
+from .soundstore import load_sounds, save_sounds
 
 # Only words this long are repaired: a single character has too many homophones.
 MIN_LEN = 2
@@ -26,11 +33,16 @@ FIXED_WORDS = 8192
 
 def sound(word: str) -> tuple[str, ...]:
     """Return a word's toneless pinyin, one syllable per character."""
-    # Imported on the first typo, not with the engine: pypinyin's tables hold ≈ 57 MB, and a
-    # library whose questions use its own words never needs them.
+    return tuple(_pinyin()(word))
+
+
+@cache
+def _pinyin() -> Callable[[str], list[str]]:
+    # Imported when first needed (the warm-up, or a word to sound), not with the engine:
+    # pypinyin's tables hold ≈ 57 MB, and a library's sounds may all come from the cache.
     from pypinyin import lazy_pinyin
 
-    return tuple(lazy_pinyin(word))
+    return lazy_pinyin
 
 
 @lru_cache(maxsize=16384)
@@ -40,8 +52,11 @@ def _heard(word: str) -> tuple[str, ...]:
     return sound(word)
 
 
+_HAN = re.compile("[\u4e00-\u9fff]+")
+
+
 def _is_han(word: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" for c in word)
+    return _HAN.fullmatch(word) is not None
 
 
 class Homophones:
@@ -59,24 +74,45 @@ class Homophones:
         self._fix = lru_cache(maxsize=FIXED_WORDS)(self._fix_word)
 
     def load(self) -> None:
-        """Build the sound table now (pypinyin's import and every library word's sound: ≈ 0.5 s
-        at 10⁵ passages), so the first question holding an unknown word does not wait for it."""
+        """Build the sound table now (every library word's sound: ≈ 40 µs a word from
+        pypinyin, read back from the start-up cache where known) and import pypinyin, so the
+        first question holding an unknown word does not wait for either."""
         self._table()
+        _pinyin()
 
     def _table(self) -> dict[tuple[str, ...], list[str]]:
         if self._by_sound is None:
-            table: dict[tuple[str, ...], list[str]] = {}
-            initials: dict[str, list[str]] = {}
-            for word in self._vocabulary():
-                if MIN_LEN <= len(word) <= MAX_LEN and _is_han(word):
-                    syllables = sound(word)
-                    table.setdefault(syllables, []).append(word)
-                    initials.setdefault("".join(s[0] for s in syllables), []).append(word)
-            # Initials first: a question thread reads them once it sees the sound table (the
-            # warm-up thread may be building both while a question arrives).
-            self._by_initials = initials
-            self._by_sound = table
+            # 10⁵ words and their sounds, all kept: a collection finds nothing to free, and
+            # the ones the allocations triggered took half of the build.
+            with paused_gc():
+                self._build()
+        assert self._by_sound is not None
         return self._by_sound
+
+    def _build(self) -> None:
+        """Build the tables from every library word and its sound."""
+        known = load_sounds()
+        table: dict[tuple[str, ...], list[str]] = {}
+        initials: dict[str, list[str]] = {}
+        words: list[str] = []
+        sounds: list[tuple[str, ...]] = []
+        asked = 0
+        for word in self._vocabulary():
+            if MIN_LEN <= len(word) <= MAX_LEN and _is_han(word):
+                said = known.get(word)
+                if said is None:  # one string per syllable, not per syllable a word
+                    said = tuple(map(sys.intern, sound(word)))
+                    asked += 1
+                table.setdefault(said, []).append(word)
+                initials.setdefault("".join(map(itemgetter(0), said)), []).append(word)
+                words.append(word)
+                sounds.append(said)
+        if asked or len(words) != len(known):  # a word asked, or one gone
+            save_sounds(words, sounds)
+        # Initials first: a question thread reads them once it sees the sound table (the
+        # warm-up thread may be building both while a question arrives).
+        self._by_initials = initials
+        self._by_sound = table
 
     def expand_initials(self, word: str) -> str:
         """Return the library word pinyin initials stand for ("ztjy" → 主题教育), or the word."""
