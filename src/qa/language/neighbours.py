@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
+from qa.gcpause import paused_gc
+
 MIN_LEN = 2
 MAX_LEN = 4
 # At most this many neighbours per word, each sharing a character this informative at least.
@@ -46,17 +48,22 @@ class Neighbours:
 
     def _table(self) -> dict[str, list[str]]:
         if self._by_char is None:
-            table: dict[str, list[str]] = {}
-            words = [w for w in self._vocabulary()
-                     if MIN_LEN <= len(w) <= MAX_LEN and _is_han(w) and self.doc_freq(w)]
-            for word in words:
-                for char in set(word):
-                    table.setdefault(char, []).append(word)
-            # The count first: a question thread reads it once it sees the table (the warm-up
-            # thread may be building both while a question arrives).
-            self._words = len(words)
-            self._by_char = table
+            with paused_gc():  # every list kept: a collection would find nothing to free
+                self._build()
+        assert self._by_char is not None
         return self._by_char
+
+    def _build(self) -> None:
+        table: dict[str, list[str]] = {}
+        words = [w for w in self._vocabulary()
+                 if MIN_LEN <= len(w) <= MAX_LEN and _is_han(w) and self.doc_freq(w)]
+        for word in words:
+            for char in set(word):
+                table.setdefault(char, []).append(word)
+        # The count first: a question thread reads it once it sees the table (the warm-up
+        # thread may be building both while a question arrives).
+        self._words = len(words)
+        self._by_char = table
 
     def char_info(self, char: str) -> float:
         """Return how much a character says in the library (log of its inverse word share)."""
