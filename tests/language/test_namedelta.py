@@ -152,3 +152,15 @@ def test_the_table_reads_back_as_the_pairs_it_was_made_of(seeds_engine: QAEngine
     assert un.NamePairs([]).names == () and len(un.NamePairs([])) == 0
     with pytest.raises(IndexError):
         table[len(pairs)]
+
+
+def test_the_lengths_by_first_characters_are_those_of_each_name() -> None:
+    names = ["县", "县直工委", "县直机关工作委员会", "宜东支部", "宜东分公司机关党支部", "𠀋山",
+             "第三党支部", "第三支部", "三支部"]
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    table = un.NamePairs([(name, ("某单位",)) for name in ordered])
+    expected: dict[str, set[int]] = {}
+    for name in names:
+        expected.setdefault(name[:2], set()).add(len(name))
+    assert un._lengths_by_start(table) == {k: tuple(sorted(v)) for k, v in expected.items()}
+    assert un._lengths_by_start(un.NamePairs([])) == {}
