@@ -48,7 +48,9 @@ def test_short_initials_are_too_ambiguous() -> None:
 def test_load_hears_the_library_up_front_so_a_typo_hears_only_itself(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # qa-bot's warm-up thread calls load(): the first typo must not sound every library word.
-    from qa.language import homophones
+    from qa.language import homophones, startcache
+
+    monkeypatch.setattr(startcache, "_cache_dir", None)  # no sounds kept by an earlier test
 
     heard: list[str] = []
     real = homophones.sound

@@ -32,6 +32,7 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_rebuilt_table_asks_only_for_new_words(seeds_engine: QAEngine, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     words = list(seeds_engine.index.vocabulary)
+    monkeypatch.setattr(startcache, "_cache_dir", None)  # as set by no earlier test
     fresh = tables(build(words))  # no cache folder: every word asked, nothing written
     monkeypatch.setattr(startcache, "_cache_dir", tmp_path)
     asked = counting(monkeypatch)
@@ -44,6 +45,7 @@ def test_a_rebuilt_table_asks_only_for_new_words(seeds_engine: QAEngine, tmp_pat
     # An upload: two new words (one placed first), one gone; the order is the vocabulary's.
     changed = ["菠萝蜜饯", *words[1:], "鸵鸟羽毛"]
     monkeypatch.undo()
+    monkeypatch.setattr(startcache, "_cache_dir", None)
     expected = tables(build(changed))
     monkeypatch.setattr(startcache, "_cache_dir", tmp_path)
     asked = counting(monkeypatch)
