@@ -77,3 +77,16 @@ def test_threads_storing_the_same_names_write_one_entry(
     assert stored.names.split("\n") == names and stored.shared == shared
     assert [stored.groups[i] for i in stored.which] == units
     assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_unit_with_an_undecodable_byte_is_learned_stored_and_found(
+        seeds_engine: QAEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A title read with surrogateescape keeps the byte as a lone surrogate.
+    odd = "第\udcb5党支部"
+    reports = (dataclasses.replace(seeds_engine.reports[0], unit=odd), *seeds_engine.reports[1:])
+    monkeypatch.setattr(startcache, "_cache_dir", tmp_path)
+    learned = learn(reports)
+    assert learned.find(f"{odd}发展党员")[0][0][1] == (odd,)
+    again = learn(reports)  # read back from the store
+    assert list(tmp_path.glob("qa-unitnames-*.json")) and again == learned
+    assert again.find(f"{odd}发展党员") == learned.find(f"{odd}发展党员")

@@ -85,7 +85,7 @@ def load_names(key: object) -> Stored | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
         groups = [tuple(map(str, units)) for units in data["units"]]
         # Packed, not a JSON list: 2.5×10⁵ int objects left ≈ 8 MB of the heap behind.
         which = array("i", base64.b64decode(data["which"], validate=True))
@@ -116,7 +116,8 @@ def _write(path: Path, names: Sequence[str], units: Sequence[tuple[str, ...]],
     data = {"format": FORMAT, "names": "\n".join(names), "units": list(number),
             "which": base64.b64encode(which.tobytes()).decode("ascii"),
             "shared": dict(shared)}
-    if write_cache(path, json.dumps(data, ensure_ascii=False).encode()):
+    # A title read with an undecodable byte keeps it as a lone surrogate: stored as it is.
+    if write_cache(path, json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")):
         # Only the library as it is now is worth keeping: each change of it writes a new entry.
         for old in path.parent.glob("qa-unitnames-*.json"):
             if old != path:
