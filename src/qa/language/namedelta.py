@@ -5,8 +5,9 @@ unit's names again walks all 3.4×10⁴ reports of a 10⁶-passage library (2.3�
 interpreter, while every other user's question waits); only the names of the units that came or
 went can change. A name's units are listed in the order of the first report that gives each, so
 a changed name is worked out again from the reports of the units it may mean, in the library's
-new order. The result is the table a full learning gives (``tests/language/test_namedelta.py``
-holds it to ``build_names``), or None when the change is not of that shape or too large.
+new order; a report that moved counts as removed and added. The result is the table a full
+learning gives (``tests/language/test_namedelta.py`` holds it to ``build_names``), or None when
+the change is too large or an id repeats.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def final_units(name: str, units: Sequence[str]) -> tuple[str, ...]:
 
 def relearn(before: Learned, keys: tuple[Key, ...], unit_of: Callable[[Key], str],
             aliases: Callable[[Key], Iterable[str]]) -> Learned | None:
-    """Return the names of the library ``keys`` from ``before``, or None when ``keys`` is not
-    ``before.keys`` minus some reports plus some at its end (or the change is too large).
+    """Return the names of the library ``keys`` from ``before``, or None when more than
+    ``MAX_CHANGED`` reports were removed or added (a moved one counts as both) or an id repeats.
 
     ``unit_of`` gives a report's unit ("" for none: it gives no names), ``aliases`` the names
     a report gives its unit; they must be what ``before`` was learned with.
