@@ -74,8 +74,11 @@ def relearn(before: Learned, keys: tuple[Key, ...], unit_of: Callable[[Key], str
     for key, unit in zip(keys, units, strict=True):
         if unit in changed_units:
             touched |= names_of(key)
-    raw = _raw_units(before, touched, changed_units, keys, units, names_of)
-    return _updated(before, keys, raw)
+    # Where each touched name is, or would go, in the ordered table: found once, used twice.
+    spots = {name: bisect.bisect_left(before.names, order_key(name), key=order_key)
+             for name in touched}
+    raw = _raw_units(before, spots, changed_units, keys, units, names_of)
+    return _updated(before, keys, raw, spots)
 
 
 def _change(old: tuple[Key, ...], new: tuple[Key, ...]) -> tuple[list[Key], list[Key]] | None:
@@ -100,11 +103,12 @@ def _change(old: tuple[Key, ...], new: tuple[Key, ...]) -> tuple[list[Key], list
     return (removed, added) if len(removed) + len(added) <= MAX_CHANGED else None
 
 
-def _raw_units(before: Learned, touched: set[str], changed_units: set[str],
+def _raw_units(before: Learned, spots: dict[str, int], changed_units: set[str],
                keys: tuple[Key, ...], units: list[str],
                names_of: Callable[[Key], frozenset[str]]) -> dict[str, list[str]]:
     """Return each touched name's units in the order a full learning lists them."""
-    place = {name: i for name in touched if (i := _place(before.names, name)) is not None}
+    touched = spots.keys()
+    place = {name: at for name, at in spots.items() if _holds(before.names, at, name)}
     extra_at: dict[tuple[str, str], int] = {}
     for i, pair in enumerate(before.extras):
         extra_at.setdefault(pair, i)
@@ -130,19 +134,18 @@ def _raw_units(before: Learned, touched: set[str], changed_units: set[str],
     return raw
 
 
-def _place(names: Sequence[str], name: str) -> int | None:
-    """Return where ``name`` is in the ordered table, or None."""
-    at = bisect.bisect_left(names, order_key(name), key=order_key)
-    return at if at < len(names) and names[at] == name else None
+def _holds(names: Sequence[str], at: int, name: str) -> bool:
+    """Return whether the ordered table holds ``name`` at its spot ``at``."""
+    return at < len(names) and names[at] == name
 
 
-def _updated(before: Learned, keys: tuple[Key, ...], raw: dict[str, list[str]]) -> Learned:
+def _updated(before: Learned, keys: tuple[Key, ...], raw: dict[str, list[str]],
+             spots: dict[str, int]) -> Learned:
     """Return ``before``'s table with the touched names' units replaced (or dropped).
 
     The table is copied in slices between the touched places: a few hundred thousand names
     are moved by the copy, not by a Python step each."""
-    edits = sorted((bisect.bisect_left(before.names, order_key(name), key=order_key),
-                    order_key(name), name) for name in raw)
+    edits = sorted((spots[name], order_key(name), name) for name in raw)
     names: list[str] = []
     units: list[tuple[str, ...]] = []
     shared = {n: u for n, u in before.shared.items() if n not in raw}
@@ -150,7 +153,7 @@ def _updated(before: Learned, keys: tuple[Key, ...], raw: dict[str, list[str]]) 
     for at, _, name in edits:
         names.extend(before.names[done:at])
         units.extend(before.units[done:at])
-        done = at + 1 if at < len(before.names) and before.names[at] == name else at
+        done = at + 1 if _holds(before.names, at, name) else at
         if raw[name]:
             names.append(name)
             units.append(final_units(name, raw[name]))

@@ -19,14 +19,14 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from qa.data import sources_digest
 from qa.fsio import write_cache
 
 from .startcache import cache_dir
 
 FORMAT = 3
-# The modules whose code decides the names learned from a report (named, not located).
-_DERIVING = ("unitnames.py", "docmeta.py", "namedelta.py")
-
+# The modules whose code decides the names learned from a report.
+_DERIVING = ("qa.language.unitnames", "qa.language.docmeta", "qa.language.namedelta")
 
 
 class Stored(NamedTuple):
@@ -50,10 +50,7 @@ _WRITING = threading.Lock()
 
 @cache
 def _code_version() -> str:
-    digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
-    for name in _DERIVING:
-        digest.update(Path(__file__).with_name(name).read_bytes())
-    return digest.hexdigest()
+    return sources_digest(f"format {FORMAT}", _DERIVING, ())
 
 
 def _path(key: object) -> Path | None:

@@ -10,7 +10,6 @@ only for the words it lacks. A missing, stale or unreadable entry only means ask
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import threading
@@ -19,6 +18,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from qa.data import sources_digest
 from qa.fsio import write_cache
 
 from .startcache import cache_dir
@@ -30,13 +30,11 @@ _WRITING = threading.Lock()  # the warm-up thread and a question may both build 
 
 @cache
 def _code_version() -> str:
-    digest = hashlib.blake2b(f"format {FORMAT}".encode(), digest_size=16)
     try:
-        digest.update(version("pypinyin").encode())
+        pinyin = version("pypinyin")
     except PackageNotFoundError:
-        pass
-    digest.update(Path(__file__).with_name("homophones.py").read_bytes())
-    return digest.hexdigest()
+        pinyin = ""
+    return sources_digest(f"format {FORMAT} pypinyin {pinyin}", ("qa.language.homophones",), ())
 
 
 def _path() -> Path | None:

@@ -185,7 +185,11 @@ _GOVERNMENTS: dict[int, tuple[tuple[Report, ...], frozenset[str]]] = {}
 
 def unit_of(report: Report) -> str:
     """Return a report's unit: the manifest's, else the one its title names."""
-    return report.unit or derive_unit(report.title)
+    return _unit(report.unit, report.title)
+
+
+def _unit(unit: str, title: str) -> str:
+    return unit or derive_unit(title)
 
 
 NamedUnits = tuple[str, tuple[str, ...]]  # a name, and the units it may mean
@@ -475,7 +479,7 @@ def _relearned(key: tuple[Key, ...], extras: tuple[tuple[str, str], ...]) -> Uni
 
 def _key_unit(key: Key) -> str:
     """Return the unit of the report (id, unit, title) as ``unit_of``."""
-    return key[1] or derive_unit(key[2])
+    return _unit(key[1], key[2])
 
 
 def _key_names(key: Key) -> Iterator[str]:
